@@ -1,0 +1,101 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ValidationError } from './internal/errors';
+import { toYamlStream } from './internal/yaml';
+
+/** One synthesized manifest file. */
+export interface ManifestFile {
+  /** File name within its environment's folder (`web.k8s.yaml`). */
+  readonly fileName: string;
+
+  /** The objects, in the order they are applied. */
+  readonly objects: Array<{ [key: string]: unknown }>;
+
+  /** The YAML text. */
+  readonly content: string;
+}
+
+/** `WebTier` -> `web-tier`. */
+function kebab(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
+}
+
+/**
+ * Renders every chart below `root` to YAML, one file per chart named after the chart id.
+ *
+ * Runs the validations constructs registered (`node.addValidation`) and rejects two objects of the same
+ * kind, namespace and name: the second would silently replace the first when applied.
+ *
+ * @throws ValidationError listing every validation failure, each with its construct path
+ */
+export function renderCharts(root: IConstruct): ManifestFile[] {
+  const problems: string[] = [];
+  for (const construct of root.node.findAll()) {
+    for (const message of construct.node.validate()) {
+      problems.push(`[${construct.node.path}] ${message}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ValidationError(root.node.path || 'app', 'validation', `${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  }
+
+  const owners = new Map<string, string>();
+  for (const obj of root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : 'core';
+    const key = `${group}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.name}`;
+    const owner = owners.get(key);
+    if (owner !== undefined) {
+      throw new ValidationError(obj.node.path, 'metadata.name',
+        `duplicate ${obj.kind} "${obj.metadata.namespace ? obj.metadata.namespace + '/' : ''}${obj.name}", already rendered by ${owner}`);
+    }
+    owners.set(key, obj.node.path);
+  }
+
+  const charts = root.node.findAll().filter((c): c is Chart => Chart.isChart(c));
+  const files = charts.map((chart) => {
+    const objects = chart.toJson() as Array<{ [key: string]: unknown }>;
+    return { fileName: `${kebab(chart.node.id)}.k8s.yaml`, objects, content: toYamlStream(objects) };
+  });
+  const names = new Set<string>();
+  for (const file of files) {
+    if (names.has(file.fileName)) {
+      throw new ValidationError(root.node.path || 'app', 'charts', `two charts render ${file.fileName}: give them distinct ids`);
+    }
+    names.add(file.fileName);
+  }
+  return files.sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
+}
+
+/**
+ * Replaces `outdir/<folder>` for every folder in `folders` with exactly the given files, all or nothing.
+ *
+ * Everything is first written to a temporary folder inside `outdir` (same file system, so the final
+ * renames are atomic); only then is each old folder swapped out. A failure while writing leaves every
+ * existing folder untouched.
+ */
+export function writeFoldersAtomically(outdir: string, folders: ReadonlyMap<string, ManifestFile[]>): void {
+  fs.mkdirSync(outdir, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(outdir, '.synth-'));
+  try {
+    for (const [folder, files] of folders) {
+      const dir = path.join(staging, folder);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const file of files) {
+        fs.writeFileSync(path.join(dir, file.fileName), file.content);
+      }
+    }
+    for (const folder of folders.keys()) {
+      const target = path.join(outdir, folder);
+      const retired = path.join(staging, `${folder}.previous`);
+      if (fs.existsSync(target)) {
+        fs.renameSync(target, retired);
+      }
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.renameSync(path.join(staging, folder), target);
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}

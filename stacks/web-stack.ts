@@ -1,0 +1,116 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AppNamespace } from '../lib/app-namespace';
+import { BlueGreenApp } from '../lib/blue-green-app';
+import { LaravelConfig } from '../lib/laravel-config';
+import { TlsIngress } from '../lib/tls-ingress';
+import { EnvironmentConfig } from './environments';
+
+/** Props of {@link WebStack}. */
+export interface WebStackProps {
+  /** The environment to render. */
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * The web tier of one environment: namespace, configuration, the blue/green Laravel app and its ingress.
+ *
+ * Wiring only: every value comes from the environment configuration.
+ */
+export class WebStack extends Chart {
+  /** Namespace `ecommerce` with its quota and limits. */
+  public readonly appNamespace: AppNamespace;
+
+  /** ConfigMaps `laravel-config` and `nginx-config`. */
+  public readonly laravelConfig: LaravelConfig;
+
+  /** The blue/green Laravel app. */
+  public readonly laravel: BlueGreenApp;
+
+  /** Ingress `laravel-ingress` and Certificate `ecommerce-tls`. */
+  public readonly ingress: TlsIngress;
+
+  constructor(scope: Construct, id: string, props: WebStackProps) {
+    const { config } = props;
+    super(scope, id, { namespace: config.namespace, disableResourceNameHashes: true });
+    const web = config.web;
+
+    this.appNamespace = new AppNamespace(this, 'Namespace', {
+      name: config.namespace,
+      partOf: config.partOf,
+      quota: config.quota,
+      containerDefaults: config.containerDefaults,
+    });
+
+    this.laravelConfig = new LaravelConfig(this, 'Config', {
+      appName: web.appName,
+      partOf: config.partOf,
+      settings: {
+        APP_URL: `https://${web.host}`,
+        LOG_LEVEL: web.logLevel,
+        DB_PORT: '3306',
+        DB_DATABASE: 'ecommerce',
+        // Service `redis` in this namespace; the seed's validation script reads REDIS_HOST from here.
+        REDIS_HOST: 'redis',
+        REDIS_PORT: '6379',
+        SESSION_DRIVER: 'redis',
+      },
+    });
+
+    // Seed 000's secrets; created outside this repository and only referenced here.
+    const laravelSecrets = kplus.Secret.fromSecretName(this, 'LaravelSecrets', 'laravel-secrets');
+    const stripeKeys = kplus.Secret.fromSecretName(this, 'StripeApiKeys', 'stripe-api-keys');
+    const redisPassword = kplus.Secret.fromSecretName(this, 'RedisPassword', 'redis-password');
+    const s3Credentials = kplus.Secret.fromSecretName(this, 'S3Credentials', 's3-credentials');
+
+    this.laravel = new BlueGreenApp(this, 'Laravel', {
+      name: web.appName,
+      partOf: config.partOf,
+      imageRepository: web.imageRepository,
+      blueImageTag: web.blueImageTag,
+      greenImageTag: web.greenImageTag,
+      liveColour: web.liveColour,
+      requirePinnedImages: config.requirePinnedImages,
+      resources: web.resources,
+      replicas: web.replicas,
+      autoscaling: web.autoscaling,
+      idleReplicas: web.idleReplicas,
+      env: {
+        APP_ENV: web.appEnv,
+        APP_DEBUG: String(web.appDebug),
+        // stderr rather than the seed's `stack`: the root filesystem is read-only and the log shipper reads
+        // container output, so a log file would only fill the emptyDir.
+        LOG_CHANNEL: 'stderr',
+        DB_CONNECTION: 'mysql',
+        CACHE_DRIVER: 'redis',
+        QUEUE_CONNECTION: 'redis',
+      },
+      secretEnv: {
+        APP_KEY: { secret: laravelSecrets, key: 'app-key' },
+        DB_HOST: { secret: laravelSecrets, key: 'db-host' },
+        DB_USERNAME: { secret: laravelSecrets, key: 'db-user' },
+        DB_PASSWORD: { secret: laravelSecrets, key: 'db-password' },
+        REDIS_PASSWORD: { secret: redisPassword, key: 'password' },
+        STRIPE_SECRET: { secret: stripeKeys, key: 'secret-key' },
+        STRIPE_WEBHOOK_SECRET: { secret: stripeKeys, key: 'webhook-secret' },
+        AWS_ACCESS_KEY_ID: { secret: s3Credentials, key: 'access-key-id' },
+        AWS_SECRET_ACCESS_KEY: { secret: s3Credentials, key: 'secret-access-key' },
+      },
+      envFromConfigMaps: [this.laravelConfig.appConfig],
+      envFromSecrets: [laravelSecrets],
+      configMapMounts: [{ configMap: this.laravelConfig.nginxConfig, path: '/etc/nginx/conf.d' }],
+    });
+
+    this.ingress = new TlsIngress(this, 'Ingress', {
+      name: `${web.appName}-ingress`,
+      partOf: config.partOf,
+      host: web.host,
+      service: this.laravel.liveService,
+      certificateName: `${config.partOf}-tls`,
+      issuerName: config.tlsIssuer.name,
+      issuerKind: config.tlsIssuer.kind,
+      ingressClassName: config.ingressClassName,
+    });
+  }
+}
