@@ -17,6 +17,16 @@ export interface ManifestFile {
   readonly content: string;
 }
 
+/** Path of the construct a user wrote: cdk8s-plus keeps its ApiObject in a child named `Resource`. */
+function constructPath(obj: ApiObject): string {
+  return obj.node.id === 'Resource' && obj.node.scope !== undefined ? obj.node.scope.node.path : obj.node.path;
+}
+
+/** Where-label of a tree root in messages: its path, or `app` for the App itself (whose path is empty). */
+function rootLabel(root: IConstruct): string {
+  return root.node.path === '' ? 'app' : root.node.path;
+}
+
 /** `WebTier` -> `web-tier`. */
 function kebab(id: string): string {
   return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
@@ -38,7 +48,7 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
     }
   }
   if (problems.length > 0) {
-    throw new ValidationError(root.node.path || 'app', 'validation', `${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+    throw new ValidationError(rootLabel(root), 'validation', `${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   }
 
   const owners = new Map<string, string>();
@@ -46,11 +56,12 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
     const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : 'core';
     const key = `${group}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.name}`;
     const owner = owners.get(key);
+    const path = constructPath(obj);
     if (owner !== undefined) {
-      throw new ValidationError(obj.node.path, 'metadata.name',
+      throw new ValidationError(path, 'metadata.name',
         `duplicate ${obj.kind} "${obj.metadata.namespace ? obj.metadata.namespace + '/' : ''}${obj.name}", already rendered by ${owner}`);
     }
-    owners.set(key, obj.node.path);
+    owners.set(key, path);
   }
 
   const charts = root.node.findAll().filter((c): c is Chart => Chart.isChart(c));
@@ -61,7 +72,7 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
   const names = new Set<string>();
   for (const file of files) {
     if (names.has(file.fileName)) {
-      throw new ValidationError(root.node.path || 'app', 'charts', `two charts render ${file.fileName}: give them distinct ids`);
+      throw new ValidationError(rootLabel(root), 'charts', `two charts render ${file.fileName}: give them distinct ids`);
     }
     names.add(file.fileName);
   }

@@ -181,7 +181,7 @@ function main(): number {
       if (!validate(obj)) {
         for (const e of validate.errors ?? []) {
           const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
-          failures.push(`${what}: ${e.instancePath || '/'} ${e.message}${extra}`);
+          failures.push(`${what}: ${e.instancePath === '' ? '/' : e.instancePath} ${e.message}${extra}`);
         }
       }
     }

@@ -36,8 +36,21 @@ function isPlainSafe(s: string): boolean {
     && !TIMESTAMP.test(s);
 }
 
+/**
+ * Rendered form of each single-line string seen so far. Manifests repeat the same keys and values
+ * thousands of times, and the quoting decision is the emitter's most expensive step.
+ */
+const scalarCache = new Map<string, string>();
+
 function scalarString(s: string): string {
-  return isPlainSafe(s) ? s : JSON.stringify(s);
+  let rendered = scalarCache.get(s);
+  if (rendered === undefined) {
+    rendered = isPlainSafe(s) ? s : JSON.stringify(s);
+    if (s.length <= 256) {
+      scalarCache.set(s, rendered);
+    }
+  }
+  return rendered;
 }
 
 function blockLiteral(s: string, indent: string): string | undefined {
@@ -105,7 +118,7 @@ function emitSequence(items: Json[], indent: string, out: string[]): void {
       emitSequence(item, indent + '  ', out);
     } else {
       const line: string[] = [];
-      emitValue(item, indent + '  ', line, `${indent}-`);
+      emitValue(item, indent, line, `${indent}-`);
       out.push(...line);
     }
   }

@@ -1,0 +1,143 @@
+/**
+ * Synth benchmark: our runner (esbuild bundle + node) against the stock cdk8s runner (`cdk8s synth` with
+ * `app: npx ts-node ...`) on the same code, interleaved run by run so that machine noise hits both alike.
+ *
+ * Scenarios: the three shipped environments (main.ts), and one environment holding 10, 100 and 500
+ * BlueGreenApps (scripts/bench-app.ts). Prints a Markdown table of wall times (median, min-max), the
+ * speed-up, the marginal cost per 1000 objects, checks that our output is byte-identical run to run, and
+ * times `npm test` once.
+ *
+ * Environment: BENCH_RUNS (default 5), BENCH_SKIP_STOCK=1, BENCH_SKIP_TESTS=1.
+ * Targets: three environments at least 10x faster than the stock runner; the 500-app case at least 5x.
+ */
+import { execSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..', '..');
+const runs = Number(process.env.BENCH_RUNS ?? '5');
+const skipStock = process.env.BENCH_SKIP_STOCK === '1';
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+const bundle = (entry: string, out: string) => `${bin('esbuild')} ${entry} --bundle --platform=node --packages=external --log-level=warning --outfile=${out}`;
+
+interface Scenario {
+  readonly label: string;
+  readonly entry: string;
+  readonly env: Record<string, string>;
+}
+
+const scenarios: Scenario[] = [
+  { label: '3 environments (main.ts)', entry: 'main.ts', env: {} },
+  ...[10, 100, 500].map((n) => ({ label: `1 environment, ${n} BlueGreenApps`, entry: 'scripts/bench-app.ts', env: { BENCH_APPS: String(n) } })),
+];
+
+function timed(command: string, env: Record<string, string>): number {
+  const start = process.hrtime.bigint();
+  execSync(command, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function treeText(dir: string): string {
+  const parts: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+      } else if (entry.name.endsWith('.k8s.yaml')) {
+        parts.push(`${path.relative(dir, full)}\n${fs.readFileSync(full, 'utf8')}`);
+      }
+    }
+  };
+  walk(dir);
+  return parts.join('\n');
+}
+
+function objectCount(text: string): number {
+  return (text.match(/^apiVersion: /gm) ?? []).length;
+}
+
+function stats(samples: number[]): { median: number; min: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+const fmt = (s: number) => s.toFixed(3);
+
+function main(): number {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const results: Array<{ scenario: Scenario; objects: number; ours: number[]; stock: number[] }> = [];
+  for (const scenario of scenarios) {
+    const outOurs = path.join(work, 'ours');
+    const outStock = path.join(work, 'stock');
+    // Inside the repository so the bundle resolves node_modules like the real runner does.
+    const bundled = path.join(root, 'build', 'bench', `${path.basename(scenario.entry, '.ts')}.js`);
+    const ours = `${bundle(scenario.entry, bundled)} && node ${bundled}`;
+    const stock = `${bin('cdk8s')} synth --no-check-upgrade --app "${bin('ts-node')} ${scenario.entry}" --output ${outStock} > /dev/null`;
+    const sample = { scenario, objects: 0, ours: [] as number[], stock: [] as number[] };
+    let reference: string | undefined;
+    for (let i = 0; i < runs; i++) {
+      fs.rmSync(outOurs, { recursive: true, force: true });
+      sample.ours.push(timed(ours, { ...scenario.env, CDK8S_OUTDIR: outOurs }));
+      const text = treeText(outOurs);
+      if (reference !== undefined && text !== reference) {
+        process.stderr.write(`bench: output of "${scenario.label}" differs between runs\n`);
+        return 1;
+      }
+      reference = text;
+      if (!skipStock) {
+        sample.stock.push(timed(stock, scenario.env));
+      }
+    }
+    sample.objects = objectCount(reference ?? '');
+    if (!skipStock && treeText(outStock) !== reference) {
+      process.stderr.write(`bench: stock runner output of "${scenario.label}" differs from ours\n`);
+      return 1;
+    }
+    results.push(sample);
+    process.stderr.write(`bench: ${scenario.label} done\n`);
+  }
+
+  const lines = [
+    `Synth wall time in seconds over ${runs} interleaved runs (median, min-max); output byte-identical across runs and runners.`,
+    '',
+    '| scenario | objects | ours: esbuild + node | stock: cdk8s synth + ts-node | speed-up |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    const o = stats(r.ours);
+    const s = r.stock.length > 0 ? stats(r.stock) : undefined;
+    lines.push(`| ${r.scenario.label} | ${r.objects} | ${fmt(o.median)} (${fmt(o.min)}-${fmt(o.max)}) | `
+      + `${s ? `${fmt(s.median)} (${fmt(s.min)}-${fmt(s.max)})` : 'skipped'} | ${s ? `${(s.median / o.median).toFixed(1)}x` : '-'} |`);
+  }
+  const small = results[1];
+  const large = results[3];
+  const marginal = (a: number[], b: number[]) => ((stats(b).median - stats(a).median) / (large.objects - small.objects)) * 1000;
+  lines.push('');
+  lines.push(`Marginal cost per 1000 objects (10 -> 500 apps): ours ${fmt(marginal(small.ours, large.ours))} s`
+    + (skipStock ? '' : `, stock ${fmt(marginal(small.stock, large.stock))} s`));
+
+  let failed = false;
+  if (!skipStock) {
+    const ratio = (r: (typeof results)[number]) => stats(r.stock).median / stats(r.ours).median;
+    const targets: Array<[string, number, number]> = [['3 environments', ratio(results[0]), 10], ['500 apps', ratio(large), 5]];
+    lines.push('');
+    for (const [what, got, want] of targets) {
+      const ok = got >= want;
+      failed ||= !ok;
+      lines.push(`Target ${what}: at least ${want}x faster than stock, measured ${got.toFixed(1)}x: ${ok ? 'met' : 'MISSED'}`);
+    }
+  }
+  if (process.env.BENCH_SKIP_TESTS !== '1') {
+    const seconds = timed(`${bin('jest')} --silent`, {});
+    lines.push('', `npm test (jest, transpile-only): ${fmt(seconds)} s`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  fs.rmSync(work, { recursive: true, force: true });
+  return failed ? 1 : 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { DeployedManifests, checkColourSwitches } from '../lib/colour-switch';
+import { EnvironmentConfig } from '../stacks/environments';
+import { buildEnvironment } from '../stacks/platform';
+import { renderEnvironment, synthesize } from '../stacks/synthesize';
+import { withWeb } from './helpers';
+
+/** Deployed manifests of a configuration, as its committed dist/ would hold them. */
+function deployed(config: EnvironmentConfig): DeployedManifests {
+  return DeployedManifests.fromYaml(renderEnvironment(config).map((f) => f.content));
+}
+
+function check(next: EnvironmentConfig, previous: DeployedManifests): void {
+  const { root } = buildEnvironment(new App(), next);
+  checkColourSwitches(root, previous);
+}
+
+describe('colour switch guard', () => {
+  const smallIdle = withWeb('staging', { liveColour: 'green', idleReplicas: 1 });
+
+  test('allows a first deploy', () => {
+    expect(() => check(withWeb('prod', { liveColour: 'green' }), DeployedManifests.fromObjects([]))).not.toThrow();
+  });
+
+  test('allows keeping the live colour whatever the idle size', () => {
+    expect(() => check(smallIdle, deployed(smallIdle))).not.toThrow();
+  });
+
+  test('refuses a switch to a colour deployed below the live minimum', () => {
+    expect(() => check(withWeb('staging', { liveColour: 'blue', idleReplicas: 1 }), deployed(smallIdle))).toThrow(
+      '[staging/Web/Laravel] liveColour: cannot switch from green to blue: blue is deployed with 1 pod(s), below the live minimum of 2; '
+      + 'first raise idleReplicas to at least 2 and deploy that, then switch');
+  });
+
+  test('refuses it even when the same change raises the idle size: the larger size must be deployed first', () => {
+    expect(() => check(withWeb('staging', { liveColour: 'blue', idleReplicas: 2 }), deployed(smallIdle))).toThrow('cannot switch from green to blue');
+  });
+
+  test('allows the switch once the idle colour was deployed at the live minimum, and keeps the old colour up', () => {
+    const scaledUp = withWeb('staging', { liveColour: 'green', idleReplicas: 2 });
+    const switched = withWeb('staging', { liveColour: 'blue', idleReplicas: 2 });
+    expect(() => check(switched, deployed(scaledUp))).not.toThrow();
+    const hpas = renderEnvironment(switched).flatMap((f) => f.objects).filter((o) => o.kind === 'HorizontalPodAutoscaler') as Array<{ metadata: { name: string }; spec: { minReplicas: number } }>;
+    expect(hpas.find((h) => h.metadata.name === 'laravel-green-hpa')!.spec.minReplicas).toBe(2);
+  });
+
+  test('reads fixed replicas when there is no HPA', () => {
+    const dev = withWeb('dev', { replicas: 2, idleReplicas: 1 });
+    expect(() => check(withWeb('dev', { replicas: 2, idleReplicas: 1, liveColour: 'green' }), deployed(dev))).toThrow('green is deployed with 1 pod(s), below the live minimum of 2');
+  });
+
+  test('synthesize checks the switch against the folder it replaces, and leaves it intact when refused', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switch-'));
+    synthesize({ outdir: dir, names: ['staging'], environments: { staging: smallIdle } });
+    const before = fs.readFileSync(path.join(dir, 'staging', 'web.k8s.yaml'), 'utf8');
+    expect(() => synthesize({ outdir: dir, names: ['staging'], environments: { staging: withWeb('staging', { liveColour: 'blue', idleReplicas: 1 }) } }))
+      .toThrow('[staging/Web/Laravel] liveColour: cannot switch from green to blue');
+    expect(fs.readFileSync(path.join(dir, 'staging', 'web.k8s.yaml'), 'utf8')).toBe(before);
+  });
+});

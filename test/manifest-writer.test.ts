@@ -1,0 +1,64 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { renderCharts, writeFoldersAtomically } from '../lib/manifest-writer';
+
+describe('renderCharts', () => {
+  test('writes one file per chart, named after the chart id, sorted', () => {
+    const root = new Construct(new App(), 'prod');
+    new Chart(root, 'WebTier');
+    new kplus.ConfigMap(new Chart(root, 'Data'), 'C', { metadata: { name: 'c' } });
+    expect(renderCharts(root).map((f) => f.fileName)).toEqual(['data.k8s.yaml', 'web-tier.k8s.yaml']);
+  });
+
+  test('rejects two objects of the same kind, namespace and name, naming both constructs', () => {
+    const root = new Construct(new App(), 'prod');
+    const chart = new Chart(root, 'Web', { namespace: 'ecommerce' });
+    new kplus.ConfigMap(chart, 'First', { metadata: { name: 'laravel-config' } });
+    new kplus.ConfigMap(chart, 'Second', { metadata: { name: 'laravel-config' } });
+    expect(() => renderCharts(root)).toThrow('[prod/Web/Second] metadata.name: duplicate ConfigMap "ecommerce/laravel-config", already rendered by prod/Web/First');
+  });
+
+  test('allows the same name for different kinds or namespaces', () => {
+    const root = new Construct(new App(), 'prod');
+    new kplus.ConfigMap(new Chart(root, 'A', { namespace: 'a' }), 'C', { metadata: { name: 'same' } });
+    new kplus.ConfigMap(new Chart(root, 'B', { namespace: 'b' }), 'C', { metadata: { name: 'same' } });
+    new kplus.ServiceAccount(new Chart(root, 'D', { namespace: 'a' }), 'S', { metadata: { name: 'same' } });
+    expect(renderCharts(root)).toHaveLength(3);
+  });
+
+  test('reports every failed construct validation with its path', () => {
+    const root = new Construct(new App(), 'prod');
+    const chart = new Chart(root, 'Web');
+    chart.node.addValidation({ validate: () => ['first problem'] });
+    new Construct(chart, 'Child').node.addValidation({ validate: () => ['second problem'] });
+    expect(() => renderCharts(root)).toThrow('[prod] validation: 2 problem(s):\n  [prod/Web] first problem\n  [prod/Web/Child] second problem');
+  });
+});
+
+describe('writeFoldersAtomically', () => {
+  const file = (fileName: string, content: string) => ({ fileName, content, objects: [] });
+
+  test('replaces each folder with exactly the new files and leaves no temporary folder', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writer-'));
+    fs.mkdirSync(path.join(dir, 'prod'));
+    fs.writeFileSync(path.join(dir, 'prod', 'stale.k8s.yaml'), 'old');
+    writeFoldersAtomically(dir, new Map([['prod', [file('web.k8s.yaml', 'new\n')]]]));
+    expect(fs.readdirSync(dir)).toEqual(['prod']);
+    expect(fs.readdirSync(path.join(dir, 'prod'))).toEqual(['web.k8s.yaml']);
+    expect(fs.readFileSync(path.join(dir, 'prod', 'web.k8s.yaml'), 'utf8')).toBe('new\n');
+  });
+
+  test('a failure while writing leaves the previous folders untouched', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writer-'));
+    fs.mkdirSync(path.join(dir, 'prod'));
+    fs.writeFileSync(path.join(dir, 'prod', 'web.k8s.yaml'), 'old');
+    const bad = new Map([['prod', [file('web.k8s.yaml', 'new')]], ['dev', [file('nested/../../../escape\0.k8s.yaml', 'x')]]]);
+    expect(() => writeFoldersAtomically(dir, bad)).toThrow();
+    expect(fs.readdirSync(dir)).toEqual(['prod']);
+    expect(fs.readFileSync(path.join(dir, 'prod', 'web.k8s.yaml'), 'utf8')).toBe('old');
+  });
+});

@@ -1,0 +1,36 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as api from '../lib';
+
+const root = path.join(__dirname, '..');
+
+describe('package boundaries', () => {
+  test('nothing in lib/ imports from stacks/ or main', () => {
+    const offenders = fs.readdirSync(path.join(root, 'lib'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'))
+      .filter((f) => /from '(\.\.\/)+(stacks|main)/.test(fs.readFileSync(path.join(root, 'lib', f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  test('lib/index.ts only re-exports, and never lib/internal', () => {
+    const index = fs.readFileSync(path.join(root, 'lib', 'index.ts'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('//'));
+    expect(index.every((l) => /^export \* from '\.\/[a-z-]+';$/.test(l))).toBe(true);
+    expect(index.some((l) => l.includes('internal'))).toBe(false);
+  });
+
+  test('every lib file has a test file', () => {
+    const libFiles = fs.readdirSync(path.join(root, 'lib')).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
+    const exempt = new Set(['labels.ts', 'validation-error.ts', 'http-probes.ts', 'secret-references.ts']);
+    const missing = libFiles.filter((f) => !exempt.has(f) && !fs.existsSync(path.join(root, 'test', f.replace(/\.ts$/, '.test.ts'))));
+    expect(missing).toEqual([]);
+  });
+
+  test('the public API exposes the constructs other stacks import', () => {
+    expect(Object.keys(api)).toEqual(expect.arrayContaining(['BlueGreenApp', 'AppNamespace', 'LaravelConfig', 'TlsIngress', 'SecretReferences', 'ValidationError', 'renderCharts']));
+  });
+
+  test('package.json points consumers at compiled lib/ output', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    expect(pkg.main).toBe('build/lib/index.js');
+    expect(pkg.types).toBe('build/lib/index.d.ts');
+  });
+});

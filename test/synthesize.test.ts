@@ -1,0 +1,106 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ENVIRONMENTS } from '../stacks/environments';
+import { main, synthesize } from '../stacks/synthesize';
+import { withWeb } from './helpers';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
+}
+
+/** Every file under a folder with its bytes, for byte-for-byte comparisons. */
+function snapshotTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+      } else {
+        out[path.relative(dir, full)] = fs.readFileSync(full, 'latin1');
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function captureStreams(run: () => number): { code: number; stdout: string; stderr: string } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { stdout.push(String(chunk)); return true; });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { stderr.push(String(chunk)); return true; });
+  try {
+    return { code: run(), stdout: stdout.join(''), stderr: stderr.join('') };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('synthesize', () => {
+  test('writes one folder per environment holding only .k8s.yaml files, one per chart', () => {
+    const dir = tempDir();
+    synthesize({ outdir: dir });
+    expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(fs.readdirSync(path.join(dir, env))).toEqual(['web.k8s.yaml']);
+    }
+  });
+
+  test('is deterministic: two synths are byte-identical, with no timestamps or machine paths', () => {
+    const a = tempDir();
+    const b = tempDir();
+    synthesize({ outdir: a });
+    synthesize({ outdir: b });
+    const first = snapshotTree(a);
+    expect(snapshotTree(b)).toEqual(first);
+    const text = Object.values(first).join('\n');
+    expect(text).not.toContain(a);
+    expect(text).not.toContain(b);
+    expect(text).not.toContain(process.cwd());
+    expect(text).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:/);
+  });
+
+  test('replaces only the named environments', () => {
+    const dir = tempDir();
+    synthesize({ outdir: dir, names: ['prod'] });
+    expect(fs.readdirSync(dir)).toEqual(['prod']);
+  });
+
+  test('fails atomically: a bad environment leaves every previous folder byte for byte intact', () => {
+    const dir = tempDir();
+    synthesize({ outdir: dir });
+    const before = snapshotTree(dir);
+    const environments = { ...ENVIRONMENTS, prod: withWeb('prod', { greenImageTag: 'latest' }), dev: withWeb('dev', { appEnv: 'changed' }) };
+    expect(() => synthesize({ outdir: dir, environments })).toThrow('[environment prod] web.greenImageTag');
+    expect(snapshotTree(dir)).toEqual(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+
+  test('a user mistake exits 1 with one readable message and no stack trace', () => {
+    const dir = tempDir();
+    const result = captureStreams(() => main(['qa'], dir));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`synth failed, ${dir}/ left unchanged:\n[environments] name: unknown environment "qa"; expected one of "dev", "staging", "prod"\n`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('success exits 0 and lists what was written', () => {
+    const dir = tempDir();
+    const result = captureStreams(() => main([], dir));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${path.join(dir, 'prod')}: web.k8s.yaml (17 objects)`);
+  });
+
+  test('the committed dist/ is what synth produces now', () => {
+    const dir = tempDir();
+    synthesize({ outdir: dir });
+    const committed = path.join(__dirname, '..', 'dist');
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(snapshotTree(path.join(committed, env))).toEqual(snapshotTree(path.join(dir, env)));
+    }
+  });
+});
