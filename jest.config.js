@@ -1,11 +1,8 @@
-/**
- * Tests run through a transpile-only transform (SWC): type checking happens once, in `npm run lint` and
- * `npm run build`, so the suite stays fast as it grows.
- */
+/** Tests run through a transpile-only esbuild transform (scripts/jest-transform.js). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-transform.js' },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
