@@ -1,4 +1,5 @@
 // Public API of the construct library. Re-exports only; see README "Public API".
+export * from './alert-catalogue';
 export * from './app-namespace';
 export * from './blue-green-app';
 export * from './colour-switch';

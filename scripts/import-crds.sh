@@ -23,3 +23,11 @@ import_group() {
 }
 
 import_group cert-manager.io cert-manager.io_certificates.yaml
+import_group monitoring.coreos.com \
+  monitoring.coreos.com_prometheusrules.yaml \
+  monitoring.coreos.com_servicemonitors.yaml \
+  monitoring.coreos.com_podmonitors.yaml \
+  monitoring.coreos.com_probes.yaml \
+  monitoring.coreos.com_alertmanagerconfigs.yaml
+import_group argoproj.io application-crd.yaml appproject-crd.yaml
+import_group chaos-mesh.org chaos-mesh.org_podchaos.yaml
