@@ -8,6 +8,7 @@ export * from './http-probes';
 export * from './labels';
 export * from './laravel-config';
 export * from './manifest-writer';
+export * from './monitoring-names';
 export * from './secret-references';
 export * from './tls-ingress';
 export * from './validation-error';

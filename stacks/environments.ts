@@ -67,6 +67,29 @@ export interface WebTierConfig {
   readonly host: string;
 }
 
+/** How an environment is monitored. */
+export type MonitoringMode = 'standalone' | 'operator';
+
+const MONITORING_MODES: readonly MonitoringMode[] = ['standalone', 'operator'];
+
+/** Monitoring of one environment. */
+export interface MonitoringConfig {
+  /**
+   * `standalone`: this repository deploys Prometheus, Alertmanager, Grafana, Loki and tracing itself.
+   * `operator`: the cluster runs kube-prometheus-stack; only what it consumes is rendered.
+   */
+  readonly mode: MonitoringMode;
+
+  /**
+   * Labels kube-prometheus-stack selects rules, monitors and dashboards by (operator mode); every such
+   * object carries them.
+   */
+  readonly operatorSelector: Readonly<Record<string, string>>;
+
+  /** Base URL of the runbooks that alerts link to. */
+  readonly runbookBaseUrl: string;
+}
+
 /** One environment's complete configuration. */
 export interface EnvironmentConfig {
   /** Environment name; also the root of every construct path (`prod/Web/Laravel`). */
@@ -95,9 +118,15 @@ export interface EnvironmentConfig {
 
   /** The web tier. */
   readonly web: WebTierConfig;
+
+  /** Monitoring and alerting. */
+  readonly monitoring: MonitoringConfig;
 }
 
 const IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce';
+const RUNBOOKS = 'https://runbooks.shop.example.com';
+/** kube-prometheus-stack installed as release `kube-prometheus-stack` picks up objects labelled so. */
+const KUBE_PROMETHEUS_STACK = { release: 'kube-prometheus-stack' };
 
 const dev: EnvironmentConfig = {
   name: 'dev',
@@ -138,6 +167,7 @@ const dev: EnvironmentConfig = {
     logLevel: 'debug',
     host: 'dev.shop.example.com',
   },
+  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
 };
 
 const staging: EnvironmentConfig = {
@@ -179,6 +209,8 @@ const staging: EnvironmentConfig = {
     logLevel: 'info',
     host: 'staging.shop.example.com',
   },
+  // Staging runs the shared kube-prometheus-stack, so operator mode is exercised before anyone needs it.
+  monitoring: { mode: 'operator', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
 };
 
 const prod: EnvironmentConfig = {
@@ -222,6 +254,8 @@ const prod: EnvironmentConfig = {
     logLevel: 'warning',
     host: 'shop.example.com',
   },
+  // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
+  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
 };
 
 /** The configuration of every environment, by name. */
@@ -277,6 +311,9 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   if (resources !== undefined) {
     check(`web.resources.${resources.field}`, resources.problem);
   }
+  check('monitoring.mode', checkOneOf(config.monitoring.mode, MONITORING_MODES));
+  check('monitoring.runbookBaseUrl', /^https:\/\/[^\s]+[^/]$/.test(config.monitoring.runbookBaseUrl)
+    ? undefined : `must be an https URL without a trailing slash, got ${JSON.stringify(config.monitoring.runbookBaseUrl)}`);
   if (config.web.appDebug && config.requirePinnedImages) {
     // Pinned images mark an environment that real users or release candidates run in.
     check('web.appDebug', 'must be false where images are pinned: debug pages leak stack traces and configuration');

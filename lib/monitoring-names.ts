@@ -1,0 +1,26 @@
+/**
+ * Names shared by the monitoring constructs: what the Prometheus and Alertmanager Deployments mount and
+ * what the alerting constructs render into them. Defined once so the two sides cannot drift apart.
+ */
+export const MonitoringNames = {
+  /** Namespace of the monitoring stack (the seed's validation script checks it). */
+  NAMESPACE: 'monitoring',
+  /** ConfigMap holding one Prometheus rule file per group (standalone mode). */
+  RULES_CONFIG_MAP: 'prometheus-rules',
+  /** Where Prometheus mounts the rule files; `rule_files` globs `*.yaml` in it. */
+  RULES_MOUNT_PATH: '/etc/prometheus/rules',
+  /** Secret holding the Alertmanager configuration (seed name); it carries no credentials. */
+  ALERTMANAGER_CONFIG_SECRET: 'alertmanager-config',
+  /** Key of the configuration file in that Secret. */
+  ALERTMANAGER_CONFIG_KEY: 'alertmanager.yml',
+  /** Secret, created outside this repository, holding receiver credentials, one key per credential. */
+  ALERTMANAGER_RECEIVERS_SECRET: 'alertmanager-receivers',
+  /** Where Alertmanager mounts the receiver credentials; the config reads them with `*_file` fields. */
+  ALERTMANAGER_RECEIVERS_MOUNT_PATH: '/etc/alertmanager/receivers',
+  /** Service and port of Prometheus. */
+  PROMETHEUS_SERVICE: 'prometheus-server',
+  PROMETHEUS_PORT: 9090,
+  /** Service and port of Alertmanager. */
+  ALERTMANAGER_SERVICE: 'alertmanager',
+  ALERTMANAGER_PORT: 9093,
+} as const;
