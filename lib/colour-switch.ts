@@ -55,6 +55,14 @@ export class DeployedManifests {
     }
   }
 
+  /** Every deployed object, parsed, in file order. */
+  public all(): Manifest[] {
+    return [...this.documents.keys()].map((id) => {
+      const [kind, namespace, name] = id.split('/');
+      return this.find(kind, namespace, name)!;
+    });
+  }
+
   /** The object of that kind, namespace and name, if deployed. */
   public find(kind: string, namespace: string, name: string): Manifest | undefined {
     const id = key(kind, namespace, name);

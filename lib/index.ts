@@ -7,6 +7,7 @@ export * from './container-resources';
 export * from './http-probes';
 export * from './labels';
 export * from './laravel-config';
+export * from './manifest-diff';
 export * from './manifest-writer';
 export * from './monitoring-names';
 export * from './secret-references';
