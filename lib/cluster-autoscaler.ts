@@ -138,5 +138,6 @@ export class ClusterAutoscaler extends Construct {
       initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 4,
     };
     obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', liveness));
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', { ...liveness, initialDelaySeconds: 5, failureThreshold: 2 }));
   }
 }

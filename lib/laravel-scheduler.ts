@@ -140,5 +140,7 @@ export class LaravelScheduler extends Construct {
     // One pod: no spread to add, only the path-derived label to drop and the liveness probe.
     obj.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
     obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', heartbeatProbe(heartbeatFile, maxAge, 60, 120)));
+    // Nothing routes to the scheduler; readiness reports that it has ticked, for `kubectl get` and alerts.
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', heartbeatProbe(heartbeatFile, maxAge, 30, 5)));
   }
 }

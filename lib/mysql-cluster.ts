@@ -312,6 +312,8 @@ export class MysqlCluster extends Construct {
       terminationGracePeriod: Duration.seconds(60),
     });
     statefulSet.select(kplus.LabelSelector.of({ labels: selector }));
+    // cdk8s-plus adds the StatefulSet's path label to its Service's selector; the pods no longer carry it.
+    ApiObject.of(service).addJsonPatch(JsonPatch.remove('/spec/selector/cdk8s.io~1metadata.addr'));
     const container = statefulSet.addContainer({
       name: 'mysql',
       image: MYSQL_IMAGES[this.engine],

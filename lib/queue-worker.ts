@@ -194,7 +194,8 @@ const QUEUE_NAME = /^[A-Za-z0-9_.:-]+$/;
  * Beyond the seeds: a SIGTERM lets the current job finish (the grace period covers `--timeout`), a liveness
  * probe catches a worker that is alive but no longer looping (the seed's `queue:monitor` always succeeds),
  * restricted Pod Security with a read-only root, topology spread and a PDB when more than one pod can run.
- * There is no readiness probe: a worker serves no traffic, so readiness would gate nothing but rollouts.
+ * Readiness uses the same heartbeat: a worker serves no traffic, so readiness only gates rollouts, and a
+ * new worker counts as available once it has really polled its queues.
  */
 export class QueueWorker extends Construct {
   /** Deployment `<name>`. */
@@ -330,7 +331,11 @@ export class QueueWorker extends Construct {
     // The first loop touches the file right after boot; then no loop happens while a job runs, and a job
     // runs at most --timeout seconds.
     const maxAge = this.jobTimeoutSeconds + sleep + 60;
-    hardenPodTemplate(this.deployment, { selector: this.selector, probes: { livenessProbe: heartbeatProbe(heartbeatFile, maxAge, 30, 60) } });
+    hardenPodTemplate(this.deployment, { selector: this.selector, probes: {
+      livenessProbe: heartbeatProbe(heartbeatFile, maxAge, 30, 60),
+      // Ready once it has looped: a rolling update removes an old worker only after a new one really works.
+      readinessProbe: heartbeatProbe(heartbeatFile, maxAge, 10, 5),
+    } });
 
     const a = props.autoscaling;
     if (a !== undefined) {
