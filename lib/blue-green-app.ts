@@ -9,6 +9,7 @@ import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, 
 import { AnnotationKeys, LabelKeys, recommendedLabels } from './labels';
 import { SecretKeyReference, SecretReferences } from './secret-references';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './internal/pod-hardening';
+import { AutoscalerMetric, WorkloadAutoscaler } from './workload-autoscaler';
 
 /** The two colours of a blue/green pair. */
 export type Colour = 'blue' | 'green';
@@ -240,7 +241,7 @@ export interface ColourDeployment {
   readonly service: kplus.Service;
 
   /** HPA `<name>-<colour>-hpa`, when the app autoscales. */
-  readonly hpa?: kplus.HorizontalPodAutoscaler;
+  readonly hpa?: WorkloadAutoscaler;
 
   /** PodDisruptionBudget `<name>-<colour>-pdb`, when the colour can run more than one pod. */
   readonly pdb?: kplus.k8s.KubePodDisruptionBudget;
@@ -546,40 +547,38 @@ export class BlueGreenApp extends Construct {
     return service;
   }
 
-  private addAutoscaler(colour: Colour, deployment: kplus.Deployment, a: BlueGreenAutoscaling): kplus.HorizontalPodAutoscaler {
+  private addAutoscaler(colour: Colour, deployment: kplus.Deployment, a: BlueGreenAutoscaling): WorkloadAutoscaler {
     const id = colour === 'blue' ? 'BlueAutoscaler' : 'GreenAutoscaler';
     const name = `${this.appName}-${colour}-hpa`;
-    return new kplus.HorizontalPodAutoscaler(this, id, {
-      metadata: { name, labels: this.labels(name) },
+    return new WorkloadAutoscaler(this, id, {
+      name,
+      labels: this.labels(name),
       target: deployment,
       // The idle colour is pinned (min = max) but keeps the live colour's metrics and behaviour, so a switch
       // changes only the bounds.
       minReplicas: this.minimumReplicas(colour),
       maxReplicas: this.maximumReplicas(colour),
       metrics: [
-        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.cpuUtilizationPercent ?? 70)),
-        kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.memoryUtilizationPercent ?? 80)),
-        kplus.Metric.pods({
-          name: 'http_requests_per_second',
-          target: kplus.MetricTarget.averageValue(a.requestsPerSecondPerPod ?? 1000),
-        }),
+        AutoscalerMetric.cpuUtilization(a.cpuUtilizationPercent ?? 70),
+        AutoscalerMetric.memoryUtilization(a.memoryUtilizationPercent ?? 80),
+        AutoscalerMetric.pods({ name: 'http_requests_per_second', averageValue: a.requestsPerSecondPerPod ?? 1000 }),
       ],
       // Seed 000's behaviour: scale up fast (double or +4 pods per 30 s, whichever is more), scale down
       // slowly (after 5 minutes, halve or -2 pods per minute, whichever is less).
       scaleUp: {
-        strategy: kplus.ScalingStrategy.MAX_CHANGE,
-        stabilizationWindow: Duration.seconds(0),
+        selectPolicy: 'Max',
+        stabilizationWindowSeconds: 0,
         policies: [
-          { replicas: kplus.Replicas.percent(100), duration: Duration.seconds(30) },
-          { replicas: kplus.Replicas.absolute(4), duration: Duration.seconds(30) },
+          { type: 'Percent', value: 100, periodSeconds: 30 },
+          { type: 'Pods', value: 4, periodSeconds: 30 },
         ],
       },
       scaleDown: {
-        strategy: kplus.ScalingStrategy.MIN_CHANGE,
-        stabilizationWindow: Duration.minutes(5),
+        selectPolicy: 'Min',
+        stabilizationWindowSeconds: 300,
         policies: [
-          { replicas: kplus.Replicas.percent(50), duration: Duration.minutes(1) },
-          { replicas: kplus.Replicas.absolute(2), duration: Duration.minutes(1) },
+          { type: 'Percent', value: 50, periodSeconds: 60 },
+          { type: 'Pods', value: 2, periodSeconds: 60 },
         ],
       },
     });

@@ -8,9 +8,11 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { BlueGreenAutoscaling, COLOURS, Colour } from '../lib/blue-green-app';
-import { ContainerResourceSpec, checkResources } from '../lib/container-resources';
+import { ContainerResourceSpec, checkResources, memoryQuantity, memoryToKibibytes } from '../lib/container-resources';
 import { NamespaceQuota } from '../lib/app-namespace';
 import { IssuerKind } from '../lib/tls-ingress';
+import { QueueWorkerScaling } from '../lib/queue-worker';
+import { MYSQL_ENGINES, MysqlEngine } from '../lib/mysql-cluster';
 import { ValidationError } from '../lib/internal/errors';
 import { checkDnsLabel, checkHostName, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../lib/internal/checks';
 
@@ -90,6 +92,96 @@ export interface MonitoringConfig {
   readonly runbookBaseUrl: string;
 }
 
+/** Queue workers (`laravel-worker`, seeds 000 and 001). */
+export interface WorkersConfig {
+  /** Worker image repository, without tag (seed 000's image list). */
+  readonly imageRepository: string;
+
+  /** Worker image tag. */
+  readonly imageTag: string;
+
+  /** Queues drained, highest priority first. */
+  readonly queues: string[];
+
+  /** Longest a job may run (`--timeout`); the pod's grace period is sized from it. */
+  readonly jobTimeoutSeconds: number;
+
+  /** Requests and limits of a worker. */
+  readonly resources: ContainerResourceSpec;
+
+  /** Fixed worker count (environments without autoscaling). */
+  readonly replicas?: number;
+
+  /** Autoscaling on the queue length (seed 000) or on CPU and memory (seed 001). */
+  readonly autoscaling?: QueueWorkerScaling;
+}
+
+/** The Laravel scheduler (one instance). */
+export interface SchedulerConfig {
+  /** Requests and limits of the scheduler container (it runs the worker image). */
+  readonly resources: ContainerResourceSpec;
+}
+
+/** MySQL primary and read replicas (seed 001). */
+export interface MysqlConfig {
+  /** `mysql` (MySQL 8, the seed's image) or `mariadb`. */
+  readonly engine: MysqlEngine;
+
+  /** Number of read replicas (`mysql-replica-1`...); 0 for none. */
+  readonly replicas: number;
+
+  /** Volume size of each server. */
+  readonly storage: Size;
+
+  /** StorageClass of the volumes. */
+  readonly storageClassName: string;
+
+  /** Requests and limits of each server. */
+  readonly resources: ContainerResourceSpec;
+
+  /** InnoDB buffer pool of the primary. */
+  readonly primaryBufferPool: Size;
+
+  /** InnoDB buffer pool of each replica. */
+  readonly replicaBufferPool: Size;
+
+  /** Connections the primary accepts. */
+  readonly primaryMaxConnections: number;
+
+  /** Connections each replica accepts. */
+  readonly replicaMaxConnections: number;
+}
+
+/** Redis (cache, sessions and queues). */
+export interface RedisConfig {
+  /** Volume size of the append-only file and snapshots. */
+  readonly storage: Size;
+
+  /** StorageClass of the volume. */
+  readonly storageClassName: string;
+
+  /** Requests and limits of the Redis container. */
+  readonly resources: ContainerResourceSpec;
+
+  /** `maxmemory`: below the memory limit, leaving room for copy-on-write during snapshots. */
+  readonly maxMemory: Size;
+
+  /** `maxmemory-policy`; `noeviction` keeps queued jobs from being evicted. */
+  readonly maxMemoryPolicy: 'noeviction' | 'allkeys-lru' | 'volatile-lru' | 'allkeys-lfu' | 'volatile-lfu' | 'volatile-ttl';
+}
+
+/** The cluster autoscaler (cluster add-on, seed 000). */
+export interface ClusterAutoscalerConfig {
+  /** Cloud provider flag (`aws`). */
+  readonly cloudProvider: string;
+
+  /** Node-group auto-discovery flag value (`asg:tag=k8s.io/cluster-autoscaler/enabled,...`). */
+  readonly nodeGroupAutoDiscovery: string;
+
+  /** Requests and limits of the autoscaler. */
+  readonly resources: ContainerResourceSpec;
+}
+
 /** One environment's complete configuration. */
 export interface EnvironmentConfig {
   /** Environment name; also the root of every construct path (`prod/Web/Laravel`). */
@@ -121,10 +213,28 @@ export interface EnvironmentConfig {
 
   /** Monitoring and alerting. */
   readonly monitoring: MonitoringConfig;
+
+  /** Queue workers. */
+  readonly workers: WorkersConfig;
+
+  /** The Laravel scheduler. */
+  readonly scheduler: SchedulerConfig;
+
+  /** MySQL primary and replicas. */
+  readonly mysql: MysqlConfig;
+
+  /** Redis. */
+  readonly redis: RedisConfig;
+
+  /** Cluster autoscaler add-on; absent where the cluster is not ours to scale. */
+  readonly clusterAutoscaler?: ClusterAutoscalerConfig;
 }
 
 const IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce';
 const RUNBOOKS = 'https://runbooks.shop.example.com';
+const WORKER_IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce-worker';
+/** Seed 001's queue order: high priority first. */
+const WORKER_QUEUES = ['high', 'default', 'low'];
 /** kube-prometheus-stack installed as release `kube-prometheus-stack` picks up objects labelled so. */
 const KUBE_PROMETHEUS_STACK = { release: 'kube-prometheus-stack' };
 
@@ -168,6 +278,36 @@ const dev: EnvironmentConfig = {
     host: 'dev.shop.example.com',
   },
   monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
+  workers: {
+    imageRepository: WORKER_IMAGE_REPOSITORY,
+    imageTag: 'main',
+    queues: WORKER_QUEUES,
+    jobTimeoutSeconds: 60,
+    resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) },
+    replicas: 1,
+  },
+  scheduler: {
+    resources: { cpuRequest: Cpu.millis(25), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(256) },
+  },
+  // One small server, no replicas.
+  mysql: {
+    engine: 'mysql',
+    replicas: 0,
+    storage: Size.gibibytes(5),
+    storageClassName: 'standard',
+    resources: { cpuRequest: Cpu.millis(250), cpuLimit: Cpu.millis(1000), memoryRequest: Size.mebibytes(512), memoryLimit: Size.gibibytes(1) },
+    primaryBufferPool: Size.mebibytes(256),
+    replicaBufferPool: Size.mebibytes(256),
+    primaryMaxConnections: 100,
+    replicaMaxConnections: 100,
+  },
+  redis: {
+    storage: Size.gibibytes(1),
+    storageClassName: 'standard',
+    resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(256) },
+    maxMemory: Size.mebibytes(192),
+    maxMemoryPolicy: 'noeviction',
+  },
 };
 
 const staging: EnvironmentConfig = {
@@ -211,6 +351,35 @@ const staging: EnvironmentConfig = {
   },
   // Staging runs the shared kube-prometheus-stack, so operator mode is exercised before anyone needs it.
   monitoring: { mode: 'operator', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
+  workers: {
+    imageRepository: WORKER_IMAGE_REPOSITORY,
+    imageTag: 'v1.3.0',
+    queues: WORKER_QUEUES,
+    jobTimeoutSeconds: 120,
+    resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
+    autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 3 },
+  },
+  scheduler: {
+    resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(256) },
+  },
+  mysql: {
+    engine: 'mysql',
+    replicas: 1,
+    storage: Size.gibibytes(20),
+    storageClassName: 'standard',
+    resources: { cpuRequest: Cpu.millis(500), cpuLimit: Cpu.millis(1000), memoryRequest: Size.gibibytes(1), memoryLimit: Size.gibibytes(2) },
+    primaryBufferPool: Size.mebibytes(768),
+    replicaBufferPool: Size.mebibytes(768),
+    primaryMaxConnections: 200,
+    replicaMaxConnections: 200,
+  },
+  redis: {
+    storage: Size.gibibytes(5),
+    storageClassName: 'standard',
+    resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
+    maxMemory: Size.mebibytes(384),
+    maxMemoryPolicy: 'noeviction',
+  },
 };
 
 const prod: EnvironmentConfig = {
@@ -256,6 +425,45 @@ const prod: EnvironmentConfig = {
   },
   // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
   monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
+  workers: {
+    imageRepository: WORKER_IMAGE_REPOSITORY,
+    imageTag: 'v1.2.3',
+    queues: WORKER_QUEUES,
+    // Longest job (order export) runs about 4 minutes; the grace period follows.
+    jobTimeoutSeconds: 300,
+    // Seed 001's worker resources.
+    resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
+    // Seed 000's laravel-worker-hpa: 1-5 workers at 100 waiting jobs each on the default queue.
+    autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queue: 'default', jobsPerPod: 100 },
+  },
+  scheduler: {
+    resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
+  },
+  // Seed 001: a primary and two read replicas, 100 Gi fast-ssd each, 1-2 CPU and 2-4 Gi.
+  mysql: {
+    engine: 'mysql',
+    replicas: 2,
+    storage: Size.gibibytes(100),
+    storageClassName: 'fast-ssd',
+    resources: { cpuRequest: Cpu.millis(1000), cpuLimit: Cpu.millis(2000), memoryRequest: Size.gibibytes(2), memoryLimit: Size.gibibytes(4) },
+    primaryBufferPool: Size.gibibytes(2),
+    replicaBufferPool: Size.gibibytes(3),
+    primaryMaxConnections: 500,
+    replicaMaxConnections: 1000,
+  },
+  redis: {
+    storage: Size.gibibytes(20),
+    storageClassName: 'fast-ssd',
+    resources: { cpuRequest: Cpu.millis(250), cpuLimit: Cpu.millis(1000), memoryRequest: Size.gibibytes(1), memoryLimit: Size.gibibytes(2) },
+    maxMemory: Size.mebibytes(1536),
+    maxMemoryPolicy: 'noeviction',
+  },
+  // Seed 000's cluster-autoscaler, for the production EKS cluster.
+  clusterAutoscaler: {
+    cloudProvider: 'aws',
+    nodeGroupAutoDiscovery: 'asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/production-cluster',
+    resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(600), memoryLimit: Size.mebibytes(600) },
+  },
 };
 
 /** The configuration of every environment, by name. */
@@ -317,5 +525,49 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   if (config.web.appDebug && config.requirePinnedImages) {
     // Pinned images mark an environment that real users or release candidates run in.
     check('web.appDebug', 'must be false where images are pinned: debug pages leak stack traces and configuration');
+  }
+  validateWorkloadTiers(config, check);
+}
+
+/** Checks the workers, scheduler, MySQL, Redis and cluster autoscaler sections. */
+function validateWorkloadTiers(config: EnvironmentConfig, check: (field: string, problem: string | undefined) => void): void {
+  const resources = (field: string, spec: ContainerResourceSpec) => {
+    const problem = checkResources(spec);
+    if (problem !== undefined) {
+      check(`${field}.${problem.field}`, problem.problem);
+    }
+  };
+  const w = config.workers;
+  check('workers.imageTag', checkImageTag(w.imageTag, config.requirePinnedImages));
+  check('workers.jobTimeoutSeconds', checkInteger(w.jobTimeoutSeconds, 1));
+  resources('workers.resources', w.resources);
+  if ((w.replicas === undefined) === (w.autoscaling === undefined)) {
+    check('workers.replicas', 'give exactly one of replicas and autoscaling');
+  }
+  if (w.autoscaling !== undefined) {
+    check('workers.autoscaling.minReplicas', checkInteger(w.autoscaling.minReplicas, 1));
+    check('workers.autoscaling.minReplicas', checkReplicaBounds(w.autoscaling.minReplicas, w.autoscaling.maxReplicas));
+  }
+  resources('scheduler.resources', config.scheduler.resources);
+  const m = config.mysql;
+  check('mysql.engine', checkOneOf(m.engine, MYSQL_ENGINES));
+  check('mysql.replicas', checkInteger(m.replicas, 0, 9));
+  check('mysql.storageClassName', checkDnsLabel(m.storageClassName));
+  resources('mysql.resources', m.resources);
+  if (memoryToKibibytes(m.primaryBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)
+    || memoryToKibibytes(m.replicaBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)) {
+    // The buffer pool is only part of what mysqld allocates: at the limit it would be OOM-killed.
+    check('mysql.primaryBufferPool', `must be below the memory limit (${memoryQuantity(m.resources.memoryLimit)}) for primary and replicas`);
+  }
+  const r = config.redis;
+  check('redis.storageClassName', checkDnsLabel(r.storageClassName));
+  resources('redis.resources', r.resources);
+  if (memoryToKibibytes(r.maxMemory) >= memoryToKibibytes(r.resources.memoryLimit)) {
+    check('redis.maxMemory', `must be below the memory limit (${memoryQuantity(r.resources.memoryLimit)}), got ${memoryQuantity(r.maxMemory)}`);
+  }
+  if (config.clusterAutoscaler !== undefined) {
+    check('clusterAutoscaler.cloudProvider', checkNonEmpty(config.clusterAutoscaler.cloudProvider));
+    check('clusterAutoscaler.nodeGroupAutoDiscovery', checkNonEmpty(config.clusterAutoscaler.nodeGroupAutoDiscovery));
+    resources('clusterAutoscaler.resources', config.clusterAutoscaler.resources);
   }
 }

@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/secret-references';
 import { EnvironmentConfig } from './environments';
 import { WebStack } from './web-stack';
+import { ClusterAddonsStack } from './cluster-addons-stack';
+import { DataStack } from './data-stack';
+import { WorkersStack } from './workers-stack';
 
 /** The charts of one environment. */
 export interface EnvironmentStacks {
@@ -12,6 +15,15 @@ export interface EnvironmentStacks {
   /** The web tier chart (`web.k8s.yaml`). */
   readonly web: WebStack;
 
+  /** The data tier chart (`data.k8s.yaml`): MySQL and Redis. */
+  readonly data: DataStack;
+
+  /** The background tier chart (`workers.k8s.yaml`): queue workers and the scheduler. */
+  readonly workers: WorkersStack;
+
+  /** Cluster add-ons (`cluster-addons.k8s.yaml`), where the environment configures them. */
+  readonly clusterAddons?: ClusterAddonsStack;
+
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
 }
@@ -20,5 +32,9 @@ export interface EnvironmentStacks {
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const root = new Construct(app, config.name);
   const web = new WebStack(root, 'Web', { config });
-  return { root, web, secrets: SecretReferences.of(root) };
+  const data = new DataStack(root, 'Data', { config });
+  const workers = new WorkersStack(root, 'Workers', { config });
+  const clusterAddons = config.clusterAutoscaler === undefined ? undefined
+    : new ClusterAddonsStack(root, 'ClusterAddons', { clusterAutoscaler: config.clusterAutoscaler });
+  return { root, web, data, workers, clusterAddons, secrets: SecretReferences.of(root) };
 }

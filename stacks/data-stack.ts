@@ -1,0 +1,56 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { MysqlCluster } from '../lib/mysql-cluster';
+import { RedisStore } from '../lib/redis-store';
+import { EnvironmentConfig } from './environments';
+
+/** Props of {@link DataStack}. */
+export interface DataStackProps {
+  /** The environment to render. */
+  readonly config: EnvironmentConfig;
+}
+
+/** The data tier of one environment (`data.k8s.yaml`): MySQL primary and replicas, and Redis. */
+export class DataStack extends Chart {
+  /** MySQL. */
+  public readonly mysql: MysqlCluster;
+
+  /** Redis. */
+  public readonly redis: RedisStore;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    const { config } = props;
+    super(scope, id, { namespace: config.namespace, disableResourceNameHashes: true });
+    const m = config.mysql;
+    // Seed 001's Secret `mysql-secret`; created outside this repository and only referenced here.
+    const mysqlSecret = kplus.Secret.fromSecretName(this, 'MysqlSecret', 'mysql-secret');
+    const laravelSecrets = kplus.Secret.fromSecretName(this, 'LaravelSecrets', 'laravel-secrets');
+    this.mysql = new MysqlCluster(this, 'Mysql', {
+      partOf: config.partOf,
+      engine: m.engine,
+      replicas: m.replicas,
+      storage: m.storage,
+      storageClassName: m.storageClassName,
+      resources: m.resources,
+      primaryBufferPool: m.primaryBufferPool,
+      replicaBufferPool: m.replicaBufferPool,
+      primaryMaxConnections: m.primaryMaxConnections,
+      replicaMaxConnections: m.replicaMaxConnections,
+      rootPassword: { secret: mysqlSecret, key: 'root-password' },
+      replicationPassword: { secret: mysqlSecret, key: 'replication-password' },
+      // The account the app connects with (laravel-secrets db-user / db-password), created on first start.
+      appUser: { username: { secret: laravelSecrets, key: 'db-user' }, password: { secret: laravelSecrets, key: 'db-password' } },
+    });
+    const r = config.redis;
+    this.redis = new RedisStore(this, 'Redis', {
+      partOf: config.partOf,
+      password: { secret: kplus.Secret.fromSecretName(this, 'RedisPassword', 'redis-password'), key: 'password' },
+      resources: r.resources,
+      maxMemory: r.maxMemory,
+      maxMemoryPolicy: r.maxMemoryPolicy,
+      storage: r.storage,
+      storageClassName: r.storageClassName,
+    });
+  }
+}

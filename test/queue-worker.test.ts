@@ -1,0 +1,128 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { QueueWorker, QueueWorkerProps } from '../lib/queue-worker';
+import { SecretReferences } from '../lib/secret-references';
+import { K8sObject, findObject, ofKind, selects, synthChart, testChart } from './helpers';
+
+const RESOURCES = { cpuRequest: kplus.Cpu.millis(100), cpuLimit: kplus.Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) };
+const BASE: QueueWorkerProps = {
+  name: 'laravel-worker',
+  appName: 'laravel',
+  partOf: 'ecommerce',
+  imageRepository: 'ghcr.io/ibekzod/laravel-ecommerce-worker',
+  imageTag: 'v1.2.3',
+  resources: RESOURCES,
+  queues: ['high', 'default', 'low'],
+  autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5 },
+};
+
+function render(overrides: Partial<QueueWorkerProps> = {}): { worker: QueueWorker; objects: K8sObject[] } {
+  const chart = testChart();
+  const worker = new QueueWorker(chart, 'Worker', { ...BASE, ...overrides });
+  return { worker, objects: synthChart(chart) };
+}
+
+describe('QueueWorker', () => {
+  const { objects } = render();
+  const deployment = findObject(objects, 'Deployment', 'laravel-worker');
+  const container = deployment.spec.template.spec.containers[0];
+
+  test('runs seed 001\'s queue:work command with --timeout added', () => {
+    expect(container.command).toEqual([
+      'php', 'artisan', 'queue:work', 'redis', '--queue=high,default,low', '--tries=3', '--timeout=60',
+      '--max-time=3600', '--memory=512', '--sleep=3', '--backoff=10,30,60',
+    ]);
+    expect(container.image).toBe('ghcr.io/ibekzod/laravel-ecommerce-worker:v1.2.3');
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+  });
+
+  test('the grace period covers the longest job', () => {
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(90);
+    const long = findObject(render({ jobTimeoutSeconds: 300 }).objects, 'Deployment', 'laravel-worker');
+    expect(long.spec.template.spec.terminationGracePeriodSeconds).toBe(330);
+    expect(long.spec.template.spec.containers[0].command).toContain('--timeout=300');
+  });
+
+  test('liveness fails on a stale heartbeat: the check compares the file\'s age, it does not always succeed', () => {
+    const probe = container.livenessProbe;
+    expect(probe.exec.command).toEqual(['/bin/sh', '-c',
+      'test -f \'/tmp/queue-worker-heartbeat\' && test $(( $(date +%s) - $(stat -c %Y \'/tmp/queue-worker-heartbeat\') )) -lt 123']);
+    expect([probe.initialDelaySeconds, probe.periodSeconds, probe.failureThreshold]).toEqual([60, 30, 2]);
+    expect(container.readinessProbe.exec.command).toEqual(probe.exec.command);
+  });
+
+  test('HPA laravel-worker-hpa is seed 000\'s: External redis_queue_length{queue="default"} at 100, slow down, quick up', () => {
+    const hpa = findObject(objects, 'HorizontalPodAutoscaler', 'laravel-worker-hpa');
+    expect(hpa.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'laravel-worker' },
+      minReplicas: 1,
+      maxReplicas: 5,
+      metrics: [{ type: 'External', external: {
+        metric: { name: 'redis_queue_length', selector: { matchLabels: { queue: 'default' } } },
+        target: { type: 'AverageValue', averageValue: '100' },
+      } }],
+      behavior: {
+        scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
+        scaleUp: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
+      },
+    });
+    expect(deployment.spec.replicas).toBeUndefined();
+  });
+
+  test('seed 001\'s CPU/memory variant is available by config, on a target with both requests', () => {
+    const hpa = findObject(render({ autoscaling: { metric: 'resources', minReplicas: 8, maxReplicas: 50 } }).objects, 'HorizontalPodAutoscaler', 'laravel-worker-hpa');
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+    ]);
+    expect(hpa.spec.behavior.scaleUp).toEqual({ stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }] });
+    expect(hpa.spec.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 2, periodSeconds: 120 }] });
+  });
+
+  test('restricted pods with a read-only root, spread, and a PDB selecting exactly the workers', () => {
+    const spec = deployment.spec.template.spec;
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+    expect(spec.topologySpreadConstraints.map((c: K8sObject) => c.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+    const pdb = findObject(objects, 'PodDisruptionBudget', 'laravel-worker-pdb');
+    expect(pdb.spec.selector.matchLabels).toEqual({ app: 'laravel-worker' });
+    expect(selects(pdb.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);
+    expect(Object.keys(deployment.spec.template.metadata.labels).filter((k) => k.startsWith('cdk8s.io'))).toEqual([]);
+  });
+
+  test('one fixed worker has no HPA and no PDB', () => {
+    const fixed = render({ autoscaling: undefined, replicas: 1 }).objects;
+    expect(findObject(fixed, 'Deployment', 'laravel-worker').spec.replicas).toBe(1);
+    expect(ofKind(fixed, 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(ofKind(fixed, 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('records the Secret keys it reads', () => {
+    const chart = testChart();
+    const secret = kplus.Secret.fromSecretName(chart, 'Redis', 'redis-password');
+    new QueueWorker(chart, 'Worker', { ...BASE, secretEnv: { REDIS_PASSWORD: { secret, key: 'password' } } });
+    expect(SecretReferences.of(chart).list()).toEqual([
+      { namespace: 'ecommerce', name: 'redis-password', keys: ['password'], wholeSecret: false, referencedBy: ['test/Worker'] },
+    ]);
+  });
+
+  const P = '[test/Worker]';
+  const cases: Array<[string, Partial<QueueWorkerProps>, string]> = [
+    ['a grace period shorter than the job timeout', { jobTimeoutSeconds: 120, terminationGracePeriodSeconds: 60 },
+      `${P} terminationGracePeriodSeconds: must be at least jobTimeoutSeconds (120) so the current job can finish after SIGTERM, got 60`],
+    ['no queues', { queues: [] }, `${P} queues: needs at least one queue to drain`],
+    ['a queue name with a comma', { queues: ['high,low'] }, `${P} queues[0]: must be a queue name (letters, digits, '_', '.', ':', '-'), got "high,low"`],
+    ['a repeated queue', { queues: ['high', 'high'] }, `${P} queues: must not repeat a queue, got ["high","high"]`],
+    ['--memory above the container limit', { memoryMiB: 1024 }, `${P} memoryMiB: must not exceed the container memory limit (512 MiB), got 1024`],
+    ['a moving tag where images are pinned', { imageTag: 'latest' }, `${P} imageTag: must be pinned to a semantic version (v1.2.3) or a sha256 digest, got "latest"`],
+    ['both replicas and autoscaling', { replicas: 2 }, `${P} replicas: conflicts with autoscaling: give a fixed size or autoscaling bounds, not both`],
+    ['scaling on a queue it does not drain', { autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queue: 'emails' } },
+      `${P} autoscaling.queue: must be one of the drained queues ["high","default","low"], got "emails"`],
+    ['crossed autoscaling bounds', { autoscaling: { metric: 'queueLength', minReplicas: 6, maxReplicas: 5 } },
+      '[test/Worker/Autoscaler] minReplicas: must not exceed maxReplicas (5), got 6'],
+  ];
+  test.each(cases)('rejects %s', (_what, overrides, message) => {
+    expect(() => render(overrides)).toThrow(message);
+  });
+});
