@@ -105,10 +105,11 @@ export function synthesize(options: SynthesizeOptions): Map<string, ManifestFile
  * Command-line entry: synthesizes, prints a summary, and returns the exit code. A user mistake prints one
  * readable report and no stack trace (set `SYNTH_DEBUG=1` to see one).
  */
-export function main(argv: readonly string[], outdir: string): number {
+export function main(argv: readonly string[], outdir: string, options: Pick<SynthesizeOptions, 'environments' | 'build'> = {}): number {
   try {
     const reports: string[] = [];
     const folders = synthesize({
+      ...options,
       outdir,
       names: argv,
       onPolicyReport: (name, report) => {
