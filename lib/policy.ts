@@ -4,7 +4,7 @@ import { ManifestFile } from './manifest-writer';
 import { checkDnsLabel, checkNonEmpty, checkOneOf } from './internal/checks';
 import { failAt, ValidationError } from './internal/errors';
 import {
-  indexObjects, labelFindings, nameFindings, rbacFindings, replicaFindings, secretFindings, selectorFindings, serviceFindings,
+  ObjectIndex, labelFindings, nameFindings, rbacFindings, replicaFindings, secretFindings, selectorFindings, serviceFindings,
   targetFindings,
 } from './internal/object-rules';
 import {
@@ -189,13 +189,13 @@ export class Policy extends Construct {
     const warnings = new Set(options.warnings ?? []);
     const objects = files.flatMap((f) => f.objects);
     const paths = files.flatMap((f) => f.objects.map((_, i) => f.constructPaths?.[i] ?? this.node.scope!.node.path));
-    const indexed = indexObjects(objects);
+    const index = new ObjectIndex(objects);
     const used = new Set<Suppression | NamespaceException>();
     const findings: PolicyFinding[] = [];
-    indexed.forEach((o, i) => {
+    index.all.forEach((o, i) => {
       const raw: RawFinding[] = [
-        ...nameFindings(o), ...labelFindings(o), ...selectorFindings(o), ...serviceFindings(o, indexed), ...targetFindings(o, indexed),
-        ...replicaFindings(o, indexed), ...secretFindings(o), ...rbacFindings(o),
+        ...nameFindings(o), ...labelFindings(o), ...selectorFindings(o), ...serviceFindings(o, index), ...targetFindings(o, index),
+        ...replicaFindings(o, index), ...secretFindings(o), ...rbacFindings(o),
       ];
       if (o.template !== undefined) {
         raw.push(...podSecurityFindings(o.template), ...hostAccessFindings(o.template), ...resourceFindings(o.template),

@@ -14,15 +14,72 @@ export interface IndexedObject {
   readonly template?: PodTemplate;
 }
 
-/** Index an environment's objects once for the cross-object rules. */
-export function indexObjects(objects: readonly Loose[]): IndexedObject[] {
-  return objects.map((obj) => ({
-    obj,
-    kind: String(obj.kind),
-    name: String(obj.metadata?.name ?? ''),
-    namespace: String(obj.metadata?.namespace ?? 'default'),
-    template: podTemplateOf(obj),
-  }));
+/**
+ * An environment's objects, indexed once so the cross-object rules stay linear: pod templates by
+ * namespace and label pair, objects by kind, namespace and name, HPAs by target, PDBs by namespace.
+ */
+export class ObjectIndex {
+  public readonly all: IndexedObject[];
+  private readonly byKey = new Map<string, IndexedObject>();
+  private readonly templatesByLabel = new Map<string, PodTemplate[]>();
+  private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
+  private readonly hpaByTarget = new Map<string, IndexedObject>();
+  private readonly budgeted = new Set<PodTemplate>();
+
+  constructor(objects: readonly Loose[]) {
+    this.all = objects.map((obj) => ({
+      obj,
+      kind: String(obj.kind),
+      name: String(obj.metadata?.name ?? ''),
+      namespace: String(obj.metadata?.namespace ?? 'default'),
+      template: podTemplateOf(obj),
+    }));
+    const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
+      const list = map.get(key);
+      if (list === undefined) {
+        map.set(key, [value]);
+      } else {
+        list.push(value);
+      }
+    };
+    for (const o of this.all) {
+      this.byKey.set(`${o.kind}\0${o.namespace}\0${o.name}`, o);
+      if (o.template !== undefined) {
+        push(this.templatesByNamespace, o.namespace, o.template);
+        for (const [k, v] of Object.entries(o.template.metadata.labels ?? {})) {
+          push(this.templatesByLabel, `${o.namespace}\0${k}\0${String(v)}`, o.template);
+        }
+      }
+      if (o.kind === 'HorizontalPodAutoscaler') {
+        const ref = o.obj.spec?.scaleTargetRef ?? {};
+        this.hpaByTarget.set(`${ref.kind}\0${o.namespace}\0${ref.name}`, o);
+      }
+    }
+    for (const o of this.all.filter((p) => p.kind === 'PodDisruptionBudget' && !isEmptySelector(p.obj.spec?.selector))) {
+      this.templatesSelected(o.namespace, o.obj.spec.selector).forEach((t) => this.budgeted.add(t));
+    }
+  }
+
+  public find(kind: string, namespace: string, name: string): IndexedObject | undefined {
+    return this.byKey.get(`${kind}\0${namespace}\0${name}`);
+  }
+
+  /** Pod templates of a namespace a selector selects. */
+  public templatesSelected(namespace: string, selector: Loose): PodTemplate[] {
+    const first = Object.entries(selector?.matchLabels ?? {})[0];
+    const candidates = first === undefined ? this.templatesByNamespace.get(namespace)
+      : this.templatesByLabel.get(`${namespace}\0${first[0]}\0${String(first[1])}`);
+    return (candidates ?? []).filter((t) => selectorMatches(selector, t.metadata.labels));
+  }
+
+  public autoscalerOf(o: IndexedObject): IndexedObject | undefined {
+    return this.hpaByTarget.get(`${o.kind}\0${o.namespace}\0${o.name}`);
+  }
+
+  /** Whether some PodDisruptionBudget of its namespace selects the template's pods. */
+  public hasDisruptionBudget(template: PodTemplate): boolean {
+    return this.budgeted.has(template);
+  }
 }
 
 /** Whether a label selector (`matchLabels` and `matchExpressions`) selects the labels. */
@@ -63,17 +120,13 @@ export function selectorFindings(o: IndexedObject): RawFinding[] {
     : [{ rule: 'selector-matches-template', message: `selector ${JSON.stringify(selector.matchLabels ?? {})} does not match its pod template's labels` }];
 }
 
-function templatesIn(all: IndexedObject[], namespace: string): PodTemplate[] {
-  return all.filter((o) => o.template !== undefined && o.namespace === namespace).map((o) => o.template!);
-}
-
 /** A Service with a selector selects some pod template, and its named target ports exist on those pods. */
-export function serviceFindings(o: IndexedObject, all: IndexedObject[]): RawFinding[] {
+export function serviceFindings(o: IndexedObject, index: ObjectIndex): RawFinding[] {
   const selector: Record<string, string> = o.obj.spec?.selector ?? {};
   if (o.kind !== 'Service' || o.obj.spec?.type === 'ExternalName' || Object.keys(selector).length === 0) {
     return [];
   }
-  const selected = templatesIn(all, o.namespace).filter((t) => selectorMatches({ matchLabels: selector }, t.metadata.labels));
+  const selected = index.templatesSelected(o.namespace, { matchLabels: selector });
   if (selected.length === 0) {
     return [{ rule: 'service-selects-pods', message: `selector ${JSON.stringify(selector)} matches no pod template in namespace ${o.namespace}` }];
   }
@@ -83,42 +136,40 @@ export function serviceFindings(o: IndexedObject, all: IndexedObject[]): RawFind
 }
 
 /** An HPA's scale target and a PDB's selected pods exist. */
-export function targetFindings(o: IndexedObject, all: IndexedObject[]): RawFinding[] {
+export function targetFindings(o: IndexedObject, index: ObjectIndex): RawFinding[] {
   if (o.kind === 'HorizontalPodAutoscaler') {
     const ref = o.obj.spec?.scaleTargetRef ?? {};
-    const found = all.some((t) => t.kind === ref.kind && t.name === ref.name && t.namespace === o.namespace);
+    const found = index.find(ref.kind, o.namespace, ref.name) !== undefined;
     return found ? [] : [{ rule: 'scale-target-exists', message: `scaleTargetRef ${ref.kind} ${o.namespace}/${ref.name} is not rendered` }];
   }
   if (o.kind === 'PodDisruptionBudget') {
     const selector = o.obj.spec?.selector;
-    const found = !isEmptySelector(selector) && templatesIn(all, o.namespace).some((t) => selectorMatches(selector, t.metadata.labels));
+    const found = !isEmptySelector(selector) && index.templatesSelected(o.namespace, selector).length > 0;
     return found ? [] : [{ rule: 'disruption-budget-target', message: `selector ${JSON.stringify(selector ?? {})} matches no pod template in namespace ${o.namespace}` }];
   }
   return [];
 }
 
 /** Most pods a Deployment or StatefulSet can run: its replicas, or its autoscaler's maximum. */
-function maxReplicas(o: IndexedObject, all: IndexedObject[]): number {
-  const hpa = all.find((h) => h.kind === 'HorizontalPodAutoscaler' && h.namespace === o.namespace
-    && h.obj.spec?.scaleTargetRef?.kind === o.kind && h.obj.spec?.scaleTargetRef?.name === o.name);
+function maxReplicas(o: IndexedObject, index: ObjectIndex): number {
+  const hpa = index.autoscalerOf(o);
   return Number(hpa?.obj.spec?.maxReplicas ?? o.obj.spec?.replicas ?? 1);
 }
 
 const HOSTNAME = 'kubernetes.io/hostname';
 
 /** A workload that can run more than one pod has a PDB and spreads its pods over nodes. */
-export function replicaFindings(o: IndexedObject, all: IndexedObject[]): RawFinding[] {
+export function replicaFindings(o: IndexedObject, index: ObjectIndex): RawFinding[] {
   if ((o.kind !== 'Deployment' && o.kind !== 'StatefulSet') || o.template === undefined) {
     return [];
   }
-  const replicas = maxReplicas(o, all);
+  const replicas = maxReplicas(o, index);
   if (replicas <= 1) {
     return [];
   }
   const labels = o.template.metadata.labels;
   const out: RawFinding[] = [];
-  const pdb = all.some((p) => p.kind === 'PodDisruptionBudget' && p.namespace === o.namespace
-    && !isEmptySelector(p.obj.spec?.selector) && selectorMatches(p.obj.spec?.selector, labels));
+  const pdb = index.hasDisruptionBudget(o.template);
   if (!pdb) {
     out.push({ rule: 'disruption-budget', message: `can run ${replicas} pods but no PodDisruptionBudget selects them` });
   }
