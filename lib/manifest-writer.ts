@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './internal/errors';
+import { runBeforeRenderHooks } from './internal/render-hooks';
 import { toYamlStream } from './internal/yaml';
 
 /** One synthesized manifest file. */
@@ -15,6 +16,14 @@ export interface ManifestFile {
 
   /** The YAML text. */
   readonly content: string;
+
+  /**
+   * Path of the construct that rendered each object, parallel to `objects` (the policy pass reports
+   * findings by it).
+   *
+   * @default - unknown (files not produced by `renderCharts`)
+   */
+  readonly constructPaths?: readonly string[];
 }
 
 /** Path of the construct a user wrote: cdk8s-plus keeps its ApiObject in a child named `Resource`. */
@@ -41,6 +50,7 @@ function kebab(id: string): string {
  * @throws ValidationError listing every validation failure, each with its construct path
  */
 export function renderCharts(root: IConstruct): ManifestFile[] {
+  runBeforeRenderHooks(root);
   const problems: string[] = [];
   for (const construct of root.node.findAll()) {
     for (const message of construct.node.validate()) {
@@ -52,9 +62,9 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
   }
 
   const owners = new Map<string, string>();
-  for (const obj of root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-    const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : 'core';
-    const key = `${group}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.name}`;
+  const apiObjects = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  for (const obj of apiObjects) {
+    const key = `${apiGroup(obj.apiVersion)}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.name}`;
     const owner = owners.get(key);
     const path = constructPath(obj);
     if (owner !== undefined) {
@@ -67,7 +77,8 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
   const charts = root.node.findAll().filter((c): c is Chart => Chart.isChart(c));
   const files = charts.map((chart) => {
     const objects = chart.toJson() as Array<{ [key: string]: unknown }>;
-    return { fileName: `${kebab(chart.node.id)}.k8s.yaml`, objects, content: toYamlStream(objects) };
+    const constructPaths = attribute(chart, apiObjects, objects);
+    return { fileName: `${kebab(chart.node.id)}.k8s.yaml`, objects, content: toYamlStream(objects), constructPaths };
   });
   const names = new Set<string>();
   for (const file of files) {
@@ -77,6 +88,31 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
     names.add(file.fileName);
   }
   return files.sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
+}
+
+function apiGroup(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : 'core';
+}
+
+/**
+ * The construct path of each rendered object of a chart. Objects are matched by group, kind, namespace
+ * and name (unique after the duplicate check); a JSON patch may have removed the namespace (a Namespace
+ * object), so group, kind and name alone are the fallback.
+ */
+function attribute(chart: Chart, apiObjects: ApiObject[], objects: Array<{ [key: string]: unknown }>): string[] {
+  const exact = new Map<string, string>();
+  const loose = new Map<string, string[]>();
+  for (const obj of apiObjects.filter((o) => Chart.of(o) === chart)) {
+    const base = `${apiGroup(obj.apiVersion)}/${obj.kind}/${obj.name}`;
+    exact.set(`${base}/${obj.metadata.namespace ?? ''}`, constructPath(obj));
+    loose.set(base, [...(loose.get(base) ?? []), constructPath(obj)]);
+  }
+  return objects.map((o) => {
+    const metadata = (o.metadata ?? {}) as { name?: string; namespace?: string };
+    const base = `${apiGroup(String(o.apiVersion))}/${String(o.kind)}/${metadata.name ?? ''}`;
+    const candidates = loose.get(base) ?? [];
+    return exact.get(`${base}/${metadata.namespace ?? ''}`) ?? (candidates.length === 1 ? candidates[0] : chart.node.path);
+  });
 }
 
 /**

@@ -13,8 +13,10 @@ import { NamespaceQuota } from '../lib/app-namespace';
 import { IssuerKind } from '../lib/tls-ingress';
 import { QueueWorkerScaling } from '../lib/queue-worker';
 import { MYSQL_ENGINES, MysqlEngine } from '../lib/mysql-cluster';
+import { NAMESPACE_NAME_LABEL, PodPeer } from '../lib/network-connections';
+import { POLICY_RULE_IDS, PolicyRuleId } from '../lib/policy';
 import { ValidationError } from '../lib/internal/errors';
-import { checkDnsLabel, checkHostName, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../lib/internal/checks';
+import { checkCidr, checkDnsLabel, checkHostName, checkLabelKey, checkLabelValue, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../lib/internal/checks';
 
 /** The environments this repository deploys. */
 export type EnvironmentName = 'dev' | 'staging' | 'prod';
@@ -182,6 +184,27 @@ export interface ClusterAutoscalerConfig {
   readonly resources: ContainerResourceSpec;
 }
 
+/** The synth-time policy pass (README "Policy checks"). */
+export interface PolicyConfig {
+  /**
+   * Rules whose findings are printed as warnings instead of failing synth. Allowed only where images are
+   * not pinned (dev): staging and prod fail on every finding.
+   */
+  readonly warnings: readonly PolicyRuleId[];
+}
+
+/** Where the peers of the derived NetworkPolicies run (README "Network policies"). */
+export interface NetworkConfig {
+  /** The ingress controller: labels of its namespace and, optionally, of its pods. */
+  readonly ingressController: PodPeer;
+
+  /** Prometheus, which scrapes every metrics port. */
+  readonly prometheus: PodPeer;
+
+  /** Addresses of HTTPS APIs outside the cluster (Stripe, S3), minus the blocks pods must not reach. */
+  readonly externalHttps: { readonly cidr: string; readonly except: readonly string[] };
+}
+
 /** One environment's complete configuration. */
 export interface EnvironmentConfig {
   /** Environment name; also the root of every construct path (`prod/Web/Laravel`). */
@@ -228,7 +251,22 @@ export interface EnvironmentConfig {
 
   /** Cluster autoscaler add-on; absent where the cluster is not ours to scale. */
   readonly clusterAutoscaler?: ClusterAutoscalerConfig;
+  /** Severity of the policy rules. */
+  readonly policy: PolicyConfig;
+
+  /** Peers of the NetworkPolicies. */
+  readonly network: NetworkConfig;
 }
+
+/** The ingress-nginx controller's namespace, labelled by the API server with its name. */
+const INGRESS_NGINX: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'ingress-nginx' }, podLabels: {} };
+const PROMETHEUS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
+/**
+ * The internet minus private ranges (RFC 1918) and link-local (the cloud metadata endpoint): pods reach
+ * Stripe and S3 but not other services of the VPC or the node's credentials.
+ */
+const PUBLIC_INTERNET = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'] };
+const NETWORK: NetworkConfig = { ingressController: INGRESS_NGINX, prometheus: PROMETHEUS, externalHttps: PUBLIC_INTERNET };
 
 const IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce';
 const RUNBOOKS = 'https://runbooks.shop.example.com';
@@ -308,6 +346,9 @@ const dev: EnvironmentConfig = {
     maxMemory: Size.mebibytes(192),
     maxMemoryPolicy: 'noeviction',
   },
+  // Dev runs the moving `main` tag on purpose (README "Environments"): report it, don't fail.
+  policy: { warnings: ['image-pinned'] },
+  network: NETWORK,
 };
 
 const staging: EnvironmentConfig = {
@@ -380,6 +421,8 @@ const staging: EnvironmentConfig = {
     maxMemory: Size.mebibytes(384),
     maxMemoryPolicy: 'noeviction',
   },
+  policy: { warnings: [] },
+  network: NETWORK,
 };
 
 const prod: EnvironmentConfig = {
@@ -464,6 +507,8 @@ const prod: EnvironmentConfig = {
     nodeGroupAutoDiscovery: 'asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/production-cluster',
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(600), memoryLimit: Size.mebibytes(600) },
   },
+  policy: { warnings: [] },
+  network: NETWORK,
 };
 
 /** The configuration of every environment, by name. */
@@ -570,4 +615,23 @@ function validateWorkloadTiers(config: EnvironmentConfig, check: (field: string,
     check('clusterAutoscaler.nodeGroupAutoDiscovery', checkNonEmpty(config.clusterAutoscaler.nodeGroupAutoDiscovery));
     resources('clusterAutoscaler.resources', config.clusterAutoscaler.resources);
   }
+  validatePolicyAndNetwork(config, check);
+}
+
+function validatePolicyAndNetwork(config: EnvironmentConfig, check: (field: string, problem: string | undefined) => void): void {
+  config.policy.warnings.forEach((rule, i) => check(`policy.warnings[${i}]`, checkOneOf(rule, POLICY_RULE_IDS)));
+  if (config.requirePinnedImages && config.policy.warnings.length > 0) {
+    check('policy.warnings', `must be empty where images are pinned: every policy finding fails synth there, got ${JSON.stringify(config.policy.warnings)}`);
+  }
+  for (const peer of ['ingressController', 'prometheus'] as const) {
+    const { namespaceLabels, podLabels } = config.network[peer];
+    if (Object.keys(namespaceLabels).length === 0) {
+      check(`network.${peer}.namespaceLabels`, 'required: at least one label of the namespace');
+    }
+    for (const [key, value] of Object.entries({ ...namespaceLabels, ...podLabels })) {
+      check(`network.${peer}.labels.${key}`, checkLabelKey(key) ?? checkLabelValue(value));
+    }
+  }
+  check('network.externalHttps.cidr', checkCidr(config.network.externalHttps.cidr));
+  config.network.externalHttps.except.forEach((cidr, i) => check(`network.externalHttps.except[${i}]`, checkCidr(cidr)));
 }

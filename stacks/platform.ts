@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/secret-references';
 import { EnvironmentConfig } from './environments';
+import { NetworkStack } from './network-stack';
 import { WebStack } from './web-stack';
 import { ClusterAddonsStack } from './cluster-addons-stack';
 import { DataStack } from './data-stack';
@@ -24,6 +25,9 @@ export interface EnvironmentStacks {
   /** Cluster add-ons (`cluster-addons.k8s.yaml`), where the environment configures them. */
   readonly clusterAddons?: ClusterAddonsStack;
 
+  /** The derived NetworkPolicies (`network.k8s.yaml`); they cover every chart, whatever its position. */
+  readonly network: NetworkStack;
+
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
 }
@@ -36,5 +40,6 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const workers = new WorkersStack(root, 'Workers', { config });
   const clusterAddons = config.clusterAutoscaler === undefined ? undefined
     : new ClusterAddonsStack(root, 'ClusterAddons', { clusterAutoscaler: config.clusterAutoscaler });
-  return { root, web, data, workers, clusterAddons, secrets: SecretReferences.of(root) };
+  const network = new NetworkStack(root, 'Network', { config });
+  return { root, web, data, workers, clusterAddons, network, secrets: SecretReferences.of(root) };
 }

@@ -1,7 +1,9 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { Construct } from 'constructs';
 import { DeployedManifests, checkColourSwitches } from '../lib/colour-switch';
 import { ManifestFile, renderCharts, writeFoldersAtomically } from '../lib/manifest-writer';
+import { Policy, PolicyReport } from '../lib/policy';
 import { ValidationError } from '../lib/internal/errors';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from './environments';
 import { buildEnvironment } from './platform';
@@ -24,17 +26,57 @@ export interface SynthesizeOptions {
    * @default ENVIRONMENTS
    */
   readonly environments?: Readonly<Record<string, EnvironmentConfig>>;
+
+  /**
+   * Builds one environment's construct tree into `app` and returns its root (tests add constructs).
+   *
+   * @default - the environment's charts (`buildEnvironment`)
+   */
+  readonly build?: EnvironmentBuilder;
+
+  /**
+   * Receives each environment's policy report (warnings and waivers to print).
+   *
+   * @default - reports are dropped
+   */
+  readonly onPolicyReport?: (environment: string, report: PolicyReport) => void;
 }
 
-/** Renders one environment's manifest files in memory, checking the switch against `deployedDir`. */
-export function renderEnvironment(config: EnvironmentConfig, deployedDir?: string): ManifestFile[] {
+/** Builds one environment's construct tree; returns the root every construct path starts with. */
+export type EnvironmentBuilder = (app: App, config: EnvironmentConfig) => Construct;
+
+const defaultBuild: EnvironmentBuilder = (app, config) => buildEnvironment(app, config).root;
+
+/** One environment rendered in memory, with its policy report. */
+export interface RenderedEnvironment {
+  /** The manifest files. */
+  readonly files: ManifestFile[];
+
+  /** The policy pass over every object of the environment. */
+  readonly policy: PolicyReport;
+}
+
+/**
+ * Builds, renders and checks one environment in memory: construct validations, the policy pass over the
+ * whole tree (errors throw), and the colour-switch guard against `deployedDir`.
+ *
+ * @throws ValidationError for a construct mistake or a policy error, naming the construct paths
+ */
+export function renderAndCheckEnvironment(config: EnvironmentConfig, deployedDir?: string, build: EnvironmentBuilder = defaultBuild): RenderedEnvironment {
   const app = new App();
-  const { root } = buildEnvironment(app, config);
+  const root = build(app, config);
   const files = renderCharts(root);
+  const policy = Policy.of(root).check(files, { warnings: config.policy.warnings });
+  policy.throwIfErrors(root.node.path);
   if (deployedDir !== undefined) {
     checkColourSwitches(root, DeployedManifests.fromDirectory(deployedDir));
   }
-  return files;
+  return { files, policy };
+}
+
+/** Renders one environment's manifest files in memory, checking policy and the switch against `deployedDir`. */
+export function renderEnvironment(config: EnvironmentConfig, deployedDir?: string): ManifestFile[] {
+  return renderAndCheckEnvironment(config, deployedDir).files;
 }
 
 /**
@@ -51,7 +93,9 @@ export function synthesize(options: SynthesizeOptions): Map<string, ManifestFile
   const folders = new Map<string, ManifestFile[]>();
   for (const name of names) {
     const config = loadEnvironment(name, environments);
-    folders.set(name, renderEnvironment(config, path.join(options.outdir, name)));
+    const rendered = renderAndCheckEnvironment(config, path.join(options.outdir, name), options.build);
+    options.onPolicyReport?.(name, rendered.policy);
+    folders.set(name, rendered.files);
   }
   writeFoldersAtomically(options.outdir, folders);
   return folders;
@@ -61,9 +105,23 @@ export function synthesize(options: SynthesizeOptions): Map<string, ManifestFile
  * Command-line entry: synthesizes, prints a summary, and returns the exit code. A user mistake prints one
  * readable report and no stack trace (set `SYNTH_DEBUG=1` to see one).
  */
-export function main(argv: readonly string[], outdir: string): number {
+export function main(argv: readonly string[], outdir: string, options: Pick<SynthesizeOptions, 'environments' | 'build'> = {}): number {
   try {
-    const folders = synthesize({ outdir, names: argv });
+    const reports: string[] = [];
+    const folders = synthesize({
+      ...options,
+      outdir,
+      names: argv,
+      onPolicyReport: (name, report) => {
+        if (report.findings.length > 0 || report.unusedWaivers.length > 0) {
+          reports.push(`policy ${name}: ${report.format()}\n`);
+        }
+      },
+    });
+    // Printed only once every environment passed, so a failure shows one report, not a trail of warnings.
+    for (const report of reports) {
+      process.stderr.write(report);
+    }
     for (const [name, files] of folders) {
       const count = files.reduce((n, f) => n + f.objects.length, 0);
       process.stdout.write(`${path.join(outdir, name)}: ${files.map((f) => f.fileName).join(', ')} (${count} objects)\n`);

@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/app-namespace';
 import { BlueGreenApp } from '../lib/blue-green-app';
 import { LaravelConfig } from '../lib/laravel-config';
+import { LabelKeys } from '../lib/labels';
+import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
 import { TlsIngress } from '../lib/tls-ingress';
 import { EnvironmentConfig } from './environments';
 
@@ -12,6 +14,9 @@ export interface WebStackProps {
   /** The environment to render. */
   readonly config: EnvironmentConfig;
 }
+
+/** Port the Laravel pods serve HTTP and metrics on (nginx `listen`, container port `http`). */
+const LARAVEL_PORT = 8080;
 
 /**
  * The web tier of one environment: namespace, configuration, the blue/green Laravel app and its ingress.
@@ -76,6 +81,7 @@ export class WebStack extends Chart {
       replicas: web.replicas,
       autoscaling: web.autoscaling,
       idleReplicas: web.idleReplicas,
+      containerPort: LARAVEL_PORT,
       env: {
         APP_ENV: web.appEnv,
         APP_DEBUG: String(web.appDebug),
@@ -112,5 +118,16 @@ export class WebStack extends Chart {
       issuerKind: config.tlsIssuer.kind,
       ingressClassName: config.ingressClassName,
     });
+
+    // Who the web tier talks to. The NetworkPolicies are derived from these declarations (README
+    // "Network policies"); MySQL and Redis are the pods `app: mysql` / `app: redis` of this namespace.
+    const network = NetworkConnections.of(this);
+    const laravelPods = NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: web.appName });
+    network.allow(this.laravel, { from: NetworkPeer.ingressController(), to: laravelPods, port: LARAVEL_PORT, reason: 'shop traffic through the ingress' });
+    network.allow(this.laravel, { from: NetworkPeer.prometheus(), to: laravelPods, port: LARAVEL_PORT, reason: 'metrics scrape (prometheus.io/port)' });
+    network.allow(this.laravel, { from: laravelPods, to: NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'mysql' }), port: 3306, reason: 'orders, users and catalogue in MySQL' });
+    network.allow(this.laravel, { from: laravelPods, to: NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'redis' }), port: 6379, reason: 'cache, sessions and queues in Redis' });
+    const external = config.network.externalHttps;
+    network.allow(this.laravel, { from: laravelPods, to: NetworkPeer.cidr(external.cidr, external.except), port: 443, reason: 'Stripe API and S3 uploads over HTTPS' });
   }
 }

@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as kplus from 'cdk8s-plus-28';
 import { ENVIRONMENTS } from '../stacks/environments';
-import { main, synthesize } from '../stacks/synthesize';
+import { buildEnvironment } from '../stacks/platform';
+import { main, renderEnvironment, synthesize } from '../stacks/synthesize';
 import { withWeb } from './helpers';
 
 function tempDir(): string {
@@ -48,6 +50,8 @@ describe('synthesize', () => {
       const files = fs.readdirSync(path.join(dir, env));
       expect(files).toContain('web.k8s.yaml');
       expect(files.every((f) => f.endsWith('.k8s.yaml'))).toBe(true);
+      const charts = renderEnvironment(ENVIRONMENTS[env as keyof typeof ENVIRONMENTS]).map((f) => f.fileName);
+      expect(files.sort()).toEqual(charts.sort());
     }
   });
 
@@ -79,6 +83,34 @@ describe('synthesize', () => {
     expect(() => synthesize({ outdir: dir, environments })).toThrow('[environment prod] web.greenImageTag');
     expect(snapshotTree(dir)).toEqual(before);
     expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+
+  test('a policy error in one environment fails the whole synth and leaves every folder byte for byte intact', () => {
+    const dir = tempDir();
+    synthesize({ outdir: dir });
+    const before = snapshotTree(dir);
+    const reports: string[] = [];
+    expect(() => synthesize({
+      outdir: dir,
+      onPolicyReport: (name) => reports.push(name),
+      build: (app, config) => {
+        const { root, web } = buildEnvironment(app, config);
+        if (config.name === 'prod') {
+          new kplus.k8s.KubeSecret(web, 'Leak', { metadata: { name: 'leak' }, data: { key: 'c2VjcmV0' } });
+        }
+        return root;
+      },
+    })).toThrow('[prod] policy: 1 error(s), 0 warning(s), 0 waived\n  prod/Web/Leak\n    error secret-literal-data: Secret ecommerce/leak: renders literal values for key(s) key');
+    expect(reports).toEqual(['dev', 'staging']);
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
+  test('dev prints its policy warnings after a successful synth, on stderr', () => {
+    const dir = tempDir();
+    const result = captureStreams(() => main(['dev'], dir));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^policy dev: 0 error\(s\), \d+ warning\(s\), 0 waived\n {2}dev\/Web\/Laravel\/Blue\n {4}warning image-pinned: /);
+    expect(result.stdout).toMatch(new RegExp(`^${path.join(dir, 'dev')}: [a-z0-9., -]*network\\.k8s\\.yaml, [a-z0-9., -]*web\\.k8s\\.yaml[a-z0-9., -]* \\(\\d+ objects\\)\n$`));
   });
 
   test('a user mistake exits 1 with one readable message and no stack trace', () => {

@@ -90,3 +90,89 @@ export function isDigest(tag: string): boolean {
 export function isPinnedTag(tag: string): boolean {
   return SEMVER_TAG.test(tag) || DIGEST.test(tag);
 }
+
+/** A TCP/UDP port number. */
+export function checkPort(value: unknown): string | undefined {
+  return checkInteger(value, 1, 65535) === undefined ? undefined : `must be a port number from 1 to 65535, got ${show(value)}`;
+}
+
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** A label or annotation key: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
+export function checkLabelKey(value: unknown): string | undefined {
+  const problem = `must be a label key ([prefix/]name: a DNS subdomain prefix, a name of at most 63 letters, digits, '-', '_', '.'), got ${show(value)}`;
+  if (typeof value !== 'string') {
+    return problem;
+  }
+  const slash = value.indexOf('/');
+  const prefix = slash === -1 ? undefined : value.slice(0, slash);
+  const name = slash === -1 ? value : value.slice(slash + 1);
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+    return problem;
+  }
+  return name.length > 0 && name.length <= 63 && LABEL_NAME.test(name) ? undefined : problem;
+}
+
+/** DNS-1123 subdomain: the name rule of most object kinds (at most 253 characters). */
+export function checkDnsSubdomain(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    return `must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253 characters), got ${show(value)}`;
+  }
+  return undefined;
+}
+
+/** An IPv4 CIDR block (`10.0.0.0/8`); the address must be the network address of the block. */
+export function checkCidr(value: unknown): string | undefined {
+  const problem = `must be an IPv4 CIDR block such as "10.0.0.0/8", got ${show(value)}`;
+  const match = typeof value === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value) : null;
+  if (match === null) {
+    return problem;
+  }
+  const octets = match.slice(1, 5).map(Number);
+  const bits = Number(match[5]);
+  if (octets.some((o) => o > 255) || bits > 32) {
+    return problem;
+  }
+  const address = octets.reduce((a, o) => a * 256 + o, 0);
+  const size = 2 ** (32 - bits);
+  return address % size === 0 ? undefined : `must start at the network address of the block (host bits zero), got ${show(value)}`;
+}
+
+const CRON_FIELDS: ReadonlyArray<{ name: string; min: number; max: number }> = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12 },
+  { name: 'day of week', min: 0, max: 7 },
+];
+
+/**
+ * A five-field cron schedule as Kubernetes CronJobs read it (`minute hour day-of-month month day-of-week`):
+ * numbers, `*`, ranges `a-b`, steps `/n` and lists. Names (`MON`, `JAN`) and macros (`@daily`) are refused
+ * so every schedule in the repository reads the same way; `TZ=` prefixes are refused because the time
+ * zone is a CronJob field (`timeZone`).
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
+ */
+export function checkCron(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    return `required: a five-field cron schedule such as "30 2 * * *", got ${show(value)}`;
+  }
+  const fields = value.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    return `must have five fields (minute hour day-of-month month day-of-week), got ${fields.length} in ${show(value)}`;
+  }
+  for (let i = 0; i < 5; i++) {
+    const { name, min, max } = CRON_FIELDS[i];
+    for (const part of fields[i].split(',')) {
+      const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+      const low = match?.[2] === undefined ? min : Number(match[2]);
+      const high = match?.[3] === undefined ? (match?.[2] === undefined ? max : low) : Number(match[3]);
+      const step = match?.[4] === undefined ? 1 : Number(match[4]);
+      if (match === null || low < min || high > max || low > high || step < 1) {
+        return `${name} field must be numbers from ${min} to ${max}, '*', ranges a-b, steps /n (n >= 1) or lists, got ${show(fields[i])} in ${show(value)}`;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ENVIRONMENTS } from '../stacks/environments';
+import { buildEnvironment } from '../stacks/platform';
+import { main, synthesize } from '../stacks/synthesize';
+import { BAD_INPUTS, BadInput } from './bad-input-cases';
+
+/** A previous synth's output: every environment folder with a file whose bytes must survive. */
+function previousOutput(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
+  for (const env of ['dev', 'staging', 'prod']) {
+    fs.mkdirSync(path.join(dir, env));
+    fs.writeFileSync(path.join(dir, env, 'web.k8s.yaml'), `previous ${env}\n`);
+  }
+  return dir;
+}
+
+function tree(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true }).map(String).sort()
+    .map((f) => (fs.statSync(path.join(dir, f)).isFile() ? `${f}: ${fs.readFileSync(path.join(dir, f), 'utf8')}` : `${f}/`));
+}
+
+function run(c: BadInput, outdir: string): void {
+  synthesize({
+    outdir,
+    names: [c.env],
+    environments: c.config === undefined ? ENVIRONMENTS : { ...ENVIRONMENTS, [c.env]: c.config },
+    build: (app, config) => {
+      const { root } = buildEnvironment(app, config);
+      c.add?.(root, config);
+      return root;
+    },
+  });
+}
+
+describe('bad-input corpus', () => {
+  test('holds at least 40 distinct mistakes', () => {
+    expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(BAD_INPUTS.map((c) => c.what)).size).toBe(BAD_INPUTS.length);
+  });
+
+  test.each(BAD_INPUTS.map((c) => [c.what, c] as const))('rejects %s with its exact message and writes nothing', (_what, c) => {
+    const outdir = previousOutput();
+    const before = tree(outdir);
+    let message: string | undefined;
+    try {
+      run(c, outdir);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(c.message);
+    expect(tree(outdir)).toEqual(before);
+  });
+
+  test('on the command line, a policy error exits 1 with one readable report, no stack trace, and writes nothing', () => {
+    const outdir = previousOutput();
+    const before = tree(outdir);
+    const secret = BAD_INPUTS.find((c) => c.what === 'a Secret rendered with values')!;
+    const stderr: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { stderr.push(String(chunk)); return true; });
+    let code: number;
+    try {
+      code = main(['prod'], outdir, { build: (app, config) => {
+        const { root } = buildEnvironment(app, config);
+        secret.add!(root, config);
+        return root;
+      } });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(1);
+    expect(stderr.join('')).toBe(`synth failed, ${outdir}/ left unchanged:\n${secret.message}\n`);
+    expect(tree(outdir)).toEqual(before);
+  });
+});

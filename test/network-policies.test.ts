@@ -1,0 +1,182 @@
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AppNamespace } from '../lib/app-namespace';
+import { renderCharts } from '../lib/manifest-writer';
+import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from '../lib/network-connections';
+import { ALLOW_DNS_POLICY, CONNECTIONS_ANNOTATION, DEFAULT_DENY_POLICY, NetworkPolicies } from '../lib/network-policies';
+import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/environments';
+import { buildEnvironment } from '../stacks/platform';
+import { K8sObject, SMALL_RESOURCES, findObject, ofKind } from './helpers';
+import { Endpoint, inCidr, isAllowed } from './network-policy-eval';
+
+/** Addresses outside the cluster to stand in for an ipBlock peer. */
+const PUBLIC_ADDRESSES = ['52.95.110.1', '54.187.174.169', '3.5.140.2'];
+
+function build(config: EnvironmentConfig, extend?: (root: Construct) => void) {
+  const app = new App();
+  const { root } = buildEnvironment(app, config);
+  extend?.(root);
+  const objects = renderCharts(root).flatMap((f) => f.objects as K8sObject[]);
+  return { root, objects, policies: ofKind(objects, 'NetworkPolicy'), connections: NetworkConnections.of(root).connections() };
+}
+
+function podEndpoint(peer: PodPeer): Endpoint {
+  const namespace = peer.namespaceLabels[NAMESPACE_NAME_LABEL];
+  if (namespace === undefined) {
+    throw new Error('test peers are located by namespace name');
+  }
+  return { namespace, labels: { ...peer.podLabels } };
+}
+
+/** A concrete endpoint standing for a declared peer. */
+function endpoint(peer: NetworkPeer, config: EnvironmentConfig): Endpoint {
+  if (peer.wellKnown === 'ingressController') {
+    return podEndpoint(config.network.ingressController);
+  }
+  if (peer.wellKnown === 'prometheus') {
+    return podEndpoint(config.network.prometheus);
+  }
+  if (peer.cidr !== undefined) {
+    const ip = PUBLIC_ADDRESSES.find((a) => inCidr(a, peer.cidr!.cidr) && !peer.cidr!.except.some((e) => inCidr(a, e)));
+    if (ip === undefined) {
+      throw new Error(`no sample address in ${peer.describe()}`);
+    }
+    return { ip };
+  }
+  return podEndpoint(peer.pods!);
+}
+
+const allowedUnder = (policies: K8sObject[], config: EnvironmentConfig) => (c: DeclaredConnection) =>
+  isAllowed(policies, endpoint(c.from, config), endpoint(c.to, config), c.port, c.protocol);
+
+const laravel: Endpoint = { namespace: 'ecommerce', labels: { 'app': 'laravel', 'environment': 'blue', 'app.kubernetes.io/name': 'laravel' } };
+const mysql: Endpoint = { namespace: 'ecommerce', labels: { app: 'mysql' } };
+const redis: Endpoint = { namespace: 'ecommerce', labels: { app: 'redis' } };
+const ingressController: Endpoint = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+const prometheus: Endpoint = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+const kubeDns: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+
+describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicies', (name) => {
+  const config = ENVIRONMENTS[name];
+  const { policies, connections } = build(config);
+
+  test('the web tier declares exactly its five connections', () => {
+    expect(connections.map((c) => `${c.from.describe()} -> ${c.to.describe()} ${c.port}/${c.protocol}`)).toEqual([
+      'ingressController -> pods app=laravel in ecommerce 8080/TCP',
+      'prometheus -> pods app=laravel in ecommerce 8080/TCP',
+      'pods app=laravel in ecommerce -> pods app=mysql in ecommerce 3306/TCP',
+      'pods app=laravel in ecommerce -> pods app=redis in ecommerce 6379/TCP',
+      'pods app=laravel in ecommerce -> 0.0.0.0/0 except 10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 443/TCP',
+    ]);
+  });
+
+  test('every declared connection is allowed by the rendered policies', () => {
+    const denied = connections.filter((c) => !allowedUnder(policies, config)(c));
+    expect(denied).toEqual([]);
+  });
+
+  test('the evaluator can fail: under default-deny alone every declared connection is denied, with no policy all pass', () => {
+    const denyOnly = policies.filter((p) => p.metadata.name === DEFAULT_DENY_POLICY);
+    expect(connections.filter(allowedUnder(denyOnly, config))).toEqual([]);
+    expect(connections.every(allowedUnder([], config))).toBe(true);
+  });
+
+  test('every pod may reach cluster DNS on UDP and TCP 53, and nothing else there', () => {
+    for (const pod of [laravel, mysql, redis, { namespace: 'ecommerce', labels: {} }]) {
+      expect(isAllowed(policies, pod, kubeDns, 53, 'UDP')).toBe(true);
+      expect(isAllowed(policies, pod, kubeDns, 53, 'TCP')).toBe(true);
+      expect(isAllowed(policies, pod, kubeDns, 80, 'TCP')).toBe(false);
+    }
+  });
+
+  const undeclared: Array<[string, Endpoint, Endpoint, number]> = [
+    ['laravel to MySQL on another port', laravel, mysql, 33060],
+    ['the ingress controller to MySQL', ingressController, mysql, 3306],
+    ['the ingress controller to laravel on another port', ingressController, laravel, 9000],
+    ['Prometheus to Redis', prometheus, redis, 6379],
+    ['Redis to laravel', redis, laravel, 8080],
+    ['MySQL to the internet', mysql, { ip: '52.95.110.1' }, 443],
+    ['laravel to the internet over plain HTTP', laravel, { ip: '52.95.110.1' }, 80],
+    ['laravel to a private address', laravel, { ip: '10.0.12.7' }, 443],
+    ['laravel to the cloud metadata endpoint', laravel, { ip: '169.254.169.254' }, 443],
+    ['a pod of another namespace to laravel', { namespace: 'default', labels: { app: 'laravel' } }, laravel, 8080],
+    ['an unlabelled pod of the namespace to MySQL', { namespace: 'ecommerce', labels: {} }, mysql, 3306],
+  ];
+  test.each(undeclared)('denies an undeclared connection: %s', (_what, from, to, port) => {
+    expect(isAllowed(policies, from, to, port)).toBe(false);
+  });
+
+  test('denies all ingress and egress by default in the namespace', () => {
+    const deny = findObject(policies, 'NetworkPolicy', DEFAULT_DENY_POLICY);
+    expect(deny.metadata.namespace).toBe('ecommerce');
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([
+      'ecommerce/default-deny', 'ecommerce/allow-dns-egress', 'ecommerce/allow-egress-from-laravel', 'ecommerce/allow-ingress-to-laravel',
+      'ecommerce/allow-ingress-to-mysql', 'ecommerce/allow-ingress-to-redis',
+    ]);
+  });
+});
+
+describe('NetworkPolicies', () => {
+  test('include connections declared by constructs created after them, in any chart', () => {
+    const config = ENVIRONMENTS.prod;
+    const workers = NetworkPeer.pods('ecommerce', { app: 'queue-worker' });
+    const { policies, objects } = build(config, (root) => {
+      const chart = new Chart(root, 'LateChart', { namespace: 'ecommerce' });
+      NetworkConnections.of(chart).allow(chart, { from: workers, to: NetworkPeer.pods('ecommerce', { app: 'mysql' }), port: 3306, reason: 'jobs read orders' });
+    });
+    const worker: Endpoint = { namespace: 'ecommerce', labels: { app: 'queue-worker' } };
+    expect(isAllowed(policies, worker, mysql, 3306)).toBe(true);
+    expect(isAllowed(policies, worker, redis, 6379)).toBe(false);
+    expect(isAllowed(policies, laravel, mysql, 3306)).toBe(true);
+    expect(findObject(objects, 'NetworkPolicy', 'allow-ingress-to-mysql').metadata.annotations![CONNECTIONS_ANNOTATION]).toBe([
+      'pods app=laravel in ecommerce -> pods app=mysql in ecommerce 3306/TCP: orders, users and catalogue in MySQL (prod/Web/Laravel)',
+      'pods app=queue-worker in ecommerce -> pods app=mysql in ecommerce 3306/TCP: jobs read orders (prod/LateChart)',
+    ].join('\n'));
+  });
+
+  test('lock down every namespace the tree renders, and derive both sides when both are ours', () => {
+    const config = ENVIRONMENTS.prod;
+    const { policies } = build(config, (root) => {
+      const chart = new Chart(root, 'ExtraMonitoring', { namespace: 'monitoring' });
+      new AppNamespace(chart, 'Namespace', { name: 'monitoring', partOf: 'ecommerce', quota: { requestsCpu: SMALL_RESOURCES.cpuRequest, limitsCpu: SMALL_RESOURCES.cpuLimit, requestsMemory: SMALL_RESOURCES.memoryRequest, limitsMemory: SMALL_RESOURCES.memoryLimit, pods: 10 }, containerDefaults: SMALL_RESOURCES });
+    });
+    expect(policies.filter((p) => p.metadata.namespace === 'monitoring').map((p) => p.metadata.name))
+      .toEqual([DEFAULT_DENY_POLICY, ALLOW_DNS_POLICY, 'allow-egress-from-prometheus']);
+    expect(isAllowed(policies, prometheus, laravel, 8080)).toBe(true);
+    expect(isAllowed(policies, prometheus, mysql, 3306)).toBe(false);
+    expect(isAllowed(policies, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } }, laravel, 8080)).toBe(false);
+  });
+
+  test('fails when neither end of a connection runs in a namespace the tree renders', () => {
+    expect(() => build(ENVIRONMENTS.prod, (root) => {
+      const chart = new Chart(root, 'Elsewhere');
+      NetworkConnections.of(chart).allow(chart, { from: NetworkPeer.pods('batch', { app: 'a' }), to: NetworkPeer.pods('batch', { app: 'b' }), port: 80, reason: 'r' });
+    })).toThrow('[prod/Network/Policies] connections[prod/Elsewhere]: neither pods app=a in batch nor pods app=b in batch runs in a namespace rendered here (ecommerce)');
+  });
+
+  test('an explicit namespace list overrides discovery, and a selector-less peer selects the whole namespace', () => {
+    const chart = new Chart(new App(), 'test');
+    new NetworkPolicies(chart, 'Policies', {
+      partOf: 'shop',
+      namespaces: ['shop'],
+      ingressController: { namespaceLabels: { team: 'edge' }, podLabels: {} },
+      prometheus: { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: {} },
+    });
+    NetworkConnections.of(chart).allow(chart, { from: NetworkPeer.ingressController(), to: NetworkPeer.pods('shop', { app: 'web' }), port: 8080, reason: 'r' });
+    const objects = renderCharts(chart).flatMap((f) => f.objects as K8sObject[]);
+    const ingress = findObject(objects, 'NetworkPolicy', 'allow-ingress-to-web');
+    expect(ingress.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { team: 'edge' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    expect(isAllowed(ofKind(objects, 'NetworkPolicy'), { namespace: 'lb', labels: {} }, { namespace: 'shop', labels: { app: 'web' } }, 8080, 'TCP', { lb: { team: 'edge' } })).toBe(true);
+    expect(isAllowed(ofKind(objects, 'NetworkPolicy'), { namespace: 'lb', labels: {} }, { namespace: 'shop', labels: { app: 'web' } }, 8080)).toBe(false);
+  });
+
+  test('rejects a peer location without namespace labels', () => {
+    const chart = new Chart(new App(), 'test');
+    expect(() => new NetworkPolicies(chart, 'Policies', {
+      partOf: 'shop',
+      ingressController: { namespaceLabels: {}, podLabels: {} },
+      prometheus: { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: {} },
+    })).toThrow('[test/Policies] ingressController.namespaceLabels: required: at least one label of the namespace');
+  });
+});
