@@ -1,7 +1,9 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { LabelKeys } from '../lib/labels';
 import { MysqlCluster } from '../lib/mysql-cluster';
+import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
 import { RedisStore } from '../lib/redis-store';
 import { EnvironmentConfig } from './environments';
 
@@ -52,5 +54,12 @@ export class DataStack extends Chart {
       storage: r.storage,
       storageClassName: r.storageClassName,
     });
+
+    if (m.replicas > 0) {
+      // Replicas stream the binlog from the primary (GTID replication).
+      const replicas = NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'mysql', role: 'replica' });
+      const primary = NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'mysql', role: 'primary' });
+      NetworkConnections.of(this).allow(this.mysql, { from: replicas, to: primary, port: 3306, reason: 'replication from the primary' });
+    }
   }
 }

@@ -1,7 +1,9 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { LabelKeys } from '../lib/labels';
 import { LaravelScheduler } from '../lib/laravel-scheduler';
+import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
 import { QueueWorker } from '../lib/queue-worker';
 import { SecretKeyReference } from '../lib/secret-references';
 import { EnvironmentConfig } from './environments';
@@ -79,5 +81,18 @@ export class WorkersStack extends Chart {
       name: `${appName}-scheduler`,
       resources: config.scheduler.resources,
     });
+
+    // Workers and the scheduler run the app's code: they reach what the web tier reaches, minus the
+    // ingress (NetworkPolicies are derived from these declarations).
+    const network = NetworkConnections.of(this);
+    const mysql = NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'mysql' });
+    const redis = NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'redis' });
+    const https = NetworkPeer.cidr(config.network.externalHttps.cidr, config.network.externalHttps.except);
+    for (const workload of [this.worker, this.scheduler]) {
+      const pods = NetworkPeer.pods(config.namespace, workload.selector);
+      network.allow(workload, { from: pods, to: mysql, port: 3306, reason: 'jobs read and write orders in MySQL' });
+      network.allow(workload, { from: pods, to: redis, port: 6379, reason: 'queues, cache and locks in Redis' });
+      network.allow(workload, { from: pods, to: https, port: 443, reason: 'Stripe API and S3 over HTTPS' });
+    }
   }
 }

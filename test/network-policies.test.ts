@@ -60,14 +60,36 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
   const config = ENVIRONMENTS[name];
   const { policies, connections } = build(config);
 
+  const describeAll = (list: DeclaredConnection[]) => list.map((c) => `${c.from.describe()} -> ${c.to.describe()} ${c.port}/${c.protocol}`);
+
   test('the web tier declares exactly its five connections', () => {
-    expect(connections.map((c) => `${c.from.describe()} -> ${c.to.describe()} ${c.port}/${c.protocol}`)).toEqual([
+    expect(describeAll(connections.filter((c) => c.owner.startsWith(`${name}/Web/`)))).toEqual([
       'ingressController -> pods app=laravel in ecommerce 8080/TCP',
       'prometheus -> pods app=laravel in ecommerce 8080/TCP',
       'pods app=laravel in ecommerce -> pods app=mysql in ecommerce 3306/TCP',
       'pods app=laravel in ecommerce -> pods app=redis in ecommerce 6379/TCP',
       'pods app=laravel in ecommerce -> 0.0.0.0/0 except 10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 443/TCP',
     ]);
+  });
+
+  test('workers and the scheduler reach MySQL, Redis and HTTPS, and nothing else', () => {
+    const https = '0.0.0.0/0 except 10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 443/TCP';
+    expect(describeAll(connections.filter((c) => c.owner.startsWith(`${name}/Workers/`)))).toEqual(['laravel-worker', 'laravel-scheduler'].flatMap((app) => [
+      `pods app=${app} in ecommerce -> pods app=mysql in ecommerce 3306/TCP`,
+      `pods app=${app} in ecommerce -> pods app=redis in ecommerce 6379/TCP`,
+      `pods app=${app} in ecommerce -> ${https}`,
+    ]));
+    const worker: Endpoint = { namespace: 'ecommerce', labels: { app: 'laravel-worker' } };
+    expect(isAllowed(policies, worker, mysql, 3306)).toBe(true);
+    expect(isAllowed(policies, worker, laravel, 8080)).toBe(false);
+    expect(isAllowed(policies, ingressController, worker, 8080)).toBe(false);
+  });
+
+  test('MySQL replicas reach the primary only where there are replicas', () => {
+    const replica: Endpoint = { namespace: 'ecommerce', labels: { app: 'mysql', role: 'replica' } };
+    const primary: Endpoint = { namespace: 'ecommerce', labels: { app: 'mysql', role: 'primary' } };
+    expect(isAllowed(policies, replica, primary, 3306)).toBe(config.mysql.replicas > 0);
+    expect(isAllowed(policies, primary, replica, 3306)).toBe(false);
   });
 
   test('every declared connection is allowed by the rendered policies', () => {
@@ -110,10 +132,12 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
     const deny = findObject(policies, 'NetworkPolicy', DEFAULT_DENY_POLICY);
     expect(deny.metadata.namespace).toBe('ecommerce');
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    expect(policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([
-      'ecommerce/default-deny', 'ecommerce/allow-dns-egress', 'ecommerce/allow-egress-from-laravel', 'ecommerce/allow-ingress-to-laravel',
-      'ecommerce/allow-ingress-to-mysql', 'ecommerce/allow-ingress-to-redis',
-    ]);
+    const names = policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    expect(names.slice(0, 2)).toEqual(['ecommerce/default-deny', 'ecommerce/allow-dns-egress']);
+    expect(names).toEqual(expect.arrayContaining([
+      'ecommerce/allow-egress-from-laravel', 'ecommerce/allow-ingress-to-laravel', 'ecommerce/allow-ingress-to-mysql', 'ecommerce/allow-ingress-to-redis',
+      'ecommerce/allow-egress-from-laravel-worker', 'ecommerce/allow-egress-from-laravel-scheduler',
+    ]));
   });
 });
 
@@ -129,10 +153,11 @@ describe('NetworkPolicies', () => {
     expect(isAllowed(policies, worker, mysql, 3306)).toBe(true);
     expect(isAllowed(policies, worker, redis, 6379)).toBe(false);
     expect(isAllowed(policies, laravel, mysql, 3306)).toBe(true);
-    expect(findObject(objects, 'NetworkPolicy', 'allow-ingress-to-mysql').metadata.annotations![CONNECTIONS_ANNOTATION]).toBe([
+    const documented = findObject(objects, 'NetworkPolicy', 'allow-ingress-to-mysql').metadata.annotations![CONNECTIONS_ANNOTATION].split('\n');
+    expect(documented).toEqual(expect.arrayContaining([
       'pods app=laravel in ecommerce -> pods app=mysql in ecommerce 3306/TCP: orders, users and catalogue in MySQL (prod/Web/Laravel)',
       'pods app=queue-worker in ecommerce -> pods app=mysql in ecommerce 3306/TCP: jobs read orders (prod/LateChart)',
-    ].join('\n'));
+    ]));
   });
 
   test('lock down every namespace the tree renders, and derive both sides when both are ours', () => {
