@@ -44,8 +44,10 @@ describe('synthesize', () => {
     const dir = tempDir();
     synthesize({ outdir: dir });
     expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
+    // dev has backups off, so no backup chart at all.
+    const charts: Record<string, string[]> = { dev: ['web.k8s.yaml'], staging: ['backup.k8s.yaml', 'web.k8s.yaml'], prod: ['backup.k8s.yaml', 'web.k8s.yaml'] };
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(fs.readdirSync(path.join(dir, env))).toEqual(['web.k8s.yaml']);
+      expect(fs.readdirSync(path.join(dir, env)).sort()).toEqual(charts[env]);
     }
   });
 
@@ -92,7 +94,7 @@ describe('synthesize', () => {
     const dir = tempDir();
     const result = captureStreams(() => main([], dir));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`${path.join(dir, 'prod')}: web.k8s.yaml (17 objects)`);
+    expect(result.stdout).toContain(`${path.join(dir, 'prod')}: backup.k8s.yaml, web.k8s.yaml (21 objects)`);
   });
 
   test('the committed dist/ is what synth produces now', () => {
