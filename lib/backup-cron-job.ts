@@ -23,7 +23,10 @@ const DUMP_IMAGES: Record<DatabaseEngine, string> = { mysql: 'mysql:8.0.39', pos
 const DEFAULT_PORTS: Record<DatabaseEngine, number> = { mysql: 3306, postgresql: 5432 };
 /** AWS CLI v2, installed in the image: nothing is installed at run time (seed 000 ran apt-get in the job). */
 const TRANSFER_IMAGE = 'amazon/aws-cli:2.17.36';
-/** A version tag (`8.0.39`, `16.4`, `2.17.36-amd64`) or a digest; never a moving tag such as `8.0`. */
+/**
+ * A version tag (`8.0.39`, `16.4`, `2.17.36-amd64`) or a digest; never `latest` or a major-only tag. Use
+ * the product's full version: `mysql:8.0` would pass this check but moves with every 8.0.x release.
+ */
 const PINNED_IMAGE = /^[^\s:@]+(:\d+\.\d+(\.\d+)?([-.][A-Za-z0-9_.-]+)?|@sha256:[a-f0-9]{64})$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TIME_ZONE = /^(UTC|[A-Z][A-Za-z_-]+(\/[A-Za-z0-9_+-]+)+)$/;
@@ -125,7 +128,7 @@ export interface BackupCronJobProps {
   readonly rowCountTolerancePercent?: number;
 
   /**
-   * Image with the engine's client tools and server, pinned.
+   * Image with the engine's client tools and server, pinned to the product's full version.
    *
    * @default - `mysql:8.0.39` or `postgres:16.4`
    */

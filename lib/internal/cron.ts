@@ -142,8 +142,9 @@ export function cronGaps(expression: string): { maxSeconds: number; minSeconds: 
     }
     const dayMatch = schedule.days.has(date.getUTCDate());
     const weekdayMatch = schedule.weekdays.has(date.getUTCDay());
-    const bothRestricted = schedule.dayRestricted && schedule.weekdayRestricted;
-    if (bothRestricted ? !(dayMatch || weekdayMatch) : !(dayMatch && weekdayMatch)) {
+    // Both restricted: either field may match. Otherwise the unrestricted one always does, so both must.
+    const needed = schedule.dayRestricted && schedule.weekdayRestricted ? 1 : 2;
+    if (Number(dayMatch) + Number(weekdayMatch) < needed) {
       continue;
     }
     for (const h of schedule.hours) {
