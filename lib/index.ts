@@ -1,6 +1,7 @@
 // Public API of the construct library. Re-exports only; see README "Public API".
 export * from './alert-catalogue';
 export * from './app-namespace';
+export * from './backup-cron-job';
 export * from './blue-green-app';
 export * from './cluster-autoscaler';
 export * from './colour-switch';

@@ -5,10 +5,12 @@
  * on an environment's name. Seed 004's environment matrix is the starting point (replicas, resources, log
  * level, debug mode); seed 000 gives production's sizes, probes, images and HPA.
  */
-import { Size } from 'cdk8s';
+import { Cron, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { BlueGreenAutoscaling, COLOURS, Colour } from '../lib/blue-green-app';
 import { ContainerResourceSpec, checkResources, memoryQuantity, memoryToKibibytes } from '../lib/container-resources';
+import { DATABASE_ENGINES, DatabaseEngine } from '../lib/backup-cron-job';
+import { checkCronSchedule } from '../lib/internal/cron';
 import { NamespaceQuota } from '../lib/app-namespace';
 import { IssuerKind } from '../lib/tls-ingress';
 import { QueueWorkerScaling } from '../lib/queue-worker';
@@ -205,6 +207,54 @@ export interface NetworkConfig {
   readonly externalHttps: { readonly cidr: string; readonly except: readonly string[] };
 }
 
+/** Database backups, their restore verification and the restore template (`backup.k8s.yaml`). */
+export interface BackupConfig {
+  /** Whether the environment renders the Backup chart at all. */
+  readonly enabled: boolean;
+
+  /** Database engine. */
+  readonly engine: DatabaseEngine;
+
+  /** When backups run; the BackupTooOld threshold is twice its longest gap. */
+  readonly schedule: Cron;
+
+  /** When the newest backup is restored into a scratch database to prove it restores. */
+  readonly verificationSchedule: Cron;
+
+  /** IANA time zone of both schedules. */
+  readonly timeZone: string;
+
+  /** Database to back up. */
+  readonly databaseName: string;
+
+  /** S3 bucket of the backups. */
+  readonly bucket: string;
+
+  /** Region of the bucket. */
+  readonly region: string;
+
+  /** Endpoint of an S3-compatible store; absent for AWS S3. */
+  readonly endpoint?: string;
+
+  /** Days a backup is kept. */
+  readonly retentionDays: number;
+
+  /** Allowed row count difference between a backup's manifest and its restore, percent. */
+  readonly rowCountTolerancePercent: number;
+
+  /** Requests and limits of the dump, upload, fetch and restore containers. */
+  readonly resources: ContainerResourceSpec;
+
+  /** Requests and limits of the verification container (runs a scratch database server). */
+  readonly verificationResources: ContainerResourceSpec;
+
+  /** Size limit of the dump's emptyDir. */
+  readonly workspaceSize: Size;
+
+  /** Size limit of the scratch database's emptyDir. */
+  readonly scratchSize: Size;
+}
+
 /** One environment's complete configuration. */
 export interface EnvironmentConfig {
   /** Environment name; also the root of every construct path (`prod/Web/Laravel`). */
@@ -256,6 +306,8 @@ export interface EnvironmentConfig {
 
   /** Peers of the NetworkPolicies. */
   readonly network: NetworkConfig;
+  /** Database backups. */
+  readonly backup: BackupConfig;
 }
 
 /** The ingress-nginx controller's namespace, labelled by the API server with its name. */
@@ -269,6 +321,20 @@ const PUBLIC_INTERNET = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0
 const NETWORK: NetworkConfig = { ingressController: INGRESS_NGINX, prometheus: PROMETHEUS, externalHttps: PUBLIC_INTERNET };
 
 const IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce';
+/** Backup job containers of the smaller environments. */
+const BACKUP_SMALL: ContainerResourceSpec = {
+  cpuRequest: Cpu.millis(100),
+  cpuLimit: Cpu.millis(500),
+  memoryRequest: Size.mebibytes(128),
+  memoryLimit: Size.mebibytes(256),
+};
+/** The verification container runs a MySQL server (128 MiB buffer pool by default) next to the restore. */
+const VERIFY_SMALL: ContainerResourceSpec = {
+  cpuRequest: Cpu.millis(250),
+  cpuLimit: Cpu.units(1),
+  memoryRequest: Size.mebibytes(768),
+  memoryLimit: Size.gibibytes(1),
+};
 const RUNBOOKS = 'https://runbooks.shop.example.com';
 const WORKER_IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce-worker';
 /** Seed 001's queue order: high priority first. */
@@ -349,6 +415,24 @@ const dev: EnvironmentConfig = {
   // Dev runs the moving `main` tag on purpose (README "Environments"): report it, don't fail.
   policy: { warnings: ['image-pinned'] },
   network: NETWORK,
+  // Off: dev data is disposable. Switching it on renders backup.k8s.yaml against the in-cluster store.
+  backup: {
+    enabled: false,
+    engine: 'mysql',
+    schedule: Cron.schedule({ minute: '0', hour: '2' }),
+    verificationSchedule: Cron.schedule({ minute: '0', hour: '5', weekDay: '1' }),
+    timeZone: 'Etc/UTC',
+    databaseName: 'ecommerce',
+    bucket: 'ecommerce-backups-dev',
+    region: 'us-east-1',
+    endpoint: 'http://minio.storage.svc.cluster.local:9000',
+    retentionDays: 7,
+    rowCountTolerancePercent: 5,
+    resources: BACKUP_SMALL,
+    verificationResources: VERIFY_SMALL,
+    workspaceSize: Size.gibibytes(2),
+    scratchSize: Size.gibibytes(5),
+  },
 };
 
 const staging: EnvironmentConfig = {
@@ -423,6 +507,22 @@ const staging: EnvironmentConfig = {
   },
   policy: { warnings: [] },
   network: NETWORK,
+  backup: {
+    enabled: true,
+    engine: 'mysql',
+    schedule: Cron.schedule({ minute: '0', hour: '2' }),
+    verificationSchedule: Cron.schedule({ minute: '0', hour: '5', weekDay: '1' }),
+    timeZone: 'Etc/UTC',
+    databaseName: 'ecommerce',
+    bucket: 'ecommerce-backups-staging',
+    region: 'us-east-1',
+    retentionDays: 14,
+    rowCountTolerancePercent: 1,
+    resources: BACKUP_SMALL,
+    verificationResources: VERIFY_SMALL,
+    workspaceSize: Size.gibibytes(5),
+    scratchSize: Size.gibibytes(10),
+  },
 };
 
 const prod: EnvironmentConfig = {
@@ -509,6 +609,34 @@ const prod: EnvironmentConfig = {
   },
   policy: { warnings: [] },
   network: NETWORK,
+  // Seed 000: every 6 hours into ecommerce-backups (us-east-1), 30 days' retention; verified weekly.
+  backup: {
+    enabled: true,
+    engine: 'mysql',
+    schedule: Cron.schedule({ minute: '0', hour: '*/6' }),
+    verificationSchedule: Cron.schedule({ minute: '30', hour: '3', weekDay: '0' }),
+    timeZone: 'Etc/UTC',
+    databaseName: 'ecommerce',
+    bucket: 'ecommerce-backups',
+    region: 'us-east-1',
+    retentionDays: 30,
+    // Counts are taken just before the dump's snapshot; orders written in between differ by a few rows.
+    rowCountTolerancePercent: 1,
+    resources: {
+      cpuRequest: Cpu.millis(250),
+      cpuLimit: Cpu.units(1),
+      memoryRequest: Size.mebibytes(256),
+      memoryLimit: Size.mebibytes(512),
+    },
+    verificationResources: {
+      cpuRequest: Cpu.millis(500),
+      cpuLimit: Cpu.units(2),
+      memoryRequest: Size.gibibytes(1),
+      memoryLimit: Size.gibibytes(2),
+    },
+    workspaceSize: Size.gibibytes(20),
+    scratchSize: Size.gibibytes(50),
+  },
 };
 
 /** The configuration of every environment, by name. */
@@ -567,6 +695,20 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   check('monitoring.mode', checkOneOf(config.monitoring.mode, MONITORING_MODES));
   check('monitoring.runbookBaseUrl', /^https:\/\/[^\s]+[^/]$/.test(config.monitoring.runbookBaseUrl)
     ? undefined : `must be an https URL without a trailing slash, got ${JSON.stringify(config.monitoring.runbookBaseUrl)}`);
+  const backup = config.backup;
+  check('backup.engine', checkOneOf(backup.engine, DATABASE_ENGINES));
+  check('backup.schedule', checkCronSchedule(backup.schedule?.expressionString));
+  check('backup.verificationSchedule', checkCronSchedule(backup.verificationSchedule?.expressionString));
+  check('backup.bucket', checkNonEmpty(backup.bucket));
+  check('backup.region', checkNonEmpty(backup.region));
+  check('backup.retentionDays', checkInteger(backup.retentionDays, 1));
+  check('backup.rowCountTolerancePercent', checkInteger(backup.rowCountTolerancePercent, 0, 100));
+  for (const field of ['resources', 'verificationResources'] as const) {
+    const problem = checkResources(backup[field]);
+    if (problem !== undefined) {
+      check(`backup.${field}.${problem.field}`, problem.problem);
+    }
+  }
   if (config.web.appDebug && config.requirePinnedImages) {
     // Pinned images mark an environment that real users or release candidates run in.
     check('web.appDebug', 'must be false where images are pinned: debug pages leak stack traces and configuration');

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/secret-references';
+import { BackupStack } from './backup-stack';
 import { EnvironmentConfig } from './environments';
 import { NetworkStack } from './network-stack';
 import { WebStack } from './web-stack';
@@ -28,6 +29,9 @@ export interface EnvironmentStacks {
   /** The derived NetworkPolicies (`network.k8s.yaml`); they cover every chart, whatever its position. */
   readonly network: NetworkStack;
 
+  /** The backup chart (`backup.k8s.yaml`); absent when the environment's backups are off. */
+  readonly backup?: BackupStack;
+
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
 }
@@ -40,6 +44,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const workers = new WorkersStack(root, 'Workers', { config });
   const clusterAddons = config.clusterAutoscaler === undefined ? undefined
     : new ClusterAddonsStack(root, 'ClusterAddons', { clusterAutoscaler: config.clusterAutoscaler });
+  const backup = config.backup.enabled ? new BackupStack(root, 'Backup', { config }) : undefined;
   const network = new NetworkStack(root, 'Network', { config });
-  return { root, web, data, workers, clusterAddons, network, secrets: SecretReferences.of(root) };
+  return { root, web, data, workers, clusterAddons, backup, network, secrets: SecretReferences.of(root) };
 }

@@ -85,6 +85,14 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
     expect(isAllowed(policies, ingressController, worker, 8080)).toBe(false);
   });
 
+  test('backup pods reach MySQL and HTTPS where backups are on, and nothing reaches them', () => {
+    const backup: Endpoint = { namespace: 'ecommerce', labels: { app: 'database-backup' } };
+    expect(isAllowed(policies, backup, mysql, 3306)).toBe(config.backup.enabled);
+    expect(isAllowed(policies, backup, { ip: '52.216.0.10' }, 443)).toBe(config.backup.enabled);
+    expect(isAllowed(policies, backup, redis, 6379)).toBe(false);
+    expect(isAllowed(policies, laravel, backup, 8080)).toBe(false);
+  });
+
   test('MySQL replicas reach the primary only where there are replicas', () => {
     const replica: Endpoint = { namespace: 'ecommerce', labels: { app: 'mysql', role: 'replica' } };
     const primary: Endpoint = { namespace: 'ecommerce', labels: { app: 'mysql', role: 'primary' } };
