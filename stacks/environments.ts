@@ -12,6 +12,7 @@ import { ContainerResourceSpec, checkResources } from '../lib/container-resource
 import { NamespaceQuota } from '../lib/app-namespace';
 import { IssuerKind } from '../lib/tls-ingress';
 import { ValidationError } from '../lib/internal/errors';
+import { checkPinnedImage } from '../lib/internal/monitoring-server';
 import { checkDnsLabel, checkHostName, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../lib/internal/checks';
 
 /** The environments this repository deploys. */
@@ -88,6 +89,50 @@ export interface MonitoringConfig {
 
   /** Base URL of the runbooks that alerts link to. */
   readonly runbookBaseUrl: string;
+
+  /** Sizes, retention, storage and images of the monitoring components. */
+  readonly stack: MonitoringStackConfig;
+}
+
+/** Pinned images of the monitoring components. */
+export interface MonitoringImages {
+  readonly prometheus: string;
+  readonly alertmanager: string;
+  readonly grafana: string;
+  readonly redisExporter: string;
+  readonly mysqlExporter: string;
+  readonly kubeStateMetrics: string;
+}
+
+/** A server with a data volume. */
+export interface MonitoringServerSizing {
+  /** Size of its PersistentVolumeClaim. */
+  readonly storageSize: Size;
+  /** Requests and limits of its container. */
+  readonly resources: ContainerResourceSpec;
+}
+
+/**
+ * What the monitoring stack runs with. In operator mode only the exporters, the Grafana datasource URL and
+ * the images of the exporters are used; the rest describes the standalone stack.
+ */
+export interface MonitoringStackConfig {
+  readonly images: MonitoringImages;
+  /** StorageClass of every monitoring volume; the cluster default when absent. */
+  readonly storageClassName?: string;
+  /** Prometheus: data volume, container, and how long samples are kept (a Prometheus duration). */
+  readonly prometheus: MonitoringServerSizing & { readonly retentionTime: string };
+  readonly alertmanager: MonitoringServerSizing;
+  readonly grafana: MonitoringServerSizing;
+  /** Requests and limits of each exporter (redis, mysql) and of kube-state-metrics. */
+  readonly exporterResources: ContainerResourceSpec;
+  readonly kubeStateMetricsResources: ContainerResourceSpec;
+  /** ResourceQuota of namespace `monitoring` (standalone mode). */
+  readonly namespaceQuota: NamespaceQuota;
+  /** MySQL `host:port` the mysql exporter connects to (seed 001's primary Service). */
+  readonly mysqlAddress: string;
+  /** URL of kube-prometheus-stack's Prometheus, provisioned as the `prometheus` datasource (operator mode). */
+  readonly operatorPrometheusUrl: string;
 }
 
 /** One environment's complete configuration. */
@@ -125,6 +170,64 @@ export interface EnvironmentConfig {
 
 const IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce';
 const RUNBOOKS = 'https://runbooks.shop.example.com';
+/** Seed images, each pinned to its tag. */
+const MONITORING_IMAGES: MonitoringImages = {
+  prometheus: 'prom/prometheus:v2.53.2',
+  alertmanager: 'prom/alertmanager:v0.27.0',
+  grafana: 'grafana/grafana:11.2.0',
+  redisExporter: 'oliver006/redis_exporter:v1.62.0',
+  mysqlExporter: 'prom/mysqld-exporter:v0.15.1',
+  kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0',
+};
+
+function sized(cpuRequestMillis: number, cpuLimitMillis: number, memoryRequestMi: number, memoryLimitMi: number): ContainerResourceSpec {
+  return {
+    cpuRequest: Cpu.millis(cpuRequestMillis),
+    cpuLimit: Cpu.millis(cpuLimitMillis),
+    memoryRequest: Size.mebibytes(memoryRequestMi),
+    memoryLimit: Size.mebibytes(memoryLimitMi),
+  };
+}
+
+/** Dev: small and short-lived (3 days of metrics). */
+const DEV_MONITORING: MonitoringStackConfig = {
+  images: MONITORING_IMAGES,
+  prometheus: { retentionTime: '3d', storageSize: Size.gibibytes(10), resources: sized(100, 500, 512, 1024) },
+  alertmanager: { storageSize: Size.gibibytes(1), resources: sized(25, 100, 64, 128) },
+  grafana: { storageSize: Size.gibibytes(2), resources: sized(50, 250, 128, 256) },
+  exporterResources: sized(10, 100, 32, 64),
+  kubeStateMetricsResources: sized(25, 100, 64, 128),
+  namespaceQuota: { requestsCpu: Cpu.units(2), limitsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(2), limitsMemory: Size.gibibytes(4), pods: 20 },
+  mysqlAddress: 'mysql-primary:3306',
+  operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+};
+
+/** Staging runs kube-prometheus-stack: only the exporters are ours; the rest mirrors prod at half size. */
+const STAGING_MONITORING: MonitoringStackConfig = {
+  images: MONITORING_IMAGES,
+  prometheus: { retentionTime: '15d', storageSize: Size.gibibytes(50), resources: sized(250, 1000, 1024, 2048) },
+  alertmanager: { storageSize: Size.gibibytes(2), resources: sized(50, 200, 64, 256) },
+  grafana: { storageSize: Size.gibibytes(5), resources: sized(100, 500, 256, 512) },
+  exporterResources: sized(25, 100, 32, 128),
+  kubeStateMetricsResources: sized(50, 200, 128, 256),
+  namespaceQuota: { requestsCpu: Cpu.units(4), limitsCpu: Cpu.units(8), requestsMemory: Size.gibibytes(8), limitsMemory: Size.gibibytes(16), pods: 30 },
+  mysqlAddress: 'mysql-primary:3306',
+  operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+};
+
+/** Prod: seed 000 (30 d retention, Prometheus 100 Gi, Grafana 10 Gi) and seed 001's Prometheus resources. */
+const PROD_MONITORING: MonitoringStackConfig = {
+  images: MONITORING_IMAGES,
+  prometheus: { retentionTime: '30d', storageSize: Size.gibibytes(100), resources: sized(500, 2000, 2048, 4096) },
+  alertmanager: { storageSize: Size.gibibytes(2), resources: sized(50, 200, 128, 256) },
+  grafana: { storageSize: Size.gibibytes(10), resources: sized(100, 500, 256, 512) },
+  exporterResources: sized(25, 200, 64, 128),
+  kubeStateMetricsResources: sized(100, 500, 256, 512),
+  namespaceQuota: { requestsCpu: Cpu.units(8), limitsCpu: Cpu.units(16), requestsMemory: Size.gibibytes(16), limitsMemory: Size.gibibytes(32), pods: 40 },
+  mysqlAddress: 'mysql-primary:3306',
+  operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+};
+
 /** kube-prometheus-stack installed as release `kube-prometheus-stack` picks up objects labelled so. */
 const KUBE_PROMETHEUS_STACK = { release: 'kube-prometheus-stack' };
 
@@ -167,7 +270,7 @@ const dev: EnvironmentConfig = {
     logLevel: 'debug',
     host: 'dev.shop.example.com',
   },
-  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
+  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: DEV_MONITORING },
 };
 
 const staging: EnvironmentConfig = {
@@ -210,7 +313,7 @@ const staging: EnvironmentConfig = {
     host: 'staging.shop.example.com',
   },
   // Staging runs the shared kube-prometheus-stack, so operator mode is exercised before anyone needs it.
-  monitoring: { mode: 'operator', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
+  monitoring: { mode: 'operator', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: STAGING_MONITORING },
 };
 
 const prod: EnvironmentConfig = {
@@ -255,7 +358,7 @@ const prod: EnvironmentConfig = {
     host: 'shop.example.com',
   },
   // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
-  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
+  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: PROD_MONITORING },
 };
 
 /** The configuration of every environment, by name. */
@@ -314,8 +417,37 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   check('monitoring.mode', checkOneOf(config.monitoring.mode, MONITORING_MODES));
   check('monitoring.runbookBaseUrl', /^https:\/\/[^\s]+[^/]$/.test(config.monitoring.runbookBaseUrl)
     ? undefined : `must be an https URL without a trailing slash, got ${JSON.stringify(config.monitoring.runbookBaseUrl)}`);
+  validateMonitoringStack(config.monitoring.stack, check);
   if (config.web.appDebug && config.requirePinnedImages) {
     // Pinned images mark an environment that real users or release candidates run in.
     check('web.appDebug', 'must be false where images are pinned: debug pages leak stack traces and configuration');
   }
+}
+
+const PROMETHEUS_DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+
+/** Checks `monitoring.stack`: every image pinned (in every environment), durations, sizes. */
+function validateMonitoringStack(stack: MonitoringStackConfig, check: (field: string, problem: string | undefined) => void): void {
+  for (const [name, image] of Object.entries(stack.images).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    check(`monitoring.stack.images.${name}`, checkPinnedImage(image));
+  }
+  check('monitoring.stack.prometheus.retentionTime', PROMETHEUS_DURATION.test(stack.prometheus.retentionTime)
+    ? undefined : `must be a Prometheus duration such as "30d", got ${JSON.stringify(stack.prometheus.retentionTime)}`);
+  const resources: Array<[string, ContainerResourceSpec]> = [
+    ['prometheus.resources', stack.prometheus.resources],
+    ['alertmanager.resources', stack.alertmanager.resources],
+    ['grafana.resources', stack.grafana.resources],
+    ['exporterResources', stack.exporterResources],
+    ['kubeStateMetricsResources', stack.kubeStateMetricsResources],
+  ];
+  for (const [field, spec] of resources) {
+    const problem = checkResources(spec);
+    if (problem !== undefined) {
+      check(`monitoring.stack.${field}.${problem.field}`, problem.problem);
+    }
+  }
+  check('monitoring.stack.mysqlAddress', /^[a-z0-9.-]+:[0-9]+$/.test(stack.mysqlAddress)
+    ? undefined : `must be host:port, got ${JSON.stringify(stack.mysqlAddress)}`);
+  check('monitoring.stack.operatorPrometheusUrl', /^https?:\/\/[^\s]+$/.test(stack.operatorPrometheusUrl)
+    ? undefined : `must be an http(s) URL, got ${JSON.stringify(stack.operatorPrometheusUrl)}`);
 }

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/secret-references';
 import { EnvironmentConfig } from './environments';
+import { MonitoringExportersStack, MonitoringStack } from './monitoring-stack';
 import { WebStack } from './web-stack';
 
 /** The charts of one environment. */
@@ -12,6 +13,12 @@ export interface EnvironmentStacks {
   /** The web tier chart (`web.k8s.yaml`). */
   readonly web: WebStack;
 
+  /** Monitoring in namespace `monitoring` (`monitoring.k8s.yaml`). */
+  readonly monitoring: MonitoringStack;
+
+  /** Exporters beside the servers they watch (`monitoring-exporters.k8s.yaml`). */
+  readonly monitoringExporters: MonitoringExportersStack;
+
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
 }
@@ -20,5 +27,7 @@ export interface EnvironmentStacks {
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const root = new Construct(app, config.name);
   const web = new WebStack(root, 'Web', { config });
-  return { root, web, secrets: SecretReferences.of(root) };
+  const monitoringExporters = new MonitoringExportersStack(root, 'MonitoringExporters', { config });
+  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters });
+  return { root, web, monitoring, monitoringExporters, secrets: SecretReferences.of(root) };
 }
