@@ -160,7 +160,7 @@ export function sloDashboard(slos: readonly SloPanelSpec[]): GrafanaDashboard {
     if (!(slo.objectivePercent > 0 && slo.objectivePercent < 100)) {
       throw new ValidationError(where, `slo ${JSON.stringify(slo.name)}.objectivePercent`, `must be between 0 and 100 (exclusive), got ${slo.objectivePercent}`);
     }
-    const objective = slo.objectivePercent / 100;
+    const objective = Number((slo.objectivePercent / 100).toPrecision(6));
     const allowed = Number((1 - objective).toPrecision(6));
     d.addRow(`${slo.name}: ${slo.objectivePercent}% over ${slo.window}`);
     d.addStat({
