@@ -97,7 +97,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
       for (const d of ['prometheus-server', 'grafana', 'alertmanager', 'kube-state-metrics']) {
         expect(findObject(objects, 'Deployment', d).metadata.namespace).toBe('monitoring');
       }
-      expect(findObject(objects, 'Namespace', 'monitoring').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+      expect(findObject(objects, 'Namespace', 'monitoring').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     });
 
     test('retention and storage follow the environment', () => {
@@ -179,8 +179,8 @@ describe.each(environments)('%s monitoring', (name, objects) => {
       for (const o of monitoring) {
         expect([o.metadata.name, selects(config.monitoring.operatorSelector, o.metadata.labels)]).toEqual([o.metadata.name, true]);
       }
-      expect(findObject(objects, 'ConfigMap', 'grafana-dashboard-ecommerce-production').metadata.labels.grafana_dashboard).toBe('1');
-      expect(findObject(objects, 'ConfigMap', 'grafana-datasources').metadata.labels.grafana_datasource).toBe('1');
+      expect(findObject(objects, 'ConfigMap', 'grafana-dashboard-ecommerce-production').metadata.labels?.grafana_dashboard).toBe('1');
+      expect(findObject(objects, 'ConfigMap', 'grafana-datasources').metadata.labels?.grafana_datasource).toBe('1');
     });
 
     test('the PodMonitor selects the web pods on their metrics port and keeps the job name', () => {

@@ -20,7 +20,7 @@ describe('OperatorMonitors', () => {
     new OperatorMonitors(c, 'Monitors', { targets, selector, partOf: 'ecommerce' });
     const objects = synthChart(c);
     const pm = findObject(objects, 'PodMonitor', 'laravel-metrics');
-    expect(pm.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(pm.metadata.labels?.release).toBe('kube-prometheus-stack');
     expect(pm.spec.podMetricsEndpoints).toEqual([{
       port: 'http', path: '/metrics',
       relabelings: [
