@@ -117,7 +117,10 @@ export class OperatorMonitors extends Construct {
   /** Objects of this chart the stack consumes but would not select, one message each. */
   private unselected(): string[] {
     const problems: string[] = [];
-    for (const obj of Chart.of(this).node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    const candidates = Chart.of(this).node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && (SELECTED_KINDS.has(c.kind) || c.kind === 'ConfigMap'));
+    for (const obj of candidates) {
+      // Rendered, so labels changed by JSON patches count.
       const json = obj.toJson() as { metadata?: { name?: string; namespace?: string; labels?: Record<string, string> } };
       const labels = json.metadata?.labels ?? {};
       const consumed = SELECTED_KINDS.has(obj.kind) || (obj.kind === 'ConfigMap' && this.sidecarLabelKeys.some((k) => labels[k] !== undefined));
