@@ -19,6 +19,7 @@ import { NAMESPACE_NAME_LABEL, PodPeer } from '../lib/network-connections';
 import { POLICY_RULE_IDS, PolicyRuleId } from '../lib/policy';
 import { ValidationError } from '../lib/internal/errors';
 import { checkCidr, checkDnsLabel, checkHostName, checkLabelKey, checkLabelValue, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../lib/internal/checks';
+import { checkPinnedImage } from '../lib/internal/monitoring-server';
 
 /** The environments this repository deploys. */
 export type EnvironmentName = 'dev' | 'staging' | 'prod';
@@ -94,6 +95,50 @@ export interface MonitoringConfig {
 
   /** Base URL of the runbooks that alerts link to. */
   readonly runbookBaseUrl: string;
+
+  /** Sizes, retention, storage and images of the monitoring components. */
+  readonly stack: MonitoringStackConfig;
+}
+
+/** Pinned images of the monitoring components. */
+export interface MonitoringImages {
+  readonly prometheus: string;
+  readonly alertmanager: string;
+  readonly grafana: string;
+  readonly redisExporter: string;
+  readonly mysqlExporter: string;
+  readonly kubeStateMetrics: string;
+}
+
+/** A server with a data volume. */
+export interface MonitoringServerSizing {
+  /** Size of its PersistentVolumeClaim. */
+  readonly storageSize: Size;
+  /** Requests and limits of its container. */
+  readonly resources: ContainerResourceSpec;
+}
+
+/**
+ * What the monitoring stack runs with. In operator mode only the exporters, the Grafana datasource URL and
+ * the images of the exporters are used; the rest describes the standalone stack.
+ */
+export interface MonitoringStackConfig {
+  readonly images: MonitoringImages;
+  /** StorageClass of every monitoring volume; the cluster default when absent. */
+  readonly storageClassName?: string;
+  /** Prometheus: data volume, container, and how long samples are kept (a Prometheus duration). */
+  readonly prometheus: MonitoringServerSizing & { readonly retentionTime: string };
+  readonly alertmanager: MonitoringServerSizing;
+  readonly grafana: MonitoringServerSizing;
+  /** Requests and limits of each exporter (redis, mysql) and of kube-state-metrics. */
+  readonly exporterResources: ContainerResourceSpec;
+  readonly kubeStateMetricsResources: ContainerResourceSpec;
+  /** ResourceQuota of namespace `monitoring` (standalone mode). */
+  readonly namespaceQuota: NamespaceQuota;
+  /** MySQL `host:port` the mysql exporter connects to (seed 001's primary Service). */
+  readonly mysqlAddress: string;
+  /** URL of kube-prometheus-stack's Prometheus, provisioned as the `prometheus` datasource (operator mode). */
+  readonly operatorPrometheusUrl: string;
 }
 
 /** Queue workers (`laravel-worker`, seeds 000 and 001). */
@@ -205,6 +250,9 @@ export interface NetworkConfig {
 
   /** Addresses of HTTPS APIs outside the cluster (Stripe, S3), minus the blocks pods must not reach. */
   readonly externalHttps: { readonly cidr: string; readonly except: readonly string[] };
+
+  /** Addresses of the nodes and the Kubernetes API endpoints, which monitoring reaches (kubelet, API server). */
+  readonly clusterNodesCidr: string;
 }
 
 /** Database backups, their restore verification and the restore template (`backup.k8s.yaml`). */
@@ -312,13 +360,19 @@ export interface EnvironmentConfig {
 
 /** The ingress-nginx controller's namespace, labelled by the API server with its name. */
 const INGRESS_NGINX: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'ingress-nginx' }, podLabels: {} };
-const PROMETHEUS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
+/** Our own Prometheus (standalone monitoring): Deployment `prometheus-server`. */
+const PROMETHEUS_SERVER: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus-server' } };
+/** kube-prometheus-stack's Prometheus (operator monitoring) labels its pods `app.kubernetes.io/name: prometheus`. */
+const OPERATOR_PROMETHEUS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
 /**
  * The internet minus private ranges (RFC 1918) and link-local (the cloud metadata endpoint): pods reach
  * Stripe and S3 but not other services of the VPC or the node's credentials.
  */
 const PUBLIC_INTERNET = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'] };
-const NETWORK: NetworkConfig = { ingressController: INGRESS_NGINX, prometheus: PROMETHEUS, externalHttps: PUBLIC_INTERNET };
+/** The VPC the nodes and the Kubernetes API endpoints live in (kubelet 10250, API server 443). */
+const CLUSTER_NODES = '10.0.0.0/16';
+const NETWORK: NetworkConfig = { ingressController: INGRESS_NGINX, prometheus: PROMETHEUS_SERVER, externalHttps: PUBLIC_INTERNET, clusterNodesCidr: CLUSTER_NODES };
+const OPERATOR_NETWORK: NetworkConfig = { ...NETWORK, prometheus: OPERATOR_PROMETHEUS };
 
 const IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce';
 /** Backup job containers of the smaller environments. */
@@ -339,6 +393,64 @@ const RUNBOOKS = 'https://runbooks.shop.example.com';
 const WORKER_IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce-worker';
 /** Seed 001's queue order: high priority first. */
 const WORKER_QUEUES = ['high', 'default', 'low'];
+/** Seed images, each pinned to its tag. */
+const MONITORING_IMAGES: MonitoringImages = {
+  prometheus: 'prom/prometheus:v2.53.2',
+  alertmanager: 'prom/alertmanager:v0.27.0',
+  grafana: 'grafana/grafana:11.2.0',
+  redisExporter: 'oliver006/redis_exporter:v1.62.0',
+  mysqlExporter: 'prom/mysqld-exporter:v0.15.1',
+  kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0',
+};
+
+function sized(cpuRequestMillis: number, cpuLimitMillis: number, memoryRequestMi: number, memoryLimitMi: number): ContainerResourceSpec {
+  return {
+    cpuRequest: Cpu.millis(cpuRequestMillis),
+    cpuLimit: Cpu.millis(cpuLimitMillis),
+    memoryRequest: Size.mebibytes(memoryRequestMi),
+    memoryLimit: Size.mebibytes(memoryLimitMi),
+  };
+}
+
+/** Dev: small and short-lived (3 days of metrics). */
+const DEV_MONITORING: MonitoringStackConfig = {
+  images: MONITORING_IMAGES,
+  prometheus: { retentionTime: '3d', storageSize: Size.gibibytes(10), resources: sized(100, 500, 512, 1024) },
+  alertmanager: { storageSize: Size.gibibytes(1), resources: sized(25, 100, 64, 128) },
+  grafana: { storageSize: Size.gibibytes(2), resources: sized(50, 250, 128, 256) },
+  exporterResources: sized(10, 100, 32, 64),
+  kubeStateMetricsResources: sized(25, 100, 64, 128),
+  namespaceQuota: { requestsCpu: Cpu.units(2), limitsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(2), limitsMemory: Size.gibibytes(4), pods: 20 },
+  mysqlAddress: 'mysql-primary:3306',
+  operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+};
+
+/** Staging runs kube-prometheus-stack: only the exporters are ours; the rest mirrors prod at half size. */
+const STAGING_MONITORING: MonitoringStackConfig = {
+  images: MONITORING_IMAGES,
+  prometheus: { retentionTime: '15d', storageSize: Size.gibibytes(50), resources: sized(250, 1000, 1024, 2048) },
+  alertmanager: { storageSize: Size.gibibytes(2), resources: sized(50, 200, 64, 256) },
+  grafana: { storageSize: Size.gibibytes(5), resources: sized(100, 500, 256, 512) },
+  exporterResources: sized(25, 100, 32, 128),
+  kubeStateMetricsResources: sized(50, 200, 128, 256),
+  namespaceQuota: { requestsCpu: Cpu.units(4), limitsCpu: Cpu.units(8), requestsMemory: Size.gibibytes(8), limitsMemory: Size.gibibytes(16), pods: 30 },
+  mysqlAddress: 'mysql-primary:3306',
+  operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+};
+
+/** Prod: seed 000 (30 d retention, Prometheus 100 Gi, Grafana 10 Gi) and seed 001's Prometheus resources. */
+const PROD_MONITORING: MonitoringStackConfig = {
+  images: MONITORING_IMAGES,
+  prometheus: { retentionTime: '30d', storageSize: Size.gibibytes(100), resources: sized(500, 2000, 2048, 4096) },
+  alertmanager: { storageSize: Size.gibibytes(2), resources: sized(50, 200, 128, 256) },
+  grafana: { storageSize: Size.gibibytes(10), resources: sized(100, 500, 256, 512) },
+  exporterResources: sized(25, 200, 64, 128),
+  kubeStateMetricsResources: sized(100, 500, 256, 512),
+  namespaceQuota: { requestsCpu: Cpu.units(8), limitsCpu: Cpu.units(16), requestsMemory: Size.gibibytes(16), limitsMemory: Size.gibibytes(32), pods: 40 },
+  mysqlAddress: 'mysql-primary:3306',
+  operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+};
+
 /** kube-prometheus-stack installed as release `kube-prometheus-stack` picks up objects labelled so. */
 const KUBE_PROMETHEUS_STACK = { release: 'kube-prometheus-stack' };
 
@@ -381,7 +493,6 @@ const dev: EnvironmentConfig = {
     logLevel: 'debug',
     host: 'dev.shop.example.com',
   },
-  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,
     imageTag: 'main',
@@ -433,6 +544,7 @@ const dev: EnvironmentConfig = {
     workspaceSize: Size.gibibytes(2),
     scratchSize: Size.gibibytes(5),
   },
+  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: DEV_MONITORING },
 };
 
 const staging: EnvironmentConfig = {
@@ -474,8 +586,6 @@ const staging: EnvironmentConfig = {
     logLevel: 'info',
     host: 'staging.shop.example.com',
   },
-  // Staging runs the shared kube-prometheus-stack, so operator mode is exercised before anyone needs it.
-  monitoring: { mode: 'operator', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,
     imageTag: 'v1.3.0',
@@ -506,7 +616,7 @@ const staging: EnvironmentConfig = {
     maxMemoryPolicy: 'noeviction',
   },
   policy: { warnings: [] },
-  network: NETWORK,
+  network: OPERATOR_NETWORK,
   backup: {
     enabled: true,
     engine: 'mysql',
@@ -523,6 +633,8 @@ const staging: EnvironmentConfig = {
     workspaceSize: Size.gibibytes(5),
     scratchSize: Size.gibibytes(10),
   },
+  // Staging runs the shared kube-prometheus-stack, so operator mode is exercised before anyone needs it.
+  monitoring: { mode: 'operator', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: STAGING_MONITORING },
 };
 
 const prod: EnvironmentConfig = {
@@ -566,8 +678,6 @@ const prod: EnvironmentConfig = {
     logLevel: 'warning',
     host: 'shop.example.com',
   },
-  // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
-  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,
     imageTag: 'v1.2.3',
@@ -637,6 +747,8 @@ const prod: EnvironmentConfig = {
     workspaceSize: Size.gibibytes(20),
     scratchSize: Size.gibibytes(50),
   },
+  // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
+  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: PROD_MONITORING },
 };
 
 /** The configuration of every environment, by name. */
@@ -709,6 +821,7 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
       check(`backup.${field}.${problem.field}`, problem.problem);
     }
   }
+  validateMonitoringStack(config.monitoring.stack, check);
   if (config.web.appDebug && config.requirePinnedImages) {
     // Pinned images mark an environment that real users or release candidates run in.
     check('web.appDebug', 'must be false where images are pinned: debug pages leak stack traces and configuration');
@@ -776,4 +889,33 @@ function validatePolicyAndNetwork(config: EnvironmentConfig, check: (field: stri
   }
   check('network.externalHttps.cidr', checkCidr(config.network.externalHttps.cidr));
   config.network.externalHttps.except.forEach((cidr, i) => check(`network.externalHttps.except[${i}]`, checkCidr(cidr)));
+  check('network.clusterNodesCidr', checkCidr(config.network.clusterNodesCidr));
+}
+
+const PROMETHEUS_DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+
+/** Checks `monitoring.stack`: every image pinned (in every environment), durations, sizes. */
+function validateMonitoringStack(stack: MonitoringStackConfig, check: (field: string, problem: string | undefined) => void): void {
+  for (const [name, image] of Object.entries(stack.images).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    check(`monitoring.stack.images.${name}`, checkPinnedImage(image));
+  }
+  check('monitoring.stack.prometheus.retentionTime', PROMETHEUS_DURATION.test(stack.prometheus.retentionTime)
+    ? undefined : `must be a Prometheus duration such as "30d", got ${JSON.stringify(stack.prometheus.retentionTime)}`);
+  const resources: Array<[string, ContainerResourceSpec]> = [
+    ['prometheus.resources', stack.prometheus.resources],
+    ['alertmanager.resources', stack.alertmanager.resources],
+    ['grafana.resources', stack.grafana.resources],
+    ['exporterResources', stack.exporterResources],
+    ['kubeStateMetricsResources', stack.kubeStateMetricsResources],
+  ];
+  for (const [field, spec] of resources) {
+    const problem = checkResources(spec);
+    if (problem !== undefined) {
+      check(`monitoring.stack.${field}.${problem.field}`, problem.problem);
+    }
+  }
+  check('monitoring.stack.mysqlAddress', /^[a-z0-9.-]+:[0-9]+$/.test(stack.mysqlAddress)
+    ? undefined : `must be host:port, got ${JSON.stringify(stack.mysqlAddress)}`);
+  check('monitoring.stack.operatorPrometheusUrl', /^https?:\/\/[^\s]+$/.test(stack.operatorPrometheusUrl)
+    ? undefined : `must be an http(s) URL, got ${JSON.stringify(stack.operatorPrometheusUrl)}`);
 }

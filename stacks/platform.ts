@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/secret-references';
 import { BackupStack } from './backup-stack';
 import { EnvironmentConfig } from './environments';
+import { MonitoringExportersStack, MonitoringStack } from './monitoring-stack';
 import { NetworkStack } from './network-stack';
 import { WebStack } from './web-stack';
 import { ClusterAddonsStack } from './cluster-addons-stack';
@@ -32,6 +33,12 @@ export interface EnvironmentStacks {
   /** The backup chart (`backup.k8s.yaml`); absent when the environment's backups are off. */
   readonly backup?: BackupStack;
 
+  /** Monitoring in namespace `monitoring` (`monitoring.k8s.yaml`). */
+  readonly monitoring: MonitoringStack;
+
+  /** Exporters beside the servers they watch (`monitoring-exporters.k8s.yaml`). */
+  readonly monitoringExporters: MonitoringExportersStack;
+
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
 }
@@ -45,6 +52,8 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const clusterAddons = config.clusterAutoscaler === undefined ? undefined
     : new ClusterAddonsStack(root, 'ClusterAddons', { clusterAutoscaler: config.clusterAutoscaler });
   const backup = config.backup.enabled ? new BackupStack(root, 'Backup', { config }) : undefined;
+  const monitoringExporters = new MonitoringExportersStack(root, 'MonitoringExporters', { config });
+  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters });
   const network = new NetworkStack(root, 'Network', { config });
-  return { root, web, data, workers, clusterAddons, backup, network, secrets: SecretReferences.of(root) };
+  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, network, secrets: SecretReferences.of(root) };
 }

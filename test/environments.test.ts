@@ -40,3 +40,36 @@ describe('environment configuration', () => {
     expect(() => loadEnvironment('staging', { staging: ENVIRONMENTS.dev })).toThrow('[environment staging] name: must equal its key "staging", got "dev"');
   });
 });
+
+describe('monitoring.stack', () => {
+  const withStack = (stack: Partial<EnvironmentConfig['monitoring']['stack']>): EnvironmentConfig => {
+    const base = ENVIRONMENTS.prod;
+    return { ...base, monitoring: { ...base.monitoring, stack: { ...base.monitoring.stack, ...stack } } };
+  };
+
+  test('prod keeps the seed\'s retention and sizes; dev is smaller and shorter', () => {
+    const prod = ENVIRONMENTS.prod.monitoring.stack;
+    expect([prod.prometheus.retentionTime, prod.prometheus.storageSize.toGibibytes(), prod.grafana.storageSize.toGibibytes()]).toEqual(['30d', 100, 10]);
+    const dev = ENVIRONMENTS.dev.monitoring.stack;
+    expect(dev.prometheus.storageSize.toGibibytes()).toBeLessThan(prod.prometheus.storageSize.toGibibytes());
+    expect(dev.prometheus.retentionTime).toBe('3d');
+  });
+
+  test('rejects a monitoring image that is not pinned, in any environment', () => {
+    const config = withStack({ images: { ...ENVIRONMENTS.prod.monitoring.stack.images, grafana: 'grafana/grafana:latest' } });
+    expect(() => loadEnvironment('prod', { prod: config }))
+      .toThrow('[environment prod] monitoring.stack.images.grafana: must be an image pinned to a semantic version or digest ("prom/prometheus:v2.53.2"), got "grafana/grafana:latest"');
+  });
+
+  test('rejects a retention that is not a Prometheus duration', () => {
+    const config = withStack({ prometheus: { ...ENVIRONMENTS.prod.monitoring.stack.prometheus, retentionTime: '30 days' } });
+    expect(() => loadEnvironment('prod', { prod: config }))
+      .toThrow('[environment prod] monitoring.stack.prometheus.retentionTime: must be a Prometheus duration such as "30d", got "30 days"');
+  });
+
+  test('rejects exporter resources whose limit is below the request', () => {
+    const config = withStack({ exporterResources: { ...ENVIRONMENTS.prod.monitoring.stack.exporterResources, cpuLimit: Cpu.millis(1) } });
+    expect(() => loadEnvironment('prod', { prod: config }))
+      .toThrow('[environment prod] monitoring.stack.exporterResources.cpuLimit: must be at least cpuRequest (25m), got 1m');
+  });
+});

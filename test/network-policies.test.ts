@@ -1,16 +1,16 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppNamespace } from '../lib/app-namespace';
 import { renderCharts } from '../lib/manifest-writer';
 import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from '../lib/network-connections';
 import { ALLOW_DNS_POLICY, CONNECTIONS_ANNOTATION, DEFAULT_DENY_POLICY, NetworkPolicies } from '../lib/network-policies';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/environments';
 import { buildEnvironment } from '../stacks/platform';
-import { K8sObject, SMALL_RESOURCES, findObject, ofKind } from './helpers';
+import { K8sObject, findObject, ofKind, selects } from './helpers';
 import { Endpoint, inCidr, isAllowed } from './network-policy-eval';
 
 /** Addresses outside the cluster to stand in for an ipBlock peer. */
-const PUBLIC_ADDRESSES = ['52.95.110.1', '54.187.174.169', '3.5.140.2'];
+/** Sample addresses: public ones for internet peers, one in the cluster's node range for node peers. */
+const SAMPLE_ADDRESSES = ['52.95.110.1', '54.187.174.169', '3.5.140.2', '10.0.12.34'];
 
 function build(config: EnvironmentConfig, extend?: (root: Construct) => void) {
   const app = new App();
@@ -37,7 +37,7 @@ function endpoint(peer: NetworkPeer, config: EnvironmentConfig): Endpoint {
     return podEndpoint(config.network.prometheus);
   }
   if (peer.cidr !== undefined) {
-    const ip = PUBLIC_ADDRESSES.find((a) => inCidr(a, peer.cidr!.cidr) && !peer.cidr!.except.some((e) => inCidr(a, e)));
+    const ip = SAMPLE_ADDRESSES.find((a) => inCidr(a, peer.cidr!.cidr) && !peer.cidr!.except.some((e) => inCidr(a, e)));
     if (ip === undefined) {
       throw new Error(`no sample address in ${peer.describe()}`);
     }
@@ -53,7 +53,8 @@ const laravel: Endpoint = { namespace: 'ecommerce', labels: { 'app': 'laravel', 
 const mysql: Endpoint = { namespace: 'ecommerce', labels: { app: 'mysql' } };
 const redis: Endpoint = { namespace: 'ecommerce', labels: { app: 'redis' } };
 const ingressController: Endpoint = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
-const prometheus: Endpoint = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+/** Our own Prometheus (standalone environments: dev and prod). */
+const prometheus: Endpoint = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus-server' } };
 const kubeDns: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
 
 describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicies', (name) => {
@@ -137,8 +138,7 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
   });
 
   test('denies all ingress and egress by default in the namespace', () => {
-    const deny = findObject(policies, 'NetworkPolicy', DEFAULT_DENY_POLICY);
-    expect(deny.metadata.namespace).toBe('ecommerce');
+    const deny = policies.find((p) => p.metadata.name === DEFAULT_DENY_POLICY && p.metadata.namespace === 'ecommerce')!;
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const names = policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
     expect(names.slice(0, 2)).toEqual(['ecommerce/default-deny', 'ecommerce/allow-dns-egress']);
@@ -169,23 +169,31 @@ describe('NetworkPolicies', () => {
   });
 
   test('lock down every namespace the tree renders, and derive both sides when both are ours', () => {
-    const config = ENVIRONMENTS.prod;
-    const { policies } = build(config, (root) => {
-      const chart = new Chart(root, 'ExtraMonitoring', { namespace: 'monitoring' });
-      new AppNamespace(chart, 'Namespace', { name: 'monitoring', partOf: 'ecommerce', quota: { requestsCpu: SMALL_RESOURCES.cpuRequest, limitsCpu: SMALL_RESOURCES.cpuLimit, requestsMemory: SMALL_RESOURCES.memoryRequest, limitsMemory: SMALL_RESOURCES.memoryLimit, pods: 10 }, containerDefaults: SMALL_RESOURCES });
-    });
-    expect(policies.filter((p) => p.metadata.namespace === 'monitoring').map((p) => p.metadata.name))
-      .toEqual([DEFAULT_DENY_POLICY, ALLOW_DNS_POLICY, 'allow-egress-from-prometheus']);
+    const { policies } = build(ENVIRONMENTS.prod);
+    const monitoring = policies.filter((p) => p.metadata.namespace === 'monitoring').map((p) => p.metadata.name);
+    expect(monitoring.slice(0, 2)).toEqual([DEFAULT_DENY_POLICY, ALLOW_DNS_POLICY]);
+    expect(monitoring).toEqual(expect.arrayContaining(['allow-egress-from-prometheus-server', 'allow-ingress-to-alertmanager', 'allow-egress-from-grafana']));
     expect(isAllowed(policies, prometheus, laravel, 8080)).toBe(true);
     expect(isAllowed(policies, prometheus, mysql, 3306)).toBe(false);
     expect(isAllowed(policies, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } }, laravel, 8080)).toBe(false);
+    expect(isAllowed(policies, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } }, prometheus, 9090)).toBe(true);
+  });
+
+  test('in standalone environments the Prometheus peer selects the rendered Prometheus pods', () => {
+    for (const name of ['dev', 'prod'] as const) {
+      const config = ENVIRONMENTS[name];
+      const { objects } = build(config);
+      const server = findObject(objects, 'Deployment', 'prometheus-server');
+      expect(server.metadata.namespace).toBe('monitoring');
+      expect(selects(config.network.prometheus.podLabels, server.spec.template.metadata.labels)).toBe(true);
+    }
   });
 
   test('fails when neither end of a connection runs in a namespace the tree renders', () => {
     expect(() => build(ENVIRONMENTS.prod, (root) => {
       const chart = new Chart(root, 'Elsewhere');
       NetworkConnections.of(chart).allow(chart, { from: NetworkPeer.pods('batch', { app: 'a' }), to: NetworkPeer.pods('batch', { app: 'b' }), port: 80, reason: 'r' });
-    })).toThrow('[prod/Network/Policies] connections[prod/Elsewhere]: neither pods app=a in batch nor pods app=b in batch runs in a namespace rendered here (ecommerce)');
+    })).toThrow('[prod/Network/Policies] connections[prod/Elsewhere]: neither pods app=a in batch nor pods app=b in batch runs in a namespace rendered here (ecommerce, monitoring)');
   });
 
   test('an explicit namespace list overrides discovery, and a selector-less peer selects the whole namespace', () => {

@@ -1,0 +1,210 @@
+import * as YAML from 'yaml';
+import { ENVIRONMENTS } from '../stacks/environments';
+import { renderEnvironment } from '../stacks/synthesize';
+import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments } from './helpers';
+import { promqlErrors } from './promql';
+
+const environments = shippedEnvironments();
+const MONITORING_FILES = ['monitoring.k8s.yaml', 'monitoring-exporters.k8s.yaml'];
+const inFile = (name: string, file: string) => renderEnvironment(ENVIRONMENTS[name as keyof typeof ENVIRONMENTS]).find((f) => f.fileName === file)!.objects as K8sObject[];
+
+/** `host:port` -> the Service it names (`name`, `name.ns`, `name.ns.svc`), resolved from `namespace`. */
+function serviceFor(objects: K8sObject[], address: string, namespace: string): { service?: K8sObject; port: number } {
+  const [host, port] = address.replace(/^https?:\/\//, '').replace(/\/.*$/, '').split(':');
+  const [name, ns = namespace] = host.split('.');
+  const service = ofKind(objects, 'Service').find((s) => s.metadata.name === name && s.metadata.namespace === ns);
+  return { service, port: Number(port) };
+}
+
+function exposes(service: K8sObject | undefined, port: number): boolean {
+  return service !== undefined && service.spec.ports.some((p: { port: number }) => p.port === port);
+}
+
+describe.each(environments)('%s monitoring', (name, objects) => {
+  const config = ENVIRONMENTS[name];
+  const standalone = config.monitoring.mode === 'standalone';
+
+  test('matches the snapshot', () => {
+    const files = renderEnvironment(config).filter((f) => MONITORING_FILES.includes(f.fileName));
+    expect(files.map((f) => `# ${f.fileName}\n${f.content}`).join('\n')).toMatchSnapshot();
+  });
+
+  test('every monitoring pod is restricted, pinned, sized from config and probed', () => {
+    const names = [...inFile(name, 'monitoring.k8s.yaml'), ...inFile(name, 'monitoring-exporters.k8s.yaml')].map((o) => `${o.kind}/${o.metadata.name}`);
+    for (const { owner, template } of podTemplates(objects).filter((t) => names.includes(`${t.owner.kind}/${t.owner.metadata.name}`))) {
+      expect([owner.metadata.name, template.spec.securityContext.runAsNonRoot]).toEqual([owner.metadata.name, true]);
+      for (const c of template.spec.containers) {
+        expect(c.image).toMatch(/:v?\d+\.\d+\.\d+$/);
+        expect(c.imagePullPolicy).toBe('IfNotPresent');
+        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(Object.keys(c.resources).sort()).toEqual(['limits', 'requests']);
+        expect(c.ports.map((p: { name: string }) => p.name)).toContain(c.readinessProbe.httpGet.port);
+        expect(c.ports.map((p: { name: string }) => p.name)).toContain(c.livenessProbe.httpGet.port);
+      }
+      expect(selects(owner.spec.selector.matchLabels, template.metadata.labels)).toBe(true);
+    }
+  });
+
+  test('every monitoring Service selects some pod and targets a port its pods declare', () => {
+    const templates = podTemplates(objects);
+    for (const svc of ofKind(inFile(name, 'monitoring.k8s.yaml').concat(inFile(name, 'monitoring-exporters.k8s.yaml')), 'Service')) {
+      const pods = templates.filter((t) => t.owner.metadata.namespace === svc.metadata.namespace && selects(svc.spec.selector, t.template.metadata.labels));
+      expect([svc.metadata.name, pods.length]).toEqual([svc.metadata.name, 1]);
+      const declared = pods[0].template.spec.containers.flatMap((c: K8sObject) => c.ports.map((p: { containerPort: number }) => p.containerPort));
+      for (const port of svc.spec.ports) {
+        expect(declared).toContain(port.targetPort);
+      }
+    }
+  });
+
+  test('exporters read credentials from Secrets and run beside their servers', () => {
+    const redis = findObject(objects, 'Deployment', 'redis-exporter');
+    expect(redis.metadata.namespace).toBe(config.namespace);
+    expect(redis.spec.template.spec.containers[0].env).toContainEqual({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-password', key: 'password' } } });
+    const mysql = findObject(objects, 'Deployment', 'mysql-exporter');
+    expect(mysql.spec.template.spec.containers[0].env).toEqual([{ name: 'MYSQLD_EXPORTER_PASSWORD', valueFrom: { secretKeyRef: { name: 'mysql-exporter-credentials', key: 'password' } } }]);
+    expect(findObject(objects, 'Service', 'redis-exporter').spec.ports).toEqual([{ name: 'metrics', port: 9121, targetPort: 9121, protocol: 'TCP' }]);
+    expect(findObject(objects, 'Service', 'mysql-exporter').spec.ports[0].port).toBe(9104);
+  });
+
+  test('no Secret is rendered and the seed\'s literal Grafana password appears nowhere', () => {
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+    expect(JSON.stringify(objects)).not.toContain('ChangeThisPassword123!');
+  });
+
+  test('dashboards are in ConfigMaps, their PromQL parses and their datasources are provisioned', () => {
+    const cms = ofKind(objects, 'ConfigMap').filter((c) => c.metadata.name.startsWith('grafana-dashboard-') && c.metadata.name !== 'grafana-dashboard-provider');
+    expect(cms.map((c) => c.metadata.name).sort()).toEqual(['grafana-dashboard-ecommerce-blue-green', 'grafana-dashboard-ecommerce-production', 'grafana-dashboard-ecommerce-slos']);
+    const datasources = YAML.parse(findObject(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']).datasources as Array<{ uid: string; url: string }>;
+    const uids = new Set(datasources.map((d) => d.uid));
+    for (const cm of cms) {
+      const dashboard = JSON.parse(Object.values(cm.data)[0] as string);
+      const ids = dashboard.panels.map((p: { id: number }) => p.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const panel of dashboard.panels.filter((p: { type: string }) => p.type !== 'row')) {
+        expect(['timeseries', 'stat']).toContain(panel.type);
+        expect(uids.has(panel.datasource.uid)).toBe(true);
+        for (const t of panel.targets) {
+          expect(uids.has(t.datasource.uid)).toBe(true);
+          expect([t.expr, promqlErrors(t.expr)]).toEqual([t.expr, []]);
+        }
+      }
+    }
+  });
+
+  if (standalone) {
+    test('renders the Deployments the seed\'s validation script checks, in namespace monitoring', () => {
+      for (const d of ['prometheus-server', 'grafana', 'alertmanager', 'kube-state-metrics']) {
+        expect(findObject(objects, 'Deployment', d).metadata.namespace).toBe('monitoring');
+      }
+      expect(findObject(objects, 'Namespace', 'monitoring').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    });
+
+    test('retention and storage follow the environment', () => {
+      const stack = config.monitoring.stack;
+      const args = findObject(objects, 'Deployment', 'prometheus-server').spec.template.spec.containers[0].args;
+      expect(args).toContain(`--storage.tsdb.retention.time=${stack.prometheus.retentionTime}`);
+      expect(findObject(objects, 'PersistentVolumeClaim', 'prometheus-server-data').spec.resources.requests.storage).toBe(`${stack.prometheus.storageSize.toGibibytes()}Gi`);
+      expect(findObject(objects, 'PersistentVolumeClaim', 'grafana-data').spec.resources.requests.storage).toBe(`${stack.grafana.storageSize.toGibibytes()}Gi`);
+    });
+
+    test('every scrape target and the Alertmanager address point at a Service port the output defines', () => {
+      const prom = YAML.parse(findObject(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+      expect(prom.global).toEqual({ scrape_interval: '15s', evaluation_interval: '15s' });
+      expect(prom.rule_files).toEqual(['/etc/prometheus/rules/*.yaml']);
+      const addresses: string[] = [
+        ...prom.scrape_configs.flatMap((j: K8sObject) => (j.static_configs ?? []).flatMap((s: { targets: string[] }) => s.targets)),
+        ...prom.alerting.alertmanagers.flatMap((a: K8sObject) => a.static_configs.flatMap((s: { targets: string[] }) => s.targets)),
+      ];
+      expect(addresses.sort()).toEqual(['alertmanager:9093', 'kube-state-metrics.monitoring.svc:8080', 'mysql-exporter.ecommerce.svc:9104', 'redis-exporter.ecommerce.svc:9121']);
+      for (const address of addresses) {
+        const { service, port } = serviceFor(objects, address, 'monitoring');
+        expect([address, exposes(service, port)]).toEqual([address, true]);
+      }
+      expect(prom.scrape_configs.map((j: { job_name: string }) => j.job_name))
+        .toEqual(['laravel-metrics', 'redis-exporter', 'mysql-exporter', 'kube-state-metrics', 'kubelet', 'kubelet-cadvisor']);
+    });
+
+    test('the laravel pod job finds the web pods: namespace, app label, annotated port', () => {
+      const prom = YAML.parse(findObject(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+      const job = prom.scrape_configs.find((j: { job_name: string }) => j.job_name === 'laravel-metrics');
+      expect(job.kubernetes_sd_configs[0].namespaces.names).toEqual([config.namespace]);
+      const pod = findObject(objects, 'Deployment', 'laravel-blue').spec.template;
+      expect(pod.metadata.annotations['prometheus.io/scrape']).toBe('true');
+      expect(pod.metadata.labels.app).toBe(job.relabel_configs[1].regex);
+      expect(pod.spec.containers[0].ports.map((p: { name: string }) => p.name)).toContain(job.relabel_configs[2].regex);
+    });
+
+    test('every Grafana datasource URL points at a Service port the output defines', () => {
+      const datasources = YAML.parse(findObject(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']).datasources as Array<{ url: string }>;
+      for (const ds of datasources) {
+        const { service, port } = serviceFor(objects, ds.url, 'monitoring');
+        expect([ds.url, exposes(service, port)]).toEqual([ds.url, true]);
+      }
+    });
+
+    test('Prometheus mounts the rules ConfigMap (optional) and Alertmanager its config and receiver Secrets', () => {
+      const prom = findObject(objects, 'Deployment', 'prometheus-server').spec.template.spec;
+      expect(prom.volumes).toContainEqual({ name: 'prometheus-rules', configMap: { name: 'prometheus-rules', optional: true } });
+      expect(prom.containers[0].volumeMounts).toContainEqual({ name: 'prometheus-rules', mountPath: '/etc/prometheus/rules', readOnly: true });
+      const am = findObject(objects, 'Deployment', 'alertmanager').spec.template.spec;
+      expect(am.volumes.map((v: K8sObject) => v.secret?.secretName).filter(Boolean).sort()).toEqual(['alertmanager-config', 'alertmanager-receivers']);
+      expect(am.containers[0].volumeMounts).toContainEqual({ name: 'alertmanager-receivers', mountPath: '/etc/alertmanager/receivers', readOnly: true });
+      expect(am.containers[0].args).toContain('--config.file=/etc/alertmanager/config/alertmanager.yml');
+    });
+
+    test('Grafana reads admin credentials from Secret keys', () => {
+      const env = findObject(objects, 'Deployment', 'grafana').spec.template.spec.containers[0].env;
+      expect(env).toContainEqual({ name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-password' } } });
+    });
+
+    test('Prometheus\' ClusterRole only reads', () => {
+      const role = findObject(objects, 'ClusterRole', 'prometheus-server');
+      expect([...new Set(role.rules.flatMap((r: { verbs: string[] }) => r.verbs))].sort()).toEqual(['get', 'list', 'watch']);
+      const ksm = findObject(objects, 'ClusterRole', 'kube-state-metrics');
+      expect([...new Set(ksm.rules.flatMap((r: { verbs: string[] }) => r.verbs))].sort()).toEqual(['list', 'watch']);
+      expect(JSON.stringify(ksm.rules)).not.toContain('secrets');
+    });
+
+    test('renders no operator objects', () => {
+      expect(objects.filter((o) => o.apiVersion.startsWith('monitoring.coreos.com'))).toEqual([]);
+    });
+  } else {
+    test('renders only what kube-prometheus-stack consumes, each carrying its selector labels', () => {
+      const monitoring = inFile(name, 'monitoring.k8s.yaml');
+      expect(monitoring.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+        'ConfigMap/grafana-dashboard-ecommerce-blue-green', 'ConfigMap/grafana-dashboard-ecommerce-production', 'ConfigMap/grafana-dashboard-ecommerce-slos',
+        'ConfigMap/grafana-datasources', 'PodMonitor/laravel-metrics', 'ServiceMonitor/mysql-exporter', 'ServiceMonitor/redis-exporter',
+      ]);
+      for (const o of monitoring) {
+        expect([o.metadata.name, selects(config.monitoring.operatorSelector, o.metadata.labels)]).toEqual([o.metadata.name, true]);
+      }
+      expect(findObject(objects, 'ConfigMap', 'grafana-dashboard-ecommerce-production').metadata.labels?.grafana_dashboard).toBe('1');
+      expect(findObject(objects, 'ConfigMap', 'grafana-datasources').metadata.labels?.grafana_datasource).toBe('1');
+    });
+
+    test('the PodMonitor selects the web pods on their metrics port and keeps the job name', () => {
+      const pm = findObject(objects, 'PodMonitor', 'laravel-metrics');
+      expect(pm.spec.namespaceSelector).toEqual({ matchNames: [config.namespace] });
+      const pods = podTemplates(objects).filter((t) => t.owner.metadata.namespace === config.namespace && selects(pm.spec.selector.matchLabels, t.template.metadata.labels));
+      expect(pods.map((t) => t.owner.metadata.name).sort()).toEqual(['laravel-blue', 'laravel-green']);
+      for (const t of pods) {
+        expect(t.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toContain(pm.spec.podMetricsEndpoints[0].port);
+      }
+      expect(pm.spec.podMetricsEndpoints[0].relabelings).toContainEqual({ targetLabel: 'job', replacement: 'laravel-metrics', action: 'replace' });
+      expect(pm.spec.podTargetLabels).toEqual(['app', 'environment']);
+    });
+
+    test('each ServiceMonitor selects exactly its exporter Service on a port it exposes', () => {
+      for (const sm of ofKind(objects, 'ServiceMonitor')) {
+        const services = ofKind(objects, 'Service').filter((s) => sm.spec.namespaceSelector.matchNames.includes(s.metadata.namespace) && selects(sm.spec.selector.matchLabels, s.metadata.labels));
+        expect(services.map((s) => s.metadata.name)).toEqual([sm.metadata.name]);
+        expect(services[0].spec.ports.map((p: { name: string }) => p.name)).toContain(sm.spec.endpoints[0].port);
+      }
+    });
+
+    test('renders no Prometheus, Grafana or Namespace of its own', () => {
+      expect(inFile(name, 'monitoring.k8s.yaml').filter((o) => ['Deployment', 'Namespace', 'PersistentVolumeClaim'].includes(o.kind))).toEqual([]);
+    });
+  }
+});
