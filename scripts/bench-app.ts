@@ -1,11 +1,13 @@
 /**
- * Benchmark app: one environment holding BENCH_APPS BlueGreenApps (default 10), written to
- * $CDK8S_OUTDIR/bench/. Used by scripts/bench.ts to measure how synth time grows with the tree.
+ * Benchmark app: one environment holding BENCH_APPS BlueGreenApps (default 10), rendered, checked by the
+ * policy pass and written to $CDK8S_OUTDIR/bench/. scripts/bench.ts uses it to measure how synth time
+ * grows with the tree.
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BlueGreenApp } from '../lib/blue-green-app';
 import { renderCharts, writeFoldersAtomically } from '../lib/manifest-writer';
+import { Policy } from '../lib/policy';
 import { ENVIRONMENTS } from '../stacks/environments';
 
 const count = Number(process.env.BENCH_APPS ?? '10');
@@ -28,4 +30,7 @@ for (let i = 1; i <= count; i++) {
     idleReplicas: web.idleReplicas,
   });
 }
-writeFoldersAtomically(outdir, new Map([['bench', renderCharts(root)]]));
+const files = renderCharts(root);
+// The same gate as a real synth, so the benchmark measures the whole pipeline.
+Policy.of(root).check(files, { warnings: [] }).throwIfErrors(root.node.path);
+writeFoldersAtomically(outdir, new Map([['bench', files]]));
