@@ -240,10 +240,18 @@ export interface ColourDeployment {
   /** Service `<name>-<colour>-service`, for smoke tests against this colour only. */
   readonly service: kplus.Service;
 
-  /** HPA `<name>-<colour>-hpa`, when the app autoscales. */
+  /**
+   * HPA `<name>-<colour>-hpa`.
+   *
+   * @default - absent when the app runs a fixed `replicas` count
+   */
   readonly hpa?: WorkloadAutoscaler;
 
-  /** PodDisruptionBudget `<name>-<colour>-pdb`, when the colour can run more than one pod. */
+  /**
+   * PodDisruptionBudget `<name>-<colour>-pdb`.
+   *
+   * @default - absent when the colour can run only one pod
+   */
   readonly pdb?: kplus.k8s.KubePodDisruptionBudget;
 
   /** Labels the colour's Services and PDB select on (`app`, `environment`). */

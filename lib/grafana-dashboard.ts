@@ -35,7 +35,11 @@ export type ThresholdColour = 'green' | 'yellow' | 'orange' | 'red' | 'blue';
 
 /** One step of a panel's absolute thresholds: from `value` upwards the colour applies. */
 export interface ThresholdStep {
-  /** Lower bound of the step; the first step has none (it starts at minus infinity). */
+  /**
+   * Lower bound of the step.
+   *
+   * @default - no bound: the step starts at minus infinity (only the first step may omit it)
+   */
   readonly value?: number;
 
   /** Colour from this bound upwards. */
