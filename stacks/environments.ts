@@ -11,6 +11,8 @@ import { BlueGreenAutoscaling, COLOURS, Colour } from '../lib/blue-green-app';
 import { ContainerResourceSpec, checkResources } from '../lib/container-resources';
 import { NamespaceQuota } from '../lib/app-namespace';
 import { IssuerKind } from '../lib/tls-ingress';
+import { AlertmanagerReceivers } from '../lib/alertmanager-routing';
+import { PLATFORM_ALERT_NAMES, PlatformAlertThresholds, SEED_ALERT_THRESHOLDS } from '../lib/platform-alerts';
 import { ValidationError } from '../lib/internal/errors';
 import { checkDnsLabel, checkHostName, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../lib/internal/checks';
 
@@ -90,6 +92,21 @@ export interface MonitoringConfig {
   readonly runbookBaseUrl: string;
 }
 
+/** Alerting of one environment: thresholds, which alerts are on, and where notifications go. */
+export interface AlertingConfig {
+  /** Thresholds of the seed alerts. */
+  readonly thresholds: PlatformAlertThresholds;
+
+  /** Seed alerts switched off (names from PLATFORM_ALERT_NAMES). */
+  readonly disabledAlerts: readonly string[];
+
+  /** Request rate on the idle blue/green colour that means traffic is misrouted, per second. */
+  readonly idleColourTrafficRequestsPerSecond: number;
+
+  /** Alertmanager receivers; credentials live in the Secret `alertmanager-receivers`, never here. */
+  readonly receivers: AlertmanagerReceivers;
+}
+
 /** One environment's complete configuration. */
 export interface EnvironmentConfig {
   /** Environment name; also the root of every construct path (`prod/Web/Laravel`). */
@@ -121,12 +138,33 @@ export interface EnvironmentConfig {
 
   /** Monitoring and alerting. */
   readonly monitoring: MonitoringConfig;
+
+  /** Alert thresholds and routing. */
+  readonly alerting: AlertingConfig;
 }
 
 const IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce';
 const RUNBOOKS = 'https://runbooks.shop.example.com';
 /** kube-prometheus-stack installed as release `kube-prometheus-stack` picks up objects labelled so. */
 const KUBE_PROMETHEUS_STACK = { release: 'kube-prometheus-stack' };
+
+/** Receivers shared by every environment; channels and heartbeats differ. */
+function receivers(environment: string, chatChannel: string): AlertmanagerReceivers {
+  return {
+    pagerReceiver: 'team-pagerduty',
+    chatReceiver: 'team-slack',
+    chatChannel,
+    emailReceiver: 'team-email',
+    emailTo: `alerts-${environment}@shop.example.com`,
+    emailFrom: `alertmanager-${environment}@shop.example.com`,
+    smtpSmarthost: 'smtp.shop.example.com:587',
+    smtpUsername: 'alertmanager',
+    deadMansSwitchReceiver: 'deadmans-switch',
+    // Opsgenie heartbeat: the URL names the heartbeat, the API key (a credential file) authenticates it.
+    deadMansSwitchUrl: `https://api.opsgenie.com/v2/heartbeats/ecommerce-${environment}-alertmanager/ping`,
+    deadMansSwitchAuthorizationType: 'GenieKey',
+  };
+}
 
 const dev: EnvironmentConfig = {
   name: 'dev',
@@ -168,6 +206,14 @@ const dev: EnvironmentConfig = {
     host: 'dev.shop.example.com',
   },
   monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
+  alerting: {
+    // One small pod per colour under debug logging: tolerate more before anyone is bothered.
+    thresholds: { ...SEED_ALERT_THRESHOLDS, errorRatePercent: 20, responseTimeP95Seconds: 5, averageResponseTimeSeconds: 3 },
+    // No real customers: payments, orders and carts are test traffic.
+    disabledAlerts: ['PaymentFailureSpike', 'NoOrdersProcessed', 'HighCartAbandonmentRate'],
+    idleColourTrafficRequestsPerSecond: 5,
+    receivers: receivers('dev', '#dev-alerts'),
+  },
 };
 
 const staging: EnvironmentConfig = {
@@ -211,6 +257,13 @@ const staging: EnvironmentConfig = {
   },
   // Staging runs the shared kube-prometheus-stack, so operator mode is exercised before anyone needs it.
   monitoring: { mode: 'operator', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
+  alerting: {
+    thresholds: SEED_ALERT_THRESHOLDS,
+    // Synthetic checkout traffic only: nights without orders are normal.
+    disabledAlerts: ['NoOrdersProcessed', 'HighCartAbandonmentRate'],
+    idleColourTrafficRequestsPerSecond: 2,
+    receivers: receivers('staging', '#staging-alerts'),
+  },
 };
 
 const prod: EnvironmentConfig = {
@@ -256,6 +309,13 @@ const prod: EnvironmentConfig = {
   },
   // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
   monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS },
+  alerting: {
+    thresholds: SEED_ALERT_THRESHOLDS,
+    disabledAlerts: [],
+    idleColourTrafficRequestsPerSecond: 1,
+    // Seed 000's channel.
+    receivers: receivers('prod', '#production-alerts'),
+  },
 };
 
 /** The configuration of every environment, by name. */
@@ -314,6 +374,18 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   check('monitoring.mode', checkOneOf(config.monitoring.mode, MONITORING_MODES));
   check('monitoring.runbookBaseUrl', /^https:\/\/[^\s]+[^/]$/.test(config.monitoring.runbookBaseUrl)
     ? undefined : `must be an https URL without a trailing slash, got ${JSON.stringify(config.monitoring.runbookBaseUrl)}`);
+  const alerting = config.alerting;
+  for (const [field, value] of Object.entries(alerting.thresholds)) {
+    check(`alerting.thresholds.${field}`, typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : `must be a positive number, got ${JSON.stringify(value)}`);
+  }
+  for (const name of alerting.disabledAlerts) {
+    check('alerting.disabledAlerts', checkOneOf(name, PLATFORM_ALERT_NAMES));
+  }
+  check('alerting.idleColourTrafficRequestsPerSecond', alerting.idleColourTrafficRequestsPerSecond > 0
+    ? undefined : `must be a positive number, got ${JSON.stringify(alerting.idleColourTrafficRequestsPerSecond)}`);
+  for (const [field, value] of Object.entries(alerting.receivers)) {
+    check(`alerting.receivers.${field}`, checkNonEmpty(value));
+  }
   if (config.web.appDebug && config.requirePinnedImages) {
     // Pinned images mark an environment that real users or release candidates run in.
     check('web.appDebug', 'must be false where images are pinned: debug pages leak stack traces and configuration');

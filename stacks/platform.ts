@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/secret-references';
+import { AlertingStack } from './alerting-stack';
 import { EnvironmentConfig } from './environments';
 import { WebStack } from './web-stack';
 
@@ -12,6 +13,9 @@ export interface EnvironmentStacks {
   /** The web tier chart (`web.k8s.yaml`). */
   readonly web: WebStack;
 
+  /** Alert rules, SLOs and Alertmanager routing (`alerting.k8s.yaml`). */
+  readonly alerting: AlertingStack;
+
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
 }
@@ -20,5 +24,6 @@ export interface EnvironmentStacks {
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const root = new Construct(app, config.name);
   const web = new WebStack(root, 'Web', { config });
-  return { root, web, secrets: SecretReferences.of(root) };
+  const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
+  return { root, web, alerting, secrets: SecretReferences.of(root) };
 }
