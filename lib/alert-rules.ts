@@ -164,6 +164,7 @@ export class AlertRules extends Construct {
     const files: PromtoolTestFile[] = [];
     for (const group of this.catalogue.groups()) {
       const tests = group.rules.flatMap((rule) => (rule.tests ?? []).map((testCase) => ({
+        name: `${rule.alert}: ${testCase.name}`,
         interval: testCase.interval ?? '1m',
         input_series: testCase.series.map((s) => ({ series: s.series, values: s.values })),
         ...(testCase.firing !== undefined && testCase.firing.length > 0 ? {

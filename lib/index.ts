@@ -1,6 +1,9 @@
 // Public API of the construct library. Re-exports only; see README "Public API".
 export * from './alert-catalogue';
+export * from './alert-rules';
+export * from './alertmanager-routing';
 export * from './app-namespace';
+export * from './blue-green-alerts';
 export * from './blue-green-app';
 export * from './colour-switch';
 export * from './container-resources';
@@ -9,6 +12,9 @@ export * from './labels';
 export * from './laravel-config';
 export * from './manifest-writer';
 export * from './monitoring-names';
+export * from './platform-alerts';
+export * from './platform-slos';
 export * from './secret-references';
+export * from './service-level-objective';
 export * from './tls-ingress';
 export * from './validation-error';

@@ -14,7 +14,8 @@
  * promtool and amtool come from Debian's `prometheus` and `prometheus-alertmanager` packages (.ci/run
  * installs them). Usage: npm run verify [-- <dist folder>]
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -31,12 +32,42 @@ const root = path.resolve(__dirname, '..', '..');
 const distDir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
 const ALERTING_FILE = 'alerting.k8s.yaml';
 
+/** A `promtool test rules` run, deduplicated: environments often ship identical groups and tests. */
+interface UnitTestJob {
+  readonly envs: string[];
+  readonly dir: string;
+  readonly testFile: string;
+}
+
+function runAsync(tool: string, args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool, args, { cwd });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ok: code === 0, output: output.trim() }));
+  });
+}
+
 function run(tool: string, args: string[], cwd: string): { ok: boolean; output: string } {
   const result = spawnSync(tool, args, { cwd, encoding: 'utf8' });
   if (result.error !== undefined) {
     throw new Error(`${tool} could not be started (${result.error.message}); install Debian's prometheus and prometheus-alertmanager packages`);
   }
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+/** JSON with object keys sorted. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonical).join(',')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** Rule files and the Alertmanager configuration of one environment's alerting manifest. */
@@ -58,7 +89,7 @@ function extract(file: string): { rules: Record<string, string>; alertmanager?: 
   return { rules, alertmanager };
 }
 
-function verifyEnvironment(env: string, work: string): string[] {
+function verifyEnvironment(env: string, work: string, jobs: Map<string, UnitTestJob>): string[] {
   const failures: string[] = [];
   const fail = (what: string, output = '') => failures.push(`${env}: ${what}${output ? `\n${output.replace(/^/gm, '    ')}` : ''}`);
   const { rules, alertmanager } = extract(path.join(distDir, env, ALERTING_FILE));
@@ -101,12 +132,18 @@ function verifyEnvironment(env: string, work: string): string[] {
       fail(`${test.ruleFile} is declared but missing from dist/: dist/ is stale, run npm run synth`);
       continue;
     }
-    fs.writeFileSync(path.join(dir, test.fileName), YAML.stringify(test.content));
+    const content = YAML.stringify(test.content);
+    fs.writeFileSync(path.join(dir, test.fileName), content);
     cases += (test.content.tests as unknown[]).length;
-  }
-  const unit = run('promtool', ['test', 'rules', ...testFiles.map((t) => t.fileName)], dir);
-  if (!unit.ok) {
-    fail('promtool test rules failed', unit.output);
+    // Keyed on the parsed rules, so a group rendered into a PrometheusRule and into a ConfigMap (different
+    // YAML text, same rules) runs once.
+    const key = crypto.createHash('sha256').update(canonical(YAML.parse(rules[test.ruleFile]))).update('\0').update(content).digest('hex');
+    const job = jobs.get(key);
+    if (job === undefined) {
+      jobs.set(key, { envs: [env], dir, testFile: test.fileName });
+    } else {
+      job.envs.push(env);
+    }
   }
 
   if (alertmanager === undefined) {
@@ -130,7 +167,24 @@ function verifyEnvironment(env: string, work: string): string[] {
   return failures;
 }
 
-function main(): number {
+/** Runs the unit-test files, as many at once as there are CPUs. */
+async function runUnitTests(jobs: UnitTestJob[]): Promise<string[]> {
+  const failures: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      const result = await runAsync('promtool', ['test', 'rules', job.testFile], job.dir);
+      if (!result.ok) {
+        failures.push(`${job.envs.join(', ')}: promtool test rules ${job.testFile} failed\n${result.output.replace(/^/gm, '    ')}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, os.cpus().length) }, worker));
+  return failures.sort();
+}
+
+async function main(): Promise<number> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-alerting-'));
   try {
     const envs = ENVIRONMENT_NAMES.filter((env) => fs.existsSync(path.join(distDir, env, ALERTING_FILE)));
@@ -138,7 +192,11 @@ function main(): number {
       process.stderr.write(`verify-alerting: no ${ALERTING_FILE} under ${distDir}\n`);
       return 1;
     }
-    const failures = envs.flatMap((env) => verifyEnvironment(env, work));
+    const jobs = new Map<string, UnitTestJob>();
+    const failures = envs.flatMap((env) => verifyEnvironment(env, work, jobs));
+    const started = Date.now();
+    failures.push(...await runUnitTests([...jobs.values()]));
+    process.stdout.write(`verify-alerting: ${jobs.size} distinct promtool test files run in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     if (failures.length > 0) {
       process.stderr.write(`verify-alerting: ${failures.length} failure(s):\n  ${failures.join('\n  ')}\n`);
       return 1;
@@ -150,4 +208,7 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+main().then((code) => { process.exitCode = code; }, (error: Error) => {
+  process.stderr.write(`verify-alerting: ${error.message}\n`);
+  process.exitCode = 1;
+});

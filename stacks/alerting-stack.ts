@@ -76,7 +76,7 @@ export class AlertingStack extends Chart {
     this.blueGreenAlerts = props.blueGreenApps.map((app) => new BlueGreenAlerts(this, `BlueGreenAlerts${app.appName.charAt(0).toUpperCase()}${app.appName.slice(1)}`, {
       app,
       appNamespace: config.namespace,
-      idleTrafficRequestsPerSecond: alerting.idleColourTrafficRequestsPerSecond,
+      trafficRequestsPerSecond: alerting.colourTrafficRequestsPerSecond,
     }));
     this.rules = new AlertRules(this, 'Rules', {
       output: operator ? 'prometheus-rule' : 'rule-files',

@@ -100,8 +100,8 @@ export interface AlertingConfig {
   /** Seed alerts switched off (names from PLATFORM_ALERT_NAMES). */
   readonly disabledAlerts: readonly string[];
 
-  /** Request rate on the idle blue/green colour that means traffic is misrouted, per second. */
-  readonly idleColourTrafficRequestsPerSecond: number;
+  /** Request rate per second above which a blue/green colour counts as serving (both serving = misrouted). */
+  readonly colourTrafficRequestsPerSecond: number;
 
   /** Alertmanager receivers; credentials live in the Secret `alertmanager-receivers`, never here. */
   readonly receivers: AlertmanagerReceivers;
@@ -211,7 +211,7 @@ const dev: EnvironmentConfig = {
     thresholds: { ...SEED_ALERT_THRESHOLDS, errorRatePercent: 20, responseTimeP95Seconds: 5, averageResponseTimeSeconds: 3 },
     // No real customers: payments, orders and carts are test traffic.
     disabledAlerts: ['PaymentFailureSpike', 'NoOrdersProcessed', 'HighCartAbandonmentRate'],
-    idleColourTrafficRequestsPerSecond: 5,
+    colourTrafficRequestsPerSecond: 5,
     receivers: receivers('dev', '#dev-alerts'),
   },
 };
@@ -261,7 +261,7 @@ const staging: EnvironmentConfig = {
     thresholds: SEED_ALERT_THRESHOLDS,
     // Synthetic checkout traffic only: nights without orders are normal.
     disabledAlerts: ['NoOrdersProcessed', 'HighCartAbandonmentRate'],
-    idleColourTrafficRequestsPerSecond: 2,
+    colourTrafficRequestsPerSecond: 2,
     receivers: receivers('staging', '#staging-alerts'),
   },
 };
@@ -312,7 +312,7 @@ const prod: EnvironmentConfig = {
   alerting: {
     thresholds: SEED_ALERT_THRESHOLDS,
     disabledAlerts: [],
-    idleColourTrafficRequestsPerSecond: 1,
+    colourTrafficRequestsPerSecond: 1,
     // Seed 000's channel.
     receivers: receivers('prod', '#production-alerts'),
   },
@@ -381,8 +381,8 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   for (const name of alerting.disabledAlerts) {
     check('alerting.disabledAlerts', checkOneOf(name, PLATFORM_ALERT_NAMES));
   }
-  check('alerting.idleColourTrafficRequestsPerSecond', alerting.idleColourTrafficRequestsPerSecond > 0
-    ? undefined : `must be a positive number, got ${JSON.stringify(alerting.idleColourTrafficRequestsPerSecond)}`);
+  check('alerting.colourTrafficRequestsPerSecond', alerting.colourTrafficRequestsPerSecond > 0
+    ? undefined : `must be a positive number, got ${JSON.stringify(alerting.colourTrafficRequestsPerSecond)}`);
   for (const [field, value] of Object.entries(alerting.receivers)) {
     check(`alerting.receivers.${field}`, checkNonEmpty(value));
   }

@@ -10,6 +10,7 @@ import { shippedEnvironments } from './helpers';
 /** npm model packages for custom resource groups. */
 const CRD_MODEL_PACKAGES: Record<string, string> = {
   'cert-manager.io': '@kubernetes-models/cert-manager',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
 };
 
 type Model = new (data: unknown) => { validate(): void };

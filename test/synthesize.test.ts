@@ -45,7 +45,7 @@ describe('synthesize', () => {
     synthesize({ outdir: dir });
     expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(fs.readdirSync(path.join(dir, env))).toEqual(['web.k8s.yaml']);
+      expect(fs.readdirSync(path.join(dir, env)).sort()).toEqual(['alerting.k8s.yaml', 'web.k8s.yaml']);
     }
   });
 
@@ -92,7 +92,7 @@ describe('synthesize', () => {
     const dir = tempDir();
     const result = captureStreams(() => main([], dir));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`${path.join(dir, 'prod')}: web.k8s.yaml (17 objects)`);
+    expect(result.stdout).toContain(`${path.join(dir, 'prod')}: alerting.k8s.yaml, web.k8s.yaml (19 objects)`);
   });
 
   test('the committed dist/ is what synth produces now', () => {
