@@ -154,14 +154,17 @@ function verifyEnvironment(env: string, work: string, jobs: Map<string, UnitTest
     if (!check.ok) {
       fail('amtool check-config failed', check.output);
     }
+    let routed = 0;
     for (const expectation of stacks.alerting.routing.routeExpectations) {
       const labels = Object.entries(expectation.labels).map(([k, v]) => `${k}=${v}`);
       const route = run('amtool', ['config', 'routes', 'test', '--config.file=alertmanager.yml', `--verify.receivers=${expectation.receivers.join(',')}`, ...labels], dir);
       if (!route.ok) {
         fail(`alert {${labels.join(', ')}} does not reach exactly ${expectation.receivers.join(', ')}`, route.output);
+      } else {
+        routed++;
       }
     }
-    process.stdout.write(`verify-alerting: ${env}: ${stacks.alerting.routing.routeExpectations.length} routes reach their receivers\n`);
+    process.stdout.write(`verify-alerting: ${env}: ${routed} of ${stacks.alerting.routing.routeExpectations.length} test alerts reach exactly their receivers\n`);
   }
   process.stdout.write(`verify-alerting: ${env}: ${ruleFiles.length} rule files, ${shipped.size} alerts, ${cases} promtool test cases in ${testFiles.length} files\n`);
   return failures;
