@@ -1,4 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
+import { checkDuration } from './internal/durations';
+import { checkPromql } from './internal/promql';
 import { ValidationError } from './validation-error';
 
 /** How urgently an alert needs a human: `critical` pages, `warning` goes to chat, `info` to e-mail. */
@@ -50,6 +52,93 @@ export interface AlertRuleSpec {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * Unit tests run by `promtool test rules` (`npm run verify`). Every alert the platform ships needs at
+   * least one case in which it fires and one in which it stays silent; verify fails otherwise.
+   *
+   * @default - none (verify reports the alert as untested)
+   */
+  readonly tests?: AlertTestCase[];
+}
+
+/** One input series of a promtool unit test. */
+export interface AlertTestSeries {
+  /** The series, with every label (`http_requests_total{namespace="ecommerce",status="500"}`). */
+  readonly series: string;
+
+  /**
+   * Its samples in promtool's expanding notation, one per `interval` (`0+60x30`, `1 1 0 _ 0x10`).
+   *
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/#series
+   */
+  readonly values: string;
+}
+
+/** Where an alert must be firing in a unit test, with the labels its expression outputs. */
+export interface AlertTestFiring {
+  /** Evaluation time from the start of the series (`10m`). */
+  readonly at: string;
+
+  /**
+   * Labels of the series the expression returns (the rule's own labels are added automatically).
+   *
+   * @default - no labels (an aggregated expression)
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A promtool unit test of one alert: input series, and the times at which the alert must fire (with its
+ * exact labels) or must not.
+ */
+export interface AlertTestCase {
+  /** What the case shows (`fires after 2m of 10 % errors`). */
+  readonly name: string;
+
+  /** Input series. */
+  readonly series: AlertTestSeries[];
+
+  /**
+   * Interval between the input samples.
+   *
+   * @default '1m'
+   */
+  readonly interval?: string;
+
+  /**
+   * Times at which exactly these alerts are firing.
+   *
+   * @default - none
+   */
+  readonly firing?: AlertTestFiring[];
+
+  /**
+   * Times at which the alert is not firing (pending or inactive).
+   *
+   * @default - none
+   */
+  readonly silentAt?: string[];
+}
+
+/**
+ * One Prometheus recording rule: precomputes an expression under a new series name.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/recording_rules/
+ */
+export interface RecordingRuleSpec {
+  /** Name of the recorded series, `level:metric:operations` (`slo:error_ratio:rate5m`). */
+  readonly record: string;
+
+  /** PromQL expression. */
+  readonly expr: string;
+
+  /**
+   * Labels added to the recorded series.
+   *
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
 }
 
 /** A named rule group, evaluated together at one interval. */
@@ -80,7 +169,11 @@ export class AlertCatalogue extends Construct {
     return existing instanceof AlertCatalogue ? existing : new AlertCatalogue(root as Construct, CATALOGUE_ID);
   }
 
-  private readonly groupList: Array<{ spec: AlertGroupSpec; rules: Array<{ rule: AlertRuleSpec; owner: string }> }> = [];
+  private readonly groupList: Array<{
+    spec: AlertGroupSpec;
+    rules: Array<{ rule: AlertRuleSpec; owner: string }>;
+    records: Array<{ rule: RecordingRuleSpec; owner: string }>;
+  }> = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -89,28 +182,85 @@ export class AlertCatalogue extends Construct {
   /**
    * Adds a rule to a group (created on first use), on behalf of `owner`.
    *
-   * @throws ValidationError when an alert of that name already exists in the group, or the group is
-   * redeclared with another interval
+   * @throws ValidationError when an alert of that name already exists in the group, the group is
+   * redeclared with another interval, or the rule is malformed (name, `for`, PromQL that does not parse)
    */
   public addRule(owner: IConstruct, group: AlertGroupSpec, rule: AlertRuleSpec): AlertRuleSpec {
-    let entry = this.groupList.find((g) => g.spec.name === group.name);
-    if (entry === undefined) {
-      entry = { spec: group, rules: [] };
-      this.groupList.push(entry);
-    } else if (group.interval !== undefined && entry.spec.interval !== group.interval) {
-      throw new ValidationError(owner.node.path, `alert group ${group.name}`,
-        `declared with interval ${group.interval}, but it already has ${entry.spec.interval ?? 'the global interval'}`);
+    const where = `alert ${rule.alert}`;
+    const check = (field: string, problem: string | undefined) => {
+      if (problem !== undefined) {
+        throw new ValidationError(owner.node.path, `${where} ${field}`, problem);
+      }
+    };
+    check('alert', /^[A-Z][A-Za-z0-9]*$/.test(rule.alert) ? undefined : `must be CamelCase, got ${JSON.stringify(rule.alert)}`);
+    check('expr', checkPromql(rule.expr));
+    if (rule.for !== undefined) {
+      check('for', checkDuration(rule.for));
     }
+    for (const field of ['team', 'summary', 'description', 'runbook'] as const) {
+      check(field, typeof rule[field] === 'string' && rule[field].trim().length > 0 ? undefined : `required, got ${JSON.stringify(rule[field])}`);
+    }
+    const entry = this.group(owner, group);
     const clash = entry.rules.find((r) => r.rule.alert === rule.alert);
     if (clash !== undefined) {
-      throw new ValidationError(owner.node.path, `alert ${rule.alert}`, `already declared in group ${group.name} by ${clash.owner}`);
+      throw new ValidationError(owner.node.path, where, `already declared in group ${group.name} by ${clash.owner}`);
     }
     entry.rules.push({ rule, owner: owner.node.path });
     return rule;
   }
 
-  /** Groups in declaration order, each with its rules in declaration order. */
-  public groups(): Array<{ name: string; interval?: string; rules: AlertRuleSpec[] }> {
-    return this.groupList.map((g) => ({ name: g.spec.name, interval: g.spec.interval, rules: g.rules.map((r) => r.rule) }));
+  /**
+   * Adds a recording rule to a group (created on first use), on behalf of `owner`. A group's recording
+   * rules are evaluated before its alerts.
+   *
+   * @throws ValidationError when the group already records that series with the same labels, or the
+   * expression does not parse
+   */
+  public addRecordingRule(owner: IConstruct, group: AlertGroupSpec, rule: RecordingRuleSpec): RecordingRuleSpec {
+    const where = `record ${rule.record}`;
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(rule.record)) {
+      throw new ValidationError(owner.node.path, where, `must be a metric name (level:metric:operations), got ${JSON.stringify(rule.record)}`);
+    }
+    const problem = checkPromql(rule.expr);
+    if (problem !== undefined) {
+      throw new ValidationError(owner.node.path, `${where} expr`, problem);
+    }
+    const entry = this.group(owner, group);
+    const key = (r: RecordingRuleSpec) => `${r.record}${JSON.stringify(Object.entries(r.labels ?? {}).sort())}`;
+    const clash = entry.records.find((r) => key(r.rule) === key(rule));
+    if (clash !== undefined) {
+      throw new ValidationError(owner.node.path, where, `already recorded with the same labels in group ${group.name} by ${clash.owner}`);
+    }
+    entry.records.push({ rule, owner: owner.node.path });
+    return rule;
+  }
+
+  /** Groups in declaration order, each with its alerts and recording rules in declaration order. */
+  public groups(): Array<{ name: string; interval?: string; rules: AlertRuleSpec[]; recordingRules: RecordingRuleSpec[] }> {
+    return this.groupList.map((g) => ({
+      name: g.spec.name,
+      interval: g.spec.interval,
+      rules: g.rules.map((r) => r.rule),
+      recordingRules: g.records.map((r) => r.rule),
+    }));
+  }
+
+  private group(owner: IConstruct, group: AlertGroupSpec) {
+    let entry = this.groupList.find((g) => g.spec.name === group.name);
+    if (entry === undefined) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(group.name)) {
+        // The name is also the rule file's key in the prometheus-rules ConfigMap.
+        throw new ValidationError(owner.node.path, `alert group ${group.name}`, 'name must consist of letters, digits, \'-\', \'_\' and \'.\' (it names a ConfigMap key)');
+      }
+      if (group.interval !== undefined && checkDuration(group.interval) !== undefined) {
+        throw new ValidationError(owner.node.path, `alert group ${group.name} interval`, checkDuration(group.interval)!);
+      }
+      entry = { spec: group, rules: [], records: [] };
+      this.groupList.push(entry);
+    } else if (group.interval !== undefined && entry.spec.interval !== group.interval) {
+      throw new ValidationError(owner.node.path, `alert group ${group.name}`,
+        `declared with interval ${group.interval}, but it already has ${entry.spec.interval ?? 'the global interval'}`);
+    }
+    return entry;
   }
 }

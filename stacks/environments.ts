@@ -17,6 +17,8 @@ import { QueueWorkerScaling } from '../lib/queue-worker';
 import { MYSQL_ENGINES, MysqlEngine } from '../lib/mysql-cluster';
 import { NAMESPACE_NAME_LABEL, PodPeer } from '../lib/network-connections';
 import { POLICY_RULE_IDS, PolicyRuleId } from '../lib/policy';
+import { AlertmanagerReceivers } from '../lib/alertmanager-routing';
+import { PLATFORM_ALERT_NAMES, PlatformAlertThresholds, SEED_ALERT_THRESHOLDS } from '../lib/platform-alerts';
 import { ValidationError } from '../lib/internal/errors';
 import { checkCidr, checkDnsLabel, checkHostName, checkLabelKey, checkLabelValue, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../lib/internal/checks';
 import { checkPinnedImage } from '../lib/internal/monitoring-server';
@@ -303,6 +305,21 @@ export interface BackupConfig {
   readonly scratchSize: Size;
 }
 
+/** Alerting of one environment: thresholds, which alerts are on, and where notifications go. */
+export interface AlertingConfig {
+  /** Thresholds of the seed alerts. */
+  readonly thresholds: PlatformAlertThresholds;
+
+  /** Seed alerts switched off (names from PLATFORM_ALERT_NAMES). */
+  readonly disabledAlerts: readonly string[];
+
+  /** Request rate per second above which a blue/green colour counts as serving (both serving = misrouted). */
+  readonly colourTrafficRequestsPerSecond: number;
+
+  /** Alertmanager receivers; credentials live in the Secret `alertmanager-receivers`, never here. */
+  readonly receivers: AlertmanagerReceivers;
+}
+
 /** One environment's complete configuration. */
 export interface EnvironmentConfig {
   /** Environment name; also the root of every construct path (`prod/Web/Laravel`). */
@@ -356,6 +373,8 @@ export interface EnvironmentConfig {
   readonly network: NetworkConfig;
   /** Database backups. */
   readonly backup: BackupConfig;
+  /** Alert thresholds and routing. */
+  readonly alerting: AlertingConfig;
 }
 
 /** The ingress-nginx controller's namespace, labelled by the API server with its name. */
@@ -454,6 +473,24 @@ const PROD_MONITORING: MonitoringStackConfig = {
 /** kube-prometheus-stack installed as release `kube-prometheus-stack` picks up objects labelled so. */
 const KUBE_PROMETHEUS_STACK = { release: 'kube-prometheus-stack' };
 
+/** Receivers shared by every environment; channels and heartbeats differ. */
+function receivers(environment: string, chatChannel: string): AlertmanagerReceivers {
+  return {
+    pagerReceiver: 'team-pagerduty',
+    chatReceiver: 'team-slack',
+    chatChannel,
+    emailReceiver: 'team-email',
+    emailTo: `alerts-${environment}@shop.example.com`,
+    emailFrom: `alertmanager-${environment}@shop.example.com`,
+    smtpSmarthost: 'smtp.shop.example.com:587',
+    smtpUsername: 'alertmanager',
+    deadMansSwitchReceiver: 'deadmans-switch',
+    // Opsgenie heartbeat: the URL names the heartbeat, the API key (a credential file) authenticates it.
+    deadMansSwitchUrl: `https://api.opsgenie.com/v2/heartbeats/ecommerce-${environment}-alertmanager/ping`,
+    deadMansSwitchAuthorizationType: 'GenieKey',
+  };
+}
+
 const dev: EnvironmentConfig = {
   name: 'dev',
   namespace: 'ecommerce',
@@ -545,6 +582,14 @@ const dev: EnvironmentConfig = {
     scratchSize: Size.gibibytes(5),
   },
   monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: DEV_MONITORING },
+  alerting: {
+    // One small pod per colour under debug logging: tolerate more before anyone is bothered.
+    thresholds: { ...SEED_ALERT_THRESHOLDS, errorRatePercent: 20, responseTimeP95Seconds: 5, averageResponseTimeSeconds: 3 },
+    // No real customers: payments, orders and carts are test traffic.
+    disabledAlerts: ['PaymentFailureSpike', 'NoOrdersProcessed', 'HighCartAbandonmentRate'],
+    colourTrafficRequestsPerSecond: 5,
+    receivers: receivers('dev', '#dev-alerts'),
+  },
 };
 
 const staging: EnvironmentConfig = {
@@ -635,6 +680,13 @@ const staging: EnvironmentConfig = {
   },
   // Staging runs the shared kube-prometheus-stack, so operator mode is exercised before anyone needs it.
   monitoring: { mode: 'operator', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: STAGING_MONITORING },
+  alerting: {
+    thresholds: SEED_ALERT_THRESHOLDS,
+    // Synthetic checkout traffic only: nights without orders are normal.
+    disabledAlerts: ['NoOrdersProcessed', 'HighCartAbandonmentRate'],
+    colourTrafficRequestsPerSecond: 2,
+    receivers: receivers('staging', '#staging-alerts'),
+  },
 };
 
 const prod: EnvironmentConfig = {
@@ -749,6 +801,13 @@ const prod: EnvironmentConfig = {
   },
   // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
   monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: PROD_MONITORING },
+  alerting: {
+    thresholds: SEED_ALERT_THRESHOLDS,
+    disabledAlerts: [],
+    colourTrafficRequestsPerSecond: 1,
+    // Seed 000's channel.
+    receivers: receivers('prod', '#production-alerts'),
+  },
 };
 
 /** The configuration of every environment, by name. */
@@ -822,6 +881,18 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
     }
   }
   validateMonitoringStack(config.monitoring.stack, check);
+  const alerting = config.alerting;
+  for (const [field, value] of Object.entries(alerting.thresholds)) {
+    check(`alerting.thresholds.${field}`, typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : `must be a positive number, got ${JSON.stringify(value)}`);
+  }
+  for (const name of alerting.disabledAlerts) {
+    check('alerting.disabledAlerts', checkOneOf(name, PLATFORM_ALERT_NAMES));
+  }
+  check('alerting.colourTrafficRequestsPerSecond', alerting.colourTrafficRequestsPerSecond > 0
+    ? undefined : `must be a positive number, got ${JSON.stringify(alerting.colourTrafficRequestsPerSecond)}`);
+  for (const [field, value] of Object.entries(alerting.receivers)) {
+    check(`alerting.receivers.${field}`, checkNonEmpty(value));
+  }
   if (config.web.appDebug && config.requirePinnedImages) {
     // Pinned images mark an environment that real users or release candidates run in.
     check('web.appDebug', 'must be false where images are pinned: debug pages leak stack traces and configuration');

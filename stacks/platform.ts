@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/secret-references';
+import { AlertingStack } from './alerting-stack';
 import { BackupStack } from './backup-stack';
 import { EnvironmentConfig } from './environments';
 import { MonitoringExportersStack, MonitoringStack } from './monitoring-stack';
@@ -39,6 +40,9 @@ export interface EnvironmentStacks {
   /** Exporters beside the servers they watch (`monitoring-exporters.k8s.yaml`). */
   readonly monitoringExporters: MonitoringExportersStack;
 
+  /** Alert rules, SLOs and Alertmanager routing (`alerting.k8s.yaml`). */
+  readonly alerting: AlertingStack;
+
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
 }
@@ -54,6 +58,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const backup = config.backup.enabled ? new BackupStack(root, 'Backup', { config }) : undefined;
   const monitoringExporters = new MonitoringExportersStack(root, 'MonitoringExporters', { config });
   const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters });
+  const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
   const network = new NetworkStack(root, 'Network', { config });
-  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, network, secrets: SecretReferences.of(root) };
+  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root) };
 }

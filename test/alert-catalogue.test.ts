@@ -44,3 +44,47 @@ describe('AlertCatalogue', () => {
       .toThrow('[X] alert group g: declared with interval 5m, but it already has 1m');
   });
 });
+
+describe('AlertCatalogue rule checks', () => {
+  test('rejects an expression that is not PromQL, naming the owner and the alert', () => {
+    const app = new App();
+    expect(() => AlertCatalogue.of(app).addRule(new Construct(app, 'Backup'), { name: 'g' }, { ...RULE, expr: 'sum(rate(x[5m]) > ' }))
+      .toThrow('[Backup] alert BackupTooOld expr: is not valid PromQL: syntax error at character 19');
+  });
+
+  test('rejects an unclosed label matcher', () => {
+    const app = new App();
+    expect(() => AlertCatalogue.of(app).addRule(new Construct(app, 'X'), { name: 'g' }, { ...RULE, expr: 'up{job="a" == 0' }))
+      .toThrow(/^\[X\] alert BackupTooOld expr: is not valid PromQL: syntax error at character 12/);
+  });
+
+  test('rejects a non-CamelCase name, a bad for and an empty summary', () => {
+    const app = new App();
+    const owner = new Construct(app, 'X');
+    const add = (rule: Partial<AlertRuleSpec>) => () => AlertCatalogue.of(app).addRule(owner, { name: 'g' }, { ...RULE, ...rule });
+    expect(add({ alert: 'backup_too_old' })).toThrow('[X] alert backup_too_old alert: must be CamelCase, got "backup_too_old"');
+    expect(add({ for: '5 minutes' })).toThrow('[X] alert BackupTooOld for: must be a Prometheus duration such as "30s", "5m" or "1h", got "5 minutes"');
+    expect(add({ summary: ' ' })).toThrow('[X] alert BackupTooOld summary: required, got " "');
+  });
+
+  test('rejects a group name that cannot be a ConfigMap key', () => {
+    const app = new App();
+    expect(() => AlertCatalogue.of(app).addRule(new Construct(app, 'X'), { name: 'my group' }, RULE))
+      .toThrow('[X] alert group my group: name must consist of letters, digits, \'-\', \'_\' and \'.\' (it names a ConfigMap key)');
+  });
+
+  test('keeps recording rules beside alerts and rejects the same series recorded twice', () => {
+    const app = new App();
+    const owner = new Construct(app, 'Slo');
+    const catalogue = AlertCatalogue.of(app);
+    catalogue.addRecordingRule(owner, { name: 'slo' }, { record: 'slo:error_ratio:rate5m', expr: 'vector(0)', labels: { slo: 'a' } });
+    catalogue.addRecordingRule(owner, { name: 'slo' }, { record: 'slo:error_ratio:rate5m', expr: 'vector(0)', labels: { slo: 'b' } });
+    catalogue.addRule(owner, { name: 'slo' }, RULE);
+    expect(catalogue.groups()[0].recordingRules.map((r) => r.labels)).toEqual([{ slo: 'a' }, { slo: 'b' }]);
+    expect(catalogue.groups()[0].rules.map((r) => r.alert)).toEqual(['BackupTooOld']);
+    expect(() => catalogue.addRecordingRule(owner, { name: 'slo' }, { record: 'slo:error_ratio:rate5m', expr: 'vector(1)', labels: { slo: 'a' } }))
+      .toThrow('[Slo] record slo:error_ratio:rate5m: already recorded with the same labels in group slo by Slo');
+    expect(() => catalogue.addRecordingRule(owner, { name: 'slo' }, { record: 'x', expr: 'rate(' }))
+      .toThrow(/^\[Slo\] record x expr: is not valid PromQL/);
+  });
+});

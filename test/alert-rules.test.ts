@@ -1,0 +1,85 @@
+import { Construct } from 'constructs';
+import * as YAML from 'yaml';
+import { AlertCatalogue, AlertRuleSpec } from '../lib/alert-catalogue';
+import { AlertRules } from '../lib/alert-rules';
+import { findObject, synthChart, testChart } from './helpers';
+
+const RULE: AlertRuleSpec = {
+  alert: 'BackupTooOld', expr: 'time() - backup_last_success_timestamp_seconds > 3600', for: '5m', severity: 'critical', priority: 'P1',
+  team: 'platform', summary: 'Backup is old', description: 'No backup for {{ $value | humanizeDuration }}', runbook: 'backup-too-old',
+  labels: { component: 'backup' },
+  tests: [{
+    name: 'stale backup', series: [{ series: 'backup_last_success_timestamp_seconds{job="backup"}', values: '0x20' }],
+    firing: [{ at: '15m', labels: { job: 'backup' } }], silentAt: ['2m'],
+  }],
+};
+const PROPS = { runbookBaseUrl: 'https://runbooks.example.com', partOf: 'ecommerce' };
+
+describe('AlertRules', () => {
+  test('renders one rule file per group into ConfigMap prometheus-rules, including rules registered later', () => {
+    const chart = testChart();
+    new AlertRules(chart, 'Rules', { ...PROPS, output: 'rule-files' });
+    AlertCatalogue.of(chart).addRule(new Construct(chart, 'Backup'), { name: 'backups', interval: '1m' }, RULE);
+    const cm = findObject(synthChart(chart), 'ConfigMap', 'prometheus-rules');
+    expect(Object.keys(cm.data)).toEqual(['alerting-pipeline.yaml', 'backups.yaml']);
+    expect(YAML.parse(cm.data['backups.yaml'])).toEqual({
+      groups: [{
+        name: 'backups', interval: '1m',
+        rules: [{
+          alert: 'BackupTooOld', expr: RULE.expr, for: '5m',
+          labels: { component: 'backup', priority: 'P1', severity: 'critical', team: 'platform' },
+          annotations: { description: RULE.description, runbook_url: 'https://runbooks.example.com/backup-too-old', summary: 'Backup is old' },
+        }],
+      }],
+    });
+  });
+
+  test('renders a PrometheusRule with the operator selector labels and string expressions', () => {
+    const chart = testChart();
+    new AlertRules(chart, 'Rules', { ...PROPS, output: 'prometheus-rule', ruleSelectorLabels: { release: 'kube-prometheus-stack' } });
+    AlertCatalogue.of(chart).addRule(chart, { name: 'backups' }, RULE);
+    const objects = synthChart(chart);
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    const rule = findObject(objects, 'PrometheusRule', 'laravel-ecommerce-alerts');
+    expect(rule.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack', 'app.kubernetes.io/part-of': 'ecommerce' });
+    expect(rule.spec.groups.map((g: { name: string }) => g.name)).toEqual(['alerting-pipeline', 'backups']);
+    expect(rule.spec.groups[1].rules[0].expr).toBe(RULE.expr);
+    expect(rule.spec.groups[0].rules[0]).toMatchObject({ alert: 'Watchdog', expr: 'vector(1)' });
+  });
+
+  test('turns test cases into promtool tests: exact ALERTS labels when firing, no alerts when silent', () => {
+    const chart = testChart();
+    const rules = new AlertRules(chart, 'Rules', { ...PROPS, output: 'rule-files' });
+    AlertCatalogue.of(chart).addRule(chart, { name: 'backups' }, RULE);
+    const file = rules.unitTests().find((f) => f.ruleFile === 'backups.yaml')!;
+    expect(file.content).toEqual({
+      rule_files: ['backups.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        name: 'BackupTooOld: stale backup',
+        interval: '1m',
+        input_series: [{ series: 'backup_last_success_timestamp_seconds{job="backup"}', values: '0x20' }],
+        promql_expr_test: [{
+          expr: 'ALERTS{alertname="BackupTooOld",alertstate="firing"}',
+          eval_time: '15m',
+          exp_samples: [{ labels: 'ALERTS{alertname="BackupTooOld",alertstate="firing",component="backup",job="backup",priority="P1",severity="critical",team="platform"}', value: 1 }],
+        }],
+        alert_rule_test: [{ eval_time: '2m', alertname: 'BackupTooOld', exp_alerts: [] }],
+      }],
+    });
+  });
+
+  test('reports alerts without a firing and a silent test; the Watchdog needs only a firing one', () => {
+    const chart = testChart();
+    const rules = new AlertRules(chart, 'Rules', { ...PROPS, output: 'rule-files' });
+    AlertCatalogue.of(chart).addRule(chart, { name: 'g' }, { ...RULE, alert: 'Untested', tests: undefined });
+    AlertCatalogue.of(chart).addRule(chart, { name: 'g' }, { ...RULE, alert: 'OnlyFiring', tests: [{ ...RULE.tests![0], silentAt: undefined }] });
+    AlertCatalogue.of(chart).addRule(chart, { name: 'g' }, RULE);
+    expect(rules.untestedAlerts()).toEqual(['OnlyFiring', 'Untested']);
+  });
+
+  test('rejects a runbook base URL with a trailing slash', () => {
+    expect(() => new AlertRules(testChart(), 'Rules', { ...PROPS, output: 'rule-files', runbookBaseUrl: 'https://runbooks.example.com/' }))
+      .toThrow('[test/Rules] runbookBaseUrl: must be an https URL without a trailing slash, got "https://runbooks.example.com/"');
+  });
+});

@@ -1,0 +1,67 @@
+import { App } from 'cdk8s';
+import * as YAML from 'yaml';
+import { ENVIRONMENTS, EnvironmentName, loadEnvironment } from '../stacks/environments';
+import { buildEnvironment } from '../stacks/platform';
+import { renderEnvironment } from '../stacks/synthesize';
+import { K8sObject, findObject, ofKind, shippedEnvironments } from './helpers';
+
+describe.each(shippedEnvironments())('%s alerting', (name) => {
+  const config = ENVIRONMENTS[name as EnvironmentName];
+  const alerting = renderEnvironment(config).find((f) => f.fileName === 'alerting.k8s.yaml')!.objects as K8sObject[];
+
+  test('renders everything in namespace monitoring', () => {
+    expect(alerting.every((o) => o.metadata.namespace === 'monitoring')).toBe(true);
+  });
+
+  test('matches the snapshot', () => {
+    expect(renderEnvironment(config).find((f) => f.fileName === 'alerting.k8s.yaml')!.content).toMatchSnapshot();
+  });
+
+  test('renders what its monitoring mode consumes, in namespace monitoring', () => {
+    const secret = findObject(alerting, 'Secret', 'alertmanager-config');
+    if (config.monitoring.mode === 'standalone') {
+      expect(Object.keys(findObject(alerting, 'ConfigMap', 'prometheus-rules').data)).toContain('application.yaml');
+      expect(ofKind(alerting, 'PrometheusRule')).toEqual([]);
+      expect(Object.keys(secret.stringData)).toEqual(['alertmanager.yml']);
+      expect(secret.stringData['alertmanager.yml']).toContain('/etc/alertmanager/receivers/pagerduty-routing-key');
+    } else {
+      expect(findObject(alerting, 'PrometheusRule', 'laravel-ecommerce-alerts').metadata.labels).toMatchObject(config.monitoring.operatorSelector);
+      expect(ofKind(alerting, 'ConfigMap')).toEqual([]);
+      expect(Object.keys(secret.stringData)).toEqual(['alertmanager.yaml']);
+      expect(secret.stringData['alertmanager.yaml']).toContain('/etc/alertmanager/secrets/alertmanager-receivers/pagerduty-routing-key');
+    }
+  });
+
+  test('routes to the environment\'s channel and records the receivers Secret it needs', () => {
+    const stacks = buildEnvironment(new App(), config);
+    const am = YAML.parse(stacks.alerting.routing.configYaml);
+    expect(am.receivers.find((r: { name: string }) => r.name === 'team-slack').slack_configs[0].channel).toBe(config.alerting.receivers.chatChannel);
+    expect(stacks.secrets.list().find((s) => s.name === 'alertmanager-receivers')).toMatchObject({
+      namespace: 'monitoring', keys: ['deadmans-switch-token', 'pagerduty-routing-key', 'slack-webhook-url', 'smtp-password'],
+    });
+  });
+
+  test('ships no alert without a firing and a silent unit test, and leaves out the disabled ones', () => {
+    const rules = buildEnvironment(new App(), config).alerting.rules;
+    expect(rules.untestedAlerts()).toEqual([]);
+    const alerts = rules.catalogue.groups().flatMap((g) => g.rules.map((r) => r.alert));
+    for (const disabled of config.alerting.disabledAlerts) {
+      expect(alerts).not.toContain(disabled);
+    }
+    expect(alerts).toContain('Watchdog');
+  });
+});
+
+describe('alerting configuration', () => {
+  test('rejects an unknown disabled alert', () => {
+    const prod = ENVIRONMENTS.prod;
+    const broken = { ...prod, alerting: { ...prod.alerting, disabledAlerts: ['Nope'] } };
+    expect(() => loadEnvironment('prod', { prod: broken })).toThrow(/^\[environment prod\] alerting\.disabledAlerts: must be one of "ServiceDown", /);
+  });
+
+  test('rejects a zero threshold', () => {
+    const prod = ENVIRONMENTS.prod;
+    const broken = { ...prod, alerting: { ...prod.alerting, thresholds: { ...prod.alerting.thresholds, queueBacklogJobs: 0 } } };
+    expect(() => loadEnvironment('prod', { prod: broken })).toThrow('[environment prod] alerting.thresholds.queueBacklogJobs: must be a positive number, got 0');
+  });
+});

@@ -1,0 +1,73 @@
+import * as kplus from 'cdk8s-plus-28';
+import * as YAML from 'yaml';
+import { AlertmanagerReceivers, AlertmanagerRouting } from '../lib/alertmanager-routing';
+import { SecretReferences } from '../lib/secret-references';
+import { findObject, synthChart, testChart } from './helpers';
+
+const RECEIVERS: AlertmanagerReceivers = {
+  pagerReceiver: 'team-pagerduty', chatReceiver: 'team-slack', chatChannel: '#production-alerts', emailReceiver: 'team-email',
+  emailTo: 'alerts@example.com', emailFrom: 'am@example.com', smtpSmarthost: 'smtp.example.com:587', smtpUsername: 'am',
+  deadMansSwitchReceiver: 'deadmans-switch', deadMansSwitchUrl: 'https://hc.example.com/ping/x',
+};
+
+function build(props: Partial<ConstructorParameters<typeof AlertmanagerRouting>[2]> = {}) {
+  const chart = testChart();
+  const routing = new AlertmanagerRouting(chart, 'Alertmanager', {
+    receivers: RECEIVERS, partOf: 'ecommerce', credentialsSecret: kplus.Secret.fromSecretName(chart, 'Creds', 'alertmanager-receivers'), ...props,
+  });
+  return { chart, routing };
+}
+
+describe('AlertmanagerRouting', () => {
+  test('renders Secret alertmanager-config whose alertmanager.yml is the config, read back identically', () => {
+    const { chart, routing } = build();
+    const secret = findObject(synthChart(chart), 'Secret', 'alertmanager-config');
+    expect(Object.keys(secret.stringData)).toEqual(['alertmanager.yml']);
+    expect(YAML.parse(secret.stringData['alertmanager.yml'])).toEqual(routing.config);
+  });
+
+  test('routes critical to the pager and on to chat, warning to chat, info to e-mail, Watchdog to the switch first', () => {
+    const route = build().routing.config.route as { routes: Array<Record<string, unknown>>; receiver: string; group_by: string[] };
+    expect(route.group_by).toEqual(['alertname', 'cluster', 'service']);
+    expect(route.routes.map((r) => [r.receiver, r.matchers, r.continue])).toEqual([
+      ['deadmans-switch', ['alertname="Watchdog"'], undefined],
+      ['team-pagerduty', ['severity="critical"'], true],
+      ['team-slack', ['severity=~"critical|warning"'], undefined],
+      ['team-email', ['severity="info"'], undefined],
+    ]);
+    expect(route).toMatchObject({ group_wait: '10s', group_interval: '10s', repeat_interval: '12h', receiver: 'team-slack' });
+  });
+
+  test('inhibits the warning of the same alert and namespace, and slower burns of the same SLO', () => {
+    expect(build().routing.config.inhibit_rules).toEqual([
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'namespace'] },
+      { source_matchers: ['slo=~".+"', 'long_window="1h"'], target_matchers: ['slo=~".+"', 'long_window=~"6h|1d|3d"'], equal: ['slo'] },
+      { source_matchers: ['slo=~".+"', 'long_window="6h"'], target_matchers: ['slo=~".+"', 'long_window=~"1d|3d"'], equal: ['slo'] },
+      { source_matchers: ['slo=~".+"', 'long_window="1d"'], target_matchers: ['slo=~".+"', 'long_window=~"3d"'], equal: ['slo'] },
+    ]);
+  });
+
+  test('holds no credential: every secret is a file under the mount path, and each key is recorded', () => {
+    const { chart, routing } = build({ credentialsPath: '/etc/alertmanager/secrets/alertmanager-receivers' });
+    const text = routing.configYaml;
+    expect(text).not.toMatch(/service_key|api_url:|routing_key:|auth_password:|YOUR_/);
+    const files = [...text.matchAll(/_file: (\S+)/g)].map((m) => m[1]).sort();
+    expect(files).toEqual([
+      '/etc/alertmanager/secrets/alertmanager-receivers/deadmans-switch-token',
+      '/etc/alertmanager/secrets/alertmanager-receivers/pagerduty-routing-key',
+      '/etc/alertmanager/secrets/alertmanager-receivers/slack-webhook-url',
+      '/etc/alertmanager/secrets/alertmanager-receivers/smtp-password',
+    ]);
+    expect(SecretReferences.of(chart).list()).toEqual([{
+      namespace: 'ecommerce', name: 'alertmanager-receivers', wholeSecret: false, referencedBy: ['test/Alertmanager'],
+      keys: ['deadmans-switch-token', 'pagerduty-routing-key', 'slack-webhook-url', 'smtp-password'],
+    }]);
+  });
+
+  test('rejects duplicate receiver names and a smarthost without port', () => {
+    expect(() => build({ receivers: { ...RECEIVERS, emailReceiver: 'team-slack' } }))
+      .toThrow('[test/Alertmanager] receivers: receiver names must be distinct, got ["team-pagerduty","team-slack","team-slack","deadmans-switch"]');
+    expect(() => build({ receivers: { ...RECEIVERS, smtpSmarthost: 'smtp.example.com' } }))
+      .toThrow('[test/Alertmanager] receivers.smtpSmarthost: must be host:port, got "smtp.example.com"');
+  });
+});

@@ -1,0 +1,58 @@
+import { AlertCatalogue } from '../lib/alert-catalogue';
+import { PLATFORM_ALERT_NAMES, PlatformAlerts, SEED_ALERT_THRESHOLDS } from '../lib/platform-alerts';
+import { testChart } from './helpers';
+
+const byName = (alerts: PlatformAlerts) => new Map(alerts.rules.map((r) => [r.alert, r]));
+
+describe('PlatformAlerts', () => {
+  test('ships every seed alert once, in the seed groups and intervals', () => {
+    const chart = testChart();
+    new PlatformAlerts(chart, 'Alerts', { appNamespace: 'ecommerce' });
+    expect(AlertCatalogue.of(chart).groups().map((g) => [g.name, g.interval, g.rules.map((r) => r.alert)])).toEqual([
+      ['application', '30s', ['ServiceDown', 'HighErrorRate', 'DatabaseDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
+        'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon']],
+      ['business-metrics', '1m', ['PaymentFailureSpike', 'NoOrdersProcessed']],
+      ['application_alerts', '30s', ['SlowResponseTime', 'LowCacheHitRate', 'DatabaseConnectionPoolExhaustion', 'HighCartAbandonmentRate']],
+    ]);
+    expect(PLATFORM_ALERT_NAMES).toHaveLength(16);
+  });
+
+  test('divides CPU use by quota over period, not by the quota alone', () => {
+    const cpu = byName(new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce' })).get('HighCPUUsage')!;
+    expect(cpu.expr).toContain('(container_spec_cpu_quota{namespace="ecommerce",pod=~"laravel-.+",container!=""} > 0) / container_spec_cpu_period{');
+    expect(cpu.expr.endsWith('> 0.85')).toBe(true);
+  });
+
+  test('guards ratios against no traffic and sums payment series before dividing', () => {
+    const alerts = byName(new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce' }));
+    expect(alerts.get('HighErrorRate')!.expr).toContain('/\n(sum(rate(http_requests_total{namespace="ecommerce"}[5m])) > 0)\n> 0.05');
+    expect(alerts.get('PaymentFailureSpike')!.expr).toBe(
+      'sum(rate(payment_transactions_total{namespace="ecommerce",status="failed"}[5m]))\n/\n(sum(rate(payment_transactions_total{namespace="ecommerce"}[5m])) > 0)\n> 0.1');
+  });
+
+  test('takes thresholds from props and prints them exactly', () => {
+    const alerts = byName(new PlatformAlerts(testChart(), 'Alerts', {
+      appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, errorRatePercent: 0.1, queueBacklogJobs: 250 },
+    }));
+    expect(alerts.get('HighErrorRate')!.expr.endsWith('> 0.001')).toBe(true);
+    expect(alerts.get('HighErrorRate')!.summary).toBe('Error rate above 0.1%');
+    expect(alerts.get('QueueBacklog')!.expr).toBe('max by (queue) (queue_jobs_pending{namespace="ecommerce"}) > 250');
+  });
+
+  test('leaves out disabled alerts, and every registered alert has a firing and a silent test', () => {
+    const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', disabledAlerts: ['NoOrdersProcessed'] });
+    expect(alerts.rules.map((r) => r.alert)).not.toContain('NoOrdersProcessed');
+    expect(alerts.rules).toHaveLength(15);
+    for (const rule of alerts.rules) {
+      expect([rule.alert, rule.tests!.some((t) => (t.firing ?? []).length > 0), rule.tests!.some((t) => (t.silentAt ?? []).length > 0)])
+        .toEqual([rule.alert, true, true]);
+    }
+  });
+
+  test('rejects an unknown disabled alert and a percentage of 100', () => {
+    expect(() => new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', disabledAlerts: ['HighErorRate'] }))
+      .toThrow(/^\[test\/Alerts\] disabledAlerts: unknown alert "HighErorRate"; expected some of ServiceDown, /);
+    expect(() => new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, cpuUsagePercent: 100 } }))
+      .toThrow('[test/Alerts] thresholds.cpuUsagePercent: must be below 100, got 100');
+  });
+});
