@@ -22,9 +22,19 @@ export interface BurnRateTier {
   readonly longWindow: string;
   /** The window that proves it is still burning, so the alert resets soon after the burn stops (1/12 of the long one). */
   readonly shortWindow: string;
-  /** Share of the whole window's error budget that, spent within `longWindow`, triggers the tier. */
+  /**
+   * Share of a 30-day error budget that, spent within `longWindow`, triggers the tier. The burn factor is
+   * this share of 30 days over `longWindow` (2 % in 1 h: 14.4x), whatever the SLO's own window.
+   */
   readonly budgetConsumedPercent: number;
 }
+
+/**
+ * The period the workbook's budget shares refer to. Burn factors are computed against it rather than against
+ * each SLO's own window: over a 7-day window the same shares would give factors below 1 (10 % in 3 days is
+ * 0.23x), which fire while the budget is on track to last the window.
+ */
+const WORKBOOK_PERIOD_SECONDS = 30 * 86_400;
 
 /**
  * The workbook's recommended tiers: 2 % of the budget in 1 h and 5 % in 6 h page; 10 % in 1 d and 10 % in
@@ -207,7 +217,11 @@ export class ServiceLevelObjective extends Construct {
 
     this.burnRateAlerts = tiers.map((tier) => {
       const [consumedNumerator, consumedDenominator] = Decimal.of(tier.budgetConsumedPercent).times(Decimal.of('0.01')).toRatio();
-      const factor = Decimal.ratio(consumedNumerator * BigInt(windowSeconds), consumedDenominator * BigInt(durationSeconds(tier.longWindow)!), 4);
+      const longWindowSeconds = durationSeconds(tier.longWindow)!;
+      const factor = Decimal.ratio(consumedNumerator * BigInt(WORKBOOK_PERIOD_SECONDS), consumedDenominator * BigInt(longWindowSeconds), 4);
+      // Share of this SLO's own budget spent within the long window at that burn rate, for the description.
+      const [factorNumerator, factorDenominator] = factor.toRatio();
+      const consumedOfWindow = Decimal.ratio(factorNumerator * BigInt(longWindowSeconds) * 100n, factorDenominator * BigInt(windowSeconds), 3);
       const threshold = factor.times(budget);
       const page = tier.notification === 'page';
       const severity: Severity = page ? 'critical' : 'warning';
@@ -226,7 +240,7 @@ export class ServiceLevelObjective extends Construct {
         },
         summary: `SLO ${props.name} is burning its error budget ${factor}x too fast`,
         description: `${props.description}: the error ratio over ${tier.longWindow} and ${tier.shortWindow} is above ${threshold} `
-          + `(${factor} x the ${this.errorBudget} budget); at this rate ${tier.budgetConsumedPercent}% of the ${props.window} budget `
+          + `(${factor} x the ${this.errorBudget} budget); at this rate ${consumedOfWindow}% of the ${props.window} budget `
           + `is gone within ${tier.longWindow}. Current ratio over ${tier.longWindow}: {{ $value | humanizePercentage }}.`,
         runbook: `slo-${props.name.replace(/_/g, '-')}`,
         tests: burnTests(sli, tier, Number(threshold.toString()), sloLabel),

@@ -23,15 +23,23 @@ describe('ServiceLevelObjective', () => {
     expect(slo.burnRateAlerts[0].rule.expr).toBe('slo:error_ratio:rate1h{slo="availability"} > 0.0144\nand\nslo:error_ratio:rate5m{slo="availability"} > 0.0144');
   });
 
-  test('scales burn rates to a 7-day window and rounds only non-terminating factors', () => {
+  test('keeps the workbook burn rates for a 7-day window, so no tier fires while the budget is on track', () => {
     const slo = new ServiceLevelObjective(testChart(), 'Slo', {
       ...AVAILABILITY, name: 'latency_p95', objectivePercent: 95, window: '7d', ratio: undefined,
       latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 0.5 },
     });
     expect(slo.errorBudget).toBe('0.05');
     expect(slo.burnRateAlerts.map((a) => [a.factor, a.threshold])).toEqual([
-      ['3.36', '0.168'], ['1.4', '0.07'], ['0.7', '0.035'], ['0.2333', '0.011665'],
+      ['14.4', '0.72'], ['6', '0.3'], ['3', '0.15'], ['1', '0.05'],
     ]);
+    expect(slo.burnRateAlerts[0].rule.description).toContain('at this rate 8.57% of the 7d budget is gone within 1h');
+  });
+
+  test('rounds only non-terminating factors, to four significant digits', () => {
+    const slo = new ServiceLevelObjective(testChart(), 'Slo', {
+      ...AVAILABILITY, tiers: [{ notification: 'ticket', longWindow: '7h', shortWindow: '35m', budgetConsumedPercent: 10 }],
+    });
+    expect(slo.burnRateAlerts.map((a) => a.factor)).toEqual(['10.29']);
   });
 
   test('carries stable tier labels for routing and inhibition', () => {
