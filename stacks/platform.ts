@@ -9,6 +9,8 @@ import { WebStack } from './web-stack';
 import { ClusterAddonsStack } from './cluster-addons-stack';
 import { DataStack } from './data-stack';
 import { WorkersStack } from './workers-stack';
+import { SyncWaves } from '../lib/sync-waves';
+import { ChaosStack, DeployStack } from './delivery-stack';
 
 /** The charts of one environment. */
 export interface EnvironmentStacks {
@@ -41,6 +43,15 @@ export interface EnvironmentStacks {
 
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
+
+  /** Deploy hooks of the web tier (`deploy.k8s.yaml`). */
+  readonly deploy: DeployStack;
+
+  /** Chaos experiments (`chaos.k8s.yaml`), where the environment configures them. */
+  readonly chaos?: ChaosStack;
+
+  /** Argo CD sync waves of every object of the environment, by kind. */
+  readonly syncWaves: SyncWaves;
 }
 
 /** Builds every chart of one environment into `app`. */
@@ -55,5 +66,9 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const monitoringExporters = new MonitoringExportersStack(root, 'MonitoringExporters', { config });
   const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters });
   const network = new NetworkStack(root, 'Network', { config });
-  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, network, secrets: SecretReferences.of(root) };
+  const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel });
+  const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
+  // Last child of the root: its render hook runs after the others (NetworkPolicies are derived in one).
+  const syncWaves = new SyncWaves(root, 'SyncWaves');
+  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, network, secrets: SecretReferences.of(root), deploy, chaos, syncWaves };
 }

@@ -45,7 +45,7 @@ describe('synthesize', () => {
   test('writes one folder per environment holding only .k8s.yaml files, one per chart', () => {
     const dir = tempDir();
     synthesize({ outdir: dir });
-    expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
     for (const env of ['dev', 'staging', 'prod']) {
       const files = fs.readdirSync(path.join(dir, env));
       expect(files).toContain('web.k8s.yaml');
@@ -82,7 +82,7 @@ describe('synthesize', () => {
     const environments = { ...ENVIRONMENTS, prod: withWeb('prod', { greenImageTag: 'latest' }), dev: withWeb('dev', { appEnv: 'changed' }) };
     expect(() => synthesize({ outdir: dir, environments })).toThrow('[environment prod] web.greenImageTag');
     expect(snapshotTree(dir)).toEqual(before);
-    expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
   });
 
   test('a policy error in one environment fails the whole synth and leaves every folder byte for byte intact', () => {
@@ -109,7 +109,7 @@ describe('synthesize', () => {
     const dir = tempDir();
     const result = captureStreams(() => main(['dev'], dir));
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^policy dev: 0 error\(s\), \d+ warning\(s\), 0 waived\n {2}dev\/Web\/Laravel\/Blue\n {4}warning image-pinned: /);
+    expect(result.stderr).toMatch(/^policy dev: 0 error\(s\), \d+ warning\(s\), 0 waived\n {2}dev\/Deploy\/Hooks\/CacheWarm\n {4}warning image-pinned: /);
     expect(result.stdout).toMatch(new RegExp(`^${path.join(dir, 'dev')}: [a-z0-9., -]*network\\.k8s\\.yaml, [a-z0-9., -]*web\\.k8s\\.yaml[a-z0-9., -]* \\(\\d+ objects\\)\n$`));
   });
 
