@@ -72,7 +72,7 @@ function run(direction: ReleaseDirection, env: string): number {
     formatDiff(diffManifests(before, after), 'text').trimEnd(),
     '',
     `Next: review, commit stacks/environments.ts and dist/${env}, and let Argo CD sync (prod: press Sync).`,
-    `Emergency only (Argo CD reverts it unless this commit follows; self-heal reverts it at once in dev and staging):`,
+    'Emergency only (Argo CD reverts it unless this commit follows; self-heal reverts it at once in dev and staging):',
     `  kubectl patch service laravel-service -n ecommerce -p '{"spec":{"selector":{"environment":"${live}"}}}'`,
     '',
   ].join('\n'));

@@ -87,7 +87,7 @@ describe('npm run promote / rollback on a copy of the repository', () => {
     expect(promoted.status).toBe(0);
     expect(promoted.stdout).toContain('promote prod: blue (v1.2.3) -> green (v1.3.0); workers v1.2.3 -> v1.3.0');
     expect(promoted.stdout).toContain('~ Service ecommerce/laravel-service\n    spec.selector.environment: "blue" -> "green"');
-    expect(promoted.stdout).toContain(`kubectl patch service laravel-service -n ecommerce -p '{"spec":{"selector":{"environment":"green"}}}'`);
+    expect(promoted.stdout).toContain('kubectl patch service laravel-service -n ecommerce -p \'{"spec":{"selector":{"environment":"green"}}}\'');
     const after = tree(dir);
     const changed = Object.keys(before).filter((f) => before[f] !== after[f]).sort();
     expect(changed).toEqual(['dist/prod/deploy.k8s.yaml', 'dist/prod/web.k8s.yaml', 'dist/prod/workers.k8s.yaml', 'stacks/environments.ts']);
