@@ -29,6 +29,7 @@ export * from './operator-monitors';
 export * from './platform-dashboards';
 export * from './pod-chaos-experiment';
 export * from './policy';
+export * from './preflight';
 export * from './prometheus-server';
 export * from './queue-worker';
 export * from './redis-store';
