@@ -320,6 +320,68 @@ export interface AlertingConfig {
   readonly receivers: AlertmanagerReceivers;
 }
 
+/**
+ * Where Argo CD finds an environment's manifests and how it syncs them (`dist/argocd/`, README "GitOps").
+ */
+export interface GitOpsConfig {
+  /** Git repository holding the committed `dist/` (Argo CD `spec.source.repoURL`). */
+  readonly repoUrl: string;
+
+  /** Branch, tag or commit Argo CD deploys (`spec.source.targetRevision`). */
+  readonly targetRevision: string;
+
+  /** Folder of this environment's manifests in the repository: always `dist/<name>`. */
+  readonly path: string;
+
+  /**
+   * Automated sync with prune and self-heal. Off means a person presses Sync after reviewing the diff:
+   * seed 004's manual approval gate before production.
+   */
+  readonly automatedSync: boolean;
+
+  /**
+   * Name of the cluster: Argo CD's destination (`spec.destination.name`) and the kubectl context the
+   * preflight script expects (seed 000 checks `production-cluster`).
+   */
+  readonly cluster: string;
+}
+
+/** The deploy hook Jobs of the web tier: migration, cache warm-up and smoke tests (README "Deploy hooks"). */
+export interface DeployHooksConfig {
+  /** Requests and limits of the migration and cache warm-up Jobs (they run the app image). */
+  readonly resources: ContainerResourceSpec;
+
+  /** Requests and limits of the smoke test Job. */
+  readonly smokeTestResources: ContainerResourceSpec;
+
+  /** Pinned image with `curl` that runs the smoke tests (the seed uses curlimages/curl). */
+  readonly smokeTestImage: string;
+}
+
+/** Chaos experiments (Chaos Mesh); absent where none run. */
+export interface ChaosConfig {
+  /** How long the seed's pod-failure experiment keeps one web pod failed, in seconds. */
+  readonly podFailureDurationSeconds: number;
+}
+
+/**
+ * What a release changes: the live colour and the images. `npm run promote` / `npm run rollback` rewrite it
+ * (README "Promote and roll back"); each environment's entry stays on one line between the markers.
+ */
+export interface ReleaseState {
+  /** Colour the live Service selects. */
+  readonly liveColour: Colour;
+
+  /** Tag the blue Deployment runs. */
+  readonly blueImageTag: string;
+
+  /** Tag the green Deployment runs. */
+  readonly greenImageTag: string;
+
+  /** Tag the queue workers and scheduler run; it follows the live colour's tag at a promote or rollback. */
+  readonly workersImageTag: string;
+}
+
 /** One environment's complete configuration. */
 export interface EnvironmentConfig {
   /** Environment name; also the root of every construct path (`prod/Web/Laravel`). */
@@ -375,6 +437,15 @@ export interface EnvironmentConfig {
   readonly backup: BackupConfig;
   /** Alert thresholds and routing. */
   readonly alerting: AlertingConfig;
+
+  /** Argo CD delivery. */
+  readonly gitops: GitOpsConfig;
+
+  /** Deploy hook Jobs of the web tier. */
+  readonly deployHooks: DeployHooksConfig;
+
+  /** Chaos experiments; absent where none run (only staging runs them). */
+  readonly chaos?: ChaosConfig;
 }
 
 /** The ingress-nginx controller's namespace, labelled by the API server with its name. */
@@ -491,11 +562,34 @@ function receivers(environment: string, chatChannel: string): AlertmanagerReceiv
   };
 }
 
+// ---- release state: rewritten by `npm run promote` / `npm run rollback` (scripts/promote.ts). ----
+// One line per environment, in exactly this shape; the script replaces a line only when it matches it.
+export const RELEASES: Readonly<Record<EnvironmentName, ReleaseState>> = {
+  dev: { liveColour: 'blue', blueImageTag: 'main', greenImageTag: 'main', workersImageTag: 'main' },
+  staging: { liveColour: 'green', blueImageTag: 'v1.3.0', greenImageTag: 'v1.4.0-rc.1', workersImageTag: 'v1.3.0' },
+  prod: { liveColour: 'blue', blueImageTag: 'v1.2.3', greenImageTag: 'v1.3.0', workersImageTag: 'v1.2.3' },
+};
+// ---- end of release state ----
+
+/** The web tier's share of a release. */
+function webRelease(release: ReleaseState): Pick<WebTierConfig, 'liveColour' | 'blueImageTag' | 'greenImageTag'> {
+  return { liveColour: release.liveColour, blueImageTag: release.blueImageTag, greenImageTag: release.greenImageTag };
+}
+
+/** Where every environment's manifests are committed. */
+const GIT_REPOSITORY = 'https://git.example.com/platform/ecommerce-k8s.git';
+/** Seed 000's curl image, pinned. */
+const SMOKE_TEST_IMAGE = 'curlimages/curl:8.9.1';
+/** Smoke tests: three requests with curl. */
+const SMOKE_TEST_RESOURCES = sized(10, 100, 16, 64);
+
 const dev: EnvironmentConfig = {
   name: 'dev',
   namespace: 'ecommerce',
   partOf: 'ecommerce',
   requirePinnedImages: false,
+  gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/dev', automatedSync: true, cluster: 'dev-cluster' },
+  deployHooks: { resources: sized(50, 250, 128, 256), smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
   tlsIssuer: { name: 'letsencrypt-staging', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
@@ -514,9 +608,7 @@ const dev: EnvironmentConfig = {
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
-    blueImageTag: 'main',
-    greenImageTag: 'main',
-    liveColour: 'blue',
+    ...webRelease(RELEASES.dev),
     replicas: 1,
     idleReplicas: 1,
     resources: {
@@ -532,7 +624,7 @@ const dev: EnvironmentConfig = {
   },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,
-    imageTag: 'main',
+    imageTag: RELEASES.dev.workersImageTag,
     queues: WORKER_QUEUES,
     jobTimeoutSeconds: 60,
     resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) },
@@ -597,6 +689,10 @@ const staging: EnvironmentConfig = {
   namespace: 'ecommerce',
   partOf: 'ecommerce',
   requirePinnedImages: true,
+  gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/staging', automatedSync: true, cluster: 'staging-cluster' },
+  deployHooks: { resources: sized(100, 500, 192, 384), smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
+  // Seed 000's chaos experiment: one web pod failed for a minute, in staging only.
+  chaos: { podFailureDurationSeconds: 60 },
   tlsIssuer: { name: 'letsencrypt-staging', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
@@ -615,9 +711,7 @@ const staging: EnvironmentConfig = {
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
-    blueImageTag: 'v1.3.0',
-    greenImageTag: 'v1.4.0-rc.1',
-    liveColour: 'green',
+    ...webRelease(RELEASES.staging),
     autoscaling: { minReplicas: 2, maxReplicas: 3 },
     idleReplicas: 2,
     resources: {
@@ -633,7 +727,7 @@ const staging: EnvironmentConfig = {
   },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,
-    imageTag: 'v1.3.0',
+    imageTag: RELEASES.staging.workersImageTag,
     queues: WORKER_QUEUES,
     jobTimeoutSeconds: 120,
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
@@ -694,6 +788,9 @@ const prod: EnvironmentConfig = {
   namespace: 'ecommerce',
   partOf: 'ecommerce',
   requirePinnedImages: true,
+  // Manual sync: a person reviews the diff in Argo CD and presses Sync (seed 004's approval gate).
+  gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/prod', automatedSync: false, cluster: 'production-cluster' },
+  deployHooks: { resources: sized(250, 500, 256, 512), smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
   tlsIssuer: { name: 'letsencrypt-prod', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
@@ -712,10 +809,8 @@ const prod: EnvironmentConfig = {
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
-    // Seed 000: blue serves v1.2.3, green holds v1.3.0 ready for the switch.
-    blueImageTag: 'v1.2.3',
-    greenImageTag: 'v1.3.0',
-    liveColour: 'blue',
+    // Seed 000: blue serves v1.2.3, green holds v1.3.0 ready for the switch (RELEASES above).
+    ...webRelease(RELEASES.prod),
     // Seed 000 runs 3 pods per colour; its laravel-hpa scales the live colour up to 10.
     autoscaling: { minReplicas: 3, maxReplicas: 10 },
     idleReplicas: 3,
@@ -732,7 +827,7 @@ const prod: EnvironmentConfig = {
   },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,
-    imageTag: 'v1.2.3',
+    imageTag: RELEASES.prod.workersImageTag,
     queues: WORKER_QUEUES,
     // Longest job (order export) runs about 4 minutes; the grace period follows.
     jobTimeoutSeconds: 300,
@@ -843,6 +938,7 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   check('name', config.name === key ? undefined : `must equal its key ${JSON.stringify(key)}, got ${JSON.stringify(config.name)}`);
   check('namespace', checkDnsLabel(config.namespace));
   check('tlsIssuer.name', checkNonEmpty(config.tlsIssuer?.name));
+  validateDelivery(key, config, check);
   const web = config.web;
   check('web.appName', checkDnsLabel(web.appName));
   check('web.liveColour', checkOneOf(web.liveColour, COLOURS));
@@ -989,4 +1085,24 @@ function validateMonitoringStack(stack: MonitoringStackConfig, check: (field: st
     ? undefined : `must be host:port, got ${JSON.stringify(stack.mysqlAddress)}`);
   check('monitoring.stack.operatorPrometheusUrl', /^https?:\/\/[^\s]+$/.test(stack.operatorPrometheusUrl)
     ? undefined : `must be an http(s) URL, got ${JSON.stringify(stack.operatorPrometheusUrl)}`);
+}
+
+/** Checks `gitops`, `deployHooks` and `chaos`. */
+function validateDelivery(key: string, config: EnvironmentConfig, check: (field: string, problem: string | undefined) => void): void {
+  const g = config.gitops;
+  check('gitops.repoUrl', /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(g.repoUrl) ? undefined : `must be an https, ssh or git@ URL, got ${JSON.stringify(g.repoUrl)}`);
+  check('gitops.targetRevision', checkNonEmpty(g.targetRevision));
+  // Argo CD must apply this environment's folder and nothing else.
+  check('gitops.path', g.path === `dist/${key}` ? undefined : `must be "dist/${key}", got ${JSON.stringify(g.path)}`);
+  check('gitops.cluster', checkDnsLabel(g.cluster));
+  for (const field of ['resources', 'smokeTestResources'] as const) {
+    const problem = checkResources(config.deployHooks[field]);
+    if (problem !== undefined) {
+      check(`deployHooks.${field}.${problem.field}`, problem.problem);
+    }
+  }
+  check('deployHooks.smokeTestImage', checkPinnedImage(config.deployHooks.smokeTestImage));
+  if (config.chaos !== undefined) {
+    check('chaos.podFailureDurationSeconds', checkInteger(config.chaos.podFailureDurationSeconds, 1, 3600));
+  }
 }

@@ -10,6 +10,8 @@ import { WebStack } from './web-stack';
 import { ClusterAddonsStack } from './cluster-addons-stack';
 import { DataStack } from './data-stack';
 import { WorkersStack } from './workers-stack';
+import { SyncWaves } from '../lib/sync-waves';
+import { ChaosStack, DeployStack } from './delivery-stack';
 
 /** The charts of one environment. */
 export interface EnvironmentStacks {
@@ -45,6 +47,15 @@ export interface EnvironmentStacks {
 
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
+
+  /** Deploy hooks of the web tier (`deploy.k8s.yaml`). */
+  readonly deploy: DeployStack;
+
+  /** Chaos experiments (`chaos.k8s.yaml`), where the environment configures them. */
+  readonly chaos?: ChaosStack;
+
+  /** Argo CD sync waves of every object of the environment, by kind. */
+  readonly syncWaves: SyncWaves;
 }
 
 /** Builds every chart of one environment into `app`. */
@@ -60,5 +71,9 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters });
   const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
   const network = new NetworkStack(root, 'Network', { config });
-  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root) };
+  const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel });
+  const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
+  // Last child of the root: its render hook runs after the others (NetworkPolicies are derived in one).
+  const syncWaves = new SyncWaves(root, 'SyncWaves');
+  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, syncWaves };
 }

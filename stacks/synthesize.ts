@@ -7,6 +7,7 @@ import { Policy, PolicyReport } from '../lib/policy';
 import { ValidationError } from '../lib/internal/errors';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from './environments';
 import { buildEnvironment } from './platform';
+import { GITOPS_FOLDER, renderGitOps } from './gitops-stack';
 
 /** Options of {@link synthesize}. */
 export interface SynthesizeOptions {
@@ -96,6 +97,10 @@ export function synthesize(options: SynthesizeOptions): Map<string, ManifestFile
     const rendered = renderAndCheckEnvironment(config, path.join(options.outdir, name), options.build);
     options.onPolicyReport?.(name, rendered.policy);
     folders.set(name, rendered.files);
+  }
+  if (options.names === undefined || options.names.length === 0) {
+    // The Argo CD folder covers every environment, so only a synth of all of them rewrites it.
+    folders.set(GITOPS_FOLDER, renderGitOps(names.map((name) => ({ config: loadEnvironment(name, environments), files: folders.get(name)! }))));
   }
   writeFoldersAtomically(options.outdir, folders);
   return folders;

@@ -52,6 +52,8 @@ describe('policy pass on the shipped environments', () => {
   test('dev only warns about its moving image tag', () => {
     const { root } = buildEnvironment(new App(), ENVIRONMENTS.dev);
     expect(findings(root, { warnings: ENVIRONMENTS.dev.policy.warnings }).filter((f) => !f.startsWith('waived '))).toEqual([
+      'warning image-pinned dev/Deploy/Hooks/CacheWarm: Job ecommerce/laravel-cache-warm: container "cache-warm" image "ghcr.io/ibekzod/laravel-ecommerce:main" is not pinned to a semantic version or sha256 digest',
+      'warning image-pinned dev/Deploy/Hooks/Migrate: Job ecommerce/laravel-migrate: container "migrate" image "ghcr.io/ibekzod/laravel-ecommerce:main" is not pinned to a semantic version or sha256 digest',
       'warning image-pinned dev/Web/Laravel/Blue: Deployment ecommerce/laravel-blue: container "laravel" image "ghcr.io/ibekzod/laravel-ecommerce:main" is not pinned to a semantic version or sha256 digest',
       'warning image-pinned dev/Web/Laravel/Green: Deployment ecommerce/laravel-green: container "laravel" image "ghcr.io/ibekzod/laravel-ecommerce:main" is not pinned to a semantic version or sha256 digest',
       'warning image-pinned dev/Workers/Scheduler/Deployment: Deployment ecommerce/laravel-scheduler: container "scheduler" image "ghcr.io/ibekzod/laravel-ecommerce-worker:main" is not pinned to a semantic version or sha256 digest',

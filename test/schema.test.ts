@@ -13,6 +13,12 @@ const CRD_MODEL_PACKAGES: Record<string, string> = {
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
 };
 
+/**
+ * Custom resource groups without an npm model package (Chaos Mesh); `npm run verify` validates them
+ * strictly against their CRDs.
+ */
+const VERIFIED_BY_CRD_ONLY = new Set(['chaos-mesh.org']);
+
 type Model = new (data: unknown) => { validate(): void };
 
 function modelFor(apiVersion: string, kind: string): Model {
@@ -28,7 +34,7 @@ function modelFor(apiVersion: string, kind: string): Model {
 }
 
 describe.each(shippedEnvironments())('%s objects', (_name, objects) => {
-  test.each(objects.map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))('%s validates against its schema', (_label, obj) => {
+  test.each(objects.filter((o) => !VERIFIED_BY_CRD_ONLY.has(o.apiVersion.split('/')[0])).map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))('%s validates against its schema', (_label, obj) => {
     const Model = modelFor(obj.apiVersion, obj.kind);
     expect(() => new Model(obj).validate()).not.toThrow();
   });

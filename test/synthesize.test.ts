@@ -45,7 +45,7 @@ describe('synthesize', () => {
   test('writes one folder per environment holding only .k8s.yaml files, one per chart', () => {
     const dir = tempDir();
     synthesize({ outdir: dir });
-    expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
     for (const env of ['dev', 'staging', 'prod']) {
       const files = fs.readdirSync(path.join(dir, env));
       expect(files).toContain('web.k8s.yaml');
@@ -82,7 +82,7 @@ describe('synthesize', () => {
     const environments = { ...ENVIRONMENTS, prod: withWeb('prod', { greenImageTag: 'latest' }), dev: withWeb('dev', { appEnv: 'changed' }) };
     expect(() => synthesize({ outdir: dir, environments })).toThrow('[environment prod] web.greenImageTag');
     expect(snapshotTree(dir)).toEqual(before);
-    expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
   });
 
   test('a policy error in one environment fails the whole synth and leaves every folder byte for byte intact', () => {

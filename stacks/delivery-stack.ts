@@ -1,0 +1,61 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { BlueGreenApp } from '../lib/blue-green-app';
+import { DeployHooks } from '../lib/deploy-hooks';
+import { LabelKeys } from '../lib/labels';
+import { PodChaosExperiment } from '../lib/pod-chaos-experiment';
+import { ChaosConfig, EnvironmentConfig } from './environments';
+
+/** Props of {@link DeployStack}. */
+export interface DeployStackProps {
+  /** The environment to render. */
+  readonly config: EnvironmentConfig;
+
+  /** The web tier's blue/green app, whose releases the hooks gate. */
+  readonly app: BlueGreenApp;
+}
+
+/**
+ * The deploy hooks of one environment (`deploy.k8s.yaml`): migration, cache warm-up and smoke tests as
+ * Argo CD Sync hooks against the colour the commit makes live (README "Deploy hooks").
+ */
+export class DeployStack extends Chart {
+  /** The hook Jobs. */
+  public readonly hooks: DeployHooks;
+
+  constructor(scope: Construct, id: string, props: DeployStackProps) {
+    const { config } = props;
+    super(scope, id, { namespace: config.namespace, disableResourceNameHashes: true });
+    this.hooks = new DeployHooks(this, 'Hooks', {
+      app: props.app,
+      resources: config.deployHooks.resources,
+      smokeTestResources: config.deployHooks.smokeTestResources,
+      smokeTestImage: config.deployHooks.smokeTestImage,
+    });
+  }
+}
+
+/** Props of {@link ChaosStack}. */
+export interface ChaosStackProps {
+  /** The environment to render. */
+  readonly config: EnvironmentConfig;
+
+  /** Its chaos section (only environments that have one render this chart). */
+  readonly chaos: ChaosConfig;
+}
+
+/** Chaos experiments of one environment (`chaos.k8s.yaml`): seed 000's pod failure of one web pod. */
+export class ChaosStack extends Chart {
+  /** The pod-failure experiment. */
+  public readonly podFailure: PodChaosExperiment;
+
+  constructor(scope: Construct, id: string, props: ChaosStackProps) {
+    const { config } = props;
+    super(scope, id, { namespace: config.namespace, disableResourceNameHashes: true });
+    this.podFailure = new PodChaosExperiment(this, 'PodFailure', {
+      podLabels: { [LabelKeys.APP]: config.web.appName },
+      durationSeconds: props.chaos.podFailureDurationSeconds,
+      partOf: config.partOf,
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import * as kplus from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
+import { ArgoCdAnnotations, SYNC_WAVES_BY_KIND, SyncWave, SyncWaves } from '../lib/sync-waves';
+import { ENVIRONMENTS } from '../stacks/environments';
+import { K8sObject, findObject, shippedEnvironments, synthChart, testChart } from './helpers';
+
+const wave = (o: K8sObject) => o.metadata.annotations?.[ArgoCdAnnotations.SYNC_WAVE];
+
+describe('SyncWaves', () => {
+  test('annotates every object of the scope by kind, including objects created after it', () => {
+    const chart = testChart();
+    new SyncWaves(chart, 'Waves');
+    new kplus.ConfigMap(chart, 'Config', { metadata: { name: 'c' } });
+    new kplus.k8s.KubeNamespace(chart, 'Ns', { metadata: { name: 'n' } });
+    new kplus.k8s.KubeIngress(chart, 'Ingress', { metadata: { name: 'i' } });
+    new kplus.k8s.KubeEndpoints(chart, 'Endpoints', { metadata: { name: 'e' } });
+    const objects = synthChart(chart);
+    expect(wave(findObject(objects, 'ConfigMap', 'c'))).toBe('-1');
+    expect(wave(findObject(objects, 'Namespace', 'n'))).toBe('-2');
+    expect(wave(findObject(objects, 'Ingress', 'i'))).toBe('10');
+    // A kind not in the table goes with the workloads.
+    expect(wave(findObject(objects, 'Endpoints', 'e'))).toBe('0');
+  });
+
+  test('keeps a wave set explicitly, and byKind replaces table entries', () => {
+    const chart = testChart();
+    new SyncWaves(chart, 'Waves', { byKind: { ConfigMap: 5 } });
+    const cm = new kplus.ConfigMap(chart, 'Config', { metadata: { name: 'c' } });
+    const other = new kplus.ConfigMap(chart, 'Other', { metadata: { name: 'o' } });
+    SyncWaves.setWave(ApiObject.of(other), 7);
+    const objects = synthChart(chart);
+    expect(wave(findObject(objects, 'ConfigMap', 'c'))).toBe('5');
+    expect(wave(findObject(objects, 'ConfigMap', 'o'))).toBe('7');
+    expect(SyncWaves.waveSetOn(ApiObject.of(cm))).toBe('5');
+  });
+
+  test('rejects a wave that is not an integer', () => {
+    expect(() => new SyncWaves(testChart(), 'Waves', { byKind: { ConfigMap: 1.5 } })).toThrow('[test/Waves] byKind.ConfigMap: must be an integer, got 1.5');
+  });
+
+  test('orders namespaces before config before workloads before traffic before monitoring', () => {
+    expect(SyncWave.NAMESPACES).toBeLessThan(SyncWave.CONFIG);
+    expect(SyncWave.CONFIG).toBeLessThan(SyncWave.WORKLOADS);
+    expect(SyncWave.WORKLOADS).toBeLessThan(SyncWave.HOOKS);
+    expect(SyncWave.HOOKS + 2).toBeLessThan(SyncWave.TRAFFIC);
+    expect(SyncWave.TRAFFIC).toBeLessThan(SyncWave.OBSERVE);
+    expect(SYNC_WAVES_BY_KIND.Deployment).toBe(SyncWave.WORKLOADS);
+  });
+});
+
+describe.each(shippedEnvironments())('%s sync waves', (name, objects) => {
+  test('every object carries a wave; hooks are the only Jobs between workloads and traffic', () => {
+    expect(objects.filter((o) => wave(o) === undefined).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    const byWave = (w: number) => objects.filter((o) => wave(o) === String(w)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(byWave(SyncWave.NAMESPACES)).toEqual(objects.filter((o) => o.kind === 'Namespace').map((o) => `Namespace/${o.metadata.name}`).sort());
+    expect(byWave(SyncWave.HOOKS)).toEqual(['Job/laravel-migrate']);
+    expect(byWave(SyncWave.HOOKS + 1)).toEqual(['Job/laravel-cache-warm']);
+    expect(byWave(SyncWave.HOOKS + 2)).toEqual(['Job/laravel-smoke-test']);
+    expect(byWave(SyncWave.TRAFFIC)).toEqual(['Ingress/laravel-ingress', 'Service/laravel-service']);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').every((o) => wave(o) === String(SyncWave.CONFIG))).toBe(true);
+    expect(objects.filter((o) => o.kind === 'Deployment').every((o) => wave(o) === String(SyncWave.WORKLOADS))).toBe(true);
+    expect(wave(findObject(objects, 'Service', `${ENVIRONMENTS[name].web.appName}-blue-service`))).toBe(String(SyncWave.WORKLOADS));
+  });
+});
