@@ -1,0 +1,62 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+
+/**
+ * The package as another company stack consumes it: `npm pack` (which builds), a separate TypeScript
+ * project importing the tarball, type-checked against the shipped declarations and synthesized. Proves the
+ * public API, the types and the package contents together.
+ *
+ * The project is laid out under build/ inside the repository so that its dependencies (cdk8s,
+ * cdk8s-plus-28...) resolve from the repository's node_modules, as they would from the consumer's own.
+ */
+const root = path.join(__dirname, '..');
+const work = path.join(root, 'build', 'consumer');
+const project = path.join(work, 'project');
+const packageDir = path.join(project, 'node_modules', '@ecommerce-platform', 'k8s-constructs');
+
+let packedFiles: string[] = [];
+
+beforeAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(packageDir, { recursive: true });
+  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const [packed] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  packedFiles = packed.files.map((f) => f.path).sort();
+  execFileSync('tar', ['-xzf', path.join(work, packed.filename), '-C', packageDir, '--strip-components=1']);
+  for (const file of fs.readdirSync(path.join(root, 'test', 'fixtures', 'consumer'))) {
+    fs.copyFileSync(path.join(root, 'test', 'fixtures', 'consumer', file), path.join(project, file));
+  }
+}, 180_000);
+
+describe('a consumer of the packed library', () => {
+  test('the tarball holds the compiled library, its declarations and the CRD bindings, nothing else', () => {
+    const outside = packedFiles.filter((f) => !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f) && !['package.json', 'README.md'].includes(f));
+    expect(outside).toEqual([]);
+    expect(packedFiles).toContain('build/lib/index.js');
+    expect(packedFiles).toContain('build/lib/index.d.ts');
+    expect(packedFiles.some((f) => f.startsWith('build/imports/'))).toBe(true);
+    expect(packedFiles.some((f) => f.includes('stacks/') || f.startsWith('test/') || f.startsWith('dist/'))).toBe(false);
+  });
+
+  test('type-checks against the shipped declarations', () => {
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    expect(() => execFileSync(process.execPath, [tsc, '-p', path.join(project, 'tsconfig.json')], { encoding: 'utf8' })).not.toThrow();
+  }, 120_000);
+
+  test('synthesizes its own blue/green app, alert and backup', () => {
+    const bundle = path.join(project, 'main.js');
+    execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), [path.join(project, 'main.ts'), '--bundle', '--platform=node', '--packages=external', `--outfile=${bundle}`, '--log-level=warning']);
+    const out = path.join(work, 'out');
+    execFileSync(process.execPath, [bundle, out], { cwd: project });
+    const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(out, 'storefront', 'storefront.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    const names = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
+    expect(names('Deployment')).toEqual(['storefront-blue', 'storefront-green']);
+    expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'storefront-service').spec.selector).toEqual({ app: 'storefront', environment: 'green' });
+    expect(names('CronJob')).toEqual(['storefront-backup', 'storefront-backup-restore', 'storefront-backup-verify']);
+    const rule = objects.find((o) => o.kind === 'PrometheusRule');
+    const alerts = rule.spec.groups.flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules.map((r) => r.alert));
+    expect(alerts).toEqual(expect.arrayContaining(['StorefrontDown', 'BackupTooOld', 'BackupJobFailed']));
+  }, 120_000);
+});
