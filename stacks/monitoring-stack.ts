@@ -13,7 +13,7 @@ import { MetricsExporter } from '../lib/metrics-exporter';
 import { MonitoringNames } from '../lib/monitoring-names';
 import { OperatorMonitors } from '../lib/operator-monitors';
 import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
-import { blueGreenDashboard, placeholderSlos, platformDashboard, sloDashboard } from '../lib/platform-dashboards';
+import { SloPanelSpec, blueGreenDashboard, platformDashboard, sloDashboard } from '../lib/platform-dashboards';
 import { PrometheusServer } from '../lib/prometheus-server';
 import { PodScrapeTarget, ScrapeTarget } from '../lib/scrape-targets';
 import { EnvironmentConfig } from './environments';
@@ -95,7 +95,11 @@ export class MonitoringStack extends Chart {
   /** Operator mode: ServiceMonitors and PodMonitors. */
   public readonly operatorMonitors?: OperatorMonitors;
 
-  constructor(scope: Construct, id: string, props: MonitoringStackProps & { readonly exporters: MonitoringExportersStack }) {
+  constructor(scope: Construct, id: string, props: MonitoringStackProps & {
+    readonly exporters: MonitoringExportersStack;
+    /** The SLOs the alerting renders recording rules for; the SLO dashboard charts those series. */
+    readonly slos: readonly SloPanelSpec[];
+  }) {
     const { config } = props;
     super(scope, id, { namespace: MonitoringNames.NAMESPACE, disableResourceNameHashes: true });
     const monitoring = config.monitoring;
@@ -112,7 +116,7 @@ export class MonitoringStack extends Chart {
     };
     this.workloadTargets = [laravel, props.exporters.redis.target, props.exporters.mysql.target];
     const scope_ = { namespace: config.namespace, appName: config.web.appName };
-    const dashboards = [platformDashboard(scope_), blueGreenDashboard(scope_), sloDashboard(placeholderSlos(config.namespace))];
+    const dashboards = [platformDashboard(scope_), blueGreenDashboard(scope_), sloDashboard(props.slos)];
 
     if (monitoring.mode === 'operator') {
       this.grafanaProvisioning = new GrafanaProvisioning(this, 'GrafanaProvisioning', {

@@ -4,6 +4,7 @@ import { SecretReferences } from '../lib/secret-references';
 import { AlertingStack } from './alerting-stack';
 import { BackupStack } from './backup-stack';
 import { EnvironmentConfig } from './environments';
+import { SloPanelSpec } from '../lib/platform-dashboards';
 import { MonitoringExportersStack, MonitoringStack } from './monitoring-stack';
 import { NetworkStack } from './network-stack';
 import { WebStack } from './web-stack';
@@ -58,6 +59,21 @@ export interface EnvironmentStacks {
   readonly syncWaves: SyncWaves;
 }
 
+/** The SLO dashboard's panels, from the recording rules the alerting renders: one source for both. */
+function sloPanels(alerting: AlertingStack): SloPanelSpec[] {
+  return alerting.slos.dashboardSeries().map((slo) => {
+    const overWindow = slo.errorRatio.find((rule) => rule.window === slo.window)!;
+    return {
+      // `latency_p95` -> `Latency p95`.
+      name: slo.slo.charAt(0).toUpperCase() + slo.slo.slice(1).replace(/_/g, ' '),
+      objectivePercent: Number(slo.objective) * 100,
+      window: slo.window,
+      errorRatioExpr: overWindow.selector,
+      budgetRemainingExpr: slo.errorBudgetRemaining.selector,
+    };
+  });
+}
+
 /** Builds every chart of one environment into `app`. */
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const root = new Construct(app, config.name);
@@ -68,8 +84,8 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
     : new ClusterAddonsStack(root, 'ClusterAddons', { clusterAutoscaler: config.clusterAutoscaler });
   const backup = config.backup.enabled ? new BackupStack(root, 'Backup', { config }) : undefined;
   const monitoringExporters = new MonitoringExportersStack(root, 'MonitoringExporters', { config });
-  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters });
   const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
+  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, slos: sloPanels(alerting) });
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });

@@ -209,3 +209,32 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     });
   }
 });
+
+describe('the SLO dashboard', () => {
+  test('charts exactly the recording rules the alerting renders', () => {
+    const files = renderEnvironment(ENVIRONMENTS.prod);
+    const objectsOf = (file: string) => files.find((f) => f.fileName === file)!.objects as K8sObject[];
+    const dashboard = findObject(objectsOf('monitoring.k8s.yaml'), 'ConfigMap', 'grafana-dashboard-ecommerce-slos');
+    const exprs: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        node.forEach(walk);
+      } else if (node !== null && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'expr' && typeof value === 'string') {
+            exprs.push(value);
+          } else {
+            walk(value);
+          }
+        }
+      }
+    };
+    Object.values(dashboard.data as Record<string, string>).forEach((json) => walk(JSON.parse(json)));
+    const used = new Set(exprs.flatMap((e) => [...e.matchAll(/(slo:[a-z_:0-9]+)\{slo="([a-z_0-9]+)"\}/g)].map((m) => `${m[1]} ${m[2]}`)));
+    const recorded = new Set(Object.values(findObject(objectsOf('alerting.k8s.yaml'), 'ConfigMap', 'prometheus-rules').data as Record<string, string>)
+      .flatMap((file) => (YAML.parse(file).groups as Array<{ rules: Array<{ record?: string; labels?: { slo?: string } }> }>)
+        .flatMap((g) => g.rules.filter((r) => r.record !== undefined).map((r) => `${r.record} ${r.labels?.slo}`))));
+    expect(used.size).toBe(8);
+    expect([...used].filter((u) => !recorded.has(u))).toEqual([]);
+  });
+});
