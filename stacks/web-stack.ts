@@ -1,5 +1,4 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/app-namespace';
 import { BlueGreenApp } from '../lib/blue-green-app';
@@ -8,6 +7,7 @@ import { LabelKeys } from '../lib/labels';
 import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
 import { TlsIngress } from '../lib/tls-ingress';
 import { EnvironmentConfig } from './environments';
+import { laravelRuntime } from './laravel-runtime';
 
 /** Props of {@link WebStack}. */
 export interface WebStackProps {
@@ -63,11 +63,7 @@ export class WebStack extends Chart {
       },
     });
 
-    // Seed 000's secrets; created outside this repository and only referenced here.
-    const laravelSecrets = kplus.Secret.fromSecretName(this, 'LaravelSecrets', 'laravel-secrets');
-    const stripeKeys = kplus.Secret.fromSecretName(this, 'StripeApiKeys', 'stripe-api-keys');
-    const redisPassword = kplus.Secret.fromSecretName(this, 'RedisPassword', 'redis-password');
-    const s3Credentials = kplus.Secret.fromSecretName(this, 'S3Credentials', 's3-credentials');
+    const runtime = laravelRuntime(this, config, { stripeWebhooks: true });
 
     this.laravel = new BlueGreenApp(this, 'Laravel', {
       name: web.appName,
@@ -82,29 +78,10 @@ export class WebStack extends Chart {
       autoscaling: web.autoscaling,
       idleReplicas: web.idleReplicas,
       containerPort: LARAVEL_PORT,
-      env: {
-        APP_ENV: web.appEnv,
-        APP_DEBUG: String(web.appDebug),
-        // stderr rather than the seed's `stack`: the root filesystem is read-only and the log shipper reads
-        // container output, so a log file would only fill the emptyDir.
-        LOG_CHANNEL: 'stderr',
-        DB_CONNECTION: 'mysql',
-        CACHE_DRIVER: 'redis',
-        QUEUE_CONNECTION: 'redis',
-      },
-      secretEnv: {
-        APP_KEY: { secret: laravelSecrets, key: 'app-key' },
-        DB_HOST: { secret: laravelSecrets, key: 'db-host' },
-        DB_USERNAME: { secret: laravelSecrets, key: 'db-user' },
-        DB_PASSWORD: { secret: laravelSecrets, key: 'db-password' },
-        REDIS_PASSWORD: { secret: redisPassword, key: 'password' },
-        STRIPE_SECRET: { secret: stripeKeys, key: 'secret-key' },
-        STRIPE_WEBHOOK_SECRET: { secret: stripeKeys, key: 'webhook-secret' },
-        AWS_ACCESS_KEY_ID: { secret: s3Credentials, key: 'access-key-id' },
-        AWS_SECRET_ACCESS_KEY: { secret: s3Credentials, key: 'secret-access-key' },
-      },
+      env: runtime.env,
+      secretEnv: runtime.secretEnv,
       envFromConfigMaps: [this.laravelConfig.appConfig],
-      envFromSecrets: [laravelSecrets],
+      envFromSecrets: [runtime.laravelSecrets],
       configMapMounts: [{ configMap: this.laravelConfig.nginxConfig, path: '/etc/nginx/conf.d' }],
     });
 

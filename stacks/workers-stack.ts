@@ -5,8 +5,8 @@ import { LabelKeys } from '../lib/labels';
 import { LaravelScheduler } from '../lib/laravel-scheduler';
 import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
 import { QueueWorker } from '../lib/queue-worker';
-import { SecretKeyReference } from '../lib/secret-references';
 import { EnvironmentConfig } from './environments';
+import { laravelRuntime } from './laravel-runtime';
 
 /** Props of {@link WorkersStack}. */
 export interface WorkersStackProps {
@@ -33,38 +33,17 @@ export class WorkersStack extends Chart {
 
     // Rendered by the web tier chart; referenced by name.
     const appConfig = kplus.ConfigMap.fromConfigMapName(this, 'AppConfig', `${appName}-config`);
-    const laravelSecrets = kplus.Secret.fromSecretName(this, 'LaravelSecrets', 'laravel-secrets');
-    const stripeKeys = kplus.Secret.fromSecretName(this, 'StripeApiKeys', 'stripe-api-keys');
-    const redisPassword = kplus.Secret.fromSecretName(this, 'RedisPassword', 'redis-password');
-    const s3Credentials = kplus.Secret.fromSecretName(this, 'S3Credentials', 's3-credentials');
-    const secretEnv: Record<string, SecretKeyReference> = {
-      APP_KEY: { secret: laravelSecrets, key: 'app-key' },
-      DB_HOST: { secret: laravelSecrets, key: 'db-host' },
-      DB_USERNAME: { secret: laravelSecrets, key: 'db-user' },
-      DB_PASSWORD: { secret: laravelSecrets, key: 'db-password' },
-      REDIS_PASSWORD: { secret: redisPassword, key: 'password' },
-      STRIPE_SECRET: { secret: stripeKeys, key: 'secret-key' },
-      AWS_ACCESS_KEY_ID: { secret: s3Credentials, key: 'access-key-id' },
-      AWS_SECRET_ACCESS_KEY: { secret: s3Credentials, key: 'secret-access-key' },
-    };
-    const env = {
-      APP_ENV: config.web.appEnv,
-      APP_DEBUG: String(config.web.appDebug),
-      LOG_CHANNEL: 'stderr',
-      DB_CONNECTION: 'mysql',
-      CACHE_DRIVER: 'redis',
-      QUEUE_CONNECTION: 'redis',
-    };
+    const runtime = laravelRuntime(this, config, { stripeWebhooks: false });
     const common = {
       appName,
       partOf: config.partOf,
       imageRepository: w.imageRepository,
       imageTag: w.imageTag,
       requirePinnedImages: config.requirePinnedImages,
-      env,
-      secretEnv,
+      env: runtime.env,
+      secretEnv: runtime.secretEnv,
       envFromConfigMaps: [appConfig],
-      envFromSecrets: [laravelSecrets],
+      envFromSecrets: [runtime.laravelSecrets],
     };
 
     this.worker = new QueueWorker(this, 'Worker', {
