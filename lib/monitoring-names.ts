@@ -23,4 +23,13 @@ export const MonitoringNames = {
   /** Service and port of Alertmanager. */
   ALERTMANAGER_SERVICE: 'alertmanager',
   ALERTMANAGER_PORT: 9093,
+  /** Service and HTTP port of Loki (pushes and queries). */
+  LOKI_SERVICE: 'loki',
+  LOKI_PORT: 3100,
+  /** Service of Jaeger's query UI/API and its port; Service of the OTLP receivers and their ports. */
+  JAEGER_QUERY_SERVICE: 'jaeger',
+  JAEGER_QUERY_PORT: 16686,
+  JAEGER_COLLECTOR_SERVICE: 'jaeger-collector',
+  OTLP_GRPC_PORT: 4317,
+  OTLP_HTTP_PORT: 4318,
 } as const;

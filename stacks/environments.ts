@@ -5,7 +5,7 @@
  * on an environment's name. Seed 004's environment matrix is the starting point (replicas, resources, log
  * level, debug mode); seed 000 gives production's sizes, probes, images and HPA.
  */
-import { Cron, Size } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { BlueGreenAutoscaling, COLOURS, Colour } from '../lib/blue-green-app';
 import { ContainerResourceSpec, checkResources, memoryQuantity, memoryToKibibytes } from '../lib/container-resources';
@@ -13,6 +13,7 @@ import { DATABASE_ENGINES, DatabaseEngine } from '../lib/backup-cron-job';
 import { checkCronSchedule } from '../lib/internal/cron';
 import { NamespaceQuota } from '../lib/app-namespace';
 import { IssuerKind } from '../lib/tls-ingress';
+import { JaegerStorage } from '../lib/jaeger-server';
 import { QueueWorkerScaling } from '../lib/queue-worker';
 import { MYSQL_ENGINES, MysqlEngine } from '../lib/mysql-cluster';
 import { NAMESPACE_NAME_LABEL, PodPeer } from '../lib/network-connections';
@@ -110,6 +111,9 @@ export interface MonitoringImages {
   readonly redisExporter: string;
   readonly mysqlExporter: string;
   readonly kubeStateMetrics: string;
+  readonly loki: string;
+  readonly alloy: string;
+  readonly jaeger: string;
 }
 
 /** A server with a data volume. */
@@ -139,6 +143,12 @@ export interface MonitoringStackConfig {
   readonly namespaceQuota: NamespaceQuota;
   /** MySQL `host:port` the mysql exporter connects to (seed 001's primary Service). */
   readonly mysqlAddress: string;
+  /** Loki: data volume, container, and how long log lines are kept (whole days; enforced by the compactor). */
+  readonly loki: MonitoringServerSizing & { readonly retentionPeriod: Duration };
+  /** Requests and limits of the Alloy log shipper, per node. */
+  readonly alloyResources: ContainerResourceSpec;
+  /** Jaeger: container and trace storage (bounded memory where losing traces on restart is fine, else Badger). */
+  readonly jaeger: { readonly resources: ContainerResourceSpec; readonly storage: JaegerStorage };
   /** URL of kube-prometheus-stack's Prometheus, provisioned as the `prometheus` datasource (operator mode). */
   readonly operatorPrometheusUrl: string;
 }
@@ -491,6 +501,9 @@ const MONITORING_IMAGES: MonitoringImages = {
   redisExporter: 'oliver006/redis_exporter:v1.62.0',
   mysqlExporter: 'prom/mysqld-exporter:v0.15.1',
   kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0',
+  loki: 'grafana/loki:3.1.1',
+  alloy: 'grafana/alloy:v1.4.2',
+  jaeger: 'jaegertracing/jaeger:2.0.0',
 };
 
 function sized(cpuRequestMillis: number, cpuLimitMillis: number, memoryRequestMi: number, memoryLimitMi: number): ContainerResourceSpec {
@@ -511,6 +524,10 @@ const DEV_MONITORING: MonitoringStackConfig = {
   exporterResources: sized(10, 100, 32, 64),
   kubeStateMetricsResources: sized(25, 100, 64, 128),
   namespaceQuota: { requestsCpu: Cpu.units(2), limitsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(2), limitsMemory: Size.gibibytes(4), pods: 20 },
+  loki: { retentionPeriod: Duration.days(3), storageSize: Size.gibibytes(5), resources: sized(50, 250, 128, 512) },
+  alloyResources: sized(25, 100, 64, 128),
+  // Traces are disposable in dev: bounded memory, lost on restart.
+  jaeger: { resources: sized(50, 250, 128, 512), storage: { kind: 'memory', maxTraces: 10000 } },
   mysqlAddress: 'mysql-primary:3306',
   operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
 };
@@ -524,6 +541,9 @@ const STAGING_MONITORING: MonitoringStackConfig = {
   exporterResources: sized(25, 100, 32, 128),
   kubeStateMetricsResources: sized(50, 200, 128, 256),
   namespaceQuota: { requestsCpu: Cpu.units(4), limitsCpu: Cpu.units(8), requestsMemory: Size.gibibytes(8), limitsMemory: Size.gibibytes(16), pods: 30 },
+  loki: { retentionPeriod: Duration.days(14), storageSize: Size.gibibytes(25), resources: sized(100, 500, 256, 1024) },
+  alloyResources: sized(25, 200, 64, 256),
+  jaeger: { resources: sized(100, 500, 256, 1024), storage: { kind: 'badger', storageSize: Size.gibibytes(10), spanRetention: Duration.days(3) } },
   mysqlAddress: 'mysql-primary:3306',
   operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
 };
@@ -537,6 +557,11 @@ const PROD_MONITORING: MonitoringStackConfig = {
   exporterResources: sized(25, 200, 64, 128),
   kubeStateMetricsResources: sized(100, 500, 256, 512),
   namespaceQuota: { requestsCpu: Cpu.units(8), limitsCpu: Cpu.units(16), requestsMemory: Size.gibibytes(16), limitsMemory: Size.gibibytes(32), pods: 40 },
+  // Seed 000: Loki on 50 Gi.
+  loki: { retentionPeriod: Duration.days(30), storageSize: Size.gibibytes(50), resources: sized(250, 1000, 512, 2048) },
+  alloyResources: sized(50, 250, 128, 256),
+  // Traces must survive a restart in prod: Badger on a volume, a week of spans.
+  jaeger: { resources: sized(250, 1000, 512, 2048), storage: { kind: 'badger', storageSize: Size.gibibytes(20), spanRetention: Duration.days(7) } },
   mysqlAddress: 'mysql-primary:3306',
   operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
 };
@@ -1074,12 +1099,23 @@ function validateMonitoringStack(stack: MonitoringStackConfig, check: (field: st
     ['grafana.resources', stack.grafana.resources],
     ['exporterResources', stack.exporterResources],
     ['kubeStateMetricsResources', stack.kubeStateMetricsResources],
+    ['loki.resources', stack.loki.resources],
+    ['alloyResources', stack.alloyResources],
+    ['jaeger.resources', stack.jaeger.resources],
   ];
   for (const [field, spec] of resources) {
     const problem = checkResources(spec);
     if (problem !== undefined) {
       check(`monitoring.stack.${field}.${problem.field}`, problem.problem);
     }
+  }
+  const lokiSeconds = stack.loki.retentionPeriod.toSeconds();
+  check('monitoring.stack.loki.retentionPeriod', lokiSeconds > 0 && lokiSeconds % 86400 === 0
+    ? undefined : `must be a positive number of whole days, got ${lokiSeconds}s`);
+  const jaeger = stack.jaeger.storage;
+  if (jaeger.kind === 'memory') {
+    check('monitoring.stack.jaeger.storage.maxTraces', Number.isInteger(jaeger.maxTraces) && jaeger.maxTraces > 0
+      ? undefined : `must be a positive integer, got ${jaeger.maxTraces}`);
   }
   check('monitoring.stack.mysqlAddress', /^[a-z0-9.-]+:[0-9]+$/.test(stack.mysqlAddress)
     ? undefined : `must be host:port, got ${JSON.stringify(stack.mysqlAddress)}`);

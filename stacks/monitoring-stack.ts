@@ -7,8 +7,11 @@ import { HTTP_PORT_NAME } from '../lib/blue-green-app';
 import { DatasourceUids } from '../lib/grafana-dashboard';
 import { GrafanaDatasource, GrafanaProvisioning } from '../lib/grafana-provisioning';
 import { GrafanaServer } from '../lib/grafana-server';
+import { JaegerServer } from '../lib/jaeger-server';
 import { KubeStateMetrics } from '../lib/kube-state-metrics';
 import { LabelKeys } from '../lib/labels';
+import { LogShipper } from '../lib/log-shipper';
+import { LokiServer } from '../lib/loki-server';
 import { MetricsExporter } from '../lib/metrics-exporter';
 import { MonitoringNames } from '../lib/monitoring-names';
 import { OperatorMonitors } from '../lib/operator-monitors';
@@ -92,6 +95,15 @@ export class MonitoringStack extends Chart {
   /** Standalone mode: kube-state-metrics. */
   public readonly kubeStateMetrics?: KubeStateMetrics;
 
+  /** Standalone mode: Loki. */
+  public readonly loki?: LokiServer;
+
+  /** Standalone mode: Grafana Alloy shipping pod logs to Loki. */
+  public readonly logShipper?: LogShipper;
+
+  /** Standalone mode: Jaeger v2. */
+  public readonly jaeger?: JaegerServer;
+
   /** Operator mode: ServiceMonitors and PodMonitors. */
   public readonly operatorMonitors?: OperatorMonitors;
 
@@ -134,6 +146,10 @@ export class MonitoringStack extends Chart {
       return;
     }
 
+    // Pod Security of `monitoring`: restricted, with no exception. The one component that usually needs more,
+    // the log shipper, reads logs through the API server (Alloy's loki.source.kubernetes) instead of a
+    // hostPath mount of /var/log/pods, which both baseline and restricted forbid. So every pod here,
+    // Alloy included, runs non-root with no host access, and the policy pass checks them all.
     new AppNamespace(this, 'Namespace', {
       name: MonitoringNames.NAMESPACE,
       partOf: config.partOf,
@@ -162,12 +178,45 @@ export class MonitoringStack extends Chart {
       storageSize: stack.alertmanager.storageSize,
       storageClassName: stack.storageClassName,
     });
+    this.loki = new LokiServer(this, 'Loki', {
+      partOf: config.partOf,
+      image: stack.images.loki,
+      resources: stack.loki.resources,
+      storageSize: stack.loki.storageSize,
+      storageClassName: stack.storageClassName,
+      retentionPeriod: stack.loki.retentionPeriod,
+    });
+    const lokiUrl = `http://${MonitoringNames.LOKI_SERVICE}.${MonitoringNames.NAMESPACE}.svc:${MonitoringNames.LOKI_PORT}`;
+    this.logShipper = new LogShipper(this, 'LogShipper', {
+      partOf: config.partOf,
+      image: stack.images.alloy,
+      resources: stack.alloyResources,
+      lokiPushUrl: `${lokiUrl}/loki/api/v1/push`,
+      podLabels: [LabelKeys.APP, LabelKeys.COLOUR],
+    });
+    this.jaeger = new JaegerServer(this, 'Jaeger', {
+      partOf: config.partOf,
+      image: stack.images.jaeger,
+      resources: stack.jaeger.resources,
+      storage: stack.jaeger.storage,
+      storageClassName: stack.storageClassName,
+    });
     const datasources: GrafanaDatasource[] = [{
       name: 'Prometheus',
       type: 'prometheus',
       uid: DatasourceUids.PROMETHEUS,
       url: `http://${MonitoringNames.PROMETHEUS_SERVICE}.${MonitoringNames.NAMESPACE}.svc:${MonitoringNames.PROMETHEUS_PORT}`,
       isDefault: true,
+    }, {
+      name: 'Loki',
+      type: 'loki',
+      uid: DatasourceUids.LOKI,
+      url: lokiUrl,
+    }, {
+      name: 'Jaeger',
+      type: 'jaeger',
+      uid: DatasourceUids.JAEGER,
+      url: `http://${MonitoringNames.JAEGER_QUERY_SERVICE}.${MonitoringNames.NAMESPACE}.svc:${MonitoringNames.JAEGER_QUERY_PORT}`,
     }];
     this.grafanaProvisioning = new GrafanaProvisioning(this, 'GrafanaProvisioning', { partOf: config.partOf, datasources, dashboards });
     const admin = kplus.Secret.fromSecretName(this, 'GrafanaAdmin', 'grafana-admin');
@@ -195,6 +244,16 @@ export class MonitoringStack extends Chart {
     network.allow(this.prometheus, { from: prometheus, to: nodes, port: 443, reason: 'Kubernetes API for service discovery' });
     network.allow(this.kubeStateMetrics, { from: pods('kube-state-metrics'), to: nodes, port: 443, reason: 'Kubernetes API watches' });
     network.allow(this.grafana, { from: pods('grafana'), to: prometheus, port: MonitoringNames.PROMETHEUS_PORT, reason: 'dashboard queries' });
+    const loki = pods(MonitoringNames.LOKI_SERVICE);
+    const jaeger = pods(MonitoringNames.JAEGER_QUERY_SERVICE);
+    const alloy = pods('alloy');
+    network.allow(this.grafana, { from: pods('grafana'), to: loki, port: MonitoringNames.LOKI_PORT, reason: 'log queries (Loki datasource)' });
+    network.allow(this.grafana, { from: pods('grafana'), to: jaeger, port: MonitoringNames.JAEGER_QUERY_PORT, reason: 'trace queries (Jaeger datasource)' });
+    network.allow(this.logShipper, { from: alloy, to: loki, port: MonitoringNames.LOKI_PORT, reason: 'log pushes' });
+    network.allow(this.logShipper, { from: alloy, to: nodes, port: 443, reason: 'Kubernetes API: pod discovery and pods/log tailing' });
+    const laravelPods = NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: config.web.appName });
+    network.allow(this.jaeger, { from: laravelPods, to: jaeger, port: MonitoringNames.OTLP_GRPC_PORT, reason: 'OTLP traces over gRPC' });
+    network.allow(this.jaeger, { from: laravelPods, to: jaeger, port: MonitoringNames.OTLP_HTTP_PORT, reason: 'OTLP traces over HTTP' });
     network.allow(this.alertmanager, { from: pods(MonitoringNames.ALERTMANAGER_SERVICE), to: internet, port: 443, reason: 'PagerDuty, Slack and the dead man\'s switch' });
     network.allow(this.alertmanager, { from: pods(MonitoringNames.ALERTMANAGER_SERVICE), to: internet, port: 587, reason: 'e-mail notifications (SMTP submission)' });
   }

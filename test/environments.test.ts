@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from '../stacks/environments';
 import { withWeb } from './helpers';
@@ -65,6 +66,21 @@ describe('monitoring.stack', () => {
     const config = withStack({ prometheus: { ...ENVIRONMENTS.prod.monitoring.stack.prometheus, retentionTime: '30 days' } });
     expect(() => loadEnvironment('prod', { prod: config }))
       .toThrow('[environment prod] monitoring.stack.prometheus.retentionTime: must be a Prometheus duration such as "30d", got "30 days"');
+  });
+
+  test('Loki keeps seed 000\'s 50 Gi in prod; Jaeger keeps traces in memory only in dev', () => {
+    expect(ENVIRONMENTS.prod.monitoring.stack.loki.storageSize.toGibibytes()).toBe(50);
+    expect(ENVIRONMENTS.dev.monitoring.stack.jaeger.storage).toEqual({ kind: 'memory', maxTraces: 10000 });
+    expect(ENVIRONMENTS.prod.monitoring.stack.jaeger.storage.kind).toBe('badger');
+  });
+
+  test('rejects a Loki retention that is not whole days and unbounded Jaeger memory', () => {
+    const loki = withStack({ loki: { ...ENVIRONMENTS.prod.monitoring.stack.loki, retentionPeriod: Duration.hours(30) } });
+    expect(() => loadEnvironment('prod', { prod: loki }))
+      .toThrow('[environment prod] monitoring.stack.loki.retentionPeriod: must be a positive number of whole days, got 108000s');
+    const jaeger = withStack({ jaeger: { ...ENVIRONMENTS.prod.monitoring.stack.jaeger, storage: { kind: 'memory', maxTraces: 0 } } });
+    expect(() => loadEnvironment('prod', { prod: jaeger }))
+      .toThrow('[environment prod] monitoring.stack.jaeger.storage.maxTraces: must be a positive integer, got 0');
   });
 
   test('rejects exporter resources whose limit is below the request', () => {

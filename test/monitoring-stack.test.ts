@@ -2,6 +2,7 @@ import * as YAML from 'yaml';
 import { ENVIRONMENTS } from '../stacks/environments';
 import { renderEnvironment } from '../stacks/synthesize';
 import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments } from './helpers';
+import { isAllowed } from './network-policy-eval';
 import { promqlErrors } from './promql';
 
 const environments = shippedEnvironments();
@@ -95,7 +96,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
 
   if (standalone) {
     test('renders the Deployments the seed\'s validation script checks, in namespace monitoring', () => {
-      for (const d of ['prometheus-server', 'grafana', 'alertmanager', 'kube-state-metrics']) {
+      for (const d of ['prometheus-server', 'grafana', 'alertmanager', 'kube-state-metrics', 'loki', 'jaeger']) {
         expect(findObject(objects, 'Deployment', d).metadata.namespace).toBe('monitoring');
       }
       expect(findObject(objects, 'Namespace', 'monitoring').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
@@ -137,11 +138,73 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     });
 
     test('every Grafana datasource URL points at a Service port the output defines', () => {
-      const datasources = YAML.parse(findObject(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']).datasources as Array<{ url: string }>;
+      const datasources = YAML.parse(findObject(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']).datasources as Array<{ uid: string; url: string }>;
+      expect(datasources.map((d) => `${d.uid} ${d.url}`)).toEqual([
+        'prometheus http://prometheus-server.monitoring.svc:9090', 'loki http://loki.monitoring.svc:3100', 'jaeger http://jaeger.monitoring.svc:16686',
+      ]);
       for (const ds of datasources) {
         const { service, port } = serviceFor(objects, ds.url, 'monitoring');
         expect([ds.url, exposes(service, port)]).toEqual([ds.url, true]);
       }
+    });
+
+    test('Loki keeps logs for the environment\'s retention, enforced by the compactor, on a volume of the configured size', () => {
+      const stack = config.monitoring.stack;
+      const loki = YAML.parse(findObject(objects, 'ConfigMap', 'loki-config').data['loki.yaml']);
+      expect(loki.compactor.retention_enabled).toBe(true);
+      expect(loki.common.replication_factor).toBe(1);
+      expect(loki.limits_config.retention_period).toBe(`${stack.loki.retentionPeriod.toHours()}h`);
+      expect(findObject(objects, 'PersistentVolumeClaim', 'loki-data').spec.resources.requests.storage).toBe(`${stack.loki.storageSize.toGibibytes()}Gi`);
+      expect(findObject(objects, 'Service', 'loki').spec.ports[0].port).toBe(3100);
+    });
+
+    test('Alloy pushes to the Loki Service and needs no host access: the namespace stays restricted', () => {
+      const alloy = findObject(objects, 'ConfigMap', 'alloy-config').data['config.alloy'] as string;
+      const url = /url = "([^"]+)"/.exec(alloy)![1];
+      expect(url).toBe('http://loki.monitoring.svc:3100/loki/api/v1/push');
+      const { service, port } = serviceFor(objects, url, 'monitoring');
+      expect(exposes(service, port)).toBe(true);
+      const pod = findObject(objects, 'DaemonSet', 'alloy').spec.template.spec;
+      expect(JSON.stringify(pod)).not.toContain('hostPath');
+      expect(findObject(objects, 'Namespace', 'monitoring').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    });
+
+    test('Jaeger stores traces in bounded memory only where the environment allows it, else on a volume', () => {
+      const storage = config.monitoring.stack.jaeger.storage;
+      const jaeger = YAML.parse(findObject(objects, 'ConfigMap', 'jaeger-config').data['config.yaml']);
+      const backend = jaeger.extensions.jaeger_storage.backends.traces;
+      if (storage.kind === 'memory') {
+        expect(backend).toEqual({ memory: { max_traces: storage.maxTraces } });
+        expect(ofKind(objects, 'PersistentVolumeClaim').map((p) => p.metadata.name)).not.toContain('jaeger-data');
+      } else {
+        expect(Object.keys(backend)).toEqual(['badger']);
+        expect(findObject(objects, 'PersistentVolumeClaim', 'jaeger-data').spec.resources.requests.storage).toBe(`${storage.storageSize.toGibibytes()}Gi`);
+      }
+      expect(findObject(objects, 'Service', 'jaeger').spec.ports.map((p: { port: number }) => p.port)).toEqual([16686]);
+      expect(findObject(objects, 'Service', 'jaeger-collector').spec.ports.map((p: { port: number }) => p.port)).toEqual([4317, 4318]);
+    });
+
+    test('NetworkPolicies let logs, traces and queries through, and nothing undeclared', () => {
+      const policies = ofKind(objects, 'NetworkPolicy');
+      const podOf = (kind: string, name: string) => {
+        const o = findObject(objects, kind, name);
+        return { namespace: o.metadata.namespace!, labels: o.spec.template.metadata.labels as Record<string, string> };
+      };
+      const alloy = podOf('DaemonSet', 'alloy');
+      const loki = podOf('Deployment', 'loki');
+      const jaeger = podOf('Deployment', 'jaeger');
+      const grafana = podOf('Deployment', 'grafana');
+      const laravel = podOf('Deployment', 'laravel-blue');
+      expect(isAllowed(policies, alloy, loki, 3100)).toBe(true);
+      expect(isAllowed(policies, alloy, { ip: '10.0.0.1' }, 443)).toBe(true);
+      expect(isAllowed(policies, grafana, loki, 3100)).toBe(true);
+      expect(isAllowed(policies, grafana, jaeger, 16686)).toBe(true);
+      expect(isAllowed(policies, laravel, jaeger, 4317)).toBe(true);
+      expect(isAllowed(policies, laravel, jaeger, 4318)).toBe(true);
+      // Not declared: the shop cannot read traces or push logs itself, and Alloy cannot reach Jaeger.
+      expect(isAllowed(policies, laravel, jaeger, 16686)).toBe(false);
+      expect(isAllowed(policies, laravel, loki, 3100)).toBe(false);
+      expect(isAllowed(policies, alloy, jaeger, 4317)).toBe(false);
     });
 
     test('Prometheus mounts the rules ConfigMap (optional) and Alertmanager its config and receiver Secrets', () => {
@@ -157,6 +220,11 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     test('Grafana reads admin credentials from Secret keys', () => {
       const env = findObject(objects, 'Deployment', 'grafana').spec.template.spec.containers[0].env;
       expect(env).toContainEqual({ name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-password' } } });
+    });
+
+    test('Alloy\'s ClusterRole only reads pods and their logs', () => {
+      const role = findObject(objects, 'ClusterRole', 'alloy');
+      expect(role.rules.map((r: { resources: string[]; verbs: string[] }) => `${r.resources.join(',')}: ${r.verbs.join(',')}`)).toEqual(['pods: get,list,watch', 'pods/log: get']);
     });
 
     test('Prometheus\' ClusterRole only reads', () => {
@@ -204,8 +272,8 @@ describe.each(environments)('%s monitoring', (name, objects) => {
       }
     });
 
-    test('renders no Prometheus, Grafana or Namespace of its own', () => {
-      expect(inFile(name, 'monitoring.k8s.yaml').filter((o) => ['Deployment', 'Namespace', 'PersistentVolumeClaim'].includes(o.kind))).toEqual([]);
+    test('renders no Prometheus, Grafana, Loki, Alloy, Jaeger or Namespace of its own', () => {
+      expect(inFile(name, 'monitoring.k8s.yaml').filter((o) => ['DaemonSet', 'Deployment', 'Namespace', 'PersistentVolumeClaim'].includes(o.kind))).toEqual([]);
     });
   }
 });

@@ -41,6 +41,8 @@ export interface MonitoringServerSpec {
   readonly args?: string[];
   readonly env?: Record<string, kplus.EnvValue>;
   readonly ports: ServerPort[];
+  /** Ports the Service `name` exposes, when not all of `ports` (health ports stay pod-only). */
+  readonly servicePorts?: ServerPort[];
   readonly resources: ContainerResourceSpec;
   /** UID and GID the image's process expects (and fsGroup of the data volume). */
   readonly uid: number;
@@ -200,6 +202,6 @@ export function addMonitoringServer(scope: Construct, spec: MonitoringServerSpec
     },
   });
 
-  const service = addClusterService(scope, 'Service', spec.name, labels, selector, spec.ports, spec.namespace);
+  const service = addClusterService(scope, 'Service', spec.name, labels, selector, spec.servicePorts ?? spec.ports, spec.namespace);
   return { deployment, service, container, claim, selector, labels };
 }
