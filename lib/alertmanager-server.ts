@@ -1,10 +1,8 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerResourceSpec, checkResources } from './container-resources';
-import { assertAt, failAt } from './internal/errors';
-import { checkNonEmpty } from './internal/checks';
-import { MonitoringServer, addMonitoringServer, checkPinnedImage } from './internal/monitoring-server';
+import { ContainerResourceSpec } from './container-resources';
+import { MonitoringServer, addMonitoringServer, checkServerProps } from './internal/monitoring-server';
 import { MonitoringNames } from './monitoring-names';
 import { SecretReferences } from './secret-references';
 
@@ -55,12 +53,7 @@ export class AlertmanagerServer extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertmanagerServerProps) {
     super(scope, id);
-    assertAt(this, 'image', checkPinnedImage(props.image));
-    assertAt(this, 'partOf', checkNonEmpty(props.partOf));
-    const resources = checkResources(props.resources);
-    if (resources !== undefined) {
-      failAt(this, `resources.${resources.field}`, resources.problem);
-    }
+    checkServerProps(this, props);
     const config = kplus.Secret.fromSecretName(this, 'Config', MonitoringNames.ALERTMANAGER_CONFIG_SECRET);
     const receivers = kplus.Secret.fromSecretName(this, 'Receivers', MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET);
     SecretReferences.of(this).recordWholeSecret(this, receivers);

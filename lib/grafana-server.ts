@@ -1,10 +1,8 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerResourceSpec, checkResources } from './container-resources';
-import { assertAt, failAt } from './internal/errors';
-import { checkNonEmpty } from './internal/checks';
-import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './internal/monitoring-server';
+import { ContainerResourceSpec } from './container-resources';
+import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './internal/monitoring-server';
 import { toYamlDocument } from './internal/yaml';
 import { GrafanaProvisioning } from './grafana-provisioning';
 import { SecretKeyReference, SecretReferences } from './secret-references';
@@ -67,12 +65,7 @@ export class GrafanaServer extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaServerProps) {
     super(scope, id);
-    assertAt(this, 'image', checkPinnedImage(props.image));
-    assertAt(this, 'partOf', checkNonEmpty(props.partOf));
-    const resources = checkResources(props.resources);
-    if (resources !== undefined) {
-      failAt(this, `resources.${resources.field}`, resources.problem);
-    }
+    checkServerProps(this, props);
     const { labels } = componentLabels('grafana', 'monitoring', props.partOf);
     // Seed 000's provider, pointed at the mounted ConfigMaps; one sub-folder per dashboard.
     const providerFile = toYamlDocument({

@@ -1,10 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerResourceSpec, checkResources } from './container-resources';
-import { assertAt, failAt } from './internal/errors';
-import { checkNonEmpty } from './internal/checks';
-import { MonitoringServer, ServerPort, addClusterService, addMonitoringServer, checkPinnedImage, componentLabels } from './internal/monitoring-server';
+import { ContainerResourceSpec } from './container-resources';
+import { assertAt } from './internal/errors';
+import { MonitoringServer, ServerPort, addClusterService, addMonitoringServer, checkServerProps, componentLabels } from './internal/monitoring-server';
 import { toYamlDocument } from './internal/yaml';
 import { MonitoringNames } from './monitoring-names';
 
@@ -128,12 +127,7 @@ export class JaegerServer extends Construct {
 
   constructor(scope: Construct, id: string, props: JaegerServerProps) {
     super(scope, id);
-    assertAt(this, 'image', checkPinnedImage(props.image));
-    assertAt(this, 'partOf', checkNonEmpty(props.partOf));
-    const resources = checkResources(props.resources);
-    if (resources !== undefined) {
-      failAt(this, `resources.${resources.field}`, resources.problem);
-    }
+    checkServerProps(this, props);
     const storage = props.storage;
     if (storage.kind === 'memory') {
       assertAt(this, 'storage.maxTraces', Number.isInteger(storage.maxTraces) && storage.maxTraces > 0

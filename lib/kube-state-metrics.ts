@@ -1,10 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerResourceSpec, checkResources } from './container-resources';
-import { assertAt, failAt } from './internal/errors';
-import { checkNonEmpty } from './internal/checks';
-import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './internal/monitoring-server';
+import { ContainerResourceSpec } from './container-resources';
+import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './internal/monitoring-server';
 import { ServiceScrapeTarget } from './scrape-targets';
 
 /** Props of {@link KubeStateMetrics}. */
@@ -66,12 +64,7 @@ export class KubeStateMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, id);
-    assertAt(this, 'image', checkPinnedImage(props.image));
-    assertAt(this, 'partOf', checkNonEmpty(props.partOf));
-    const resources = checkResources(props.resources);
-    if (resources !== undefined) {
-      failAt(this, `resources.${resources.field}`, resources.problem);
-    }
+    checkServerProps(this, props);
     const { labels } = componentLabels(NAME, 'metrics-exporter', props.partOf);
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: NAME, labels }, automountToken: false });
     this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels } });

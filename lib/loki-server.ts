@@ -1,10 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerResourceSpec, checkResources } from './container-resources';
-import { assertAt, failAt } from './internal/errors';
-import { checkNonEmpty } from './internal/checks';
-import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './internal/monitoring-server';
+import { ContainerResourceSpec } from './container-resources';
+import { assertAt } from './internal/errors';
+import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './internal/monitoring-server';
 import { toYamlDocument } from './internal/yaml';
 import { MonitoringNames } from './monitoring-names';
 
@@ -96,12 +95,7 @@ export class LokiServer extends Construct {
 
   constructor(scope: Construct, id: string, props: LokiServerProps) {
     super(scope, id);
-    assertAt(this, 'image', checkPinnedImage(props.image));
-    assertAt(this, 'partOf', checkNonEmpty(props.partOf));
-    const resources = checkResources(props.resources);
-    if (resources !== undefined) {
-      failAt(this, `resources.${resources.field}`, resources.problem);
-    }
+    checkServerProps(this, props);
     const retentionSeconds = props.retentionPeriod.toSeconds();
     assertAt(this, 'retentionPeriod', retentionSeconds > 0 && retentionSeconds % 86400 === 0
       ? undefined : `must be a positive number of whole days (the index period is 24h), got ${retentionSeconds}s`);

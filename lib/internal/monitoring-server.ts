@@ -6,10 +6,11 @@
 import { createHash } from 'crypto';
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { ContainerResourceSpec, toContainerResources } from '../container-resources';
+import { Construct, IConstruct } from 'constructs';
+import { ContainerResourceSpec, checkResources, toContainerResources } from '../container-resources';
+import { assertAt, failAt } from './errors';
 import { AnnotationKeys, recommendedLabels } from '../labels';
-import { checkImageTag } from './checks';
+import { checkImageTag, checkNonEmpty } from './checks';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-hardening';
 
 /** A named container port, exposed by the Service under the same name and number. */
@@ -74,6 +75,20 @@ export interface MonitoringServer {
 }
 
 /** Tag of an image reference (`prom/prometheus:v2.53.2` -> `v2.53.2`), used as the version label. */
+/**
+ * Checks what every monitoring server's props share: a pinned image, a `partOf` and complete resources.
+ *
+ * @throws ValidationError naming the construct path and the field
+ */
+export function checkServerProps(scope: IConstruct, props: { readonly image: string; readonly partOf: string; readonly resources: ContainerResourceSpec }): void {
+  assertAt(scope, 'image', checkPinnedImage(props.image));
+  assertAt(scope, 'partOf', checkNonEmpty(props.partOf));
+  const resources = checkResources(props.resources);
+  if (resources !== undefined) {
+    failAt(scope, `resources.${resources.field}`, resources.problem);
+  }
+}
+
 export function imageTag(image: string): string {
   const at = image.indexOf('@sha256:');
   if (at >= 0) {
