@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkDuration } from './internal/durations';
 import { checkPromql } from './internal/promql';
 import { ValidationError } from './validation-error';
+import { treeSingleton } from './internal/tree-singleton';
 
 /** How urgently an alert needs a human: `critical` pages, `warning` goes to chat, `info` to e-mail. */
 export type Severity = 'critical' | 'warning' | 'info';
@@ -164,9 +165,7 @@ const CATALOGUE_ID = 'AlertCatalogue';
 export class AlertCatalogue extends Construct {
   /** The catalogue of the tree `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): AlertCatalogue {
-    const root = scope.node.root;
-    const existing = root.node.tryFindChild(CATALOGUE_ID);
-    return existing instanceof AlertCatalogue ? existing : new AlertCatalogue(root as Construct, CATALOGUE_ID);
+    return treeSingleton(scope, CATALOGUE_ID, (c): c is AlertCatalogue => c instanceof AlertCatalogue, (root, id) => new AlertCatalogue(root, id));
   }
 
   private readonly groupList: Array<{

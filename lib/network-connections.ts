@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { checkCidr, checkDnsLabel, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkPort } from './internal/checks';
 import { failAt } from './internal/errors';
+import { treeSingleton } from './internal/tree-singleton';
 
 /** Label every Namespace carries with its own name (set by the API server). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -128,9 +129,7 @@ const REGISTRY_ID = 'NetworkConnections';
 export class NetworkConnections extends Construct {
   /** The registry of the tree `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): NetworkConnections {
-    const root = scope.node.root;
-    const existing = root.node.tryFindChild(REGISTRY_ID);
-    return existing instanceof NetworkConnections ? existing : new NetworkConnections(root as Construct, REGISTRY_ID);
+    return treeSingleton(scope, REGISTRY_ID, (c): c is NetworkConnections => c instanceof NetworkConnections, (root, id) => new NetworkConnections(root, id));
   }
 
   private readonly declared: DeclaredConnection[] = [];

@@ -7,6 +7,7 @@ import {
   ObjectIndex, labelFindings, nameFindings, rbacFindings, replicaFindings, secretFindings, selectorFindings, serviceFindings,
   targetFindings,
 } from './internal/object-rules';
+import { treeSingleton } from './internal/tree-singleton';
 import {
   POD_SECURITY_CONTROLS, PodSecurityControl, RawFinding, hostAccessFindings, imageFindings, podSecurityFindings, probeFindings,
   resourceFindings,
@@ -153,9 +154,7 @@ const POLICY_ID = 'Policy';
 export class Policy extends Construct {
   /** The registry of the tree `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): Policy {
-    const root = scope.node.root;
-    const existing = root.node.tryFindChild(POLICY_ID);
-    return existing instanceof Policy ? existing : new Policy(root as Construct, POLICY_ID);
+    return treeSingleton(scope, POLICY_ID, (c): c is Policy => c instanceof Policy, (root, id) => new Policy(root, id));
   }
 
   /**

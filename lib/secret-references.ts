@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { treeSingleton } from './internal/tree-singleton';
 
 /** One key of a Secret, referenced (never copied) by a consumer. */
 export interface SecretKeyReference {
@@ -47,9 +48,7 @@ const REGISTRY_ID = 'SecretReferences';
 export class SecretReferences extends Construct {
   /** The registry of the tree `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): SecretReferences {
-    const root = scope.node.root;
-    const existing = root.node.tryFindChild(REGISTRY_ID);
-    return existing instanceof SecretReferences ? existing : new SecretReferences(root as Construct, REGISTRY_ID);
+    return treeSingleton(scope, REGISTRY_ID, (c): c is SecretReferences => c instanceof SecretReferences, (root, id) => new SecretReferences(root, id));
   }
 
   private readonly entries = new Map<string, Entry>();
