@@ -5,33 +5,14 @@ import { LARAVEL_WRITABLE_PATHS } from './blue-green-app';
 import { ContainerResourceSpec, checkResources, toContainerResources } from './container-resources';
 import { assertAt, failAt, show } from './internal/errors';
 import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, isDigest, isPinnedTag } from './internal/checks';
-import { LaravelProcessEnv, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from './internal/laravel-process';
+import { LaravelProcessProps, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from './internal/laravel-process';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './internal/pod-hardening';
 import { LabelKeys, recommendedLabels } from './labels';
 
 /** Props of {@link LaravelScheduler}. */
-export interface LaravelSchedulerProps extends LaravelProcessEnv {
+export interface LaravelSchedulerProps extends LaravelProcessProps {
   /** Name of the Deployment (`laravel-scheduler`) and its `app` label. */
   readonly name: string;
-
-  /** Application name for `app.kubernetes.io/name` (`laravel`). */
-  readonly appName: string;
-
-  /** System name (`app.kubernetes.io/part-of`). */
-  readonly partOf: string;
-
-  /** Image repository without tag. */
-  readonly imageRepository: string;
-
-  /** Image tag or `sha256:` digest. */
-  readonly imageTag: string;
-
-  /**
-   * Whether the tag must name one immutable build.
-   *
-   * @default true
-   */
-  readonly requirePinnedImages?: boolean;
 
   /** Requests and limits of the scheduler container. */
   readonly resources: ContainerResourceSpec;

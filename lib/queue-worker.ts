@@ -5,7 +5,7 @@ import { LARAVEL_WRITABLE_PATHS } from './blue-green-app';
 import { ContainerResourceSpec, checkResources, memoryToKibibytes, toContainerResources } from './container-resources';
 import { assertAt, failAt, show } from './internal/errors';
 import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, isDigest, isPinnedTag } from './internal/checks';
-import { LaravelProcessEnv, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from './internal/laravel-process';
+import { LaravelProcessProps, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from './internal/laravel-process';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './internal/pod-hardening';
 import { LabelKeys, recommendedLabels } from './labels';
 import { AutoscalerMetric, WorkloadAutoscaler } from './workload-autoscaler';
@@ -69,28 +69,9 @@ export interface ResourceScaling {
 export type QueueWorkerScaling = QueueLengthScaling | ResourceScaling;
 
 /** Props of {@link QueueWorker}. */
-export interface QueueWorkerProps extends LaravelProcessEnv {
+export interface QueueWorkerProps extends LaravelProcessProps {
   /** Name of the Deployment (`laravel-worker`), its `app` label and the prefix of its HPA and PDB. */
   readonly name: string;
-
-  /** Application name for `app.kubernetes.io/name` (`laravel`). */
-  readonly appName: string;
-
-  /** System name (`app.kubernetes.io/part-of`). */
-  readonly partOf: string;
-
-  /** Image repository without tag (seed 000: `ghcr.io/ibekzod/laravel-ecommerce-worker`). */
-  readonly imageRepository: string;
-
-  /** Image tag or `sha256:` digest. */
-  readonly imageTag: string;
-
-  /**
-   * Whether the tag must name one immutable build.
-   *
-   * @default true
-   */
-  readonly requirePinnedImages?: boolean;
 
   /** Requests and limits of the worker container. */
   readonly resources: ContainerResourceSpec;

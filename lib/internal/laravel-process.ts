@@ -16,6 +16,28 @@ export interface LaravelProcessEnv {
   readonly envFromSecrets?: kplus.ISecret[];
 }
 
+/** What a Laravel background process needs besides its environment: identity and image. */
+export interface LaravelProcessProps extends LaravelProcessEnv {
+  /** Application name for `app.kubernetes.io/name` (`laravel`). */
+  readonly appName: string;
+
+  /** System name (`app.kubernetes.io/part-of`). */
+  readonly partOf: string;
+
+  /** Image repository without tag. */
+  readonly imageRepository: string;
+
+  /** Image tag or `sha256:` digest. */
+  readonly imageTag: string;
+
+  /**
+   * Whether the tag must name one immutable build.
+   *
+   * @default true
+   */
+  readonly requirePinnedImages?: boolean;
+}
+
 /** Builds env variables and records every Secret key (and whole Secret) read, in SecretReferences. */
 export function laravelEnvVariables(scope: Construct, props: LaravelProcessEnv): Record<string, kplus.EnvValue> {
   const env: Record<string, kplus.EnvValue> = {};
