@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './internal/errors';
+import { withFastResolution } from './internal/fast-resolve';
 import { runBeforeRenderHooks } from './internal/render-hooks';
 import { toYamlStream } from './internal/yaml';
 
@@ -76,7 +77,7 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
 
   const charts = root.node.findAll().filter((c): c is Chart => Chart.isChart(c));
   const files = charts.map((chart) => {
-    const objects = chart.toJson() as Array<{ [key: string]: unknown }>;
+    const objects = withFastResolution(() => chart.toJson()) as Array<{ [key: string]: unknown }>;
     const constructPaths = attribute(chart, apiObjects, objects);
     return { fileName: `${kebab(chart.node.id)}.k8s.yaml`, objects, content: toYamlStream(objects), constructPaths };
   });
