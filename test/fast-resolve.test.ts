@@ -9,15 +9,16 @@ import { buildEnvironment } from '../stacks/platform';
 const cdk8sResolve = require('cdk8s/lib/resolve') as { resolve: unknown };
 
 describe('withFastResolution', () => {
-  test.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('renders %s byte for byte as cdk8s does', (name) => {
+  test.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('renderCharts renders %s object for object as cdk8s does', (name) => {
     const root = buildEnvironment(new App(), ENVIRONMENTS[name]).root;
     const files = renderCharts(root);
     const charts = root.node.findAll().filter((c): c is Chart => Chart.isChart(c));
-    const stock = charts.flatMap((chart) => chart.toJson());
-    const fast = charts.flatMap((chart) => withFastResolution(() => chart.toJson()));
-    expect(JSON.stringify(fast)).toBe(JSON.stringify(stock));
-    // renderCharts (which uses it) wrote the same objects, whatever the file order.
-    expect(files.flatMap((f) => f.objects).length).toBe(stock.length);
+    expect(charts.length).toBeGreaterThan(5);
+    for (const chart of charts) {
+      const fileName = `${chart.node.id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.k8s.yaml`;
+      const rendered = files.find((f) => f.fileName === fileName);
+      expect(JSON.stringify(rendered?.objects)).toBe(JSON.stringify(chart.toJson()));
+    }
   });
 
   test('resolves Lazy values, implicit tokens and number/string unions as cdk8s does', () => {

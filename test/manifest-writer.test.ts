@@ -39,6 +39,68 @@ describe('renderCharts', () => {
   });
 });
 
+describe('renderCharts object order', () => {
+  /** Renders `root` and also asks cdk8s for each chart's objects, to compare the two. */
+  function renderBothWays(root: Construct) {
+    const toJson = jest.spyOn(Chart.prototype, 'toJson');
+    try {
+      const files = renderCharts(root);
+      const usedCdk8sOrder = toJson.mock.calls.length > 0;
+      toJson.mockRestore();
+      const charts = root.node.findAll().filter((c): c is Chart => Chart.isChart(c));
+      const stock = new Map(charts.map((chart) => [chart.node.id.toLowerCase(), JSON.stringify(chart.toJson())]));
+      return { files, usedCdk8sOrder, stock };
+    } finally {
+      toJson.mockRestore();
+    }
+  }
+
+  test('without dependencies: tree order, the same objects as cdk8s renders, without rebuilding its graph', () => {
+    const root = new Construct(new App(), 'prod');
+    const chart = new Chart(root, 'Web', { namespace: 'ecommerce' });
+    const group = new Construct(chart, 'Group');
+    new kplus.ConfigMap(group, 'B', { metadata: { name: 'b' } });
+    new kplus.Deployment(chart, 'A', { containers: [{ image: 'nginx:1.27', portNumber: 8080 }] }).exposeViaService();
+    const { files, usedCdk8sOrder, stock } = renderBothWays(root);
+    expect(usedCdk8sOrder).toBe(false);
+    expect(files[0].objects.map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    expect(files[0].constructPaths).toEqual(['prod/Web/Group/B', 'prod/Web/A', 'prod/Web/A/Service']);
+    expect(JSON.stringify(files[0].objects)).toBe(stock.get('web'));
+  });
+
+  test('with a dependency: the order cdk8s derives from it', () => {
+    const root = new Construct(new App(), 'prod');
+    const chart = new Chart(root, 'Web', { namespace: 'ecommerce' });
+    const first = new kplus.ConfigMap(chart, 'First', { metadata: { name: 'first' } });
+    const second = new kplus.ConfigMap(chart, 'Second', { metadata: { name: 'second' } });
+    first.node.addDependency(second);
+    const { files, usedCdk8sOrder, stock } = renderBothWays(root);
+    expect(usedCdk8sOrder).toBe(true);
+    expect(files[0].objects.map((o) => (o.metadata as { name: string }).name)).toEqual(['second', 'first']);
+    expect(files[0].constructPaths).toEqual(['prod/Web/Second', 'prod/Web/First']);
+    expect(JSON.stringify(files[0].objects)).toBe(stock.get('web'));
+  });
+
+  test('with a chart inside a chart: each object in its closest chart, ordered by cdk8s', () => {
+    const root = new Construct(new App(), 'prod');
+    const outer = new Chart(root, 'Outer');
+    new kplus.ConfigMap(outer, 'O', { metadata: { name: 'o' } });
+    new kplus.ConfigMap(new Chart(outer, 'Inner'), 'I', { metadata: { name: 'i' } });
+    const { files, usedCdk8sOrder, stock } = renderBothWays(root);
+    expect(usedCdk8sOrder).toBe(true);
+    expect(files.map((f) => [f.fileName, f.objects.length])).toEqual([['inner.k8s.yaml', 1], ['outer.k8s.yaml', 1]]);
+    expect(JSON.stringify(files[1].objects)).toBe(stock.get('outer'));
+  });
+
+  test('with other trees in the app: cdk8s validates and orders', () => {
+    const app = new App();
+    const root = new Construct(app, 'prod');
+    new kplus.ConfigMap(new Chart(root, 'Web'), 'C', { metadata: { name: 'c' } });
+    new Construct(app, 'elsewhere');
+    expect(renderBothWays(root).usedCdk8sOrder).toBe(true);
+  });
+});
+
 describe('writeFoldersAtomically', () => {
   const file = (fileName: string, content: string) => ({ fileName, content, objects: [] });
 
