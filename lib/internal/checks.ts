@@ -100,17 +100,22 @@ const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** A label or annotation key: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
 export function checkLabelKey(value: unknown): string | undefined {
-  const problem = `must be a label key ([prefix/]name: a DNS subdomain prefix, a name of at most 63 letters, digits, '-', '_', '.'), got ${show(value)}`;
+  return isLabelKey(value)
+    ? undefined
+    : `must be a label key ([prefix/]name: a DNS subdomain prefix, a name of at most 63 letters, digits, '-', '_', '.'), got ${show(value)}`;
+}
+
+function isLabelKey(value: unknown): boolean {
   if (typeof value !== 'string') {
-    return problem;
+    return false;
   }
   const slash = value.indexOf('/');
   const prefix = slash === -1 ? undefined : value.slice(0, slash);
   const name = slash === -1 ? value : value.slice(slash + 1);
   if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
-    return problem;
+    return false;
   }
-  return name.length > 0 && name.length <= 63 && LABEL_NAME.test(name) ? undefined : problem;
+  return name.length > 0 && name.length <= 63 && LABEL_NAME.test(name);
 }
 
 /** DNS-1123 subdomain: the name rule of most object kinds (at most 253 characters). */
