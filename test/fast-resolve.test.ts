@@ -73,6 +73,52 @@ describe('withFastResolution', () => {
     expect(withFastResolution(() => chart.toJson())[0].data).toEqual({ word: 'SHOUT' });
   });
 
+  test('drops null and undefined members and sorts keys as cdk8s does, at every depth', () => {
+    const chart = new Chart(new App(), 'test');
+    new ApiObject(chart, 'Thing', {
+      apiVersion: 'v1',
+      kind: 'Thing',
+      metadata: { annotations: {}, labels: { z: 'last', a: 'first' } },
+      spec: { zeta: { b: null, a: [null, { y: undefined, x: 1 }, []] }, alpha: {}, mid: Lazy.any({ produce: () => null }) },
+    });
+    const stock = JSON.stringify(chart.toJson());
+    expect(JSON.stringify(withFastResolution(() => chart.toJson()))).toBe(stock);
+    expect(stock).toBe('[{"apiVersion":"v1","kind":"Thing","metadata":{"labels":{"a":"first","z":"last"},"name":"test-thing-c8771490"},'
+      + '"spec":{"alpha":{},"zeta":{"a":[null,{"x":1},[]]}}}]');
+  });
+
+  test('keeps key order when CDK8S_DISABLE_SORT asks for it', () => {
+    const chart = new Chart(new App(), 'test');
+    new ApiObject(chart, 'Thing', { apiVersion: 'v1', kind: 'Thing', data: { b: '2', a: '1' } });
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      expect(Object.keys(withFastResolution(() => chart.toJson())[0].data)).toEqual(['b', 'a']);
+    } finally {
+      delete process.env.CDK8S_DISABLE_SORT;
+    }
+  });
+
+  test('passes functions and objects without a prototype to cdk8s', () => {
+    const render = (data: unknown): unknown => {
+      const chart = new Chart(new App(), 'test');
+      new ApiObject(chart, 'Thing', { apiVersion: 'v1', kind: 'Thing', data });
+      return chart;
+    };
+    const fn = (): string => 'f';
+    const withFunction = render({ fn }) as Chart;
+    expect(withFastResolution(() => withFunction.toJson())[0].data.fn).toBe(withFunction.toJson()[0].data.fn);
+    const bare = render({ bare: Object.create(null) }) as Chart;
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+        return 'no error';
+      } catch (e) {
+        return String(e);
+      }
+    };
+    expect(message(() => withFastResolution(() => bare.toJson()))).toBe(message(() => bare.toJson()));
+  });
+
   test('rejects what cdk8s rejects, with the same message', () => {
     const chart = new Chart(new App(), 'test');
     new ApiObject(chart, 'Thing', { apiVersion: 'v1', kind: 'Thing', data: { when: new Date(0) } });
