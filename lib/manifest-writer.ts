@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { apiObjectsInSynthOrder } from './internal/chart-order';
 import { ValidationError } from './internal/errors';
 import { withFastResolution } from './internal/fast-resolve';
 import { runBeforeRenderHooks } from './internal/render-hooks';
@@ -77,9 +78,9 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
   }
 
   const charts = constructs.filter((c): c is Chart => Chart.isChart(c));
-  const inTreeOrder = treeOrderIfNoDependencies(root, constructs, apiObjects);
+  const inSynthOrder = apiObjectsInSynthOrder(root, constructs);
   const files = withFastResolution(() => charts.map((chart) => {
-    const own = inTreeOrder?.get(chart);
+    const own = inSynthOrder?.get(chart);
     const objects = (own === undefined ? chart.toJson() : own.map((obj) => obj.toJson())) as Array<{ [key: string]: unknown }>;
     const constructPaths = own === undefined ? attribute(chart, apiObjects, objects) : own.map(constructPath);
     return { fileName: `${kebab(chart.node.id)}.k8s.yaml`, objects, content: toYamlStream(objects), constructPaths };
@@ -92,43 +93,6 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
     names.add(file.fileName);
   }
   return files.sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
-}
-
-/**
- * The ApiObjects of each chart in the order `chart.toJson()` would return them, when that order is plain
- * tree order; undefined when cdk8s has to work it out.
- *
- * `chart.toJson()` orders a chart's objects by a dependency graph it rebuilds for every chart from the
- * whole app, after validating the whole app again. Without any dependency and without charts inside
- * charts (both create edges) that graph has no edges and its order is the tree's depth-first order; and
- * when `root`'s own tree is the whole app (its ancestors aside), the validation `renderCharts` ran is
- * the same one. Only then is the graph skipped.
- */
-function treeOrderIfNoDependencies(root: IConstruct, constructs: IConstruct[], apiObjects: ApiObject[]): Map<Chart, ApiObject[]> | undefined {
-  const appSize = root.node.root.node.findAll().length;
-  if (appSize !== constructs.length + root.node.scopes.length - 1) {
-    return undefined;
-  }
-  for (const construct of constructs) {
-    if (construct.node.dependencies.length > 0 || (Chart.isChart(construct) && construct.node.scope !== undefined && hasChartAncestor(construct.node.scope))) {
-      return undefined;
-    }
-  }
-  const byChart = new Map<Chart, ApiObject[]>();
-  for (const obj of apiObjects) {
-    const chart = Chart.of(obj);
-    const list = byChart.get(chart);
-    if (list === undefined) {
-      byChart.set(chart, [obj]);
-    } else {
-      list.push(obj);
-    }
-  }
-  return byChart;
-}
-
-function hasChartAncestor(scope: IConstruct): boolean {
-  return scope.node.scopes.some((s) => Chart.isChart(s));
 }
 
 function apiGroup(apiVersion: string): string {

@@ -68,17 +68,51 @@ describe('renderCharts object order', () => {
     expect(JSON.stringify(files[0].objects)).toBe(stock.get('web'));
   });
 
-  test('with a dependency: the order cdk8s derives from it', () => {
+  test('with a dependency: the order cdk8s derives from it, derived once for all charts', () => {
     const root = new Construct(new App(), 'prod');
     const chart = new Chart(root, 'Web', { namespace: 'ecommerce' });
     const first = new kplus.ConfigMap(chart, 'First', { metadata: { name: 'first' } });
     const second = new kplus.ConfigMap(chart, 'Second', { metadata: { name: 'second' } });
     first.node.addDependency(second);
     const { files, usedCdk8sOrder, stock } = renderBothWays(root);
-    expect(usedCdk8sOrder).toBe(true);
+    expect(usedCdk8sOrder).toBe(false);
     expect(files[0].objects.map((o) => (o.metadata as { name: string }).name)).toEqual(['second', 'first']);
     expect(files[0].constructPaths).toEqual(['prod/Web/Second', 'prod/Web/First']);
     expect(JSON.stringify(files[0].objects)).toBe(stock.get('web'));
+  });
+
+  test('with dependencies between groups, across charts and on cdk8s-plus resources: the order cdk8s derives', () => {
+    const root = new Construct(new App(), 'prod');
+    const web = new Chart(root, 'Web', { namespace: 'ecommerce' });
+    const data = new Chart(root, 'Data', { namespace: 'ecommerce' });
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const groups = [new Construct(web, 'G1'), new Construct(web, 'G2'), new Construct(web, 'G3')];
+    const maps = names.map((name, i) => new kplus.ConfigMap(groups[i % 3], name.toUpperCase(), { metadata: { name } }));
+    const shared = new kplus.ConfigMap(data, 'Shared', { metadata: { name: 'shared' } });
+    // A small DAG: group on group, object on group, object on object, and one edge into another chart.
+    groups[0].node.addDependency(groups[2]);
+    maps[1].node.addDependency(groups[2]);
+    maps[7].node.addDependency(maps[4], maps[0]);
+    maps[3].node.addDependency(shared);
+    const account = new kplus.ServiceAccount(web, 'Account', { metadata: { name: 'runner' } });
+    new kplus.Deployment(groups[1], 'Runner', { serviceAccount: account, containers: [{ image: 'nginx:1.27', portNumber: 8080, volumeMounts: [] }] });
+    const { files, usedCdk8sOrder, stock } = renderBothWays(root);
+    expect(usedCdk8sOrder).toBe(false);
+    expect(JSON.stringify(files.find((f) => f.fileName === 'web.k8s.yaml')!.objects)).toBe(stock.get('web'));
+    expect(JSON.stringify(files.find((f) => f.fileName === 'data.k8s.yaml')!.objects)).toBe(stock.get('data'));
+    // Not tree order: G1's objects wait for G3's.
+    const order = files.find((f) => f.fileName === 'web.k8s.yaml')!.objects.map((o) => `${String(o.kind)}/${(o.metadata as { name: string }).name}`);
+    expect(order.indexOf('ConfigMap/c')).toBeLessThan(order.indexOf('ConfigMap/a'));
+  });
+
+  test('with a dependency cycle: cdk8s reports it', () => {
+    const root = new Construct(new App(), 'prod');
+    const chart = new Chart(root, 'Web', { namespace: 'ecommerce' });
+    const first = new kplus.ConfigMap(chart, 'First', { metadata: { name: 'first' } });
+    const second = new kplus.ConfigMap(chart, 'Second', { metadata: { name: 'second' } });
+    first.node.addDependency(second);
+    second.node.addDependency(first);
+    expect(() => renderCharts(root)).toThrow(/Dependency cycle detected/);
   });
 
   test('with a chart inside a chart: each object in its closest chart, ordered by cdk8s', () => {
@@ -92,12 +126,14 @@ describe('renderCharts object order', () => {
     expect(JSON.stringify(files[1].objects)).toBe(stock.get('outer'));
   });
 
-  test('with other trees in the app: cdk8s validates and orders', () => {
+  test('with other trees in the app: validated as cdk8s validates the whole app', () => {
     const app = new App();
     const root = new Construct(app, 'prod');
     new kplus.ConfigMap(new Chart(root, 'Web'), 'C', { metadata: { name: 'c' } });
-    new Construct(app, 'elsewhere');
-    expect(renderBothWays(root).usedCdk8sOrder).toBe(true);
+    const elsewhere = new Construct(app, 'elsewhere');
+    expect(renderBothWays(root).usedCdk8sOrder).toBe(false);
+    elsewhere.node.addValidation({ validate: () => ['not ready'] });
+    expect(() => renderCharts(root)).toThrow('[elsewhere] not ready');
   });
 });
 
