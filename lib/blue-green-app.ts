@@ -305,6 +305,8 @@ export class BlueGreenApp extends Construct {
   private readonly requirePinnedImages: boolean;
   private readonly partOf: string;
   private readonly component: string;
+  /** Content hash of the ConfigMaps both colours read (computed on first use). */
+  private configHashValue?: string;
 
   constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
     super(scope, id);
@@ -531,6 +533,11 @@ export class BlueGreenApp extends Construct {
 
   /** SHA-256 over the data of every ConfigMap the pods read, in a stable order. */
   private configHash(): string {
+    this.configHashValue ??= this.hashConfigMaps();
+    return this.configHashValue;
+  }
+
+  private hashConfigMaps(): string {
     const sources = [...(this.props.envFromConfigMaps ?? []), ...(this.props.configMapMounts ?? []).map((m) => m.configMap)];
     const hash = createHash('sha256');
     for (const cm of [...sources].sort((a, b) => (a.name < b.name ? -1 : 1))) {

@@ -31,9 +31,16 @@ const scenarios: Scenario[] = [
   ...[10, 100, 500].map((n) => ({ label: `1 environment, ${n} BlueGreenApps`, entry: 'scripts/bench-app.ts', env: { BENCH_APPS: String(n) } })),
 ];
 
+/** Wall time of `command`; its output is shown only when it fails. */
 function timed(command: string, env: Record<string, string>): number {
   const start = process.hrtime.bigint();
-  execSync(command, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    execSync(command, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  } catch (e) {
+    const failed = e as { stdout?: Buffer; stderr?: Buffer };
+    process.stderr.write(`${failed.stdout?.toString() ?? ''}${failed.stderr?.toString() ?? ''}`);
+    throw e;
+  }
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
@@ -76,7 +83,7 @@ function main(): number {
     const outStock = path.join(work, 'stock');
     const ours = `node scripts/run-bundled.js ${scenario.entry}`;
     // Exactly the stock project's runner: cdk8s.yaml's `app: npx ts-node main.ts`.
-    const stock = `${bin('cdk8s')} synth --no-check-upgrade --app "npx ts-node ${scenario.entry}" --output ${outStock} > /dev/null`;
+    const stock = `${bin('cdk8s')} synth --no-check-upgrade --app "npx ts-node ${scenario.entry}" --output ${outStock}`;
     const sample = { scenario, objects: 0, ours: [] as number[], stock: [] as number[] };
     let reference: string | undefined;
     for (let i = 0; i < runs; i++) {

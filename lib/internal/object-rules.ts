@@ -223,6 +223,27 @@ export function nameFindings(o: IndexedObject): RawFinding[] {
 }
 
 /** Valid label keys and values on the object and its pod template. */
+/**
+ * Verdict on each label key and value pair seen so far: the same few pairs recur on thousands of
+ * objects and their pod templates.
+ */
+const labelVerdicts = new Map<string, string | undefined>();
+
+function labelProblem(key: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    return checkLabelKey(key) ?? checkLabelValue(value);
+  }
+  const pair = `${key}\0${value}`;
+  if (labelVerdicts.has(pair)) {
+    return labelVerdicts.get(pair);
+  }
+  const problem = checkLabelKey(key) ?? checkLabelValue(value);
+  if (labelVerdicts.size < 10_000) {
+    labelVerdicts.set(pair, problem);
+  }
+  return problem;
+}
+
 export function labelFindings(o: IndexedObject): RawFinding[] {
   const sources: Array<[string, Loose]> = [['metadata.labels', o.obj.metadata?.labels]];
   if (o.template !== undefined) {
@@ -231,7 +252,7 @@ export function labelFindings(o: IndexedObject): RawFinding[] {
   const out: RawFinding[] = [];
   for (const [where, labels] of sources) {
     for (const [key, value] of Object.entries(labels ?? {})) {
-      const problem = checkLabelKey(key) ?? checkLabelValue(value);
+      const problem = labelProblem(key, value);
       if (problem !== undefined) {
         out.push({ rule: 'label-syntax', message: `${where} ${JSON.stringify(key)} ${problem}` });
       }
