@@ -130,5 +130,6 @@ function chartOrder(chart: Chart, members: readonly IConstruct[]): ApiObject[] |
     }
   }
   // A cycle, or vertices only reachable through one (no root leads to them).
-  return cycle || done.size !== vertices.length ? undefined : ordered;
+  const acyclic = !cycle && done.size === vertices.length;
+  return acyclic ? ordered : undefined;
 }
