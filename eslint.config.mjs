@@ -3,7 +3,7 @@ import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'dist/', 'imports/', 'coverage/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', 'build/', 'dist/', 'imports/', 'lib/internal/generated/', 'coverage/', 'test/fixtures/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

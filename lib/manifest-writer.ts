@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { apiObjectsInSynthOrder } from './internal/chart-order';
 import { ValidationError } from './internal/errors';
 import { withFastResolution } from './internal/fast-resolve';
+import { serializeApiObject } from './internal/l1-serializer';
 import { runBeforeRenderHooks } from './internal/render-hooks';
 import { toYamlStream } from './internal/yaml';
 
@@ -81,7 +82,7 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
   const inSynthOrder = apiObjectsInSynthOrder(root, constructs);
   const files = withFastResolution(() => charts.map((chart) => {
     const own = inSynthOrder?.get(chart);
-    const objects = (own === undefined ? chart.toJson() : own.map((obj) => obj.toJson())) as Array<{ [key: string]: unknown }>;
+    const objects = (own === undefined ? chart.toJson() : own.map(serializeApiObject)) as Array<{ [key: string]: unknown }>;
     const constructPaths = own === undefined ? attribute(chart, apiObjects, objects) : own.map(constructPath);
     return { fileName: `${kebab(chart.node.id)}.k8s.yaml`, objects, content: toYamlStream(objects), constructPaths };
   }));
