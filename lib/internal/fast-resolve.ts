@@ -90,15 +90,16 @@ export function withFastResolution<T>(render: () => T): T {
       // Primitives pass through every built-in resolver unchanged; functions keep the original rules.
       return typeof value === 'function' ? bothOriginals(value, apiObject) : value;
     }
-    // Same order as the built-in resolvers: Lazy, implicit token, number/string union.
-    if (value instanceof Lazy) {
+    const candidate = value as { resolve?: unknown; value?: unknown; constructor?: unknown };
+    const constructor = candidate.constructor;
+    // Same order as the built-in resolvers: Lazy, implicit token, number/string union. A plain object
+    // (the common case) cannot be a Lazy, and the union resolver leaves plain objects alone.
+    if (constructor !== Object && value instanceof Lazy) {
       return resolveSanitized(value.produce(), apiObject);
     }
-    const candidate = value as { resolve?: unknown; value?: unknown; constructor?: unknown };
     if (typeof candidate.resolve === 'function') {
       return resolveSanitized((candidate.resolve as () => unknown).call(value), apiObject);
     }
-    const constructor = candidate.constructor;
     if (constructor === Object) {
       const result: { [key: string]: unknown } = {};
       for (const key of Object.keys(value).sort()) {
