@@ -74,7 +74,7 @@ function emitValue(value: Json, indent: string, out: string[], prefix: string): 
     return;
   }
   if (typeof value === 'string') {
-    const block = blockLiteral(value, indent + '  ');
+    const block = value.includes('\n') ? blockLiteral(value, indent + '  ') : undefined;
     out.push(`${prefix} ${block ?? scalarString(value)}`);
     return;
   }
@@ -93,12 +93,12 @@ function emitValue(value: Json, indent: string, out: string[], prefix: string): 
     return;
   }
   out.push(prefix);
-  emitMapping(value, indent + '  ', out);
+  emitMapping(value, keys, indent + '  ', out);
 }
 
-function emitMapping(map: { [key: string]: Json }, indent: string, out: string[], firstPrefix?: string): void {
+function emitMapping(map: { [key: string]: Json }, keys: string[], indent: string, out: string[], firstPrefix?: string): void {
   let first = true;
-  for (const key of Object.keys(map)) {
+  for (const key of keys) {
     const value = map[key];
     if (value === undefined) {
       continue;
@@ -111,8 +111,9 @@ function emitMapping(map: { [key: string]: Json }, indent: string, out: string[]
 
 function emitSequence(items: Json[], indent: string, out: string[]): void {
   for (const item of items) {
-    if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length > 0) {
-      emitMapping(item, indent + '  ', out, `${indent}- `);
+    const keys = item !== null && typeof item === 'object' && !Array.isArray(item) ? Object.keys(item) : [];
+    if (keys.length > 0) {
+      emitMapping(item as { [key: string]: Json }, keys, indent + '  ', out, `${indent}- `);
     } else if (Array.isArray(item) && item.length > 0) {
       out.push(`${indent}-`);
       emitSequence(item, indent + '  ', out);
@@ -127,7 +128,7 @@ function emitSequence(items: Json[], indent: string, out: string[]): void {
 /** Renders one document (a mapping) as YAML, ending with a newline. */
 export function toYamlDocument(doc: { [key: string]: unknown }): string {
   const out: string[] = [];
-  emitMapping(doc as { [key: string]: Json }, '', out);
+  emitMapping(doc as { [key: string]: Json }, Object.keys(doc), '', out);
   return out.join('\n') + '\n';
 }
 
