@@ -224,22 +224,28 @@ export function nameFindings(o: IndexedObject): RawFinding[] {
 
 /** Valid label keys and values on the object and its pod template. */
 /**
- * Verdict on each label key and value pair seen so far: the same few pairs recur on thousands of
- * objects and their pod templates.
+ * Verdict on each label key and value pair seen so far (key -> value -> problem): the same few pairs recur
+ * on thousands of objects and their pod templates.
  */
-const labelVerdicts = new Map<string, string | undefined>();
+const labelVerdicts = new Map<string, Map<string, string | undefined>>();
 
 function labelProblem(key: string, value: unknown): string | undefined {
   if (typeof value !== 'string') {
     return checkLabelKey(key) ?? checkLabelValue(value);
   }
-  const pair = `${key}\0${value}`;
-  if (labelVerdicts.has(pair)) {
-    return labelVerdicts.get(pair);
+  let byValue = labelVerdicts.get(key);
+  if (byValue === undefined) {
+    byValue = new Map();
+    if (labelVerdicts.size < 1_000) {
+      labelVerdicts.set(key, byValue);
+    }
+  }
+  if (byValue.has(value)) {
+    return byValue.get(value);
   }
   const problem = checkLabelKey(key) ?? checkLabelValue(value);
-  if (labelVerdicts.size < 10_000) {
-    labelVerdicts.set(pair, problem);
+  if (byValue.size < 1_000) {
+    byValue.set(value, problem);
   }
   return problem;
 }
