@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as generated from '../lib/internal/generated/k8s-json';
 import { serializeApiObject } from '../lib/internal/l1-serializer';
@@ -120,7 +120,7 @@ describe('serializeApiObject', () => {
       metadata: { name: 'web' },
       spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: { app: 'web' } } },
     });
-    budget.addJsonPatch({ _toJson: () => ({ op: 'add', path: '/spec/minAvailable', value: { value: '50%' } }) } as never);
+    budget.addJsonPatch(JsonPatch.add('/spec/minAvailable', kplus.k8s.IntOrString.fromString('50%')));
     const stockToJson = jest.spyOn(kplus.k8s.KubePodDisruptionBudget.prototype, 'toJson');
     const rendered = serializeApiObject(budget);
     expect(stockToJson).not.toHaveBeenCalled();

@@ -28,30 +28,33 @@ export function apiObjectsInSynthOrder(root: IConstruct, constructs: readonly IC
     return undefined;
   }
   const chartOf = new Map<IConstruct, Chart>();
+  const members = new Map<Chart, IConstruct[]>();
   for (const construct of constructs) {
-    const scope = construct.node.scope;
-    const parentChart = scope === undefined ? undefined : Chart.isChart(scope) ? scope : chartOf.get(scope);
     if (Chart.isChart(construct)) {
-      if (parentChart !== undefined || construct.node.scopes.some((s) => s !== construct && Chart.isChart(s))) {
+      if (construct.node.scopes.some((s) => s !== construct && Chart.isChart(s))) {
         return undefined;
       }
       chartOf.set(construct, construct);
-    } else if (parentChart !== undefined) {
-      chartOf.set(construct, parentChart);
+      members.set(construct, []);
+    } else {
+      const scope = construct.node.scope;
+      const chart = scope === undefined ? undefined : chartOf.get(scope);
+      if (chart !== undefined) {
+        chartOf.set(construct, chart);
+        members.get(chart)!.push(construct);
+      }
     }
   }
 
   addObjectDependencies(constructs, chartOf);
 
   const order = new Map<Chart, ApiObject[]>();
-  for (const construct of constructs) {
-    if (Chart.isChart(construct)) {
-      const sorted = chartOrder(construct, constructs.filter((c) => chartOf.get(c) === construct && c !== construct));
-      if (sorted === undefined) {
-        return undefined;
-      }
-      order.set(construct, sorted);
+  for (const [chart, chartMembers] of members) {
+    const sorted = chartOrder(chart, chartMembers);
+    if (sorted === undefined) {
+      return undefined;
     }
+    order.set(chart, sorted);
   }
   return order;
 }

@@ -222,7 +222,6 @@ export function nameFindings(o: IndexedObject): RawFinding[] {
   return out;
 }
 
-/** Valid label keys and values on the object and its pod template. */
 /**
  * Verdict on each label key and value pair seen so far (key -> value -> problem): the same few pairs recur
  * on thousands of objects and their pod templates.
@@ -250,6 +249,7 @@ function labelProblem(key: string, value: unknown): string | undefined {
   return problem;
 }
 
+/** Valid label keys and values on the object and its pod template. */
 export function labelFindings(o: IndexedObject): RawFinding[] {
   const sources: Array<[string, Loose]> = [['metadata.labels', o.obj.metadata?.labels]];
   if (o.template !== undefined) {
