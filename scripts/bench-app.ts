@@ -5,10 +5,10 @@
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BlueGreenApp } from '../lib/blue-green-app';
-import { renderCharts, writeFoldersAtomically } from '../lib/manifest-writer';
-import { Policy } from '../lib/policy';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { BlueGreenApp } from '../lib/web/blue-green-app';
+import { renderCharts, writeFoldersAtomically } from '../lib/render/manifest-writer';
+import { Policy } from '../lib/safety/policy';
+import { ENVIRONMENTS } from '../stacks/config';
 
 const count = Number(process.env.BENCH_APPS ?? '10');
 const outdir = process.env.CDK8S_OUTDIR ?? 'build/bench-out';

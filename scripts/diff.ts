@@ -8,10 +8,10 @@
  * Exit code: 0 no differences, 1 differences, 2 a mistake in the arguments or the configuration.
  */
 import * as path from 'path';
-import { ValidationError } from '../lib/validation-error';
-import { DeployedManifests } from '../lib/colour-switch';
-import { Manifest, diffManifests, formatDiff } from '../lib/manifest-diff';
-import { loadEnvironment } from '../stacks/environments';
+import { ValidationError } from '../lib/core/validation-error';
+import { DeployedManifests } from '../lib/web/colour-switch';
+import { Manifest, diffManifests, formatDiff } from '../lib/render/manifest-diff';
+import { loadEnvironment } from '../stacks/config';
 import { renderEnvironment } from '../stacks/synthesize';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -1,5 +1,5 @@
 /**
- * Generates lib/internal/generated/k8s-json.ts: the L1 → Kubernetes JSON mappers of cdk8s-plus-28's `k8s`
+ * Generates lib/render/private/generated/k8s-json.ts: the L1 → Kubernetes JSON mappers of cdk8s-plus-28's `k8s`
  * bindings, rewritten to build each object in one pass.
  *
  * cdk8s-plus-28's generated `toJson_*` functions list every field of a type in an object literal and then
@@ -106,7 +106,7 @@ function fieldStatement(field: MappedField): string {
   return `  v = ${typed};\n  if (v !== undefined) {\n    r[${key}] = v;\n  }\n`;
 }
 
-/** Generates lib/internal/generated/k8s-json.ts from cdk8s-plus-28's k8s.js of version `version`. */
+/** Generates lib/render/private/generated/k8s-json.ts from cdk8s-plus-28's k8s.js of version `version`. */
 export function generateK8sJson(source: string, version: string): string {
   const { mappers, classes } = parseK8sMappers(source);
   const out: string[] = [

@@ -10,10 +10,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { renderCharts } from '../lib/manifest-writer';
-import { buildPreflight, renderPreflightScript } from '../lib/preflight';
-import { ValidationError } from '../lib/validation-error';
-import { loadEnvironment } from '../stacks/environments';
+import { renderCharts } from '../lib/render/manifest-writer';
+import { buildPreflight, renderPreflightScript } from '../lib/delivery/preflight';
+import { ValidationError } from '../lib/core/validation-error';
+import { loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 
 const root = path.resolve(__dirname, '..', '..');

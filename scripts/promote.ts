@@ -4,9 +4,9 @@
  *   npm run promote -- <env>     make the idle colour live (newer release)
  *   npm run rollback -- <env>    make the idle colour live again (older release)
  *
- * Rewrites the environment's line of the release state in stacks/environments.ts (live colour, workers'
+ * Rewrites the environment's line of the release state in stacks/config/releases.ts (live colour, workers'
  * tag), re-synthesizes dist/<env> (which loads and validates the edited file, runs the policy pass and the
- * colour-switch guard) and prints the manifest diff. Any failure restores stacks/environments.ts and
+ * colour-switch guard) and prints the manifest diff. Any failure restores stacks/config/releases.ts and
  * dist/<env> byte for byte. Nothing is committed or applied: review, commit and let Argo CD sync.
  *
  * Exit code: 0 switched, 1 refused or failed (nothing changed), 2 wrong arguments.
@@ -15,14 +15,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { otherColour } from '../lib/blue-green-app';
-import { DeployedManifests } from '../lib/colour-switch';
-import { diffManifests, formatDiff } from '../lib/manifest-diff';
-import { ENVIRONMENT_NAMES } from '../stacks/environments';
+import { otherColour } from '../lib/web/blue-green-app';
+import { DeployedManifests } from '../lib/web/colour-switch';
+import { diffManifests, formatDiff } from '../lib/render/manifest-diff';
+import { ENVIRONMENT_NAMES } from '../stacks/config';
 import { ReleaseDirection, ReleaseError, formatRelease, readRelease, replaceLine, switchRelease, tagOf } from '../stacks/release';
 
 const root = path.resolve(__dirname, '..', '..');
-const configFile = path.join(root, 'stacks', 'environments.ts');
+const configFile = path.join(root, 'stacks', 'config', 'releases.ts');
 
 function copyFolder(from: string, to: string): void {
   fs.rmSync(to, { recursive: true, force: true });
@@ -46,12 +46,12 @@ function run(direction: ReleaseDirection, env: string): number {
     fs.writeFileSync(configFile, edited);
     const synth = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-bundled.js'), 'main.ts', env], { cwd: root, encoding: 'utf8' });
     if (synth.status !== 0) {
-      throw new ReleaseError(`${direction} ${env}: synth refused the change; stacks/environments.ts and dist/${env} restored:\n${synth.stderr.trim()}`);
+      throw new ReleaseError(`${direction} ${env}: synth refused the change; stacks/config/releases.ts and dist/${env} restored:\n${synth.stderr.trim()}`);
     }
     // Re-read what was written: the line must hold exactly the new state.
     const written = readRelease(fs.readFileSync(configFile, 'utf8'), env).state;
     if (JSON.stringify(written) !== JSON.stringify(next)) {
-      throw new ReleaseError(`${direction} ${env}: stacks/environments.ts does not hold the new release state after writing it; restored`);
+      throw new ReleaseError(`${direction} ${env}: stacks/config/releases.ts does not hold the new release state after writing it; restored`);
     }
     done = true;
   } finally {
@@ -67,11 +67,11 @@ function run(direction: ReleaseDirection, env: string): number {
   const previous = otherColour(live);
   process.stdout.write([
     `${direction} ${env}: ${previous} (${tagOf(next, previous)}) -> ${live} (${tagOf(next, live)}); workers ${current.state.workersImageTag} -> ${next.workersImageTag}`,
-    `stacks/environments.ts and dist/${env} updated. Manifest diff:`,
+    `stacks/config/releases.ts and dist/${env} updated. Manifest diff:`,
     '',
     formatDiff(diffManifests(before, after), 'text').trimEnd(),
     '',
-    `Next: review, commit stacks/environments.ts and dist/${env}, and let Argo CD sync (prod: press Sync).`,
+    `Next: review, commit stacks/config/releases.ts and dist/${env}, and let Argo CD sync (prod: press Sync).`,
     'Emergency only (Argo CD reverts it unless this commit follows; self-heal reverts it at once in dev and staging):',
     `  kubectl patch service laravel-service -n ecommerce -p '{"spec":{"selector":{"environment":"${live}"}}}'`,
     '',

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { MYSQL_ENGINES, MysqlCluster } from '../lib/mysql-cluster';
+import { MYSQL_ENGINES, MysqlCluster } from '../lib/data/mysql-cluster';
 
 const outdir = process.argv[2];
 if (outdir === undefined) {

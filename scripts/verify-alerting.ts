@@ -21,9 +21,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ALWAYS_FIRING_ALERTS } from '../lib/alert-rules';
-import { MonitoringNames } from '../lib/monitoring-names';
-import { ENVIRONMENT_NAMES, loadEnvironment } from '../stacks/environments';
+import { ALWAYS_FIRING_ALERTS } from '../lib/alerting/alert-rules';
+import { MonitoringNames } from '../lib/observability/monitoring-names';
+import { ENVIRONMENT_NAMES, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 
 type Manifest = { kind?: string; metadata?: { name?: string }; data?: Record<string, string>; stringData?: Record<string, string>; spec?: { groups?: Array<{ name: string }> } };

@@ -1,15 +1,15 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AlertRules } from '../lib/alert-rules';
-import { AlertmanagerRouting } from '../lib/alertmanager-routing';
-import { BlueGreenAlerts } from '../lib/blue-green-alerts';
-import { BlueGreenApp } from '../lib/blue-green-app';
-import { MonitoringNames } from '../lib/monitoring-names';
-import { PlatformAlerts } from '../lib/platform-alerts';
-import { PlatformSlos } from '../lib/platform-slos';
-import { Policy } from '../lib/policy';
-import { EnvironmentConfig } from './environments';
+import { AlertRules } from '../lib/alerting/alert-rules';
+import { AlertmanagerRouting } from '../lib/alerting/alertmanager-routing';
+import { BlueGreenAlerts } from '../lib/web/blue-green-alerts';
+import { BlueGreenApp } from '../lib/web/blue-green-app';
+import { MonitoringNames } from '../lib/observability/monitoring-names';
+import { PlatformAlerts } from '../lib/laravel/platform-alerts';
+import { PlatformSlos } from '../lib/laravel/platform-slos';
+import { Policy } from '../lib/safety/policy';
+import { EnvironmentConfig } from './config';
 
 /**
  * Where the Prometheus Operator mounts a Secret listed in the Alertmanager's `spec.secrets`

@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BackupCronJob } from '../lib/backup-cron-job';
-import { LabelKeys } from '../lib/labels';
-import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
-import { EnvironmentConfig } from './environments';
+import { BackupCronJob } from '../lib/backup/backup-cron-job';
+import { LabelKeys } from '../lib/core/labels';
+import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
+import { EnvironmentConfig } from './config';
 
 /** Props of {@link BackupStack}. */
 export interface BackupStackProps {

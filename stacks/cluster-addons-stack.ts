@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ClusterAutoscaler } from '../lib/cluster-autoscaler';
-import { ClusterAutoscalerConfig } from './environments';
+import { ClusterAutoscaler } from '../lib/cluster/cluster-autoscaler';
+import { ClusterAutoscalerConfig } from './config';
 
 /** Props of {@link ClusterAddonsStack}. */
 export interface ClusterAddonsStackProps {

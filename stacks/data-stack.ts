@@ -1,11 +1,11 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LabelKeys } from '../lib/labels';
-import { MysqlCluster } from '../lib/mysql-cluster';
-import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
-import { RedisStore } from '../lib/redis-store';
-import { EnvironmentConfig } from './environments';
+import { LabelKeys } from '../lib/core/labels';
+import { MysqlCluster } from '../lib/data/mysql-cluster';
+import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
+import { RedisStore } from '../lib/data/redis-store';
+import { EnvironmentConfig } from './config';
 
 /** Props of {@link DataStack}. */
 export interface DataStackProps {

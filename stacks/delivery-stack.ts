@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BlueGreenApp } from '../lib/blue-green-app';
-import { DeployHooks } from '../lib/deploy-hooks';
-import { LabelKeys } from '../lib/labels';
-import { PodChaosExperiment } from '../lib/pod-chaos-experiment';
-import { ChaosConfig, EnvironmentConfig } from './environments';
+import { BlueGreenApp } from '../lib/web/blue-green-app';
+import { DeployHooks } from '../lib/delivery/deploy-hooks';
+import { LabelKeys } from '../lib/core/labels';
+import { PodChaosExperiment } from '../lib/safety/pod-chaos-experiment';
+import { ChaosConfig, EnvironmentConfig } from './config';
 
 /** Props of {@link DeployStack}. */
 export interface DeployStackProps {

@@ -1,10 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ArgoCdApplication } from '../lib/argo-cd-application';
-import { ArgoCdProject, GroupKind } from '../lib/argo-cd-project';
-import { ManifestFile, renderCharts } from '../lib/manifest-writer';
-import { Policy } from '../lib/policy';
-import { EnvironmentConfig } from './environments';
+import { ArgoCdApplication } from '../lib/delivery/argo-cd-application';
+import { ArgoCdProject, GroupKind } from '../lib/delivery/argo-cd-project';
+import { ManifestFile, renderCharts } from '../lib/render/manifest-writer';
+import { Policy } from '../lib/safety/policy';
+import { EnvironmentConfig } from './config';
 
 /** Folder of `dist/` the Argo CD objects are written to. */
 export const GITOPS_FOLDER = 'argocd';

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SecretKeyReference } from '../lib/secret-references';
-import { EnvironmentConfig } from './environments';
+import { SecretKeyReference } from '../lib/core/secret-references';
+import { EnvironmentConfig } from './config';
 
 /** What every Laravel process of an environment (web pods, workers, the scheduler) runs with. */
 export interface LaravelRuntime {

@@ -1,25 +1,25 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AlertmanagerServer } from '../lib/alertmanager-server';
-import { AppNamespace } from '../lib/app-namespace';
-import { HTTP_PORT_NAME } from '../lib/blue-green-app';
-import { DatasourceUids } from '../lib/grafana-dashboard';
-import { GrafanaDatasource, GrafanaProvisioning } from '../lib/grafana-provisioning';
-import { GrafanaServer } from '../lib/grafana-server';
-import { JaegerServer } from '../lib/jaeger-server';
-import { KubeStateMetrics } from '../lib/kube-state-metrics';
-import { LabelKeys } from '../lib/labels';
-import { LogShipper } from '../lib/log-shipper';
-import { LokiServer } from '../lib/loki-server';
-import { MetricsExporter } from '../lib/metrics-exporter';
-import { MonitoringNames } from '../lib/monitoring-names';
-import { OperatorMonitors } from '../lib/operator-monitors';
-import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
-import { SloPanelSpec, blueGreenDashboard, platformDashboard, sloDashboard } from '../lib/platform-dashboards';
-import { PrometheusServer } from '../lib/prometheus-server';
-import { PodScrapeTarget, ScrapeTarget } from '../lib/scrape-targets';
-import { EnvironmentConfig } from './environments';
+import { AlertmanagerServer } from '../lib/observability/alertmanager-server';
+import { AppNamespace } from '../lib/core/app-namespace';
+import { HTTP_PORT_NAME } from '../lib/web/blue-green-app';
+import { DatasourceUids } from '../lib/observability/grafana-dashboard';
+import { GrafanaDatasource, GrafanaProvisioning } from '../lib/observability/grafana-provisioning';
+import { GrafanaServer } from '../lib/observability/grafana-server';
+import { JaegerServer } from '../lib/observability/jaeger-server';
+import { KubeStateMetrics } from '../lib/observability/kube-state-metrics';
+import { LabelKeys } from '../lib/core/labels';
+import { LogShipper } from '../lib/observability/log-shipper';
+import { LokiServer } from '../lib/observability/loki-server';
+import { MetricsExporter } from '../lib/observability/metrics-exporter';
+import { MonitoringNames } from '../lib/observability/monitoring-names';
+import { OperatorMonitors } from '../lib/observability/operator-monitors';
+import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
+import { SloPanelSpec, blueGreenDashboard, platformDashboard, sloDashboard } from '../lib/laravel/platform-dashboards';
+import { PrometheusServer } from '../lib/observability/prometheus-server';
+import { PodScrapeTarget, ScrapeTarget } from '../lib/observability/scrape-targets';
+import { EnvironmentConfig } from './config';
 
 /** Props of {@link MonitoringStack} and {@link MonitoringExportersStack}. */
 export interface MonitoringStackProps {

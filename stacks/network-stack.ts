@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NetworkPolicies } from '../lib/network-policies';
-import { EnvironmentConfig } from './environments';
+import { NetworkPolicies } from '../lib/safety/network-policies';
+import { EnvironmentConfig } from './config';
 
 /** Props of {@link NetworkStack}. */
 export interface NetworkStackProps {

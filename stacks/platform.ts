@@ -1,17 +1,17 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SecretReferences } from '../lib/secret-references';
+import { SecretReferences } from '../lib/core/secret-references';
 import { AlertingStack } from './alerting-stack';
 import { BackupStack } from './backup-stack';
-import { EnvironmentConfig } from './environments';
-import { SloPanelSpec } from '../lib/platform-dashboards';
+import { EnvironmentConfig } from './config';
+import { SloPanelSpec } from '../lib/laravel/platform-dashboards';
 import { MonitoringExportersStack, MonitoringStack } from './monitoring-stack';
 import { NetworkStack } from './network-stack';
 import { WebStack } from './web-stack';
 import { ClusterAddonsStack } from './cluster-addons-stack';
 import { DataStack } from './data-stack';
 import { WorkersStack } from './workers-stack';
-import { SyncWaves } from '../lib/sync-waves';
+import { SyncWaves } from '../lib/delivery/sync-waves';
 import { ChaosStack, DeployStack } from './delivery-stack';
 
 /** The charts of one environment. */

@@ -1,12 +1,12 @@
 /**
- * The release state block of `stacks/environments.ts` as text: reading one environment's line, deciding a
+ * The release state block of `stacks/config/releases.ts` as text: reading one environment's line, deciding a
  * promote or rollback, and rewriting the line. `scripts/promote.ts` does the file and synth work around it.
  *
  * The block is edited as text (not re-generated) so the rest of the file, its comments and formatting stay
  * byte for byte as they are; a line is replaced only when it matches the expected one-line shape exactly.
  */
-import { Colour, otherColour } from '../lib/blue-green-app';
-import { ReleaseState } from './environments';
+import { Colour, otherColour } from '../lib/web/blue-green-app';
+import { ReleaseState } from './config';
 
 /** Start and end markers of the block. */
 export const RELEASE_BLOCK_START = '// ---- release state: rewritten by `npm run promote` / `npm run rollback` (scripts/promote.ts). ----';
@@ -35,16 +35,16 @@ export function readRelease(source: string, env: string): ReleaseLine {
   const starts = source.split(RELEASE_BLOCK_START).length - 1;
   const ends = source.split(RELEASE_BLOCK_END).length - 1;
   if (starts !== 1 || ends !== 1 || source.indexOf(RELEASE_BLOCK_START) > source.indexOf(RELEASE_BLOCK_END)) {
-    throw new ReleaseError('stacks/environments.ts: the release state block must appear exactly once between its two marker comments');
+    throw new ReleaseError('stacks/config/releases.ts: the release state block must appear exactly once between its two marker comments');
   }
   const block = source.slice(source.indexOf(RELEASE_BLOCK_START), source.indexOf(RELEASE_BLOCK_END));
   const candidates = block.split('\n').filter((l) => l.startsWith(`  ${env}:`));
   if (candidates.length !== 1) {
-    throw new ReleaseError(`stacks/environments.ts: expected one line for ${env} in the release state block, found ${candidates.length}`);
+    throw new ReleaseError(`stacks/config/releases.ts: expected one line for ${env} in the release state block, found ${candidates.length}`);
   }
   const match = LINE.exec(candidates[0]);
   if (match === null || match[1] !== env) {
-    throw new ReleaseError(`stacks/environments.ts: the release line of ${env} is not in the expected one-line form:\n  ${candidates[0].trim()}`);
+    throw new ReleaseError(`stacks/config/releases.ts: the release line of ${env} is not in the expected one-line form:\n  ${candidates[0].trim()}`);
   }
   return {
     line: candidates[0],
@@ -95,7 +95,7 @@ export function switchRelease(env: string, state: ReleaseState, direction: Relea
 export function replaceLine(source: string, line: string, replacement: string): string {
   const parts = source.split(`\n${line}\n`);
   if (parts.length !== 2) {
-    throw new ReleaseError(`stacks/environments.ts: expected the release line exactly once, found it ${parts.length - 1} time(s)`);
+    throw new ReleaseError(`stacks/config/releases.ts: expected the release line exactly once, found it ${parts.length - 1} time(s)`);
   }
   return parts.join(`\n${replacement}\n`);
 }

@@ -1,11 +1,11 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DeployedManifests, checkColourSwitches } from '../lib/colour-switch';
-import { ManifestFile, renderCharts, writeFoldersAtomically } from '../lib/manifest-writer';
-import { Policy, PolicyReport } from '../lib/policy';
-import { ValidationError } from '../lib/internal/errors';
-import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from './environments';
+import { DeployedManifests, checkColourSwitches } from '../lib/web/colour-switch';
+import { ManifestFile, renderCharts, writeFoldersAtomically } from '../lib/render/manifest-writer';
+import { Policy, PolicyReport } from '../lib/safety/policy';
+import { ValidationError } from '../lib/core/errors';
+import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from './config';
 import { buildEnvironment } from './platform';
 import { GITOPS_FOLDER, renderGitOps } from './gitops-stack';
 

@@ -1,12 +1,12 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppNamespace } from '../lib/app-namespace';
-import { BlueGreenApp } from '../lib/blue-green-app';
-import { LaravelConfig } from '../lib/laravel-config';
-import { LabelKeys } from '../lib/labels';
-import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
-import { TlsIngress } from '../lib/tls-ingress';
-import { EnvironmentConfig } from './environments';
+import { AppNamespace } from '../lib/core/app-namespace';
+import { BlueGreenApp } from '../lib/web/blue-green-app';
+import { LaravelConfig } from '../lib/laravel/laravel-config';
+import { LabelKeys } from '../lib/core/labels';
+import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
+import { TlsIngress } from '../lib/web/tls-ingress';
+import { EnvironmentConfig } from './config';
 import { laravelRuntime } from './laravel-runtime';
 
 /** Props of {@link WebStack}. */

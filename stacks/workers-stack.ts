@@ -1,11 +1,11 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LabelKeys } from '../lib/labels';
-import { LaravelScheduler } from '../lib/laravel-scheduler';
-import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
-import { QueueWorker } from '../lib/queue-worker';
-import { EnvironmentConfig } from './environments';
+import { LabelKeys } from '../lib/core/labels';
+import { LaravelScheduler } from '../lib/laravel/laravel-scheduler';
+import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
+import { QueueWorker } from '../lib/workers/queue-worker';
+import { EnvironmentConfig } from './config';
 import { laravelRuntime } from './laravel-runtime';
 
 /** Props of {@link WorkersStack}. */

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AlertCatalogue, AlertRuleSpec } from '../lib/alert-catalogue';
+import { AlertCatalogue, AlertRuleSpec } from '../lib/alerting/alert-catalogue';
 
 const RULE: AlertRuleSpec = {
   alert: 'BackupTooOld', expr: 'time() - x > 3600', for: '5m', severity: 'critical', priority: 'P1', team: 'platform',

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
-import { AlertCatalogue, AlertRuleSpec } from '../lib/alert-catalogue';
-import { AlertRules } from '../lib/alert-rules';
+import { AlertCatalogue, AlertRuleSpec } from '../lib/alerting/alert-catalogue';
+import { AlertRules } from '../lib/alerting/alert-rules';
 import { findObject, synthChart, testChart } from './helpers';
 
 const RULE: AlertRuleSpec = {

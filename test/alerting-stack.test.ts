@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ENVIRONMENTS, EnvironmentName, loadEnvironment } from '../stacks/environments';
+import { ENVIRONMENTS, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { renderEnvironment } from '../stacks/synthesize';
 import { K8sObject, findObject, ofKind, shippedEnvironments } from './helpers';

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { AlertmanagerReceivers, AlertmanagerRouting } from '../lib/alertmanager-routing';
-import { SecretReferences } from '../lib/secret-references';
+import { AlertmanagerReceivers, AlertmanagerRouting } from '../lib/alerting/alertmanager-routing';
+import { SecretReferences } from '../lib/core/secret-references';
 import { findObject, synthChart, testChart } from './helpers';
 
 const RECEIVERS: AlertmanagerReceivers = {

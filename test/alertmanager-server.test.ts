@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
-import { AlertmanagerServer } from '../lib/alertmanager-server';
-import { SecretReferences } from '../lib/secret-references';
+import { AlertmanagerServer } from '../lib/observability/alertmanager-server';
+import { SecretReferences } from '../lib/core/secret-references';
 import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
 const props = { partOf: 'ecommerce', image: 'prom/alertmanager:v0.27.0', resources: SMALL_RESOURCES, storageSize: Size.gibibytes(2) };

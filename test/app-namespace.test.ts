@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AppNamespace, AppNamespaceProps } from '../lib/app-namespace';
+import { AppNamespace, AppNamespaceProps } from '../lib/core/app-namespace';
 import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
 const BASE: AppNamespaceProps = {

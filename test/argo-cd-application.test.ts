@@ -1,4 +1,4 @@
-import { ArgoCdApplication, ArgoCdApplicationProps, MANIFEST_GLOB } from '../lib/argo-cd-application';
+import { ArgoCdApplication, ArgoCdApplicationProps, MANIFEST_GLOB } from '../lib/delivery/argo-cd-application';
 import { findObject, synthChart, testChart } from './helpers';
 
 const BASE: ArgoCdApplicationProps = {

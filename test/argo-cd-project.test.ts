@@ -1,4 +1,4 @@
-import { ArgoCdProject, ArgoCdProjectProps } from '../lib/argo-cd-project';
+import { ArgoCdProject, ArgoCdProjectProps } from '../lib/delivery/argo-cd-project';
 import { findObject, synthChart, testChart } from './helpers';
 
 const BASE: ArgoCdProjectProps = {

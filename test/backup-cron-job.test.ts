@@ -1,11 +1,11 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AlertCatalogue } from '../lib/alert-catalogue';
-import { BackupCronJob, BackupCronJobProps } from '../lib/backup-cron-job';
-import { failedSinceLastSuccess, humanSeconds, sinceLastSuccess } from '../lib/internal/backup-alerts';
-import { backupScripts } from '../lib/internal/backup-scripts';
-import { checkCronSchedule, cronGaps } from '../lib/internal/cron';
-import { SecretReferences } from '../lib/secret-references';
+import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
+import { BackupCronJob, BackupCronJobProps } from '../lib/backup/backup-cron-job';
+import { failedSinceLastSuccess, humanSeconds, sinceLastSuccess } from '../lib/backup/private/backup-alerts';
+import { backupScripts } from '../lib/backup/private/backup-scripts';
+import { checkCronSchedule, cronGaps } from '../lib/core/cron';
+import { SecretReferences } from '../lib/core/secret-references';
 import { K8sObject, SMALL_RESOURCES, findObject, ofKind, synthChart, testChart } from './helpers';
 
 function props(overrides: Partial<BackupCronJobProps> = {}): BackupCronJobProps {

@@ -1,6 +1,6 @@
 import { App, Cron } from 'cdk8s';
-import { AlertCatalogue } from '../lib/alert-catalogue';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, loadEnvironment } from '../stacks/environments';
+import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
+import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { renderEnvironment } from '../stacks/synthesize';
 import { findObject } from './helpers';

@@ -6,15 +6,15 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppNamespace } from '../lib/app-namespace';
-import { BlueGreenApp, BlueGreenAppProps } from '../lib/blue-green-app';
-import { LaravelConfig } from '../lib/laravel-config';
-import { NetworkConnections, NetworkPeer } from '../lib/network-connections';
-import { Policy } from '../lib/policy';
-import { TlsIngress } from '../lib/tls-ingress';
-import { assertAt } from '../lib/internal/errors';
-import { checkCron } from '../lib/internal/checks';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/environments';
+import { AppNamespace } from '../lib/core/app-namespace';
+import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
+import { LaravelConfig } from '../lib/laravel/laravel-config';
+import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
+import { Policy } from '../lib/safety/policy';
+import { TlsIngress } from '../lib/web/tls-ingress';
+import { assertAt } from '../lib/core/errors';
+import { checkCron } from '../lib/core/checks';
+import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
 import { SMALL_RESOURCES } from './helpers';
 
 /** One bad input and the message synth must fail with. */

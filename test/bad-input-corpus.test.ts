@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { ENVIRONMENTS } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { main, synthesize } from '../stacks/synthesize';
 import { BAD_INPUTS, BadInput } from './bad-input-cases';

@@ -1,5 +1,5 @@
-import { BlueGreenAlerts } from '../lib/blue-green-alerts';
-import { BlueGreenApp } from '../lib/blue-green-app';
+import { BlueGreenAlerts } from '../lib/web/blue-green-alerts';
+import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { SMALL_RESOURCES, testChart } from './helpers';
 
 function app(liveColour: 'blue' | 'green') {

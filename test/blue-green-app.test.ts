@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
-import { BlueGreenApp, BlueGreenAppProps } from '../lib/blue-green-app';
-import { LARAVEL_HEALTH_PROBES } from '../lib/http-probes';
-import { LaravelConfig } from '../lib/laravel-config';
-import { SecretReferences } from '../lib/secret-references';
+import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
+import { LARAVEL_HEALTH_PROBES } from '../lib/core/http-probes';
+import { LaravelConfig } from '../lib/laravel/laravel-config';
+import { SecretReferences } from '../lib/core/secret-references';
 import { K8sObject, SMALL_RESOURCES, diffObjects, findObject, ofKind, selects, synthChart, testChart } from './helpers';
 
 const BASE: BlueGreenAppProps = {

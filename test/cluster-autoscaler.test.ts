@@ -1,6 +1,6 @@
 import { Chart, App, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ClusterAutoscaler, ClusterAutoscalerProps } from '../lib/cluster-autoscaler';
+import { ClusterAutoscaler, ClusterAutoscalerProps } from '../lib/cluster/cluster-autoscaler';
 import { K8sObject, findObject, synthChart } from './helpers';
 
 function render(overrides: Partial<ClusterAutoscalerProps> = {}): K8sObject[] {

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { checkResources, cpuToMillis, memoryQuantity } from '../lib/container-resources';
+import { checkResources, cpuToMillis, memoryQuantity } from '../lib/core/container-resources';
 import { SMALL_RESOURCES } from './helpers';
 
 describe('container resources', () => {

@@ -1,10 +1,10 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { BlueGreenApp, BlueGreenAppProps } from '../lib/blue-green-app';
-import { DeployHooks, DeployHooksProps, SMOKE_TEST_PATHS } from '../lib/deploy-hooks';
-import { NetworkConnections } from '../lib/network-connections';
-import { ArgoCdAnnotations } from '../lib/sync-waves';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
+import { DeployHooks, DeployHooksProps, SMOKE_TEST_PATHS } from '../lib/delivery/deploy-hooks';
+import { NetworkConnections } from '../lib/safety/network-connections';
+import { ArgoCdAnnotations } from '../lib/delivery/sync-waves';
+import { ENVIRONMENTS } from '../stacks/config';
 import { K8sObject, SMALL_RESOURCES, findObject, shippedEnvironments, synthChart, testChart } from './helpers';
 
 const APP: BlueGreenAppProps = {

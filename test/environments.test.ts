@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from '../stacks/environments';
+import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from '../stacks/config';
 import { withWeb } from './helpers';
 
 function loadVariant(config: EnvironmentConfig): () => EnvironmentConfig {

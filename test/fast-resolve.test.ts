@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart, IResolver, Lazy, ResolutionContext } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { withFastResolution } from '../lib/internal/fast-resolve';
-import { renderCharts } from '../lib/manifest-writer';
-import { ENVIRONMENTS, EnvironmentName } from '../stacks/environments';
+import { withFastResolution } from '../lib/render/private/fast-resolve';
+import { renderCharts } from '../lib/render/manifest-writer';
+import { ENVIRONMENTS, EnvironmentName } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, ENVIRONMENT_NAMES, loadEnvironment } from '../stacks/environments';
+import { ENVIRONMENTS, ENVIRONMENT_NAMES, loadEnvironment } from '../stacks/config';
 import { renderGitOps } from '../stacks/gitops-stack';
 import { renderEnvironment } from '../stacks/synthesize';
 import { K8sObject, findObject } from './helpers';

@@ -1,4 +1,4 @@
-import { GrafanaDashboard, PROMETHEUS_DATASOURCE } from '../lib/grafana-dashboard';
+import { GrafanaDashboard, PROMETHEUS_DATASOURCE } from '../lib/observability/grafana-dashboard';
 import { promqlErrors } from './promql';
 
 function dashboard(): GrafanaDashboard {

@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
-import { GrafanaDashboard } from '../lib/grafana-dashboard';
-import { GrafanaProvisioning } from '../lib/grafana-provisioning';
+import { GrafanaDashboard } from '../lib/observability/grafana-dashboard';
+import { GrafanaProvisioning } from '../lib/observability/grafana-provisioning';
 import { findObject, synthChart, testChart } from './helpers';
 
 function dashboard(): GrafanaDashboard {

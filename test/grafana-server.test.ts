@@ -1,10 +1,10 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { GrafanaDashboard } from '../lib/grafana-dashboard';
-import { GrafanaProvisioning } from '../lib/grafana-provisioning';
-import { GrafanaServer } from '../lib/grafana-server';
-import { SecretReferences } from '../lib/secret-references';
+import { GrafanaDashboard } from '../lib/observability/grafana-dashboard';
+import { GrafanaProvisioning } from '../lib/observability/grafana-provisioning';
+import { GrafanaServer } from '../lib/observability/grafana-server';
+import { SecretReferences } from '../lib/core/secret-references';
 import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
 function build(image = 'grafana/grafana:11.2.0') {

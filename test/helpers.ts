@@ -1,7 +1,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { renderCharts } from '../lib/manifest-writer';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/environments';
+import { renderCharts } from '../lib/render/manifest-writer';
+import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
 import { renderEnvironment } from '../stacks/synthesize';
 
 /** A synthesized Kubernetes object, loosely typed for assertions. */

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as YAML from 'yaml';
-import { JaegerServer } from '../lib/jaeger-server';
+import { JaegerServer } from '../lib/observability/jaeger-server';
 import { SMALL_RESOURCES, findObject, ofKind, synthChart, testChart } from './helpers';
 
 const props = { partOf: 'ecommerce', image: 'jaegertracing/jaeger:2.0.0', resources: SMALL_RESOURCES };

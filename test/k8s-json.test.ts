@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import * as generated from '../lib/internal/generated/k8s-json';
-import { serializeApiObject } from '../lib/internal/l1-serializer';
+import * as generated from '../lib/render/private/generated/k8s-json';
+import { serializeApiObject } from '../lib/render/private/l1-serializer';
 import { generateK8sJson, K8sMappers, parseK8sMappers } from '../scripts/k8s-json-generator';
 
 const plusDir = path.dirname(require.resolve('cdk8s-plus-28/package.json'));
@@ -73,7 +73,7 @@ function inputFor(mapper: string, next: () => number, depth: number): unknown {
 
 describe('generated one-pass L1 mappers', () => {
   test('the committed file is what the generator makes of the installed cdk8s-plus-28', () => {
-    const committed = fs.readFileSync(path.join(__dirname, '..', 'lib', 'internal', 'generated', 'k8s-json.ts'), 'utf8');
+    const committed = fs.readFileSync(path.join(__dirname, '..', 'lib', 'render', 'private', 'generated', 'k8s-json.ts'), 'utf8');
     expect(committed === generateK8sJson(source, version)).toBe(true);
     expect(generated.CDK8S_PLUS_VERSION).toBe(version);
   });

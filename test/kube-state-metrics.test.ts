@@ -1,4 +1,4 @@
-import { KubeStateMetrics } from '../lib/kube-state-metrics';
+import { KubeStateMetrics } from '../lib/observability/kube-state-metrics';
 import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
 describe('KubeStateMetrics', () => {

@@ -1,4 +1,4 @@
-import { LaravelConfig, LaravelConfigProps } from '../lib/laravel-config';
+import { LaravelConfig, LaravelConfigProps } from '../lib/laravel/laravel-config';
 import { findObject, synthChart, testChart } from './helpers';
 
 function render(overrides: Partial<LaravelConfigProps> = {}) {

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { LaravelScheduler, LaravelSchedulerProps } from '../lib/laravel-scheduler';
+import { LaravelScheduler, LaravelSchedulerProps } from '../lib/laravel/laravel-scheduler';
 import { K8sObject, findObject, synthChart, testChart } from './helpers';
 
 const BASE: LaravelSchedulerProps = {

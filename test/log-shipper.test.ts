@@ -1,4 +1,4 @@
-import { LogShipper, alloyConfig } from '../lib/log-shipper';
+import { LogShipper, alloyConfig } from '../lib/observability/log-shipper';
 import { SMALL_RESOURCES, findObject, selects, synthChart, testChart } from './helpers';
 
 const PUSH = 'http://loki.monitoring.svc:3100/loki/api/v1/push';

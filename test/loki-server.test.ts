@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as YAML from 'yaml';
-import { LokiServer, lokiConfig } from '../lib/loki-server';
+import { LokiServer, lokiConfig } from '../lib/observability/loki-server';
 import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
 const props = { partOf: 'ecommerce', image: 'grafana/loki:3.1.1', resources: SMALL_RESOURCES, storageSize: Size.gibibytes(50), retentionPeriod: Duration.days(30) };

@@ -1,4 +1,4 @@
-import { diffManifests, formatDiff } from '../lib/manifest-diff';
+import { diffManifests, formatDiff } from '../lib/render/manifest-diff';
 import { synthObjects, withWeb } from './helpers';
 
 const cm = (name: string, data: Record<string, string>, namespace = 'ecommerce') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { renderCharts, writeFoldersAtomically } from '../lib/manifest-writer';
+import { renderCharts, writeFoldersAtomically } from '../lib/render/manifest-writer';
 
 describe('renderCharts', () => {
   test('writes one file per chart, named after the chart id, sorted', () => {

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { MetricsExporter } from '../lib/metrics-exporter';
+import { MetricsExporter } from '../lib/observability/metrics-exporter';
 import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
 describe('MetricsExporter', () => {

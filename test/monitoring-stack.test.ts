@@ -1,5 +1,5 @@
 import * as YAML from 'yaml';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { ENVIRONMENTS } from '../stacks/config';
 import { renderEnvironment } from '../stacks/synthesize';
 import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments } from './helpers';
 import { isAllowed } from './network-policy-eval';

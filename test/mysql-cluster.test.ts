@@ -2,8 +2,8 @@ import { execFileSync } from 'child_process';
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Chart } from 'cdk8s';
-import { MysqlCluster, MysqlClusterProps } from '../lib/mysql-cluster';
-import { SecretReferences } from '../lib/secret-references';
+import { MysqlCluster, MysqlClusterProps } from '../lib/data/mysql-cluster';
+import { SecretReferences } from '../lib/core/secret-references';
 import { K8sObject, findObject, ofKind, selects, synthChart, testChart } from './helpers';
 
 function props(chart: Chart, overrides: Partial<MysqlClusterProps> = {}): MysqlClusterProps {

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { ConnectionSpec, NetworkConnections, NetworkPeer } from '../lib/network-connections';
+import { ConnectionSpec, NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 
 const web = NetworkPeer.pods('shop', { app: 'web' });
 const db = NetworkPeer.pods('shop', { app: 'mysql' });

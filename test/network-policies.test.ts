@@ -1,9 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderCharts } from '../lib/manifest-writer';
-import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from '../lib/network-connections';
-import { ALLOW_DNS_POLICY, CONNECTIONS_ANNOTATION, DEFAULT_DENY_POLICY, NetworkPolicies } from '../lib/network-policies';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/environments';
+import { renderCharts } from '../lib/render/manifest-writer';
+import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from '../lib/safety/network-connections';
+import { ALLOW_DNS_POLICY, CONNECTIONS_ANNOTATION, DEFAULT_DENY_POLICY, NetworkPolicies } from '../lib/safety/network-policies';
+import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { K8sObject, findObject, ofKind, selects } from './helpers';
 import { Endpoint, inCidr, isAllowed } from './network-policy-eval';

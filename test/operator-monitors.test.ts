@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { OperatorMonitors } from '../lib/operator-monitors';
-import { ScrapeTarget } from '../lib/scrape-targets';
+import { OperatorMonitors } from '../lib/observability/operator-monitors';
+import { ScrapeTarget } from '../lib/observability/scrape-targets';
 import { findObject, synthChart, testChart } from './helpers';
 
 const targets: ScrapeTarget[] = [

@@ -1,5 +1,5 @@
-import { AlertCatalogue } from '../lib/alert-catalogue';
-import { PLATFORM_ALERT_NAMES, PlatformAlerts, SEED_ALERT_THRESHOLDS } from '../lib/platform-alerts';
+import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
+import { PLATFORM_ALERT_NAMES, PlatformAlerts, SEED_ALERT_THRESHOLDS } from '../lib/laravel/platform-alerts';
 import { testChart } from './helpers';
 
 const byName = (alerts: PlatformAlerts) => new Map(alerts.rules.map((r) => [r.alert, r]));

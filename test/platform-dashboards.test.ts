@@ -1,4 +1,4 @@
-import { blueGreenDashboard, placeholderSlos, platformDashboard, sloDashboard } from '../lib/platform-dashboards';
+import { blueGreenDashboard, placeholderSlos, platformDashboard, sloDashboard } from '../lib/laravel/platform-dashboards';
 import { promqlErrors } from './promql';
 
 const scope = { namespace: 'ecommerce', appName: 'laravel' };

@@ -1,4 +1,4 @@
-import { PlatformSlos } from '../lib/platform-slos';
+import { PlatformSlos } from '../lib/laravel/platform-slos';
 import { testChart } from './helpers';
 
 describe('PlatformSlos', () => {

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, loadEnvironment } from '../stacks/environments';
+import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { renderEnvironment } from '../stacks/synthesize';
 import { App } from 'cdk8s';

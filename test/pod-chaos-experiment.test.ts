@@ -1,6 +1,6 @@
 import { Chart, App } from 'cdk8s';
-import { PodChaosExperiment } from '../lib/pod-chaos-experiment';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { PodChaosExperiment } from '../lib/safety/pod-chaos-experiment';
+import { ENVIRONMENTS } from '../stacks/config';
 import { findObject, ofKind, shippedEnvironments, synthChart, testChart } from './helpers';
 
 describe('PodChaosExperiment', () => {

@@ -1,9 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { renderCharts } from '../lib/manifest-writer';
-import { POLICY_RULE_IDS, Policy, PolicyCheckOptions, PolicyRuleId } from '../lib/policy';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { renderCharts } from '../lib/render/manifest-writer';
+import { POLICY_RULE_IDS, Policy, PolicyCheckOptions, PolicyRuleId } from '../lib/safety/policy';
+import { ENVIRONMENTS } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 
 const k8s = kplus.k8s;

@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { renderCharts } from '../lib/manifest-writer';
-import { PreflightContract, buildPreflight, renderPreflightScript } from '../lib/preflight';
-import { ENVIRONMENTS, EnvironmentName } from '../stacks/environments';
+import { renderCharts } from '../lib/render/manifest-writer';
+import { PreflightContract, buildPreflight, renderPreflightScript } from '../lib/delivery/preflight';
+import { ENVIRONMENTS, EnvironmentName } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 
 function contractOf(name: EnvironmentName): PreflightContract {

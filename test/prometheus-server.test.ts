@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import * as YAML from 'yaml';
-import { PrometheusServer, PrometheusServerProps } from '../lib/prometheus-server';
+import { PrometheusServer, PrometheusServerProps } from '../lib/observability/prometheus-server';
 import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
 const props: PrometheusServerProps = {

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { QueueWorker, QueueWorkerProps } from '../lib/queue-worker';
-import { SecretReferences } from '../lib/secret-references';
+import { QueueWorker, QueueWorkerProps } from '../lib/workers/queue-worker';
+import { SecretReferences } from '../lib/core/secret-references';
 import { K8sObject, findObject, ofKind, selects, synthChart, testChart } from './helpers';
 
 const RESOURCES = { cpuRequest: kplus.Cpu.millis(100), cpuLimit: kplus.Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) };

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { RedisStore, RedisStoreProps } from '../lib/redis-store';
-import { SecretReferences } from '../lib/secret-references';
+import { RedisStore, RedisStoreProps } from '../lib/data/redis-store';
+import { SecretReferences } from '../lib/core/secret-references';
 import { K8sObject, findObject, selects, synthChart, testChart } from './helpers';
 import { Chart } from 'cdk8s';
 

@@ -1,11 +1,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENVIRONMENT_NAMES, RELEASES } from '../stacks/environments';
+import { ENVIRONMENT_NAMES, RELEASES } from '../stacks/config';
 import { compareVersions, formatRelease, readRelease, replaceLine, switchRelease } from '../stacks/release';
 
 const repo = path.resolve(__dirname, '..');
-const source = fs.readFileSync(path.join(repo, 'stacks', 'environments.ts'), 'utf8');
+const source = fs.readFileSync(path.join(repo, 'stacks', 'config', 'releases.ts'), 'utf8');
 
 describe('release state block', () => {
   test.each(ENVIRONMENT_NAMES)('%s: the line in the file is what RELEASES holds, and formats back to itself', (env) => {
@@ -61,7 +61,7 @@ function copyRepository(): string {
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const file of [path.join('stacks', 'environments.ts'), ...['dev', 'staging', 'prod'].flatMap((e) => fs.readdirSync(path.join(dir, 'dist', e)).map((f) => path.join('dist', e, f)))]) {
+  for (const file of [path.join('stacks', 'config', 'releases.ts'), ...['dev', 'staging', 'prod'].flatMap((e) => fs.readdirSync(path.join(dir, 'dist', e)).map((f) => path.join('dist', e, f)))]) {
     out[file] = fs.readFileSync(path.join(dir, file), 'utf8');
   }
   return out;
@@ -90,9 +90,9 @@ describe('npm run promote / rollback on a copy of the repository', () => {
     expect(promoted.stdout).toContain('kubectl patch service laravel-service -n ecommerce -p \'{"spec":{"selector":{"environment":"green"}}}\'');
     const after = tree(dir);
     const changed = Object.keys(before).filter((f) => before[f] !== after[f]).sort();
-    expect(changed).toEqual(['dist/prod/deploy.k8s.yaml', 'dist/prod/web.k8s.yaml', 'dist/prod/workers.k8s.yaml', 'stacks/environments.ts']);
+    expect(changed).toEqual(['dist/prod/deploy.k8s.yaml', 'dist/prod/web.k8s.yaml', 'dist/prod/workers.k8s.yaml', 'stacks/config/releases.ts']);
     const lines = (text: string) => text.split('\n');
-    const edited = lines(after['stacks/environments.ts']).filter((l, i) => l !== lines(before['stacks/environments.ts'])[i]);
+    const edited = lines(after['stacks/config/releases.ts']).filter((l, i) => l !== lines(before['stacks/config/releases.ts'])[i]);
     expect(edited).toEqual(["  prod: { liveColour: 'green', blueImageTag: 'v1.2.3', greenImageTag: 'v1.3.0', workersImageTag: 'v1.3.0' },"]);
 
     const rolledBack = promote(dir, 'rollback', 'prod');
@@ -109,13 +109,13 @@ describe('npm run promote / rollback on a copy of the repository', () => {
   }, 60000);
 
   test('when synth rejects the result, the config and dist are restored byte for byte', () => {
-    const file = path.join(dir, 'stacks', 'environments.ts');
+    const file = path.join(dir, 'stacks', 'config', 'releases.ts');
     const bad = fs.readFileSync(file, 'utf8').replace("greenImageTag: 'v1.3.0', workersImageTag: 'v1.2.3' },", "greenImageTag: 'v1.3', workersImageTag: 'v1.2.3' },");
     fs.writeFileSync(file, bad);
     const before = tree(dir);
     const result = promote(dir, 'promote', 'prod');
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('promote prod: synth refused the change; stacks/environments.ts and dist/prod restored:');
+    expect(result.stderr).toContain('promote prod: synth refused the change; stacks/config/releases.ts and dist/prod restored:');
     expect(result.stderr).toContain('[environment prod] web.greenImageTag: must be pinned to a semantic version (v1.2.3) or a sha256 digest, got "v1.3"');
     expect(tree(dir)).toEqual(before);
   }, 60000);

@@ -1,4 +1,4 @@
-import { PodScrapeTarget, ServiceScrapeTarget, renderScrapeConfigs, sanitizeLabelName } from '../lib/scrape-targets';
+import { PodScrapeTarget, ServiceScrapeTarget, renderScrapeConfigs, sanitizeLabelName } from '../lib/observability/scrape-targets';
 
 const pods: PodScrapeTarget = {
   kind: 'pods', job: 'laravel-metrics', namespace: 'ecommerce', selector: { app: 'laravel' }, portName: 'http', podTargetLabels: ['environment', 'app'],

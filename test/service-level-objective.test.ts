@@ -1,5 +1,5 @@
-import { AlertCatalogue } from '../lib/alert-catalogue';
-import { ServiceLevelObjective, ServiceLevelObjectiveProps } from '../lib/service-level-objective';
+import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
+import { ServiceLevelObjective, ServiceLevelObjectiveProps } from '../lib/alerting/service-level-objective';
 import { testChart } from './helpers';
 
 const AVAILABILITY: ServiceLevelObjectiveProps = {

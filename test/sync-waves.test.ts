@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { ApiObject } from 'cdk8s';
-import { ArgoCdAnnotations, SYNC_WAVES_BY_KIND, SyncWave, SyncWaves } from '../lib/sync-waves';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { ArgoCdAnnotations, SYNC_WAVES_BY_KIND, SyncWave, SyncWaves } from '../lib/delivery/sync-waves';
+import { ENVIRONMENTS } from '../stacks/config';
 import { K8sObject, findObject, shippedEnvironments, synthChart, testChart } from './helpers';
 
 const wave = (o: K8sObject) => o.metadata.annotations?.[ArgoCdAnnotations.SYNC_WAVE];

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { ENVIRONMENTS } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { main, renderEnvironment, synthesize } from '../stacks/synthesize';
 import { withWeb } from './helpers';

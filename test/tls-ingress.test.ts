@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { TlsIngress, TlsIngressProps } from '../lib/tls-ingress';
+import { TlsIngress, TlsIngressProps } from '../lib/web/tls-ingress';
 import { findObject, synthChart, testChart } from './helpers';
 
 function render(overrides: Partial<Omit<TlsIngressProps, 'service'>> = {}) {

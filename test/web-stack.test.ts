@@ -1,6 +1,6 @@
-import { cpuToMillis, memoryToKibibytes } from '../lib/container-resources';
+import { cpuToMillis, memoryToKibibytes } from '../lib/core/container-resources';
 import { renderEnvironment } from '../stacks/synthesize';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/environments';
+import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
 import { K8sObject, diffObjects, findObject, ofKind, podTemplates, selects, withWeb } from './helpers';
 
 /** Only the web tier's chart: other charts (monitoring) have their own tests and snapshots. */

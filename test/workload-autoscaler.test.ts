@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AutoscalerMetric, WorkloadAutoscaler, WorkloadAutoscalerProps } from '../lib/workload-autoscaler';
+import { AutoscalerMetric, WorkloadAutoscaler, WorkloadAutoscalerProps } from '../lib/core/workload-autoscaler';
 import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
 function workload(chart: Chart, resources: kplus.ContainerResources = { cpu: { request: SMALL_RESOURCES.cpuRequest } }): kplus.Deployment {

@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
-import { toYamlStream } from '../lib/internal/yaml';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { toYamlStream } from '../lib/render/yaml';
+import { ENVIRONMENTS } from '../stacks/config';
 import { renderEnvironment } from '../stacks/synthesize';
 
 describe('YAML emitter', () => {

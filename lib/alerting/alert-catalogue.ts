@@ -1,0 +1,265 @@
+import { Construct, IConstruct } from 'constructs';
+import { checkDuration } from '../core/durations';
+import { checkPromql } from './promql';
+import { ValidationError } from '../core/validation-error';
+import { treeSingleton } from '../core/tree-singleton';
+
+/** How urgently an alert needs a human: `critical` pages, `warning` goes to chat, `info` to e-mail. */
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** Incident priority carried as a label, P0 most urgent. */
+export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
+
+/**
+ * One Prometheus alerting rule, as constructs declare it.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
+ */
+export interface AlertRuleSpec {
+  /** Alert name, CamelCase; an operational contract (pagers and runbooks refer to it). */
+  readonly alert: string;
+
+  /** PromQL expression; the alert fires for every series it returns. */
+  readonly expr: string;
+
+  /**
+   * How long the expression must hold before the alert fires (Prometheus duration).
+   *
+   * @default - fires on the first evaluation that returns a series
+   */
+  readonly for?: string;
+
+  /** Severity label; decides routing. */
+  readonly severity: Severity;
+
+  /** Priority label. */
+  readonly priority: Priority;
+
+  /** Team label; who owns the response. */
+  readonly team: string;
+
+  /** One-line summary annotation (may use `{{ $labels.x }}` and `{{ $value }}`). */
+  readonly summary: string;
+
+  /** Longer description annotation. */
+  readonly description: string;
+
+  /** Runbook page, relative to the configured runbook base URL (`backup-too-old`). */
+  readonly runbook: string;
+
+  /**
+   * Extra labels.
+   *
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * Unit tests run by `promtool test rules` (`npm run verify`). Every alert the platform ships needs at
+   * least one case in which it fires and one in which it stays silent; verify fails otherwise.
+   *
+   * @default - none (verify reports the alert as untested)
+   */
+  readonly tests?: AlertTestCase[];
+}
+
+/** One input series of a promtool unit test. */
+export interface AlertTestSeries {
+  /** The series, with every label (`http_requests_total{namespace="ecommerce",status="500"}`). */
+  readonly series: string;
+
+  /**
+   * Its samples in promtool's expanding notation, one per `interval` (`0+60x30`, `1 1 0 _ 0x10`).
+   *
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/#series
+   */
+  readonly values: string;
+}
+
+/** Where an alert must be firing in a unit test, with the labels its expression outputs. */
+export interface AlertTestFiring {
+  /** Evaluation time from the start of the series (`10m`). */
+  readonly at: string;
+
+  /**
+   * Labels of the series the expression returns (the rule's own labels are added automatically).
+   *
+   * @default - no labels (an aggregated expression)
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A promtool unit test of one alert: input series, and the times at which the alert must fire (with its
+ * exact labels) or must not.
+ */
+export interface AlertTestCase {
+  /** What the case shows (`fires after 2m of 10 % errors`). */
+  readonly name: string;
+
+  /** Input series. */
+  readonly series: AlertTestSeries[];
+
+  /**
+   * Interval between the input samples.
+   *
+   * @default '1m'
+   */
+  readonly interval?: string;
+
+  /**
+   * Times at which exactly these alerts are firing.
+   *
+   * @default - none
+   */
+  readonly firing?: AlertTestFiring[];
+
+  /**
+   * Times at which the alert is not firing (pending or inactive).
+   *
+   * @default - none
+   */
+  readonly silentAt?: string[];
+}
+
+/**
+ * One Prometheus recording rule: precomputes an expression under a new series name.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/recording_rules/
+ */
+export interface RecordingRuleSpec {
+  /** Name of the recorded series, `level:metric:operations` (`slo:error_ratio:rate5m`). */
+  readonly record: string;
+
+  /** PromQL expression. */
+  readonly expr: string;
+
+  /**
+   * Labels added to the recorded series.
+   *
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/** A named rule group, evaluated together at one interval. */
+export interface AlertGroupSpec {
+  /** Group name (`application_alerts`). */
+  readonly name: string;
+
+  /**
+   * Evaluation interval (Prometheus duration).
+   *
+   * @default - the Prometheus global evaluation interval
+   */
+  readonly interval?: string;
+}
+
+const CATALOGUE_ID = 'AlertCatalogue';
+
+/**
+ * Every alert the construct tree declares, grouped: the single source from which rule files and
+ * PrometheusRule objects are rendered. Constructs register their own alerts (a backup job its
+ * `BackupTooOld`), so the catalogue grows with the platform. One catalogue exists per tree.
+ */
+export class AlertCatalogue extends Construct {
+  /** The catalogue of the tree `scope` belongs to, created on first use. */
+  public static of(scope: IConstruct): AlertCatalogue {
+    return treeSingleton(scope, CATALOGUE_ID, (c): c is AlertCatalogue => c instanceof AlertCatalogue, (root, id) => new AlertCatalogue(root, id));
+  }
+
+  private readonly groupList: Array<{
+    spec: AlertGroupSpec;
+    rules: Array<{ rule: AlertRuleSpec; owner: string }>;
+    records: Array<{ rule: RecordingRuleSpec; owner: string }>;
+  }> = [];
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  /**
+   * Adds a rule to a group (created on first use), on behalf of `owner`.
+   *
+   * @throws ValidationError when an alert of that name already exists in the group, the group is
+   * redeclared with another interval, or the rule is malformed (name, `for`, PromQL that does not parse)
+   */
+  public addRule(owner: IConstruct, group: AlertGroupSpec, rule: AlertRuleSpec): AlertRuleSpec {
+    const where = `alert ${rule.alert}`;
+    const check = (field: string, problem: string | undefined) => {
+      if (problem !== undefined) {
+        throw new ValidationError(owner.node.path, `${where} ${field}`, problem);
+      }
+    };
+    check('alert', /^[A-Z][A-Za-z0-9]*$/.test(rule.alert) ? undefined : `must be CamelCase, got ${JSON.stringify(rule.alert)}`);
+    check('expr', checkPromql(rule.expr));
+    if (rule.for !== undefined) {
+      check('for', checkDuration(rule.for));
+    }
+    for (const field of ['team', 'summary', 'description', 'runbook'] as const) {
+      check(field, typeof rule[field] === 'string' && rule[field].trim().length > 0 ? undefined : `required, got ${JSON.stringify(rule[field])}`);
+    }
+    const entry = this.group(owner, group);
+    const clash = entry.rules.find((r) => r.rule.alert === rule.alert);
+    if (clash !== undefined) {
+      throw new ValidationError(owner.node.path, where, `already declared in group ${group.name} by ${clash.owner}`);
+    }
+    entry.rules.push({ rule, owner: owner.node.path });
+    return rule;
+  }
+
+  /**
+   * Adds a recording rule to a group (created on first use), on behalf of `owner`. A group's recording
+   * rules are evaluated before its alerts.
+   *
+   * @throws ValidationError when the group already records that series with the same labels, or the
+   * expression does not parse
+   */
+  public addRecordingRule(owner: IConstruct, group: AlertGroupSpec, rule: RecordingRuleSpec): RecordingRuleSpec {
+    const where = `record ${rule.record}`;
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(rule.record)) {
+      throw new ValidationError(owner.node.path, where, `must be a metric name (level:metric:operations), got ${JSON.stringify(rule.record)}`);
+    }
+    const problem = checkPromql(rule.expr);
+    if (problem !== undefined) {
+      throw new ValidationError(owner.node.path, `${where} expr`, problem);
+    }
+    const entry = this.group(owner, group);
+    const key = (r: RecordingRuleSpec) => `${r.record}${JSON.stringify(Object.entries(r.labels ?? {}).sort())}`;
+    const clash = entry.records.find((r) => key(r.rule) === key(rule));
+    if (clash !== undefined) {
+      throw new ValidationError(owner.node.path, where, `already recorded with the same labels in group ${group.name} by ${clash.owner}`);
+    }
+    entry.records.push({ rule, owner: owner.node.path });
+    return rule;
+  }
+
+  /** Groups in declaration order, each with its alerts and recording rules in declaration order. */
+  public groups(): Array<{ name: string; interval?: string; rules: AlertRuleSpec[]; recordingRules: RecordingRuleSpec[] }> {
+    return this.groupList.map((g) => ({
+      name: g.spec.name,
+      interval: g.spec.interval,
+      rules: g.rules.map((r) => r.rule),
+      recordingRules: g.records.map((r) => r.rule),
+    }));
+  }
+
+  private group(owner: IConstruct, group: AlertGroupSpec) {
+    let entry = this.groupList.find((g) => g.spec.name === group.name);
+    if (entry === undefined) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(group.name)) {
+        // The name is also the rule file's key in the prometheus-rules ConfigMap.
+        throw new ValidationError(owner.node.path, `alert group ${group.name}`, 'name must consist of letters, digits, \'-\', \'_\' and \'.\' (it names a ConfigMap key)');
+      }
+      if (group.interval !== undefined && checkDuration(group.interval) !== undefined) {
+        throw new ValidationError(owner.node.path, `alert group ${group.name} interval`, checkDuration(group.interval)!);
+      }
+      entry = { spec: group, rules: [], records: [] };
+      this.groupList.push(entry);
+    } else if (group.interval !== undefined && entry.spec.interval !== group.interval) {
+      throw new ValidationError(owner.node.path, `alert group ${group.name}`,
+        `declared with interval ${group.interval}, but it already has ${entry.spec.interval ?? 'the global interval'}`);
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,335 @@
+import { Construct } from 'constructs';
+import { AlertCatalogue, AlertGroupSpec, AlertRuleSpec, AlertTestCase, Priority, Severity } from './alert-catalogue';
+import { Decimal } from '../core/decimal';
+import { checkDuration, durationSeconds, formatDuration } from '../core/durations';
+import { assertAt, show } from '../core/errors';
+import { checkPromql } from './promql';
+import { num } from './test-series';
+
+/** What a burn-rate tier asks of a human: page now, or open a ticket. */
+export type BurnNotification = 'page' | 'ticket';
+
+/**
+ * One multi-window burn-rate alert: fires when both windows burn the error budget faster than the rate
+ * that would consume `budgetConsumedPercent` of the whole budget within `longWindow`.
+ *
+ * @see https://sre.google/workbook/alerting-on-slos/#6-multiwindow-multi-burn-rate-alerts
+ */
+export interface BurnRateTier {
+  /** Page or ticket; decides severity (`critical` pages, `warning` goes to chat). */
+  readonly notification: BurnNotification;
+  /** The window that measures the burn. */
+  readonly longWindow: string;
+  /** The window that proves it is still burning, so the alert resets soon after the burn stops (1/12 of the long one). */
+  readonly shortWindow: string;
+  /**
+   * Share of a 30-day error budget that, spent within `longWindow`, triggers the tier. The burn factor is
+   * this share of 30 days over `longWindow` (2 % in 1 h: 14.4x), whatever the SLO's own window.
+   */
+  readonly budgetConsumedPercent: number;
+}
+
+/**
+ * The period the workbook's budget shares refer to. Burn factors are computed against it rather than against
+ * each SLO's own window: over a 7-day window the same shares would give factors below 1 (10 % in 3 days is
+ * 0.23x), which fire while the budget is on track to last the window.
+ */
+const WORKBOOK_PERIOD_SECONDS = 30 * 86_400;
+
+/**
+ * The workbook's recommended tiers: 2 % of the budget in 1 h and 5 % in 6 h page; 10 % in 1 d and 10 % in
+ * 3 d open a ticket. Over a 30-day window their burn rates are 14.4, 6, 3 and 1.
+ */
+export const WORKBOOK_BURN_RATE_TIERS: readonly BurnRateTier[] = [
+  { notification: 'page', longWindow: '1h', shortWindow: '5m', budgetConsumedPercent: 2 },
+  { notification: 'page', longWindow: '6h', shortWindow: '30m', budgetConsumedPercent: 5 },
+  { notification: 'ticket', longWindow: '1d', shortWindow: '2h', budgetConsumedPercent: 10 },
+  { notification: 'ticket', longWindow: '3d', shortWindow: '6h', budgetConsumedPercent: 10 },
+];
+
+/** Labels every SLO burn alert carries, so routing and inhibition can tell tiers apart. */
+export const SloLabels = {
+  SLO: 'slo',
+  LONG_WINDOW: 'long_window',
+  SHORT_WINDOW: 'short_window',
+  NOTIFICATION: 'notification',
+} as const;
+
+/** An SLI as good events over all events, from two counters. */
+export interface RatioIndicator {
+  /** Counter selector of good events (`http_requests_total{namespace="ecommerce",status!~"5.."}`). */
+  readonly good: string;
+  /** Counter selector of all events. */
+  readonly total: string;
+  /** A concrete good and bad series for the generated unit tests (every label, `=` matchers only). */
+  readonly testSeries: { readonly good: string; readonly bad: string };
+}
+
+/** An SLI as the share of events faster than a threshold, from a Prometheus histogram. */
+export interface LatencyIndicator {
+  /** Histogram name without suffix (`http_request_duration_seconds`). */
+  readonly histogram: string;
+  /** Equality matchers, without braces (`namespace="ecommerce"`). */
+  readonly matchers: string;
+  /** Threshold; must be one of the histogram's bucket bounds (`le`). */
+  readonly thresholdSeconds: number;
+}
+
+/** Props of {@link ServiceLevelObjective}. */
+export interface ServiceLevelObjectiveProps {
+  /** SLO name, the `slo` label value (`availability`). */
+  readonly name: string;
+  /** Share of good events promised, in percent (`99.9`). */
+  readonly objectivePercent: number;
+  /** Compliance window (`30d`). */
+  readonly window: string;
+  /** Team paged or ticketed. */
+  readonly team: string;
+  /** What the SLO promises, for alert descriptions. */
+  readonly description: string;
+  /**
+   * A good/total SLI. Exactly one of `ratio` and `latency`.
+   *
+   * @default - the latency SLI
+   */
+  readonly ratio?: RatioIndicator;
+  /**
+   * A latency SLI.
+   *
+   * @default - the ratio SLI
+   */
+  readonly latency?: LatencyIndicator;
+  /**
+   * Burn-rate tiers.
+   *
+   * @default WORKBOOK_BURN_RATE_TIERS
+   */
+  readonly tiers?: readonly BurnRateTier[];
+  /**
+   * Priority of page alerts; ticket alerts get the next lower one.
+   *
+   * @default 'P1'
+   */
+  readonly pagePriority?: Priority;
+}
+
+/** One computed tier: its burn factor and the error-ratio threshold both windows must exceed. */
+export interface BurnRateAlert {
+  readonly tier: BurnRateTier;
+  /** Burn rate: `budgetConsumed × window / longWindow`, exact or rounded to 4 significant digits. */
+  readonly factor: string;
+  /** Error-ratio threshold: `factor × (1 − objective)`, exact decimal. */
+  readonly threshold: string;
+  readonly rule: AlertRuleSpec;
+}
+
+/** A recording rule's name and the selector of this SLO's series. */
+export interface SloRecordingRule {
+  readonly record: string;
+  readonly selector: string;
+  /** The window it averages over. */
+  readonly window: string;
+}
+
+const PRIORITIES: readonly Priority[] = ['P0', 'P1', 'P2', 'P3'];
+
+/**
+ * A service-level objective: recording rules for its error ratio over every window its alerts need,
+ * an error-budget-remaining recording rule, and multi-window multi-burn-rate alerts (Google SRE
+ * workbook) with exact thresholds and unit tests at every tier.
+ */
+export class ServiceLevelObjective extends Construct {
+  /** Objective as a fraction (`0.999`). */
+  public readonly objective: string;
+
+  /** Error budget, `1 − objective` (`0.001`). */
+  public readonly errorBudget: string;
+
+  /** Recording rules of the error ratio, shortest window first. */
+  public readonly errorRatioRules: SloRecordingRule[];
+
+  /** Recording rule of the remaining error budget over the SLO window (1 = untouched, < 0 = overspent). */
+  public readonly errorBudgetRemainingRule: SloRecordingRule;
+
+  /** The burn-rate alerts, one per tier. */
+  public readonly burnRateAlerts: BurnRateAlert[];
+
+  /** The SLO name. */
+  public readonly sloName: string;
+
+  constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
+    super(scope, id);
+    const tiers = props.tiers ?? WORKBOOK_BURN_RATE_TIERS;
+    const pagePriority = props.pagePriority ?? 'P1';
+    assertAt(this, 'name', /^[a-z][a-z0-9_]*$/.test(props.name) ? undefined : `must be lower_snake_case, got ${show(props.name)}`);
+    assertAt(this, 'objectivePercent', typeof props.objectivePercent === 'number' && props.objectivePercent > 0 && props.objectivePercent < 100
+      ? undefined : `must be a percentage between 0 and 100 (exclusive), got ${show(props.objectivePercent)}`);
+    assertAt(this, 'window', checkDuration(props.window));
+    assertAt(this, 'ratio', (props.ratio === undefined) !== (props.latency === undefined) ? undefined : 'exactly one of ratio and latency is required');
+    assertAt(this, 'pagePriority', PRIORITIES.slice(0, -1).includes(pagePriority) ? undefined : `must be one of P0, P1, P2, got ${show(pagePriority)}`);
+    if (props.ratio !== undefined) {
+      assertAt(this, 'ratio.good', checkPromql(props.ratio.good));
+      assertAt(this, 'ratio.total', checkPromql(props.ratio.total));
+    }
+    const windowSeconds = durationSeconds(props.window)!;
+    for (const [i, tier] of tiers.entries()) {
+      assertAt(this, `tiers[${i}].longWindow`, checkDuration(tier.longWindow));
+      assertAt(this, `tiers[${i}].shortWindow`, checkDuration(tier.shortWindow));
+      assertAt(this, `tiers[${i}].shortWindow`, durationSeconds(tier.shortWindow)! < durationSeconds(tier.longWindow)!
+        ? undefined : `must be shorter than longWindow (${tier.longWindow}), got ${show(tier.shortWindow)}`);
+      assertAt(this, `tiers[${i}].longWindow`, durationSeconds(tier.longWindow)! < windowSeconds
+        ? undefined : `must be shorter than the SLO window (${props.window}), got ${show(tier.longWindow)}`);
+      assertAt(this, `tiers[${i}].budgetConsumedPercent`, tier.budgetConsumedPercent > 0 && tier.budgetConsumedPercent <= 100
+        ? undefined : `must be a percentage above 0 and at most 100, got ${show(tier.budgetConsumedPercent)}`);
+    }
+
+    this.sloName = props.name;
+    const objective = Decimal.of(props.objectivePercent).times(Decimal.of('0.01'));
+    this.objective = objective.toString();
+    const budget = Decimal.of(1).minus(objective);
+    this.errorBudget = budget.toString();
+    const group: AlertGroupSpec = { name: `slo-${props.name}`, interval: '1m' };
+    const catalogue = AlertCatalogue.of(this);
+    const sloLabel = { [SloLabels.SLO]: props.name };
+    const record = (windowName: string) => `slo:error_ratio:rate${windowName}`;
+    const selector = (name: string) => `${name}{${SloLabels.SLO}="${props.name}"}`;
+    const sli = indicator(props);
+
+    const windows = [...new Set([...tiers.flatMap((t) => [t.shortWindow, t.longWindow]), props.window])]
+      .sort((a, b) => durationSeconds(a)! - durationSeconds(b)!);
+    this.errorRatioRules = windows.map((w) => {
+      // `or vector(0)`: a good-events series that never existed means none were good. `> 0` on the
+      // total: without traffic there is no ratio (0/0 would record NaN and poison every reader).
+      catalogue.addRecordingRule(this, group, {
+        record: record(w),
+        expr: `1 - (\n  (sum(rate(${sli.good}[${w}])) or vector(0))\n  /\n  (sum(rate(${sli.total}[${w}])) > 0)\n)`,
+        labels: sloLabel,
+      });
+      return { record: record(w), selector: selector(record(w)), window: w };
+    });
+    const remaining = 'slo:error_budget_remaining:ratio';
+    catalogue.addRecordingRule(this, group, {
+      record: remaining,
+      expr: `1 - ${selector(record(props.window))} / ${this.errorBudget}`,
+      labels: sloLabel,
+    });
+    this.errorBudgetRemainingRule = { record: remaining, selector: selector(remaining), window: props.window };
+
+    this.burnRateAlerts = tiers.map((tier) => {
+      const [consumedNumerator, consumedDenominator] = Decimal.of(tier.budgetConsumedPercent).times(Decimal.of('0.01')).toRatio();
+      const longWindowSeconds = durationSeconds(tier.longWindow)!;
+      const factor = Decimal.ratio(consumedNumerator * BigInt(WORKBOOK_PERIOD_SECONDS), consumedDenominator * BigInt(longWindowSeconds), 4);
+      // Share of this SLO's own budget spent within the long window at that burn rate, for the description.
+      const [factorNumerator, factorDenominator] = factor.toRatio();
+      const consumedOfWindow = Decimal.ratio(factorNumerator * BigInt(longWindowSeconds) * 100n, factorDenominator * BigInt(windowSeconds), 3);
+      const threshold = factor.times(budget);
+      const page = tier.notification === 'page';
+      const severity: Severity = page ? 'critical' : 'warning';
+      const priority = page ? pagePriority : PRIORITIES[PRIORITIES.indexOf(pagePriority) + 1];
+      const spec: AlertRuleSpec = {
+        alert: `ErrorBudgetBurn${pascal(props.name)}${page ? 'Page' : 'Ticket'}${tier.longWindow}`,
+        expr: `${selector(record(tier.longWindow))} > ${threshold}\nand\n${selector(record(tier.shortWindow))} > ${threshold}`,
+        severity,
+        priority,
+        team: props.team,
+        labels: {
+          ...sloLabel,
+          [SloLabels.LONG_WINDOW]: tier.longWindow,
+          [SloLabels.SHORT_WINDOW]: tier.shortWindow,
+          [SloLabels.NOTIFICATION]: tier.notification,
+        },
+        summary: `SLO ${props.name} is burning its error budget ${factor}x too fast`,
+        description: `${props.description}: the error ratio over ${tier.longWindow} and ${tier.shortWindow} is above ${threshold} `
+          + `(${factor} x the ${this.errorBudget} budget); at this rate ${consumedOfWindow}% of the ${props.window} budget `
+          + `is gone within ${tier.longWindow}. Current ratio over ${tier.longWindow}: {{ $value | humanizePercentage }}.`,
+        runbook: `slo-${props.name.replace(/_/g, '-')}`,
+        tests: burnTests(sli, tier, Number(threshold.toString()), sloLabel),
+      };
+      return { tier, factor: factor.toString(), threshold: threshold.toString(), rule: catalogue.addRule(this, group, spec) };
+    });
+  }
+}
+
+interface Indicator {
+  readonly good: string;
+  readonly total: string;
+  /** Test series: the good counter, and the counter that counts all events (or the bad one). */
+  readonly testGood: string;
+  readonly testOther: string;
+  /** Whether `testOther` counts all events (histogram `_count`) rather than bad ones only. */
+  readonly otherIsTotal: boolean;
+}
+
+function indicator(props: ServiceLevelObjectiveProps): Indicator {
+  if (props.ratio !== undefined) {
+    return { good: props.ratio.good, total: props.ratio.total, testGood: props.ratio.testSeries.good, testOther: props.ratio.testSeries.bad, otherIsTotal: false };
+  }
+  const latency = props.latency!;
+  const le = num(latency.thresholdSeconds);
+  // Prometheus 3 normalises `le` to float text ("30.0") on ingestion, older servers keep what the client
+  // sent ("30"): match both for whole-second thresholds.
+  const leMatcher = Number.isInteger(latency.thresholdSeconds) ? `le=~"${le}(\\\\.0)?"` : `le="${le}"`;
+  return {
+    good: `${latency.histogram}_bucket{${latency.matchers},${leMatcher}}`,
+    total: `${latency.histogram}_count{${latency.matchers}}`,
+    testGood: `${latency.histogram}_bucket{${latency.matchers},le="${le}"}`,
+    testOther: `${latency.histogram}_count{${latency.matchers}}`,
+    otherIsTotal: true,
+  };
+}
+
+/**
+ * Tests of one tier: a steady burn just above the threshold fires; one just below stays silent; and a
+ * burn that stopped one short window ago stays silent although the long window is still above the
+ * threshold — the short window is what lets the alert reset.
+ *
+ * They are evaluated after two short windows (plus two samples) rather than a full long window: from the
+ * first samples on, each window's ratio covers all data so far, so the outcome is the same, and promtool
+ * evaluates every rule each minute up to that time (a full 3-day window took a minute per SLO).
+ */
+function burnTests(sli: Indicator, tier: BurnRateTier, threshold: number, labels: Record<string, string>): AlertTestCase[] {
+  const shortSeconds = durationSeconds(tier.shortWindow)!;
+  // Coarse samples where the window allows (at least four per short window) keep the reads small.
+  const stepSeconds = [1800, 900, 300, 60].find((step) => step * 4 <= shortSeconds && shortSeconds % step === 0) ?? 60;
+  const horizonSeconds = Math.min(durationSeconds(tier.longWindow)!, 2 * (shortSeconds + stepSeconds));
+  const at = formatDuration(horizonSeconds);
+  const interval = formatDuration(stepSeconds);
+  const steps = horizonSeconds / stepSeconds;
+  const perStep = 1000 * stepSeconds;
+  const tierName = `${tier.longWindow}/${tier.shortWindow}`;
+  const cases: AlertTestCase[] = [
+    { name: `${tierName}: steady burn at 1.25 x threshold fires at ${at}`, interval, series: series(sli, perStep, Math.min(1, threshold * 1.25), steps, 0), firing: [{ at, labels }] },
+    { name: `${tierName}: steady burn at 0.8 x threshold stays silent`, interval, series: series(sli, perStep, threshold * 0.8, steps, 0), silentAt: [at] },
+  ];
+  const quietSteps = shortSeconds / stepSeconds + 1;
+  const burning = Math.min(1, threshold * 1.25 * steps / (steps - quietSteps));
+  if (quietSteps < steps && burning * (steps - quietSteps) / steps > threshold) {
+    cases.push({
+      name: `${tierName}: burn stopped ${formatDuration(quietSteps * stepSeconds)} before ${at} stays silent (short window)`,
+      interval,
+      series: series(sli, perStep, burning, steps - quietSteps, quietSteps),
+      silentAt: [at],
+    });
+  }
+  return cases;
+}
+
+/** Good and other counters: `ratio` of the events bad for `burnSteps`, then none bad for `quietSteps`. */
+function series(sli: Indicator, perStep: number, ratio: number, burnSteps: number, quietSteps: number) {
+  const bad = Number((perStep * ratio).toFixed(3));
+  const good = perStep - bad;
+  return [
+    { series: sli.testGood, values: ramp(good, burnSteps, perStep, quietSteps) },
+    { series: sli.testOther, values: ramp(sli.otherIsTotal ? perStep : bad, burnSteps, sli.otherIsTotal ? perStep : 0, quietSteps) },
+  ];
+}
+
+/** A counter from 0 growing by `a` for `n` steps, then by `b` for `m` more (promtool notation). */
+function ramp(a: number, n: number, b: number, m: number): string {
+  const head = `0+${num(a)}x${n}`;
+  return m === 0 ? head : `${head} ${num(a * n + b)}+${num(b)}x${m - 1}`;
+}
+
+function pascal(name: string): string {
+  return name.split('_').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}

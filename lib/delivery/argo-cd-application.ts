@@ -1,0 +1,108 @@
+import { Construct } from 'constructs';
+import { Application } from '../../imports/argoproj.io';
+import { assertAt } from '../core/errors';
+import { checkDnsLabel, checkNonEmpty } from '../core/checks';
+import { recommendedLabels } from '../core/labels';
+
+/** Files of an environment folder Argo CD applies: only rendered manifests, never scripts or reports beside them. */
+export const MANIFEST_GLOB = '*.k8s.yaml';
+
+/** Props of {@link ArgoCdApplication}. */
+export interface ArgoCdApplicationProps {
+  /** Application name (`ecommerce-prod`). */
+  readonly name: string;
+
+  /**
+   * Namespace Argo CD runs in; Applications live there.
+   *
+   * @default 'argocd'
+   */
+  readonly namespace?: string;
+
+  /** The AppProject that limits what the Application may deploy where. */
+  readonly project: string;
+
+  /** Git repository URL (`spec.source.repoURL`). */
+  readonly repoUrl: string;
+
+  /** Branch, tag or commit to deploy (`spec.source.targetRevision`). */
+  readonly targetRevision: string;
+
+  /** Folder of the manifests in the repository (`dist/prod`). */
+  readonly path: string;
+
+  /** Name of the destination cluster as registered in Argo CD (`spec.destination.name`). */
+  readonly cluster: string;
+
+  /**
+   * Sync automatically, pruning removed objects and reverting manual changes (self-heal). Off: Argo CD
+   * shows the app OutOfSync and waits for a person to sync it.
+   */
+  readonly automatedSync: boolean;
+
+  /**
+   * `app.kubernetes.io/part-of` of the Application.
+   *
+   * @default - the project name
+   */
+  readonly partOf?: string;
+}
+
+/**
+ * An Argo CD Application that applies one folder of rendered manifests.
+ *
+ * The directory source includes only `*.k8s.yaml` ({@link MANIFEST_GLOB}), so files generated beside the
+ * manifests (the preflight script and its contract) are never applied. With `automatedSync`, the sync
+ * prunes and self-heals and retries a failed sync a few times with backoff (a hook that failed because a
+ * dependency was still starting); without it, nothing is applied until a person syncs.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/
+ */
+export class ArgoCdApplication extends Construct {
+  /** The Application object. */
+  public readonly application: Application;
+
+  /** Whether the Application syncs by itself. */
+  public readonly automatedSync: boolean;
+
+  constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
+    super(scope, id);
+    const namespace = props.namespace ?? 'argocd';
+    assertAt(this, 'name', checkDnsLabel(props.name));
+    assertAt(this, 'namespace', checkDnsLabel(namespace));
+    assertAt(this, 'project', checkDnsLabel(props.project));
+    assertAt(this, 'repoUrl', checkNonEmpty(props.repoUrl));
+    assertAt(this, 'targetRevision', checkNonEmpty(props.targetRevision));
+    assertAt(this, 'path', /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(props.path) && !props.path.split('/').includes('..')
+      ? undefined : `must be a relative folder inside the repository, got ${JSON.stringify(props.path)}`);
+    assertAt(this, 'cluster', checkNonEmpty(props.cluster));
+    this.automatedSync = props.automatedSync;
+
+    this.application = new Application(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace,
+        labels: recommendedLabels({ name: props.name, instance: props.name, component: 'delivery', partOf: props.partOf ?? props.project }),
+        // Deleting the Application must not delete the shop: no resources-finalizer.
+      },
+      spec: {
+        project: props.project,
+        source: {
+          repoUrl: props.repoUrl,
+          targetRevision: props.targetRevision,
+          path: props.path,
+          directory: { include: MANIFEST_GLOB, recurse: false },
+        },
+        destination: { name: props.cluster },
+        syncPolicy: {
+          automated: props.automatedSync ? { prune: true, selfHeal: true } : undefined,
+          // ApplyOutOfSyncOnly: a sync applies only what changed (a colour switch touches three objects);
+          // PruneLast: objects removed from git go only after everything else is applied and healthy.
+          syncOptions: ['ApplyOutOfSyncOnly=true', 'PruneLast=true'],
+          retry: props.automatedSync ? { limit: 3, backoff: { duration: '30s', factor: 2, maxDuration: '5m' } } : undefined,
+        },
+        revisionHistoryLimit: 10,
+      },
+    });
+  }
+}

@@ -1,0 +1,125 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { failAt } from '../core/errors';
+import { beforeRender } from '../render/render-hooks';
+
+/** Argo CD annotation keys, defined once. */
+export const ArgoCdAnnotations = {
+  /** Order of an object within its sync phase: lower waves are applied (and healthy) first. */
+  SYNC_WAVE: 'argocd.argoproj.io/sync-wave',
+  /** Marks an object as a hook of a sync phase (`PreSync`, `Sync`, `PostSync`, `SyncFail`). */
+  HOOK: 'argocd.argoproj.io/hook',
+  /** When Argo CD deletes a hook object (`BeforeHookCreation`, `HookSucceeded`, `HookFailed`). */
+  HOOK_DELETE_POLICY: 'argocd.argoproj.io/hook-delete-policy',
+} as const;
+
+/**
+ * The waves of an environment, in apply order. Argo CD applies one wave, waits until every object in it is
+ * healthy, then applies the next; a failed hook stops the sync there.
+ */
+export const SyncWave = {
+  /** Namespaces: everything else lives in them. */
+  NAMESPACES: -2,
+  /** Configuration, identity, storage and policy the workloads read when they start. */
+  CONFIG: -1,
+  /** Workloads, their autoscalers and budgets, and the per-colour Services smoke tests use. */
+  WORKLOADS: 0,
+  /** Deploy hooks (migration, cache warm-up, smoke tests), after the workloads are healthy. */
+  HOOKS: 1,
+  /** What moves traffic (the live Service, the Ingress): only after every hook succeeded. */
+  TRAFFIC: 10,
+  /** Monitoring objects and experiments that expect a running, serving app. */
+  OBSERVE: 11,
+} as const;
+
+/** The wave of each kind; a kind not listed goes in `SyncWave.WORKLOADS`. */
+export const SYNC_WAVES_BY_KIND: Readonly<Record<string, number>> = {
+  Namespace: SyncWave.NAMESPACES,
+  CustomResourceDefinition: SyncWave.NAMESPACES,
+  ResourceQuota: SyncWave.CONFIG,
+  LimitRange: SyncWave.CONFIG,
+  ConfigMap: SyncWave.CONFIG,
+  Secret: SyncWave.CONFIG,
+  ServiceAccount: SyncWave.CONFIG,
+  Role: SyncWave.CONFIG,
+  RoleBinding: SyncWave.CONFIG,
+  ClusterRole: SyncWave.CONFIG,
+  ClusterRoleBinding: SyncWave.CONFIG,
+  NetworkPolicy: SyncWave.CONFIG,
+  PersistentVolumeClaim: SyncWave.CONFIG,
+  Certificate: SyncWave.CONFIG,
+  Deployment: SyncWave.WORKLOADS,
+  StatefulSet: SyncWave.WORKLOADS,
+  DaemonSet: SyncWave.WORKLOADS,
+  CronJob: SyncWave.WORKLOADS,
+  Job: SyncWave.WORKLOADS,
+  HorizontalPodAutoscaler: SyncWave.WORKLOADS,
+  PodDisruptionBudget: SyncWave.WORKLOADS,
+  Service: SyncWave.WORKLOADS,
+  Ingress: SyncWave.TRAFFIC,
+  PrometheusRule: SyncWave.OBSERVE,
+  ServiceMonitor: SyncWave.OBSERVE,
+  PodMonitor: SyncWave.OBSERVE,
+  Probe: SyncWave.OBSERVE,
+  AlertmanagerConfig: SyncWave.OBSERVE,
+  PodChaos: SyncWave.OBSERVE,
+};
+
+/** Props of {@link SyncWaves}. */
+export interface SyncWavesProps {
+  /**
+   * Waves by kind, replacing entries of the default table.
+   *
+   * @default SYNC_WAVES_BY_KIND
+   */
+  readonly byKind?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Annotates every object below its scope with its Argo CD sync wave, by kind, in one pass when the tree is
+ * rendered (so a chart added later is covered without registering anything).
+ *
+ * An object that already carries a wave keeps it: a construct that must order one object differently (the
+ * live Service waits for the deploy hooks) sets it with {@link SyncWaves.setWave}.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
+ */
+export class SyncWaves extends Construct {
+  /** Gives `obj` an explicit wave, which the by-kind pass leaves alone. */
+  public static setWave(obj: ApiObject, wave: number): void {
+    obj.metadata.addAnnotation(ArgoCdAnnotations.SYNC_WAVE, String(wave));
+  }
+
+  /** The wave set on `obj`, if any. */
+  public static waveSetOn(obj: ApiObject): string | undefined {
+    const annotations = (obj.metadata.toJson() as { annotations?: Record<string, string> }).annotations;
+    return annotations?.[ArgoCdAnnotations.SYNC_WAVE];
+  }
+
+  /** The waves by kind in effect. */
+  public readonly byKind: Readonly<Record<string, number>>;
+
+  constructor(scope: Construct, id: string, props: SyncWavesProps = {}) {
+    super(scope, id);
+    this.byKind = { ...SYNC_WAVES_BY_KIND, ...props.byKind };
+    for (const [kind, wave] of Object.entries(this.byKind)) {
+      if (!Number.isInteger(wave)) {
+        failAt(this, `byKind.${kind}`, `must be an integer, got ${JSON.stringify(wave)}`);
+      }
+    }
+    beforeRender(this, () => this.annotate(scope));
+  }
+
+  /** The wave of a kind. */
+  public waveOf(kind: string): number {
+    return this.byKind[kind] ?? SyncWave.WORKLOADS;
+  }
+
+  private annotate(scope: Construct): void {
+    for (const obj of scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+      if (SyncWaves.waveSetOn(obj) === undefined) {
+        SyncWaves.setWave(obj, this.waveOf(obj.kind));
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { assertAt, failAt } from '../core/errors';
+import { checkDnsLabel, checkInteger } from '../core/checks';
+import { recommendedLabels } from '../core/labels';
+
+/** Props of {@link LaravelConfig}. */
+export interface LaravelConfigProps {
+  /** App name: the ConfigMaps are `<name>-config` and `nginx-config`. */
+  readonly appName: string;
+
+  /** System the app belongs to (`app.kubernetes.io/part-of`). */
+  readonly partOf: string;
+
+  /**
+   * Non-secret settings loaded as environment variables (`envFrom`). Secret values never go here:
+   * they are referenced from Secrets by the workload.
+   */
+  readonly settings: Record<string, string>;
+
+  /**
+   * Port nginx listens on inside the pod.
+   *
+   * @default 8080
+   */
+  readonly listenPort?: number;
+
+  /**
+   * Document root of the Laravel app.
+   *
+   * @default '/var/www/html/public'
+   */
+  readonly documentRoot?: string;
+
+  /**
+   * Largest request body nginx accepts, in MiB (product image uploads).
+   *
+   * @default 20
+   */
+  readonly clientMaxBodySizeMiB?: number;
+}
+
+/** Keys that hold credentials: they belong in a Secret, so putting them in a ConfigMap is refused. */
+const SECRET_LIKE_KEY = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|APP_KEY|ACCESS_KEY)/;
+
+/**
+ * The two ConfigMaps the seed's validation script requires: `<app>-config` (the app's non-secret
+ * environment, including `REDIS_HOST`) and `nginx-config` (the server block of the nginx in the app image,
+ * which hands PHP requests to PHP-FPM on 127.0.0.1:9000).
+ */
+export class LaravelConfig extends Construct {
+  /** ConfigMap `<app>-config`. */
+  public readonly appConfig: kplus.ConfigMap;
+
+  /** ConfigMap `nginx-config`, key `default.conf`. */
+  public readonly nginxConfig: kplus.ConfigMap;
+
+  constructor(scope: Construct, id: string, props: LaravelConfigProps) {
+    super(scope, id);
+    const listenPort = props.listenPort ?? 8080;
+    const documentRoot = props.documentRoot ?? '/var/www/html/public';
+    const bodySize = props.clientMaxBodySizeMiB ?? 20;
+    assertAt(this, 'appName', checkDnsLabel(props.appName));
+    assertAt(this, 'listenPort', checkInteger(listenPort, 1, 65535));
+    assertAt(this, 'clientMaxBodySizeMiB', checkInteger(bodySize, 1));
+    for (const key of Object.keys(props.settings)) {
+      if (!/^[A-Z_][A-Z0-9_]*$/.test(key)) {
+        failAt(this, `settings.${key}`, 'must be an environment variable name (upper-case letters, digits, _)');
+      }
+      if (SECRET_LIKE_KEY.test(key)) {
+        failAt(this, `settings.${key}`, 'looks like a credential: reference it from a Secret instead of a ConfigMap');
+      }
+    }
+
+    const labels = (name: string) => recommendedLabels({ name: props.appName, instance: name, component: 'config', partOf: props.partOf });
+    const appConfigName = `${props.appName}-config`;
+    this.appConfig = new kplus.ConfigMap(this, 'AppConfig', {
+      metadata: { name: appConfigName, labels: labels(appConfigName) },
+      data: sortedRecord(props.settings),
+    });
+    this.nginxConfig = new kplus.ConfigMap(this, 'NginxConfig', {
+      metadata: { name: 'nginx-config', labels: labels('nginx-config') },
+      data: { 'default.conf': nginxServerBlock(listenPort, documentRoot, bodySize) },
+    });
+  }
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function nginxServerBlock(listenPort: number, documentRoot: string, bodySizeMiB: number): string {
+  return [
+    'server {',
+    `    listen ${listenPort};`,
+    '    server_name _;',
+    `    root ${documentRoot};`,
+    '    index index.php;',
+    `    client_max_body_size ${bodySizeMiB}m;`,
+    '    server_tokens off;',
+    '',
+    '    # Probes and scrapes are frequent: keep them out of the access log.',
+    '    location ~ ^/(health/|metrics$) {',
+    '        access_log off;',
+    '        try_files $uri /index.php?$query_string;',
+    '    }',
+    '',
+    '    location / {',
+    '        try_files $uri $uri/ /index.php?$query_string;',
+    '    }',
+    '',
+    '    location ~ \\.php$ {',
+    '        fastcgi_pass 127.0.0.1:9000;',
+    '        fastcgi_index index.php;',
+    '        include fastcgi_params;',
+    '        fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;',
+    '        fastcgi_param DOCUMENT_ROOT $realpath_root;',
+    '        fastcgi_read_timeout 60s;',
+    '    }',
+    '',
+    '    location ~ /\\.(?!well-known) {',
+    '        deny all;',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}

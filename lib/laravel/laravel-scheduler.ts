@@ -1,0 +1,127 @@
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { LARAVEL_WRITABLE_PATHS } from '../web/blue-green-app';
+import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
+import { assertAt, failAt, show } from '../core/errors';
+import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, isDigest, isPinnedTag } from '../core/checks';
+import { LaravelProcessProps, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from './laravel-process';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
+import { LabelKeys, recommendedLabels } from '../core/labels';
+
+/** Props of {@link LaravelScheduler}. */
+export interface LaravelSchedulerProps extends LaravelProcessProps {
+  /** Name of the Deployment (`laravel-scheduler`) and its `app` label. */
+  readonly name: string;
+
+  /** Requests and limits of the scheduler container. */
+  readonly resources: ContainerResourceSpec;
+
+  /**
+   * File a task scheduled every minute touches; the liveness probe restarts a scheduler whose file is
+   * older than `heartbeatMaxAgeSeconds`.
+   *
+   * @default '/tmp/scheduler-heartbeat'
+   */
+  readonly heartbeatFile?: string;
+
+  /**
+   * Age after which the heartbeat counts as stale: a few missed minutes.
+   *
+   * @default 300
+   */
+  readonly heartbeatMaxAgeSeconds?: number;
+
+  /**
+   * Seconds a running scheduled task gets after SIGTERM.
+   *
+   * @default 60
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * UID and GID of the scheduler process.
+   *
+   * @default 1000
+   */
+  readonly runAsUser?: number;
+}
+
+/**
+ * The Laravel scheduler as exactly one running instance (seed 002: "run a single scheduler instance ... to
+ * avoid duplicate job execution"): a Deployment of one pod running `php artisan schedule:work`, replaced
+ * with the `Recreate` strategy so a rollout stops the old pod before it starts the new one.
+ *
+ * Why not a CronJob running `schedule:run` every minute with `concurrencyPolicy: Forbid`: that boots PHP in
+ * a fresh pod 1440 times a day, depends on the CronJob controller starting each pod within its deadline,
+ * and Forbid silently skips every tick that falls while a longer task still runs — a skipped tick skips
+ * every task due in that minute. `schedule:work` ticks in one long-lived process and Laravel's
+ * `withoutOverlapping()` handles long tasks per task. The remaining window — a node partition where the
+ * old pod may still run while its replacement starts — is closed by `onOneServer()` (a Redis lock) on tasks
+ * that must never run twice.
+ */
+export class LaravelScheduler extends Construct {
+  /** Deployment `<name>`, one replica. */
+  public readonly deployment: kplus.Deployment;
+
+  /** Labels the Deployment selects on. */
+  public readonly selector: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: LaravelSchedulerProps) {
+    super(scope, id);
+    const pinned = props.requirePinnedImages ?? true;
+    const heartbeatFile = props.heartbeatFile ?? '/tmp/scheduler-heartbeat';
+    const maxAge = props.heartbeatMaxAgeSeconds ?? 300;
+    const grace = props.terminationGracePeriodSeconds ?? 60;
+    const runAsUser = props.runAsUser ?? 1000;
+    assertAt(this, 'name', checkDnsLabel(props.name));
+    assertAt(this, 'imageRepository', checkNonEmpty(props.imageRepository));
+    assertAt(this, 'imageTag', checkImageTag(props.imageTag, pinned));
+    const resources = checkResources(props.resources);
+    if (resources !== undefined) {
+      failAt(this, resources.field ? `resources.${resources.field}` : 'resources', resources.problem);
+    }
+    assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
+    // The schedule ticks once a minute: anything shorter restarts a healthy scheduler between two ticks.
+    assertAt(this, 'heartbeatMaxAgeSeconds', checkInteger(maxAge, 120));
+    assertAt(this, 'terminationGracePeriodSeconds', checkInteger(grace, 1));
+    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
+
+    this.selector = { [LabelKeys.APP]: props.name };
+    const version = isDigest(props.imageTag) ? `sha256-${props.imageTag.slice(7, 19)}` : props.imageTag;
+    const podLabels = {
+      ...recommendedLabels({ name: props.appName, instance: props.name, component: 'scheduler', partOf: props.partOf, version }),
+      ...this.selector,
+      [LabelKeys.VERSION]: version,
+    };
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: props.name, labels: podLabels },
+      select: false,
+      spread: false,
+      replicas: 1,
+      strategy: kplus.DeploymentStrategy.recreate(),
+      podMetadata: { labels: podLabels },
+      automountServiceAccountToken: false,
+      securityContext: restrictedPodSecurityContext(runAsUser),
+      terminationGracePeriod: Duration.seconds(grace),
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
+    const container = this.deployment.addContainer({
+      name: 'scheduler',
+      image: isDigest(props.imageTag) ? `${props.imageRepository}@${props.imageTag}` : `${props.imageRepository}:${props.imageTag}`,
+      imagePullPolicy: isPinnedTag(props.imageTag) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
+      command: ['php', 'artisan', 'schedule:work'],
+      resources: toContainerResources(props.resources),
+      securityContext: restrictedContainerSecurityContext(runAsUser),
+      envVariables: laravelEnvVariables(this, props),
+      envFrom: laravelEnvFrom(props),
+    });
+    mountWritablePaths(this, container, LARAVEL_WRITABLE_PATHS, props.resources);
+    const obj = ApiObject.of(this.deployment);
+    // One pod: no spread to add, only the path-derived label to drop and the liveness probe.
+    obj.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', heartbeatProbe(heartbeatFile, maxAge, 60, 120)));
+    // Nothing routes to the scheduler; readiness reports that it has ticked, for `kubectl get` and alerts.
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', heartbeatProbe(heartbeatFile, maxAge, 30, 5)));
+  }
+}

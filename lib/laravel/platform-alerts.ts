@@ -1,0 +1,142 @@
+import { Construct } from 'constructs';
+import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
+import { checkDnsLabel } from '../core/checks';
+import { assertAt, show } from '../core/errors';
+import { platformAlertRules } from './private/platform-alert-rules';
+
+/** The thresholds of the seed alerts; environments tune them. */
+export interface PlatformAlertThresholds {
+  /** HighErrorRate: share of 5xx responses over 5 minutes, in percent. */
+  readonly errorRatePercent: number;
+  /** HighResponseTime: 95th percentile latency per path, in seconds. */
+  readonly responseTimeP95Seconds: number;
+  /** SlowResponseTime: average latency, in seconds. */
+  readonly averageResponseTimeSeconds: number;
+  /** QueueBacklog: pending jobs in one queue. */
+  readonly queueBacklogJobs: number;
+  /** HighMemoryUsage: working set as a share of the memory limit, in percent. */
+  readonly memoryUsagePercent: number;
+  /** HighCPUUsage: CPU use as a share of the CPU limit, in percent. */
+  readonly cpuUsagePercent: number;
+  /** DiskSpaceLow: free space of a volume, in percent. */
+  readonly diskFreePercent: number;
+  /** CertificateExpiringSoon: days left before a certificate expires. */
+  readonly certificateExpiryDays: number;
+  /** PaymentFailureSpike: share of failed payments over 5 minutes, in percent. */
+  readonly paymentFailurePercent: number;
+  /** LowCacheHitRate: cache hit rate, in percent. */
+  readonly cacheHitRatePercent: number;
+  /** DatabaseConnectionPoolExhaustion: active connections (MySQL allows 500). */
+  readonly databaseConnections: number;
+  /** HighCartAbandonmentRate: abandoned carts, in percent. */
+  readonly cartAbandonmentPercent: number;
+}
+
+/** The seeds' thresholds (000's where both seeds set one). */
+export const SEED_ALERT_THRESHOLDS: PlatformAlertThresholds = {
+  errorRatePercent: 5,
+  responseTimeP95Seconds: 2,
+  averageResponseTimeSeconds: 1,
+  queueBacklogJobs: 1000,
+  memoryUsagePercent: 85,
+  cpuUsagePercent: 85,
+  diskFreePercent: 15,
+  certificateExpiryDays: 7,
+  paymentFailurePercent: 10,
+  cacheHitRatePercent: 80,
+  databaseConnections: 450,
+  cartAbandonmentPercent: 85,
+};
+
+/** Every alert {@link PlatformAlerts} can register, in catalogue order. */
+export const PLATFORM_ALERT_NAMES: readonly string[] = [
+  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
+  'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon', 'PaymentFailureSpike',
+  'NoOrdersProcessed', 'SlowResponseTime', 'LowCacheHitRate', 'DatabaseConnectionPoolExhaustion',
+  'HighCartAbandonmentRate',
+];
+
+const PERCENT_FIELDS = ['errorRatePercent', 'memoryUsagePercent', 'cpuUsagePercent', 'diskFreePercent', 'paymentFailurePercent', 'cacheHitRatePercent', 'cartAbandonmentPercent'] as const;
+
+/** Props of {@link PlatformAlerts}. */
+export interface PlatformAlertsProps {
+  /** Namespace the app runs in; app metrics are matched on it. */
+  readonly appNamespace: string;
+
+  /**
+   * Thresholds.
+   *
+   * @default SEED_ALERT_THRESHOLDS
+   */
+  readonly thresholds?: PlatformAlertThresholds;
+
+  /**
+   * Alerts not to register (an environment without real orders has no use for NoOrdersProcessed).
+   *
+   * @default - every alert in PLATFORM_ALERT_NAMES
+   */
+  readonly disabledAlerts?: readonly string[];
+
+  /**
+   * Scrape job of the Laravel app (`up{job=...}`).
+   *
+   * @default 'laravel-metrics' (seed 000)
+   */
+  readonly appJob?: string;
+
+  /**
+   * Scrape job of the MySQL exporter.
+   *
+   * @default 'mysql-exporter' (seed 000)
+   */
+  readonly databaseJob?: string;
+
+  /**
+   * App name: container alerts match its pods (`<appName>-...`, both colours).
+   *
+   * @default 'laravel'
+   */
+  readonly appName?: string;
+}
+
+/**
+ * Registers the seed alerts (seed 000's `laravel-ecommerce-alerts` and seed 001's `alerts.yml`) in the
+ * {@link AlertCatalogue}, with the environment's thresholds, each with its promtool unit tests.
+ */
+export class PlatformAlerts extends Construct {
+  /** The registered alerts, in catalogue order. */
+  public readonly rules: AlertRuleSpec[];
+
+  constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
+    super(scope, id);
+    const thresholds = props.thresholds ?? SEED_ALERT_THRESHOLDS;
+    const disabled = props.disabledAlerts ?? [];
+    const appJob = props.appJob ?? 'laravel-metrics';
+    const databaseJob = props.databaseJob ?? 'mysql-exporter';
+    const appName = props.appName ?? 'laravel';
+    assertAt(this, 'appName', checkDnsLabel(appName));
+    assertAt(this, 'appNamespace', checkDnsLabel(props.appNamespace));
+    for (const [field, value] of Object.entries(thresholds)) {
+      assertAt(this, `thresholds.${field}`, typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : `must be a positive number, got ${show(value)}`);
+    }
+    for (const field of PERCENT_FIELDS) {
+      assertAt(this, `thresholds.${field}`, thresholds[field] < 100 ? undefined : `must be below 100, got ${thresholds[field]}`);
+    }
+    for (const name of disabled) {
+      assertAt(this, 'disabledAlerts', PLATFORM_ALERT_NAMES.includes(name) ? undefined
+        : `unknown alert ${JSON.stringify(name)}; expected some of ${PLATFORM_ALERT_NAMES.join(', ')}`);
+    }
+    const ns = `namespace="${props.appNamespace}"`;
+    const catalogue = AlertCatalogue.of(this);
+    this.rules = platformAlertRules({
+      app: ns,
+      appContainers: `${ns},pod=~"${appName}-.+",container!=""`,
+      appJob: `job="${appJob}"`,
+      databaseJob: `job="${databaseJob}"`,
+      appTestLabels: ns,
+      appContainerTestLabels: `container="app",${ns},pod="${appName}-blue-7d9f8c6b5-x2k4p"`,
+    }, thresholds)
+      .filter(({ rule }) => !disabled.includes(rule.alert))
+      .map(({ group, rule }) => catalogue.addRule(this, group, rule));
+  }
+}

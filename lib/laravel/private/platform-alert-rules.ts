@@ -1,0 +1,371 @@
+/**
+ * The alerts of seed 000 (PrometheusRule `laravel-ecommerce-alerts`) and seed 001 (`prometheus/alerts.yml`),
+ * reconciled into one rule each, with their promtool unit tests.
+ *
+ * Duplicates: HighErrorRate and QueueBacklog appear in both seeds; seed 000's production rules win (an
+ * error *ratio* rather than 001's absolute `rate(app_errors_total[5m]) > 10`, which pages a busy shop and
+ * ignores a quiet one; 000's backlog of 1000 for 10m). Seed expressions that were wrong are fixed where
+ * they are written, with the reason.
+ */
+import { AlertGroupSpec, AlertRuleSpec } from '../../alerting/alert-catalogue';
+import type { PlatformAlertThresholds } from '../platform-alerts';
+import { Decimal } from '../../core/decimal';
+import { counter, gauge, sampleCount, thresholdCases } from '../../alerting/test-series';
+
+/** Label matchers, defined once per source of metrics. */
+export interface AlertSelectors {
+  /** Metrics the app exports, in its namespace: `namespace="ecommerce"`. */
+  readonly app: string;
+  /** cAdvisor series of the app's containers (pod-level and pause-container series excluded). */
+  readonly appContainers: string;
+  /** The app's scrape job, for `up`. */
+  readonly appJob: string;
+  /** The MySQL exporter's scrape job, for `up`. */
+  readonly databaseJob: string;
+  /** Label set a test series needs to match `app`. */
+  readonly appTestLabels: string;
+  /** Label set a test series needs to match `appContainers`. */
+  readonly appContainerTestLabels: string;
+}
+
+/** Seed 000's groups and intervals, plus seed 001's. */
+export const APPLICATION_GROUP: AlertGroupSpec = { name: 'application', interval: '30s' };
+export const BUSINESS_GROUP: AlertGroupSpec = { name: 'business-metrics', interval: '1m' };
+export const APPLICATION_ALERTS_GROUP: AlertGroupSpec = { name: 'application_alerts', interval: '30s' };
+
+const fraction = (percent: number) => Decimal.of(percent).times(Decimal.of('0.01')).toString();
+
+/** Every seed alert, by group, built from the thresholds. */
+export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds): Array<{ group: AlertGroupSpec; rule: AlertRuleSpec }> {
+  const n = (extra: number) => sampleCount('30m', extra);
+  const errorRatio = Number(fraction(t.errorRatePercent));
+  const requests = (ok: number, failed: number, samples: number) => [
+    counter(`http_requests_total{${s.appTestLabels},status="200"}`, ok, samples),
+    counter(`http_requests_total{${s.appTestLabels},status="500"}`, failed, samples),
+  ];
+  const upSeries = (job: string, value: number) => gauge(`up{${job},instance="10.0.0.7:9000",${s.appTestLabels}}`, value, 10);
+  const container = `{${s.appContainerTestLabels}}`;
+  const memoryLimit = 512 * 1024 * 1024;
+  const cpuQuota = { quota: 50000, period: 100000 };
+  const application: AlertRuleSpec[] = [
+    {
+      alert: 'ServiceDown',
+      // `or absent(...)`: a target that vanished from service discovery (Deployment deleted, every pod
+      // gone) has no `up` series at all, so `up == 0` alone would stay silent through a total outage.
+      expr: `up{${s.appJob}} == 0 or absent(up{${s.appJob}})`,
+      for: '1m', severity: 'critical', priority: 'P0', team: 'platform',
+      summary: 'Laravel service is down',
+      description: 'Laravel application in namespace {{ $labels.namespace }} has been down for more than 1 minute',
+      runbook: 'service-down',
+      tests: [
+        ...thresholdCases({
+          what: 'scrape target down', for: '1m', onsetSeconds: 0,
+          bad: [upSeries(s.appJob, 0)], healthy: [upSeries(s.appJob, 1)],
+          labels: labelsOf(`${s.appJob},instance="10.0.0.7:9000",${s.appTestLabels}`),
+        }),
+        { name: 'no target at all: fires through absent()', series: [], firing: [{ at: '2m', labels: labelsOf(s.appJob) }] },
+      ],
+    },
+    {
+      alert: 'HighErrorRate',
+      // Divides by the request rate only where there is traffic (`> 0`): with no requests the seed's ratio
+      // is 0/0 = NaN, which silently drops out of comparisons and poisons anything aggregated from it.
+      expr: `sum(rate(http_requests_total{${s.app},status=~"5.."}[5m]))\n/\n(sum(rate(http_requests_total{${s.app}}[5m])) > 0)\n> ${fraction(t.errorRatePercent)}`,
+      for: '2m', severity: 'critical', priority: 'P0', team: 'platform',
+      summary: `Error rate above ${t.errorRatePercent}%`,
+      description: 'Error rate is {{ $value | humanizePercentage }} for the last 5 minutes',
+      runbook: 'high-error-rate',
+      tests: [
+        ...thresholdCases({
+          what: `${t.errorRatePercent * 2}% errors`, for: '2m', onsetSeconds: 60,
+          bad: requests(6000 * (1 - Math.min(1, errorRatio * 2)), 6000 * Math.min(1, errorRatio * 2), 10),
+          healthy: requests(6000 * (1 - errorRatio / 2), 6000 * errorRatio / 2, 10),
+        }),
+        { name: 'no traffic at all: no alert and no NaN', series: requests(0, 0, 10), silentAt: ['5m'] },
+      ],
+    },
+    {
+      alert: 'DatabaseDown',
+      // `or absent(...)`: as for ServiceDown, a vanished exporter must not read as a healthy database.
+      expr: `up{${s.databaseJob}} == 0 or absent(up{${s.databaseJob}})`,
+      for: '1m', severity: 'critical', priority: 'P0', team: 'platform',
+      summary: 'Database is unreachable',
+      description: 'Cannot connect to MySQL database in namespace {{ $labels.namespace }}',
+      runbook: 'database-down',
+      tests: thresholdCases({
+        what: 'exporter reports MySQL down', for: '1m', onsetSeconds: 0,
+        bad: [upSeries(s.databaseJob, 0)], healthy: [upSeries(s.databaseJob, 1)],
+        labels: labelsOf(`${s.databaseJob},instance="10.0.0.7:9000",${s.appTestLabels}`),
+      }),
+    },
+    {
+      alert: 'HighResponseTime',
+      // `sum by (le, path)`: histogram_quantile needs the buckets of one distribution; the seed computed
+      // a quantile per pod and series, so one slow pod or an idle series decided the alert.
+      expr: `histogram_quantile(0.95,\n  sum by (le, path) (rate(http_request_duration_seconds_bucket{${s.app}}[5m]))\n) > ${t.responseTimeP95Seconds}`,
+      for: '5m', severity: 'warning', priority: 'P1', team: 'platform',
+      summary: `95th percentile response time above ${t.responseTimeP95Seconds} seconds`,
+      description: 'P95 response time is {{ $value | humanizeDuration }} for {{ $labels.path }}',
+      runbook: 'slow-responses',
+      tests: thresholdCases({
+        what: 'every request slower than the threshold', for: '5m', onsetSeconds: 60,
+        bad: latencyBuckets(s.appTestLabels, t.responseTimeP95Seconds, 'slow', n(0)),
+        healthy: latencyBuckets(s.appTestLabels, t.responseTimeP95Seconds, 'fast', n(0)),
+        labels: { path: '/checkout' },
+      }),
+    },
+    {
+      alert: 'QueueBacklog',
+      // `max by (queue)`: every worker pod exports the same queue's depth; one alert per queue.
+      expr: `max by (queue) (queue_jobs_pending{${s.app}}) > ${t.queueBacklogJobs}`,
+      for: '10m', severity: 'warning', priority: 'P1', team: 'platform',
+      summary: 'Queue has {{ $value }} pending jobs',
+      description: 'Queue {{ $labels.queue }} has been backed up for 10 minutes',
+      runbook: 'queue-backlog',
+      tests: thresholdCases({
+        what: 'backlog above the threshold', for: '10m', onsetSeconds: 0,
+        bad: [gauge(`queue_jobs_pending{${s.appTestLabels},queue="default"}`, t.queueBacklogJobs + 1, n(0))],
+        healthy: [gauge(`queue_jobs_pending{${s.appTestLabels},queue="default"}`, t.queueBacklogJobs, n(0))],
+        labels: { queue: 'default' },
+      }),
+    },
+    {
+      alert: 'PodCrashLooping',
+      // increase() rather than the seed's rate(): the description promises restarts in 15 minutes, and
+      // rate() is restarts per second (1 restart reads as 0.0011).
+      expr: `increase(kube_pod_container_status_restarts_total{${s.app}}[15m]) > 0`,
+      for: '5m', severity: 'warning', priority: 'P1', team: 'platform',
+      summary: 'Pod {{ $labels.pod }} is crash looping',
+      description: 'Pod has restarted {{ $value | humanize }} times in the last 15 minutes',
+      runbook: 'crash-loop',
+      tests: thresholdCases({
+        what: 'a restart every minute', for: '5m', onsetSeconds: 60,
+        bad: [counter(`kube_pod_container_status_restarts_total{${s.appContainerTestLabels}}`, 1, n(0))],
+        healthy: [gauge(`kube_pod_container_status_restarts_total{${s.appContainerTestLabels}}`, 0, n(0))],
+        labels: labelsOf(s.appContainerTestLabels),
+      }),
+    },
+    {
+      alert: 'HighMemoryUsage',
+      // Working set, not the seed's usage_bytes: usage counts reclaimable page cache, so it sits near the
+      // limit on a healthy pod; the OOM killer and kubelet eviction judge the working set. `> 0` on the
+      // limit: a container without one reports 0, and x/0 = +Inf would fire.
+      expr: `sum by (namespace, pod, container) (container_memory_working_set_bytes{${s.appContainers}})\n/\n(sum by (namespace, pod, container) (container_spec_memory_limit_bytes{${s.appContainers}}) > 0)\n> ${fraction(t.memoryUsagePercent)}`,
+      for: '10m', severity: 'warning', priority: 'P2', team: 'platform',
+      summary: `Pod {{ $labels.pod }} memory usage above ${t.memoryUsagePercent}%`,
+      description: 'Memory usage is {{ $value | humanizePercentage }}',
+      runbook: 'high-memory',
+      tests: thresholdCases({
+        what: 'working set above the threshold', for: '10m', onsetSeconds: 0,
+        bad: [
+          gauge(`container_memory_working_set_bytes${container}`, Math.ceil(memoryLimit * (t.memoryUsagePercent + 5) / 100), n(0)),
+          gauge(`container_spec_memory_limit_bytes${container}`, memoryLimit, n(0)),
+        ],
+        healthy: [
+          gauge(`container_memory_working_set_bytes${container}`, Math.floor(memoryLimit * (t.memoryUsagePercent - 5) / 100), n(0)),
+          gauge(`container_spec_memory_limit_bytes${container}`, memoryLimit, n(0)),
+        ],
+        labels: labelsOf(s.appContainerTestLabels),
+      }),
+    },
+    {
+      alert: 'HighCPUUsage',
+      // The seed divided CPU seconds per second by container_spec_cpu_quota alone. The quota is CPU time
+      // in microseconds per CFS period (50000 for a 500m limit at the default 100000us period), so the
+      // ratio was ~1e-5 and never fired; cores = quota / period.
+      expr: `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{${s.appContainers}}[5m]))\n/\nsum by (namespace, pod, container) ((container_spec_cpu_quota{${s.appContainers}} > 0) / container_spec_cpu_period{${s.appContainers}})\n> ${fraction(t.cpuUsagePercent)}`,
+      for: '10m', severity: 'warning', priority: 'P2', team: 'platform',
+      summary: `Pod {{ $labels.pod }} CPU usage above ${t.cpuUsagePercent}%`,
+      description: 'CPU usage is {{ $value | humanizePercentage }}',
+      runbook: 'high-cpu',
+      tests: thresholdCases({
+        what: 'CPU use above the threshold of a 500m limit', for: '10m', onsetSeconds: 300,
+        bad: [
+          counter(`container_cpu_usage_seconds_total${container}`, 60 * 0.5 * Math.min(1, (t.cpuUsagePercent + 5) / 100), n(0)),
+          gauge(`container_spec_cpu_quota${container}`, cpuQuota.quota, n(0)),
+          gauge(`container_spec_cpu_period${container}`, cpuQuota.period, n(0)),
+        ],
+        healthy: [
+          counter(`container_cpu_usage_seconds_total${container}`, 60 * 0.5 * (t.cpuUsagePercent - 5) / 100, n(0)),
+          gauge(`container_spec_cpu_quota${container}`, cpuQuota.quota, n(0)),
+          gauge(`container_spec_cpu_period${container}`, cpuQuota.period, n(0)),
+        ],
+        labels: labelsOf(s.appContainerTestLabels),
+      }),
+    },
+    {
+      alert: 'DiskSpaceLow',
+      expr: `kubelet_volume_stats_available_bytes{${s.app}}\n/\n(kubelet_volume_stats_capacity_bytes{${s.app}} > 0)\n< ${fraction(t.diskFreePercent)}`,
+      for: '5m', severity: 'warning', priority: 'P2', team: 'platform',
+      summary: `Disk space below ${t.diskFreePercent}% on {{ $labels.persistentvolumeclaim }}`,
+      description: 'Only {{ $value | humanizePercentage }} disk space remaining',
+      runbook: 'disk-space',
+      tests: thresholdCases({
+        what: 'free space below the threshold', for: '5m', onsetSeconds: 0,
+        bad: volume(s.appTestLabels, t.diskFreePercent - 5, n(0)),
+        healthy: volume(s.appTestLabels, t.diskFreePercent + 5, n(0)),
+        labels: labelsOf(`${s.appTestLabels},persistentvolumeclaim="mysql-data-mysql-0"`),
+      }),
+    },
+    {
+      alert: 'CertificateExpiringSoon',
+      // No namespace matcher: cert-manager exports the metric from its own namespace.
+      expr: `certmanager_certificate_expiration_timestamp_seconds - time() < ${t.certificateExpiryDays * 86400}`,
+      for: '1h', severity: 'info', priority: 'P3', team: 'platform',
+      summary: 'Certificate {{ $labels.name }} expires in {{ $value | humanizeDuration }}',
+      description: 'TLS certificate will expire soon, renewal required',
+      runbook: 'cert-renewal',
+      tests: thresholdCases({
+        what: 'certificate expiring within the threshold', for: '1h', onsetSeconds: 0,
+        bad: [gauge(`certmanager_certificate_expiration_timestamp_seconds{${s.appTestLabels},name="ecommerce-tls"}`, (t.certificateExpiryDays - 1) * 86400, 70)],
+        healthy: [gauge(`certmanager_certificate_expiration_timestamp_seconds{${s.appTestLabels},name="ecommerce-tls"}`, (t.certificateExpiryDays + 30) * 86400, 70)],
+        labels: labelsOf(`${s.appTestLabels},name="ecommerce-tls"`),
+      }),
+    },
+  ];
+
+  const paymentRatio = Number(fraction(t.paymentFailurePercent));
+  const payments = (ok: number, failed: number) => [
+    counter(`payment_transactions_total{${s.appTestLabels},status="success"}`, ok, 10),
+    counter(`payment_transactions_total{${s.appTestLabels},status="failed"}`, failed, 10),
+  ];
+  const business: AlertRuleSpec[] = [
+    {
+      alert: 'PaymentFailureSpike',
+      // sum() on both sides: the seed divided rate(x{status="failed"}) by rate(x) series by series, and
+      // one-to-one matching pairs each failed series only with itself, so the "ratio" was 1 whenever any
+      // payment failed. `> 0` on the denominator: no payments must not read as NaN.
+      expr: `sum(rate(payment_transactions_total{${s.app},status="failed"}[5m]))\n/\n(sum(rate(payment_transactions_total{${s.app}}[5m])) > 0)\n> ${fraction(t.paymentFailurePercent)}`,
+      for: '3m', severity: 'critical', priority: 'P0', team: 'payments',
+      labels: { impact: 'revenue' },
+      summary: `Payment failure rate above ${t.paymentFailurePercent}%`,
+      description: '{{ $value | humanizePercentage }} of payments are failing. Impact: direct revenue loss',
+      runbook: 'payment-failures',
+      tests: [
+        ...thresholdCases({
+          what: 'failures above the threshold', for: '3m', onsetSeconds: 60,
+          bad: payments(600 * (1 - Math.min(1, paymentRatio * 2)), 600 * Math.min(1, paymentRatio * 2)),
+          healthy: payments(600 * (1 - paymentRatio / 2), 600 * paymentRatio / 2),
+        }),
+        { name: 'no payments at all: silent', series: payments(0, 0), silentAt: ['8m'] },
+      ],
+    },
+    {
+      alert: 'NoOrdersProcessed',
+      // sum(): the seed's per-series `rate(...) == 0` fired for every pod that happened to take no order
+      // while its siblings did; the question is whether the shop as a whole stopped taking orders.
+      expr: `sum(rate(orders_created_total{${s.app}}[10m])) == 0`,
+      for: '10m', severity: 'warning', priority: 'P1', team: 'orders',
+      summary: 'No orders processed in last 10 minutes',
+      description: 'Order creation has stopped - possible system issue',
+      runbook: 'order-processing',
+      tests: thresholdCases({
+        what: 'order counter flat', for: '10m', onsetSeconds: 60,
+        bad: [gauge(`orders_created_total{${s.appTestLabels},pod="laravel-blue-1"}`, 100, n(0))],
+        healthy: [
+          gauge(`orders_created_total{${s.appTestLabels},pod="laravel-blue-1"}`, 100, n(0)),
+          counter(`orders_created_total{${s.appTestLabels},pod="laravel-blue-2"}`, 5, n(0)),
+        ],
+      }),
+    },
+  ];
+
+  const applicationAlerts: AlertRuleSpec[] = [
+    {
+      alert: 'SlowResponseTime',
+      // The seed compared `app_requests_duration_seconds` with 1000, reading seconds as milliseconds (an
+      // average of 17 minutes). The average is the duration histogram's sum over its count.
+      expr: `sum(rate(http_request_duration_seconds_sum{${s.app}}[5m]))\n/\n(sum(rate(http_request_duration_seconds_count{${s.app}}[5m])) > 0)\n> ${t.averageResponseTimeSeconds}`,
+      for: '5m', severity: 'warning', priority: 'P2', team: 'platform',
+      summary: 'Slow response time detected',
+      description: 'Average response time is {{ $value | humanizeDuration }}',
+      runbook: 'slow-response-time',
+      tests: thresholdCases({
+        what: 'average twice the threshold', for: '5m', onsetSeconds: 60,
+        bad: durationSums(s.appTestLabels, t.averageResponseTimeSeconds * 2, n(0)),
+        healthy: durationSums(s.appTestLabels, t.averageResponseTimeSeconds / 2, n(0)),
+      }),
+    },
+    {
+      alert: 'LowCacheHitRate',
+      expr: `cache_hit_rate{${s.app}} < ${t.cacheHitRatePercent}`,
+      for: '10m', severity: 'warning', priority: 'P2', team: 'platform',
+      summary: 'Cache hit rate below threshold',
+      description: 'Cache hit rate is {{ $value }}%',
+      runbook: 'low-cache-hit-rate',
+      tests: thresholdCases({
+        what: 'hit rate below the threshold', for: '10m', onsetSeconds: 0,
+        bad: [gauge(`cache_hit_rate{${s.appTestLabels}}`, t.cacheHitRatePercent - 10, n(0))],
+        healthy: [gauge(`cache_hit_rate{${s.appTestLabels}}`, t.cacheHitRatePercent + 10, n(0))],
+        labels: labelsOf(s.appTestLabels),
+      }),
+    },
+    {
+      alert: 'DatabaseConnectionPoolExhaustion',
+      expr: `db_connections_active{${s.app}} > ${t.databaseConnections}`,
+      for: '2m', severity: 'critical', priority: 'P1', team: 'platform',
+      summary: 'Database connection pool near exhaustion',
+      description: '{{ $value }} active connections out of 500',
+      runbook: 'database-connection-pool',
+      tests: thresholdCases({
+        what: 'connections above the threshold', for: '2m', onsetSeconds: 0,
+        bad: [gauge(`db_connections_active{${s.appTestLabels}}`, t.databaseConnections + 1, n(0))],
+        healthy: [gauge(`db_connections_active{${s.appTestLabels}}`, t.databaseConnections, n(0))],
+        labels: labelsOf(s.appTestLabels),
+      }),
+    },
+    {
+      alert: 'HighCartAbandonmentRate',
+      expr: `cart_abandonment_rate{${s.app}} > ${t.cartAbandonmentPercent}`,
+      for: '30m', severity: 'info', priority: 'P3', team: 'orders',
+      summary: 'Cart abandonment rate is high',
+      description: 'Cart abandonment rate is {{ $value }}%',
+      runbook: 'cart-abandonment',
+      tests: thresholdCases({
+        what: 'abandonment above the threshold', for: '30m', onsetSeconds: 0,
+        bad: [gauge(`cart_abandonment_rate{${s.appTestLabels}}`, t.cartAbandonmentPercent + 5, n(5))],
+        healthy: [gauge(`cart_abandonment_rate{${s.appTestLabels}}`, t.cartAbandonmentPercent - 5, n(5))],
+        labels: labelsOf(s.appTestLabels),
+      }),
+    },
+  ];
+
+  return [
+    ...application.map((rule) => ({ group: APPLICATION_GROUP, rule })),
+    ...business.map((rule) => ({ group: BUSINESS_GROUP, rule })),
+    ...applicationAlerts.map((rule) => ({ group: APPLICATION_ALERTS_GROUP, rule })),
+  ];
+}
+
+/** `a="1",b="2"` -> `{ a: '1', b: '2' }`. */
+export function labelsOf(matchers: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const match of matchers.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+    labels[match[1]] = JSON.parse(`"${match[2]}"`) as string;
+  }
+  return labels;
+}
+
+/** Buckets where every request lands well above (`slow`) or well below (`fast`) the threshold. */
+function latencyBuckets(labels: string, threshold: number, speed: 'slow' | 'fast', samples: number) {
+  const bucket = (le: string, perMinute: number) => counter(`http_request_duration_seconds_bucket{${labels},path="/checkout",le="${le}"}`, perMinute, samples);
+  return speed === 'slow'
+    ? [bucket(String(threshold / 2), 0), bucket(String(threshold * 4), 60), bucket('+Inf', 60)]
+    : [bucket(String(threshold / 2), 60), bucket(String(threshold * 4), 60), bucket('+Inf', 60)];
+}
+
+function durationSums(labels: string, averageSeconds: number, samples: number) {
+  return [
+    counter(`http_request_duration_seconds_sum{${labels}}`, 60 * averageSeconds, samples),
+    counter(`http_request_duration_seconds_count{${labels}}`, 60, samples),
+  ];
+}
+
+function volume(labels: string, freePercent: number, samples: number) {
+  const capacity = 10 * 1024 ** 3;
+  const claim = `${labels},persistentvolumeclaim="mysql-data-mysql-0"`;
+  return [
+    gauge(`kubelet_volume_stats_available_bytes{${claim}}`, Math.round(capacity * freePercent / 100), samples),
+    gauge(`kubelet_volume_stats_capacity_bytes{${claim}}`, capacity, samples),
+  ];
+}

@@ -1,0 +1,86 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ContainerResourceSpec } from '../core/container-resources';
+import { MonitoringServer, addMonitoringServer, checkServerProps } from './monitoring-server';
+import { MonitoringNames } from './monitoring-names';
+import { SecretReferences } from '../core/secret-references';
+
+/** Props of {@link AlertmanagerServer}. */
+export interface AlertmanagerServerProps {
+  /** System the objects belong to (`app.kubernetes.io/part-of`). */
+  readonly partOf: string;
+
+  /** Image, pinned (`prom/alertmanager:v0.27.0`). */
+  readonly image: string;
+
+  /** Requests and limits of the Alertmanager container. */
+  readonly resources: ContainerResourceSpec;
+
+  /** Size of the volume holding silences and the notification log. */
+  readonly storageSize: Size;
+
+  /**
+   * StorageClass of that volume.
+   *
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+const CONFIG_DIR = '/etc/alertmanager/config';
+const DATA_DIR = '/alertmanager';
+/** The image's `nobody` user. */
+const ALERTMANAGER_UID = 65534;
+
+/**
+ * Alertmanager (standalone mode): Deployment and Service `alertmanager` on 9093, with a volume so silences
+ * and the notification log survive a restart.
+ *
+ * The configuration is Secret `alertmanager-config` (key `alertmanager.yml`), rendered by the alerting
+ * constructs; it holds no credentials. Receiver credentials are Secret `alertmanager-receivers`, created
+ * outside this repository and mounted as files the configuration reads with `*_file` fields.
+ */
+export class AlertmanagerServer extends Construct {
+  /** Deployment `alertmanager`. */
+  public readonly deployment: kplus.Deployment;
+
+  /** Service `alertmanager` (port 9093). */
+  public readonly service: kplus.Service;
+
+  /** The pod's parts. */
+  public readonly server: MonitoringServer;
+
+  constructor(scope: Construct, id: string, props: AlertmanagerServerProps) {
+    super(scope, id);
+    checkServerProps(this, props);
+    const config = kplus.Secret.fromSecretName(this, 'Config', MonitoringNames.ALERTMANAGER_CONFIG_SECRET);
+    const receivers = kplus.Secret.fromSecretName(this, 'Receivers', MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET);
+    SecretReferences.of(this).recordWholeSecret(this, receivers);
+    this.server = addMonitoringServer(this, {
+      name: MonitoringNames.ALERTMANAGER_SERVICE,
+      component: 'monitoring',
+      partOf: props.partOf,
+      image: props.image,
+      args: [
+        `--config.file=${CONFIG_DIR}/${MonitoringNames.ALERTMANAGER_CONFIG_KEY}`,
+        `--storage.path=${DATA_DIR}`,
+        `--web.listen-address=:${MonitoringNames.ALERTMANAGER_PORT}`,
+        // One replica: no gossip cluster to join (an empty address disables it).
+        '--cluster.listen-address=',
+      ],
+      ports: [{ name: 'http', port: MonitoringNames.ALERTMANAGER_PORT }],
+      resources: props.resources,
+      uid: ALERTMANAGER_UID,
+      readiness: { path: '/-/ready', portName: 'http', periodSeconds: 10, failureThreshold: 3 },
+      liveness: { path: '/-/healthy', portName: 'http', periodSeconds: 15, failureThreshold: 3 },
+      storage: { size: props.storageSize, mountPath: DATA_DIR, storageClassName: props.storageClassName },
+      secrets: [
+        { secret: config, path: CONFIG_DIR },
+        { secret: receivers, path: MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH },
+      ],
+    });
+    this.deployment = this.server.deployment;
+    this.service = this.server.service;
+  }
+}

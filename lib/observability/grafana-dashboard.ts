@@ -1,0 +1,343 @@
+import { ValidationError } from '../core/validation-error';
+
+/**
+ * Fixed UIDs of the Grafana datasources the monitoring stack provisions. Dashboards reference these UIDs
+ * (never a datasource's display name or a generated UID), so a dashboard works unchanged on any Grafana that
+ * provisions the same UIDs: ours in standalone mode, kube-prometheus-stack's in operator mode.
+ */
+export const DatasourceUids = {
+  PROMETHEUS: 'prometheus',
+  LOKI: 'loki',
+  JAEGER: 'jaeger',
+} as const;
+
+/** A datasource reference as Grafana's dashboard JSON spells it. */
+export interface DatasourceRef {
+  /** Plugin id (`prometheus`, `loki`, `jaeger`). */
+  readonly type: string;
+
+  /** Fixed datasource UID (see {@link DatasourceUids}). */
+  readonly uid: string;
+}
+
+/** The Prometheus datasource every shipped panel queries. */
+export const PROMETHEUS_DATASOURCE: DatasourceRef = { type: 'prometheus', uid: DatasourceUids.PROMETHEUS };
+
+/**
+ * Units Grafana formats values in (the ids of its unit picker) that our dashboards use.
+ *
+ * @see https://github.com/grafana/grafana/blob/main/packages/grafana-data/src/valueFormats/categories.ts
+ */
+export type PanelUnit = 'reqps' | 's' | 'ms' | 'percent' | 'percentunit' | 'bytes' | 'short' | 'none' | 'ops';
+
+/** Colours the shipped thresholds use (Grafana's named palette). */
+export type ThresholdColour = 'green' | 'yellow' | 'orange' | 'red' | 'blue';
+
+/** One step of a panel's absolute thresholds: from `value` upwards the colour applies. */
+export interface ThresholdStep {
+  /**
+   * Lower bound of the step.
+   *
+   * @default - no bound: the step starts at minus infinity (only the first step may omit it)
+   */
+  readonly value?: number;
+
+  /** Colour from this bound upwards. */
+  readonly colour: ThresholdColour;
+}
+
+/** One PromQL query of a panel. */
+export interface PanelQuery {
+  /** PromQL expression. */
+  readonly expr: string;
+
+  /**
+   * Series name template (`{{pod}}`).
+   *
+   * @default - Grafana names series after their labels
+   */
+  readonly legendFormat?: string;
+}
+
+/** What every panel kind takes. */
+export interface PanelSpec {
+  /** Panel title. */
+  readonly title: string;
+
+  /**
+   * Text shown in the panel's info tooltip.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /** Queries, lettered A, B, ... in order. */
+  readonly queries: PanelQuery[];
+
+  /**
+   * Unit values are formatted in.
+   *
+   * @default 'short'
+   */
+  readonly unit?: PanelUnit;
+
+  /**
+   * Absolute thresholds, ascending; the first step has no value.
+   *
+   * @default - a single green step
+   */
+  readonly thresholds?: ThresholdStep[];
+
+  /**
+   * Width in grid columns (the dashboard is 24 wide).
+   *
+   * @default 12
+   */
+  readonly width?: number;
+
+  /**
+   * Height in grid rows.
+   *
+   * @default 8
+   */
+  readonly height?: number;
+
+  /**
+   * Lowest value on the axis or gauge.
+   *
+   * @default - from the data
+   */
+  readonly min?: number;
+
+  /**
+   * Highest value on the axis or gauge.
+   *
+   * @default - from the data
+   */
+  readonly max?: number;
+}
+
+/** A time-series panel (Grafana's `timeseries`, the successor of the legacy `graph`). */
+export interface TimeseriesSpec extends PanelSpec {
+  /**
+   * Label of the value axis.
+   *
+   * @default - none
+   */
+  readonly axisLabel?: string;
+}
+
+/** A single-value panel (`stat`). */
+export type StatSpec = PanelSpec;
+
+/** Props of {@link GrafanaDashboard}. */
+export interface GrafanaDashboardProps {
+  /** Fixed dashboard UID (at most 40 characters): links and the provisioned file name use it. */
+  readonly uid: string;
+
+  /** Dashboard title. */
+  readonly title: string;
+
+  /**
+   * Tags shown in the dashboard list.
+   *
+   * @default - none
+   */
+  readonly tags?: string[];
+
+  /**
+   * Auto-refresh interval.
+   *
+   * @default '30s'
+   */
+  readonly refresh?: string;
+
+  /**
+   * Start of the default time range, relative to now.
+   *
+   * @default 'now-6h'
+   */
+  readonly timeFrom?: string;
+}
+
+const GRID_WIDTH = 24;
+const UID = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** A rendered panel in Grafana's JSON model. */
+export type PanelJson = Record<string, unknown> & { id: number; type: string; title: string };
+
+/**
+ * A Grafana dashboard described in code and rendered to Grafana's JSON model.
+ *
+ * Panels are laid out left to right in the order they are added, wrapping at the 24-column grid; a row
+ * starts a new line. Panel ids are assigned in order, so they are unique and stable. Every panel queries the
+ * Prometheus datasource by its fixed UID.
+ */
+export class GrafanaDashboard {
+  /** Dashboard UID. */
+  public readonly uid: string;
+
+  /** Dashboard title. */
+  public readonly title: string;
+
+  private readonly props: GrafanaDashboardProps;
+  private readonly panelList: PanelJson[] = [];
+  private x = 0;
+  private y = 0;
+  private lineHeight = 0;
+
+  constructor(props: GrafanaDashboardProps) {
+    const where = `dashboard ${JSON.stringify(props.uid)}`;
+    if (!UID.test(props.uid)) {
+      throw new ValidationError(where, 'uid', `must be 1 to 40 letters, digits, '-' or '_', got ${JSON.stringify(props.uid)}`);
+    }
+    if (props.title.trim() === '') {
+      throw new ValidationError(where, 'title', 'required, got ""');
+    }
+    this.props = props;
+    this.uid = props.uid;
+    this.title = props.title;
+  }
+
+  /** Starts a new row titled `title` on a line of its own; later panels go below it. */
+  public addRow(title: string): PanelJson {
+    this.newLine();
+    const row: PanelJson = { id: this.nextId(), type: 'row', title, collapsed: false, gridPos: { x: 0, y: this.y, w: GRID_WIDTH, h: 1 }, panels: [] };
+    this.panelList.push(row);
+    this.y += 1;
+    return row;
+  }
+
+  /** Adds a time-series panel. */
+  public addTimeseries(spec: TimeseriesSpec): PanelJson {
+    const custom = spec.axisLabel === undefined ? {} : { axisLabel: spec.axisLabel };
+    return this.addPanel('timeseries', spec, custom, {
+      legend: { displayMode: 'list', placement: 'bottom', showLegend: true, calcs: [] },
+      tooltip: { mode: 'multi', sort: 'desc' },
+    });
+  }
+
+  /** Adds a single-value panel showing the last value of its query. */
+  public addStat(spec: StatSpec): PanelJson {
+    return this.addPanel('stat', spec, undefined, {
+      reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+      colorMode: 'value',
+      graphMode: 'area',
+      justifyMode: 'auto',
+      orientation: 'auto',
+      textMode: 'auto',
+    });
+  }
+
+  /** The panels added so far, rows included, in order. */
+  public get panels(): readonly PanelJson[] {
+    return this.panelList;
+  }
+
+  /** Every PromQL expression of the dashboard with the title of its panel. */
+  public expressions(): Array<{ panel: string; expr: string }> {
+    return this.panelList.flatMap((p) => ((p.targets ?? []) as Array<{ expr: string }>).map((t) => ({ panel: p.title, expr: t.expr })));
+  }
+
+  /** The dashboard in Grafana's JSON model, as a file provider loads it. */
+  public toJson(): Record<string, unknown> {
+    return {
+      uid: this.uid,
+      title: this.title,
+      tags: [...(this.props.tags ?? [])].sort(),
+      timezone: 'browser',
+      editable: false,
+      graphTooltip: 1,
+      refresh: this.props.refresh ?? '30s',
+      time: { from: this.props.timeFrom ?? 'now-6h', to: 'now' },
+      schemaVersion: 39,
+      version: 1,
+      annotations: { list: [] },
+      templating: { list: [] },
+      panels: this.panelList,
+    };
+  }
+
+  private addPanel(type: string, spec: PanelSpec, custom: Record<string, unknown> | undefined, options: Record<string, unknown>): PanelJson {
+    const where = `dashboard ${JSON.stringify(this.uid)}`;
+    const field = `panel ${JSON.stringify(spec.title)}`;
+    const width = spec.width ?? 12;
+    const height = spec.height ?? 8;
+    if (!Number.isInteger(width) || width < 1 || width > GRID_WIDTH) {
+      throw new ValidationError(where, `${field}.width`, `must be an integer from 1 to ${GRID_WIDTH}, got ${width}`);
+    }
+    if (!Number.isInteger(height) || height < 1) {
+      throw new ValidationError(where, `${field}.height`, `must be an integer of at least 1, got ${height}`);
+    }
+    if (spec.queries.length === 0) {
+      throw new ValidationError(where, `${field}.queries`, 'must hold at least one query');
+    }
+    if (spec.queries.length > 26) {
+      throw new ValidationError(where, `${field}.queries`, `must hold at most 26 queries (refIds A to Z), got ${spec.queries.length}`);
+    }
+    spec.queries.forEach((q, i) => {
+      if (q.expr.trim() === '') {
+        throw new ValidationError(where, `${field}.queries[${i}].expr`, 'required, got ""');
+      }
+    });
+    const steps = spec.thresholds ?? [{ colour: 'green' }];
+    steps.forEach((step, i) => {
+      if ((i === 0) !== (step.value === undefined)) {
+        throw new ValidationError(where, `${field}.thresholds[${i}].value`,
+          i === 0 ? 'the first step has no value (it starts at minus infinity)' : 'required on every step after the first');
+      }
+      if (i > 1 && step.value! <= steps[i - 1].value!) {
+        throw new ValidationError(where, `${field}.thresholds[${i}].value`, `must be greater than the previous step (${steps[i - 1].value}), got ${step.value}`);
+      }
+    });
+
+    if (this.x + width > GRID_WIDTH) {
+      this.newLine();
+    }
+    const defaults: Record<string, unknown> = {
+      unit: spec.unit ?? 'short',
+      color: { mode: steps.length > 1 ? 'thresholds' : 'palette-classic' },
+      thresholds: { mode: 'absolute', steps: steps.map((s) => ({ color: s.colour, value: s.value ?? null })) },
+    };
+    if (spec.min !== undefined) {
+      defaults.min = spec.min;
+    }
+    if (spec.max !== undefined) {
+      defaults.max = spec.max;
+    }
+    if (custom !== undefined) {
+      defaults.custom = { drawStyle: 'line', lineWidth: 1, fillOpacity: 10, showPoints: 'never', spanNulls: false, ...custom };
+    }
+    const panel: PanelJson = {
+      id: this.nextId(),
+      type,
+      title: spec.title,
+      ...(spec.description === undefined ? {} : { description: spec.description }),
+      datasource: PROMETHEUS_DATASOURCE,
+      gridPos: { x: this.x, y: this.y, w: width, h: height },
+      targets: spec.queries.map((q, i) => ({
+        refId: String.fromCharCode(65 + i),
+        datasource: PROMETHEUS_DATASOURCE,
+        expr: q.expr,
+        ...(q.legendFormat === undefined ? {} : { legendFormat: q.legendFormat }),
+        range: true,
+      })),
+      fieldConfig: { defaults, overrides: [] },
+      options,
+    };
+    this.panelList.push(panel);
+    this.x += width;
+    this.lineHeight = Math.max(this.lineHeight, height);
+    return panel;
+  }
+
+  private newLine(): void {
+    this.y += this.lineHeight;
+    this.x = 0;
+    this.lineHeight = 0;
+  }
+
+  private nextId(): number {
+    return this.panelList.length + 1;
+  }
+}

@@ -1,0 +1,189 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ContainerResourceSpec, checkResources } from '../core/container-resources';
+import { assertAt, failAt } from '../core/errors';
+import { checkNonEmpty } from '../core/checks';
+import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './monitoring-server';
+import { toYamlDocument } from '../render/yaml';
+import { MonitoringNames } from './monitoring-names';
+import { ScrapeConfig, ScrapeTarget, renderScrapeConfigs } from './scrape-targets';
+
+/** Props of {@link PrometheusServer}. */
+export interface PrometheusServerProps {
+  /** System the objects belong to (`app.kubernetes.io/part-of`). */
+  readonly partOf: string;
+
+  /** Image, pinned (`prom/prometheus:v2.53.2`). */
+  readonly image: string;
+
+  /** Requests and limits of the Prometheus container. */
+  readonly resources: ContainerResourceSpec;
+
+  /**
+   * How long samples are kept (`--storage.tsdb.retention.time`), a Prometheus duration.
+   *
+   * @see https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects
+   */
+  readonly retentionTime: string;
+
+  /** Size of the TSDB volume. */
+  readonly storageSize: Size;
+
+  /**
+   * StorageClass of the TSDB volume.
+   *
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+
+  /** Targets scraped, each as its own job, in order. */
+  readonly targets: readonly ScrapeTarget[];
+
+  /**
+   * Also scrape every node's kubelet and cAdvisor (through the node's kubelet port with the service account
+   * token), which the seed's alerts need for `container_*` and `kubelet_volume_stats_*`.
+   *
+   * @default true
+   */
+  readonly scrapeKubelet?: boolean;
+
+  /**
+   * Interval of scrapes and rule evaluation.
+   *
+   * @default '15s' (seed 001)
+   */
+  readonly scrapeInterval?: string;
+}
+
+const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+const CONFIG_DIR = '/etc/prometheus/config';
+const DATA_DIR = '/prometheus';
+const CONFIG_FILE = 'prometheus.yml';
+/** The image's `nobody` user. */
+const PROMETHEUS_UID = 65534;
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Prometheus (standalone mode): Deployment and Service `prometheus-server` on 9090, the configuration
+ * ConfigMap `prometheus-config`, a TSDB volume, and a ServiceAccount with a read-only ClusterRole for
+ * discovery.
+ *
+ * Rule files come from ConfigMap `prometheus-rules`, rendered by the alerting constructs; the volume is
+ * optional so Prometheus starts before any rule exists. Alerts go to Service `alertmanager:9093`.
+ */
+export class PrometheusServer extends Construct {
+  /** Deployment `prometheus-server`. */
+  public readonly deployment: kplus.Deployment;
+
+  /** Service `prometheus-server` (port 9090). */
+  public readonly service: kplus.Service;
+
+  /** ConfigMap `prometheus-config` with `prometheus.yml`. */
+  public readonly config: kplus.ConfigMap;
+
+  /** ClusterRole `prometheus-server`: get/list/watch only. */
+  public readonly clusterRole: kplus.ClusterRole;
+
+  /** The configuration, as written to `prometheus.yml`. */
+  public readonly configDocument: Record<string, unknown>;
+
+  /** The pod's parts. */
+  public readonly server: MonitoringServer;
+
+  constructor(scope: Construct, id: string, props: PrometheusServerProps) {
+    super(scope, id);
+    const interval = props.scrapeInterval ?? '15s';
+    assertAt(this, 'image', checkPinnedImage(props.image));
+    assertAt(this, 'retentionTime', DURATION.test(props.retentionTime) ? undefined : `must be a Prometheus duration such as "30d", got ${JSON.stringify(props.retentionTime)}`);
+    assertAt(this, 'scrapeInterval', DURATION.test(interval) ? undefined : `must be a Prometheus duration such as "15s", got ${JSON.stringify(interval)}`);
+    assertAt(this, 'partOf', checkNonEmpty(props.partOf));
+    const resources = checkResources(props.resources);
+    if (resources !== undefined) {
+      failAt(this, `resources.${resources.field}`, resources.problem);
+    }
+    let scrapeConfigs: ScrapeConfig[];
+    try {
+      scrapeConfigs = renderScrapeConfigs(props.targets);
+    } catch (e) {
+      failAt(this, 'targets', (e as Error).message);
+    }
+    if (props.scrapeKubelet ?? true) {
+      scrapeConfigs.push(...kubeletJobs());
+    }
+
+    const name = MonitoringNames.PROMETHEUS_SERVICE;
+    const { labels } = componentLabels(name, 'monitoring', props.partOf);
+    this.configDocument = {
+      global: { scrape_interval: interval, evaluation_interval: interval },
+      rule_files: [`${MonitoringNames.RULES_MOUNT_PATH}/*.yaml`],
+      alerting: {
+        alertmanagers: [{ static_configs: [{ targets: [`${MonitoringNames.ALERTMANAGER_SERVICE}:${MonitoringNames.ALERTMANAGER_PORT}`] }] }],
+      },
+      scrape_configs: scrapeConfigs,
+    };
+    const configText = toYamlDocument(this.configDocument);
+    this.config = new kplus.ConfigMap(this, 'Config', { metadata: { name: 'prometheus-config', labels }, data: { [CONFIG_FILE]: configText } });
+
+    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountToken: false });
+    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name, labels } });
+    // Discovery of pods, plus the kubelet's metrics endpoints; nothing that writes, nothing in Secrets.
+    const read = ['get', 'list', 'watch'];
+    this.clusterRole.allow(read, kplus.ApiResource.PODS, kplus.ApiResource.NODES, kplus.ApiResource.SERVICES, kplus.ApiResource.ENDPOINTS);
+    this.clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/metrics' }));
+    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name, labels }, role: this.clusterRole });
+    binding.addSubjects(serviceAccount);
+
+    const rules = kplus.ConfigMap.fromConfigMapName(this, 'Rules', MonitoringNames.RULES_CONFIG_MAP);
+    this.server = addMonitoringServer(this, {
+      name,
+      component: 'monitoring',
+      partOf: props.partOf,
+      image: props.image,
+      args: [
+        `--config.file=${CONFIG_DIR}/${CONFIG_FILE}`,
+        `--storage.tsdb.path=${DATA_DIR}`,
+        `--storage.tsdb.retention.time=${props.retentionTime}`,
+        '--web.console.libraries=/usr/share/prometheus/console_libraries',
+        '--web.console.templates=/usr/share/prometheus/consoles',
+      ],
+      ports: [{ name: 'http', port: MonitoringNames.PROMETHEUS_PORT }],
+      resources: props.resources,
+      uid: PROMETHEUS_UID,
+      readiness: { path: '/-/ready', portName: 'http', periodSeconds: 10, failureThreshold: 3 },
+      liveness: { path: '/-/healthy', portName: 'http', periodSeconds: 15, failureThreshold: 3 },
+      // WAL replay of a large TSDB takes minutes: allow up to 10 before liveness applies.
+      startup: { path: '/-/ready', portName: 'http', periodSeconds: 10, failureThreshold: 60 },
+      storage: { size: props.storageSize, mountPath: DATA_DIR, storageClassName: props.storageClassName },
+      configMaps: [
+        { configMap: this.config, path: CONFIG_DIR },
+        // Optional: Prometheus starts (with no rules) before the alerting side has rendered any.
+        { configMap: rules, path: MonitoringNames.RULES_MOUNT_PATH, optional: true },
+      ],
+      configData: { [CONFIG_FILE]: configText },
+      serviceAccount,
+      // Kubernetes service discovery and kubelet scrapes authenticate with the token.
+      automountToken: true,
+    });
+    this.deployment = this.server.deployment;
+    this.service = this.server.service;
+  }
+}
+
+/** kubelet and cAdvisor on every node, over HTTPS with the service account's token and CA. */
+function kubeletJobs(): ScrapeConfig[] {
+  const job = (jobName: string, path: string): ScrapeConfig => ({
+    job_name: jobName,
+    scheme: 'https',
+    metrics_path: path,
+    kubernetes_sd_configs: [{ role: 'node' }],
+    // The kubelet's serving certificate is usually self-signed per node, so its name cannot be verified
+    // against the cluster CA; the token still authenticates us, and the kubelet authorizes nodes/metrics.
+    tls_config: { ca_file: `${SA_DIR}/ca.crt`, insecure_skip_verify: true },
+    authorization: { credentials_file: `${SA_DIR}/token` },
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_node_name'], target_label: 'node', action: 'replace' },
+    ],
+  });
+  return [job('kubelet', '/metrics'), job('kubelet-cadvisor', '/metrics/cadvisor')];
+}

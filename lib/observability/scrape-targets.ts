@@ -1,0 +1,164 @@
+/**
+ * What Prometheus scrapes, described once.
+ *
+ * The same description renders both ways: as `scrape_configs` of our own Prometheus (standalone mode, see
+ * {@link renderScrapeConfigs}) and as ServiceMonitor / PodMonitor objects for kube-prometheus-stack
+ * (operator mode, see `OperatorMonitors`). Either way a target gets the same `job` label and the same
+ * target labels, so alert rules and dashboards work unchanged in both modes.
+ */
+import { AnnotationKeys } from '../core/labels';
+
+/**
+ * Pods discovered through the Kubernetes API that opt in with the `prometheus.io/scrape: "true"`
+ * annotation (seed 000's `laravel-metrics` job).
+ */
+export interface PodScrapeTarget {
+  readonly kind: 'pods';
+
+  /** Value of the `job` label (`laravel-metrics`; seed 000's `ServiceDown` alert selects on it). */
+  readonly job: string;
+
+  /** Namespace the pods run in. */
+  readonly namespace: string;
+
+  /** Pod labels that select the pods (a stable subset: name, app). */
+  readonly selector: Readonly<Record<string, string>>;
+
+  /** Name of the container port serving metrics. */
+  readonly portName: string;
+
+  /**
+   * Path of the metrics endpoint.
+   *
+   * @default '/metrics'
+   */
+  readonly path?: string;
+
+  /**
+   * Pod labels copied onto every series, under the same name (`environment` carries the blue/green colour).
+   *
+   * @default - none beyond `namespace` and `pod`
+   */
+  readonly podTargetLabels?: string[];
+}
+
+/** A Service's endpoint on a named port (an exporter, kube-state-metrics). */
+export interface ServiceScrapeTarget {
+  readonly kind: 'service';
+
+  /** Value of the `job` label (`mysql-exporter`; seed 000's `DatabaseDown` alert selects on it). */
+  readonly job: string;
+
+  /** Namespace of the Service. */
+  readonly namespace: string;
+
+  /** Name of the Service. */
+  readonly serviceName: string;
+
+  /** Labels of the Service (what a ServiceMonitor selects it by). */
+  readonly serviceLabels: Readonly<Record<string, string>>;
+
+  /** Name of the Service port serving metrics. */
+  readonly portName: string;
+
+  /** Number of that Service port. */
+  readonly port: number;
+
+  /**
+   * Path of the metrics endpoint.
+   *
+   * @default '/metrics'
+   */
+  readonly path?: string;
+
+  /**
+   * Keep the labels the target exposes when they clash with target labels. kube-state-metrics needs it: its
+   * series carry the `namespace` of the object they describe, not of the exporter.
+   *
+   * @default false - the target gets a `namespace` label of the Service's namespace
+   */
+  readonly honorLabels?: boolean;
+}
+
+/** Anything Prometheus scrapes. */
+export type ScrapeTarget = PodScrapeTarget | ServiceScrapeTarget;
+
+/** A Prometheus `scrape_config`, loosely typed (rendered to YAML as it is). */
+export type ScrapeConfig = Record<string, unknown> & { job_name: string };
+
+/** `app.kubernetes.io/name` -> `app_kubernetes_io_name`, as Prometheus names discovered label metadata. */
+export function sanitizeLabelName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/** Regular expression matching exactly `value` (RE2, anchored by Prometheus). */
+function literal(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Relabelling shared by both modes for pod targets: the seed's opt-in annotation. */
+export const SCRAPE_ANNOTATION_META = `__meta_kubernetes_pod_annotation_${sanitizeLabelName(AnnotationKeys.PROMETHEUS_SCRAPE)}`;
+
+/** Address Prometheus reaches a Service target at from any namespace. */
+export function serviceAddress(target: ServiceScrapeTarget): string {
+  return `${target.serviceName}.${target.namespace}.svc:${target.port}`;
+}
+
+/**
+ * Renders targets as Prometheus `scrape_configs` (standalone mode), in the given order.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config
+ */
+export function renderScrapeConfigs(targets: readonly ScrapeTarget[]): ScrapeConfig[] {
+  const jobs = new Set<string>();
+  return targets.map((t) => {
+    if (jobs.has(t.job)) {
+      throw new Error(`scrape job ${JSON.stringify(t.job)} is described twice`);
+    }
+    jobs.add(t.job);
+    return t.kind === 'pods' ? podScrapeConfig(t) : serviceScrapeConfig(t);
+  });
+}
+
+function podScrapeConfig(t: PodScrapeTarget): ScrapeConfig {
+  const meta = (label: string) => `__meta_kubernetes_pod_label_${sanitizeLabelName(label)}`;
+  const selectorKeeps = Object.keys(t.selector).sort()
+    .map((key) => ({ source_labels: [meta(key)], regex: literal(t.selector[key]), action: 'keep' }));
+  return {
+    job_name: t.job,
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [t.namespace] } }],
+    metrics_path: t.path ?? '/metrics',
+    relabel_configs: [
+      // Seed 000: only pods that opt in with prometheus.io/scrape: "true".
+      { source_labels: [SCRAPE_ANNOTATION_META], regex: 'true', action: 'keep' },
+      ...selectorKeeps,
+      // The pod role yields one target per container port: keep the metrics port only.
+      { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: literal(t.portName), action: 'keep' },
+      // Seed 000: path and port from the prometheus.io/path and prometheus.io/port annotations.
+      {
+        source_labels: [`__meta_kubernetes_pod_annotation_${sanitizeLabelName(AnnotationKeys.PROMETHEUS_PATH)}`],
+        regex: '(.+)', target_label: '__metrics_path__', action: 'replace',
+      },
+      {
+        source_labels: ['__address__', `__meta_kubernetes_pod_annotation_${sanitizeLabelName(AnnotationKeys.PROMETHEUS_PORT)}`],
+        regex: '([^:]+)(?::\\d+)?;(\\d+)', replacement: '$1:$2', target_label: '__address__', action: 'replace',
+      },
+      // The labels a PodMonitor adds, so queries and alerts read the same in both modes.
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
+      ...[...(t.podTargetLabels ?? [])].sort().map((label) => ({ source_labels: [meta(label)], target_label: sanitizeLabelName(label), action: 'replace' })),
+    ],
+  };
+}
+
+function serviceScrapeConfig(t: ServiceScrapeTarget): ScrapeConfig {
+  const config: ScrapeConfig = {
+    job_name: t.job,
+    metrics_path: t.path ?? '/metrics',
+    static_configs: [{ targets: [serviceAddress(t)], ...(t.honorLabels === true ? {} : { labels: { namespace: t.namespace } }) }],
+  };
+  if (t.honorLabels === true) {
+    config.honor_labels = true;
+  }
+  return config;
+}

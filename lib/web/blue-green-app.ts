@@ -1,0 +1,618 @@
+import { createHash } from 'crypto';
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
+import { HealthProbes, LARAVEL_HEALTH_PROBES, renderHttpProbe } from '../core/http-probes';
+import { assertAt, failAt } from '../core/errors';
+import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, checkReplicaBounds, isDigest, isPinnedTag } from '../core/checks';
+import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
+import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
+import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
+
+/** The two colours of a blue/green pair. */
+export type Colour = 'blue' | 'green';
+
+/** Both colours, in the order objects are rendered. */
+export const COLOURS: readonly Colour[] = ['blue', 'green'];
+
+/** The other colour. */
+export function otherColour(colour: Colour): Colour {
+  return colour === 'blue' ? 'green' : 'blue';
+}
+
+/**
+ * Autoscaling of the live colour (autoscaling/v2), as seed 000's `laravel-hpa`.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
+ */
+export interface BlueGreenAutoscaling {
+  /** Fewest pods the live colour runs. */
+  readonly minReplicas: number;
+
+  /** Most pods the live colour runs. */
+  readonly maxReplicas: number;
+
+  /**
+   * Target average CPU utilization, as a percentage of the CPU request.
+   *
+   * @default 70
+   */
+  readonly cpuUtilizationPercent?: number;
+
+  /**
+   * Target average memory utilization, as a percentage of the memory request.
+   *
+   * @default 80
+   */
+  readonly memoryUtilizationPercent?: number;
+
+  /**
+   * Target average of the pods metric `http_requests_per_second` (served by a custom metrics adapter).
+   *
+   * @default 1000
+   */
+  readonly requestsPerSecondPerPod?: number;
+}
+
+/** A ConfigMap mounted as files into the app container. */
+export interface ConfigMapMount {
+  /** The ConfigMap; its data is hashed into the pod template so a change rolls the pods. */
+  readonly configMap: kplus.ConfigMap;
+
+  /** Directory the keys appear in. */
+  readonly path: string;
+}
+
+/** Props of {@link BlueGreenApp}. */
+export interface BlueGreenAppProps {
+  /**
+   * Application name: prefix of every object name (`laravel-blue`, `laravel-service`), the `app` label
+   * and the container name.
+   */
+  readonly name: string;
+
+  /**
+   * Name of the system the app belongs to (`app.kubernetes.io/part-of`).
+   *
+   * @default - the app name
+   */
+  readonly partOf?: string;
+
+  /**
+   * Role of the app in the system (`app.kubernetes.io/component`).
+   *
+   * @default 'web'
+   */
+  readonly component?: string;
+
+  /** Image repository without tag (`ghcr.io/acme/laravel-ecommerce`). */
+  readonly imageRepository: string;
+
+  /** Image tag (or `sha256:` digest) the blue Deployment runs. */
+  readonly blueImageTag: string;
+
+  /** Image tag (or `sha256:` digest) the green Deployment runs. */
+  readonly greenImageTag: string;
+
+  /** Colour the live Service `<name>-service` sends traffic to. */
+  readonly liveColour: Colour;
+
+  /**
+   * Whether image tags must name one immutable build (a semantic version or a digest).
+   *
+   * @default true
+   */
+  readonly requirePinnedImages?: boolean;
+
+  /** Requests and limits of the app container. */
+  readonly resources: ContainerResourceSpec;
+
+  /**
+   * Fixed size of the live colour. Give either this or `autoscaling`.
+   *
+   * @default - sized by `autoscaling`
+   */
+  readonly replicas?: number;
+
+  /**
+   * Autoscaling of the live colour. Give either this or `replicas`.
+   *
+   * @default - a fixed `replicas` count
+   */
+  readonly autoscaling?: BlueGreenAutoscaling;
+
+  /**
+   * Size of the idle colour: it stays up for smoke tests and instant rollback, so at least 1.
+   * Before the live colour can switch to it, it must be at least the live colour's minimum.
+   */
+  readonly idleReplicas: number;
+
+  /**
+   * Port the app listens on, exposed as the container port named `http`.
+   *
+   * @default 8080
+   */
+  readonly containerPort?: number;
+
+  /**
+   * Health probes, replaced per probe.
+   *
+   * @default LARAVEL_HEALTH_PROBES (seed 000's timings)
+   */
+  readonly probes?: Partial<HealthProbes>;
+
+  /**
+   * Path Prometheus scrapes on the `http` port (pod annotations `prometheus.io/*`).
+   *
+   * @default '/metrics'
+   */
+  readonly metricsPath?: string;
+
+  /**
+   * Plain environment variables.
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+
+  /**
+   * Environment variables read from Secret keys (`secretKeyRef`).
+   *
+   * @default - none
+   */
+  readonly secretEnv?: Record<string, SecretKeyReference>;
+
+  /**
+   * ConfigMaps loaded whole as environment variables (`envFrom`); their data is hashed into the pod template.
+   *
+   * @default - none
+   */
+  readonly envFromConfigMaps?: kplus.ConfigMap[];
+
+  /**
+   * Secrets loaded whole as environment variables (`envFrom`).
+   *
+   * @default - none
+   */
+  readonly envFromSecrets?: kplus.ISecret[];
+
+  /**
+   * ConfigMaps mounted as files.
+   *
+   * @default - none
+   */
+  readonly configMapMounts?: ConfigMapMount[];
+
+  /**
+   * Directories the app writes to. The root filesystem is read-only; each path gets its own sub-directory
+   * of one size-limited `emptyDir`.
+   *
+   * @default LARAVEL_WRITABLE_PATHS
+   */
+  readonly writablePaths?: string[];
+
+  /**
+   * Seconds the `preStop` hook sleeps so the endpoint removal reaches every ingress before SIGTERM.
+   *
+   * @default 15 (seed 001)
+   */
+  readonly preStopSleepSeconds?: number;
+
+  /**
+   * Seconds between the start of termination and SIGKILL; must be longer than `preStopSleepSeconds`.
+   *
+   * @default - `preStopSleepSeconds` + 30, time to finish in-flight requests after the drain
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * UID and GID the container runs as (and the `fsGroup` of its volumes).
+   *
+   * @default 1000
+   */
+  readonly runAsUser?: number;
+}
+
+/** Paths a Laravel app writes to at run time: compiled views, cache, sessions, logs and PHP temp files. */
+export const LARAVEL_WRITABLE_PATHS: readonly string[] = [
+  '/tmp',
+  '/var/www/html/bootstrap/cache',
+  '/var/www/html/storage/app',
+  '/var/www/html/storage/framework/cache',
+  '/var/www/html/storage/framework/sessions',
+  '/var/www/html/storage/framework/views',
+  '/var/www/html/storage/logs',
+];
+
+/** Name of the container port the probes, Services and scrape annotations refer to. */
+export const HTTP_PORT_NAME = 'http';
+
+/** One colour's Deployment and the objects that belong to it. */
+export interface ColourDeployment {
+  /** The colour. */
+  readonly colour: Colour;
+
+  /** Deployment `<name>-<colour>`. */
+  readonly deployment: kplus.Deployment;
+
+  /** Service `<name>-<colour>-service`, for smoke tests against this colour only. */
+  readonly service: kplus.Service;
+
+  /**
+   * HPA `<name>-<colour>-hpa`.
+   *
+   * @default - absent when the app runs a fixed `replicas` count
+   */
+  readonly hpa?: WorkloadAutoscaler;
+
+  /**
+   * PodDisruptionBudget `<name>-<colour>-pdb`.
+   *
+   * @default - absent when the colour can run only one pod
+   */
+  readonly pdb?: kplus.k8s.KubePodDisruptionBudget;
+
+  /** Labels the colour's Services and PDB select on (`app`, `environment`). */
+  readonly selector: Record<string, string>;
+}
+
+/**
+ * A stateless HTTP app deployed as a blue and a green Deployment behind one live Service.
+ *
+ * Renders what seed 000's blue-green section deploys: Deployments `<name>-blue` and `<name>-green`, the live
+ * Service `<name>-service` selecting `app: <name>, environment: <liveColour>`, and one Service per colour for
+ * smoke tests. Beyond the seed it adds restricted Pod Security, probes on a named port, a drain before
+ * SIGTERM, topology spread, a PDB per colour that may run several pods, and a config hash that rolls pods
+ * when their ConfigMaps change.
+ *
+ * Replica ownership: with `autoscaling`, each colour has its own HPA and neither Deployment carries
+ * `replicas` (removing that field from a live Deployment would reset it to one pod, and Argo CD would fight
+ * the HPA over it). The live colour's HPA has the configured bounds; the idle colour's is pinned at
+ * `idleReplicas`. A switch therefore changes only the live Service selector and the two HPAs' bounds.
+ */
+export class BlueGreenApp extends Construct {
+  /** Service `<name>-service`: the one the ingress sends traffic to. */
+  public readonly liveService: kplus.Service;
+
+  /** The blue colour's objects. */
+  public readonly blue: ColourDeployment;
+
+  /** The green colour's objects. */
+  public readonly green: ColourDeployment;
+
+  /** The colour the live Service selects. */
+  public readonly liveColour: Colour;
+
+  /** The colour kept warm for smoke tests and rollback. */
+  public readonly idleColour: Colour;
+
+  /** App name, the prefix of every object name. */
+  public readonly appName: string;
+
+  /** Service account both colours run as (no API token mounted). */
+  public readonly serviceAccount: kplus.ServiceAccount;
+
+  private readonly props: BlueGreenAppProps;
+  private readonly containerPort: number;
+  private readonly probes: HealthProbes;
+  private readonly metricsPath: string;
+  private readonly preStopSleepSeconds: number;
+  private readonly terminationGracePeriodSeconds: number;
+  private readonly runAsUser: number;
+  private readonly writablePaths: readonly string[];
+  private readonly requirePinnedImages: boolean;
+  private readonly partOf: string;
+  private readonly component: string;
+  /** Content hash of the ConfigMaps both colours read (computed on first use). */
+  private configHashValue?: string;
+
+  constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
+    super(scope, id);
+    this.props = props;
+    this.appName = props.name;
+    this.containerPort = props.containerPort ?? 8080;
+    this.probes = { ...LARAVEL_HEALTH_PROBES, ...props.probes };
+    this.metricsPath = props.metricsPath ?? '/metrics';
+    this.preStopSleepSeconds = props.preStopSleepSeconds ?? 15;
+    this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.preStopSleepSeconds + 30;
+    this.runAsUser = props.runAsUser ?? 1000;
+    this.writablePaths = props.writablePaths ?? LARAVEL_WRITABLE_PATHS;
+    this.requirePinnedImages = props.requirePinnedImages ?? true;
+    this.partOf = props.partOf ?? props.name;
+    this.component = props.component ?? 'web';
+    this.validate();
+
+    this.liveColour = props.liveColour;
+    this.idleColour = otherColour(props.liveColour);
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: props.name, labels: this.labels(props.name) },
+      automountToken: false,
+    });
+
+    this.blue = this.addColour('blue');
+    this.green = this.addColour('green');
+
+    this.liveService = this.addService('LiveService', `${props.name}-service`, this.colourSelector(this.liveColour));
+  }
+
+  /** The objects of one colour. */
+  public colour(colour: Colour): ColourDeployment {
+    return colour === 'blue' ? this.blue : this.green;
+  }
+
+  /** Full image reference a colour runs. */
+  public image(colour: Colour): string {
+    const tag = this.tag(colour);
+    return isDigest(tag) ? `${this.props.imageRepository}@${tag}` : `${this.props.imageRepository}:${tag}`;
+  }
+
+  /**
+   * Fewest pods a colour runs as configured: the idle size for the idle colour, the autoscaling minimum
+   * (or fixed size) for the live one.
+   */
+  public minimumReplicas(colour: Colour): number {
+    if (colour !== this.liveColour) {
+      return this.props.idleReplicas;
+    }
+    return this.props.autoscaling?.minReplicas ?? this.props.replicas!;
+  }
+
+  /** Most pods a colour can run as configured. */
+  public maximumReplicas(colour: Colour): number {
+    if (colour !== this.liveColour) {
+      return this.props.idleReplicas;
+    }
+    return this.props.autoscaling?.maxReplicas ?? this.props.replicas!;
+  }
+
+  private tag(colour: Colour): string {
+    return colour === 'blue' ? this.props.blueImageTag : this.props.greenImageTag;
+  }
+
+  private validate(): void {
+    const p = this.props;
+    assertAt(this, 'name', checkDnsLabel(p.name));
+    assertAt(this, 'liveColour', checkOneOf(p.liveColour, COLOURS));
+    assertAt(this, 'imageRepository', checkNonEmpty(p.imageRepository));
+    assertAt(this, 'blueImageTag', checkImageTag(p.blueImageTag, this.requirePinnedImages));
+    assertAt(this, 'greenImageTag', checkImageTag(p.greenImageTag, this.requirePinnedImages));
+    const resources = checkResources(p.resources);
+    if (resources !== undefined) {
+      failAt(this, resources.field ? `resources.${resources.field}` : 'resources', resources.problem);
+    }
+    if (p.replicas !== undefined && p.autoscaling !== undefined) {
+      failAt(this, 'replicas', 'conflicts with autoscaling: give a fixed size or autoscaling bounds, not both');
+    }
+    if (p.replicas === undefined && p.autoscaling === undefined) {
+      failAt(this, 'replicas', 'required when autoscaling is not set');
+    }
+    if (p.replicas !== undefined) {
+      assertAt(this, 'replicas', checkInteger(p.replicas, 1));
+    }
+    if (p.autoscaling !== undefined) {
+      const a = p.autoscaling;
+      assertAt(this, 'autoscaling.minReplicas', checkInteger(a.minReplicas, 1));
+      assertAt(this, 'autoscaling.maxReplicas', checkInteger(a.maxReplicas, 1));
+      assertAt(this, 'autoscaling.minReplicas', checkReplicaBounds(a.minReplicas, a.maxReplicas));
+      if (a.cpuUtilizationPercent !== undefined) {
+        assertAt(this, 'autoscaling.cpuUtilizationPercent', checkInteger(a.cpuUtilizationPercent, 1, 100));
+      }
+      if (a.memoryUtilizationPercent !== undefined) {
+        assertAt(this, 'autoscaling.memoryUtilizationPercent', checkInteger(a.memoryUtilizationPercent, 1, 100));
+      }
+      if (a.requestsPerSecondPerPod !== undefined) {
+        assertAt(this, 'autoscaling.requestsPerSecondPerPod', checkInteger(a.requestsPerSecondPerPod, 1));
+      }
+    }
+    // Zero would take the previous release down at a switch: no instant rollback, and no warm pods for
+    // smoke tests before one.
+    assertAt(this, 'idleReplicas', checkInteger(p.idleReplicas, 1));
+    assertAt(this, 'containerPort', checkInteger(this.containerPort, 1, 65535));
+    assertAt(this, 'preStopSleepSeconds', checkInteger(this.preStopSleepSeconds, 0));
+    if (this.terminationGracePeriodSeconds <= this.preStopSleepSeconds) {
+      failAt(this, 'terminationGracePeriodSeconds',
+        `must be longer than preStopSleepSeconds (${this.preStopSleepSeconds}), got ${this.terminationGracePeriodSeconds}`);
+    }
+    assertAt(this, 'runAsUser', checkInteger(this.runAsUser, 1));
+  }
+
+  private labels(instance: string, extra: Record<string, string> = {}, version?: string): Record<string, string> {
+    return {
+      ...recommendedLabels({ name: this.appName, instance, component: this.component, partOf: this.partOf, version }),
+      [LabelKeys.APP]: this.appName,
+      ...extra,
+    };
+  }
+
+  private colourSelector(colour: Colour): Record<string, string> {
+    return { [LabelKeys.APP]: this.appName, [LabelKeys.COLOUR]: colour };
+  }
+
+  private addColour(colour: Colour): ColourDeployment {
+    const p = this.props;
+    const id = colour === 'blue' ? 'Blue' : 'Green';
+    const instance = `${p.name}-${colour}`;
+    const selector = this.colourSelector(colour);
+    const version = versionLabel(this.tag(colour));
+    const podLabels = this.labels(instance, { ...selector, [LabelKeys.VERSION]: version }, version);
+
+    const deployment = new kplus.Deployment(this, id, {
+      metadata: { name: instance, labels: podLabels },
+      select: false,
+      spread: false,
+      replicas: p.autoscaling === undefined ? this.minimumReplicas(colour) : undefined,
+      // A new pod must be ready before an old one goes: the seed's zero-downtime rule for rolling updates.
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(25),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+      podMetadata: {
+        labels: podLabels,
+        annotations: {
+          [AnnotationKeys.PROMETHEUS_SCRAPE]: 'true',
+          [AnnotationKeys.PROMETHEUS_PORT]: String(this.containerPort),
+          [AnnotationKeys.PROMETHEUS_PATH]: this.metricsPath,
+          [AnnotationKeys.CONFIG_HASH]: this.configHash(),
+        },
+      },
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: restrictedPodSecurityContext(this.runAsUser),
+      terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
+    });
+    deployment.select(kplus.LabelSelector.of({ labels: selector }));
+
+    const container = deployment.addContainer({
+      name: p.name,
+      image: this.image(colour),
+      imagePullPolicy: isPinnedTag(this.tag(colour)) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
+      ports: [{ name: HTTP_PORT_NAME, number: this.containerPort, protocol: kplus.Protocol.TCP }],
+      resources: toContainerResources(p.resources),
+      securityContext: restrictedContainerSecurityContext(this.runAsUser),
+      lifecycle: { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${this.preStopSleepSeconds}`]) },
+      envVariables: this.envVariables(),
+      envFrom: [
+        ...(p.envFromConfigMaps ?? []).map((cm) => kplus.Env.fromConfigMap(cm)),
+        ...(p.envFromSecrets ?? []).map((secret) => kplus.Env.fromSecret(secret)),
+      ],
+    });
+    this.mountVolumes(container, colour);
+
+    hardenPodTemplate(deployment, {
+      selector,
+      probes: {
+        startupProbe: renderHttpProbe(this.probes.startup, HTTP_PORT_NAME, 'startup'),
+        livenessProbe: renderHttpProbe(this.probes.liveness, HTTP_PORT_NAME, 'liveness'),
+        readinessProbe: renderHttpProbe(this.probes.readiness, HTTP_PORT_NAME, 'readiness'),
+      },
+    });
+
+    const service = this.addService(`${id}Service`, `${instance}-service`, selector);
+    const hpa = p.autoscaling === undefined ? undefined : this.addAutoscaler(colour, deployment, p.autoscaling);
+    const pdb = this.maximumReplicas(colour) > 1 ? this.addDisruptionBudget(colour, selector) : undefined;
+    return { colour, deployment, service, hpa, pdb, selector };
+  }
+
+  private envVariables(): Record<string, kplus.EnvValue> {
+    const env: Record<string, kplus.EnvValue> = {};
+    for (const [name, value] of Object.entries(this.props.env ?? {})) {
+      env[name] = kplus.EnvValue.fromValue(value);
+    }
+    const registry = SecretReferences.of(this);
+    for (const [name, ref] of Object.entries(this.props.secretEnv ?? {})) {
+      if (env[name] !== undefined) {
+        failAt(this, `secretEnv.${name}`, 'is also set in env: give each variable one source');
+      }
+      env[name] = kplus.EnvValue.fromSecretValue({ secret: ref.secret, key: ref.key });
+      registry.recordKey(this, ref.secret, ref.key);
+    }
+    for (const secret of this.props.envFromSecrets ?? []) {
+      registry.recordWholeSecret(this, secret);
+    }
+    return env;
+  }
+
+  private mountVolumes(container: kplus.Container, colour: Colour): void {
+    const writable = kplus.Volume.fromEmptyDir(this, `${colour}-writable`, 'writable', {
+      // Bounded so a runaway log or cache cannot fill the node's disk and evict its neighbours.
+      sizeLimit: this.props.resources.memoryLimit,
+    });
+    for (const path of [...this.writablePaths].sort()) {
+      container.mount(path, writable, { subPath: path.replace(/^\//, '').replace(/\//g, '-') });
+    }
+    for (const mount of this.props.configMapMounts ?? []) {
+      const volume = kplus.Volume.fromConfigMap(this, `${colour}-${mount.configMap.name}`, mount.configMap, {
+        name: mount.configMap.name,
+      });
+      container.mount(mount.path, volume, { readOnly: true });
+    }
+  }
+
+  /** SHA-256 over the data of every ConfigMap the pods read, in a stable order. */
+  private configHash(): string {
+    this.configHashValue ??= this.hashConfigMaps();
+    return this.configHashValue;
+  }
+
+  private hashConfigMaps(): string {
+    const sources = [...(this.props.envFromConfigMaps ?? []), ...(this.props.configMapMounts ?? []).map((m) => m.configMap)];
+    const hash = createHash('sha256');
+    for (const cm of [...sources].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      hash.update(cm.name);
+      for (const key of Object.keys(cm.data).sort()) {
+        hash.update(`\0${key}\0${cm.data[key]}`);
+      }
+      hash.update('\n');
+    }
+    return hash.digest('hex');
+  }
+
+  private addService(id: string, name: string, selector: Record<string, string>): kplus.Service {
+    const service = new kplus.Service(this, id, {
+      metadata: { name, labels: this.labels(name) },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: HTTP_PORT_NAME, port: 80, targetPort: this.containerPort, protocol: kplus.Protocol.TCP }],
+    });
+    for (const [key, value] of Object.entries(selector)) {
+      service.selectLabel(key, value);
+    }
+    return service;
+  }
+
+  private addAutoscaler(colour: Colour, deployment: kplus.Deployment, a: BlueGreenAutoscaling): WorkloadAutoscaler {
+    const id = colour === 'blue' ? 'BlueAutoscaler' : 'GreenAutoscaler';
+    const name = `${this.appName}-${colour}-hpa`;
+    return new WorkloadAutoscaler(this, id, {
+      name,
+      labels: this.labels(name),
+      target: deployment,
+      // The idle colour is pinned (min = max) but keeps the live colour's metrics and behaviour, so a switch
+      // changes only the bounds.
+      minReplicas: this.minimumReplicas(colour),
+      maxReplicas: this.maximumReplicas(colour),
+      metrics: [
+        AutoscalerMetric.cpuUtilization(a.cpuUtilizationPercent ?? 70),
+        AutoscalerMetric.memoryUtilization(a.memoryUtilizationPercent ?? 80),
+        AutoscalerMetric.pods({ name: 'http_requests_per_second', averageValue: a.requestsPerSecondPerPod ?? 1000 }),
+      ],
+      // Seed 000's behaviour: scale up fast (double or +4 pods per 30 s, whichever is more), scale down
+      // slowly (after 5 minutes, halve or -2 pods per minute, whichever is less).
+      scaleUp: {
+        selectPolicy: 'Max',
+        stabilizationWindowSeconds: 0,
+        policies: [
+          { type: 'Percent', value: 100, periodSeconds: 30 },
+          { type: 'Pods', value: 4, periodSeconds: 30 },
+        ],
+      },
+      scaleDown: {
+        selectPolicy: 'Min',
+        stabilizationWindowSeconds: 300,
+        policies: [
+          { type: 'Percent', value: 50, periodSeconds: 60 },
+          { type: 'Pods', value: 2, periodSeconds: 60 },
+        ],
+      },
+    });
+  }
+
+  private addDisruptionBudget(colour: Colour, selector: Record<string, string>): kplus.k8s.KubePodDisruptionBudget {
+    const name = `${this.appName}-${colour}-pdb`;
+    return new kplus.k8s.KubePodDisruptionBudget(this, colour === 'blue' ? 'BlueDisruptionBudget' : 'GreenDisruptionBudget', {
+      metadata: { name, labels: this.labels(name) },
+      spec: {
+        // One pod at a time whatever the current size, so drains work at every HPA size.
+        maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: selector },
+      },
+    });
+  }
+}
+
+/** A label-safe form of an image tag: digests become `sha256-<first 12 hex digits>`. */
+function versionLabel(tag: string): string {
+  return isDigest(tag) ? `sha256-${tag.slice('sha256:'.length, 'sha256:'.length + 12)}` : tag;
+}

@@ -1,0 +1,139 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { BlueGreenApp, Colour } from './blue-green-app';
+import { LabelKeys } from '../core/labels';
+import { ValidationError } from '../core/errors';
+
+type Manifest = { [key: string]: unknown };
+
+/**
+ * The manifests currently committed for an environment (what GitOps applies), looked up by kind,
+ * namespace and name.
+ *
+ * Documents are indexed from their header lines and parsed only when asked for: a synth reads a handful of
+ * small objects from the previous output, and parsing all of it would double the synth time.
+ */
+export class DeployedManifests {
+  /** Reads every `.k8s.yaml` file of a folder; an empty set when the folder does not exist. */
+  public static fromDirectory(dir: string): DeployedManifests {
+    if (!fs.existsSync(dir)) {
+      return new DeployedManifests([]);
+    }
+    const texts = fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort()
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    return DeployedManifests.fromYaml(texts);
+  }
+
+  /** Indexes multi-document YAML texts. */
+  public static fromYaml(texts: readonly string[]): DeployedManifests {
+    return new DeployedManifests(texts.flatMap((t) => t.split(/^---$/m)));
+  }
+
+  /** Wraps objects that are already parsed. */
+  public static fromObjects(objects: readonly Manifest[]): DeployedManifests {
+    const index = new DeployedManifests([]);
+    for (const obj of objects) {
+      const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string };
+      index.parsed.set(key(String(obj.kind), meta.namespace ?? '', meta.name ?? ''), obj);
+    }
+    return index;
+  }
+
+  private readonly documents = new Map<string, string>();
+  private readonly parsed = new Map<string, Manifest>();
+
+  private constructor(documents: readonly string[]) {
+    for (const doc of documents) {
+      const kind = /^kind: (.+)$/m.exec(doc)?.[1];
+      const name = /^ {2}name: (.+)$/m.exec(doc)?.[1];
+      const namespace = /^ {2}namespace: (.+)$/m.exec(doc)?.[1] ?? '';
+      if (kind !== undefined && name !== undefined) {
+        this.documents.set(key(unquote(kind), unquote(namespace), unquote(name)), doc);
+      }
+    }
+  }
+
+  /** Every deployed object, parsed, in file order. */
+  public all(): Manifest[] {
+    return [...this.documents.keys()].map((id) => {
+      const [kind, namespace, name] = id.split('/');
+      return this.find(kind, namespace, name)!;
+    });
+  }
+
+  /** The object of that kind, namespace and name, if deployed. */
+  public find(kind: string, namespace: string, name: string): Manifest | undefined {
+    const id = key(kind, namespace, name);
+    const cached = this.parsed.get(id);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const doc = this.documents.get(id);
+    if (doc === undefined) {
+      return undefined;
+    }
+    // Loaded on demand: most synths never need a YAML parser.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const parsed = (require('yaml') as typeof import('yaml')).parse(doc) as Manifest;
+    this.parsed.set(id, parsed);
+    return parsed;
+  }
+}
+
+function key(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+function unquote(value: string): string {
+  return value.startsWith('"') ? (JSON.parse(value) as string) : value;
+}
+
+function deployedLiveColour(deployed: DeployedManifests, namespace: string, appName: string): Colour | undefined {
+  const service = deployed.find('Service', namespace, `${appName}-service`);
+  const selector = ((service?.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {};
+  const colour = selector[LabelKeys.COLOUR];
+  return colour === 'blue' || colour === 'green' ? colour : undefined;
+}
+
+/** Pods a colour was deployed with: its HPA's minimum, or its Deployment's fixed count. */
+function deployedSize(deployed: DeployedManifests, namespace: string, appName: string, colour: Colour): number {
+  const hpa = deployed.find('HorizontalPodAutoscaler', namespace, `${appName}-${colour}-hpa`);
+  const min = ((hpa?.spec ?? {}) as { minReplicas?: number }).minReplicas;
+  if (min !== undefined) {
+    return min;
+  }
+  const deployment = deployed.find('Deployment', namespace, `${appName}-${colour}`);
+  if (deployment === undefined) {
+    return 0;
+  }
+  // A Deployment without `replicas` and without an HPA runs the API server's default of one pod.
+  return ((deployment.spec ?? {}) as { replicas?: number }).replicas ?? 1;
+}
+
+/**
+ * Refuses a live-colour switch that would send traffic to a colour smaller than the live minimum.
+ *
+ * If an app's live colour differs from the deployed one, the colour taking over must already have been
+ * deployed with at least the new live minimum: scale the idle colour up first, deploy, then switch (Argo
+ * Rollouts' preview-before-promote rule). A first deploy, with nothing deployed, is always allowed.
+ *
+ * @throws ValidationError naming the app's construct path and `liveColour`
+ */
+export function checkColourSwitches(root: IConstruct, deployed: DeployedManifests): void {
+  for (const app of root.node.findAll().filter((c): c is BlueGreenApp => c instanceof BlueGreenApp)) {
+    const namespace = Chart.of(app).namespace ?? '';
+    const previous = deployedLiveColour(deployed, namespace, app.appName);
+    if (previous === undefined || previous === app.liveColour) {
+      continue;
+    }
+    const size = deployedSize(deployed, namespace, app.appName, app.liveColour);
+    const needed = app.minimumReplicas(app.liveColour);
+    if (size < needed) {
+      throw new ValidationError(app.node.path, 'liveColour',
+        `cannot switch from ${previous} to ${app.liveColour}: ${app.liveColour} is deployed with ${size} pod(s), `
+        + `below the live minimum of ${needed}; first raise idleReplicas to at least ${needed} and deploy that, then switch`);
+    }
+  }
+}
