@@ -12,6 +12,7 @@ export * from './web/blue-green-app';
 export * from './cluster/cluster-autoscaler';
 export * from './web/colour-switch';
 export * from './core/container-resources';
+export * from './core/registry-owner';
 export * from './delivery/deploy-hooks';
 export * from './observability/grafana-dashboard';
 export * from './observability/grafana-provisioning';

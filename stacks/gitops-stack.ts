@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ArgoCdApplication } from '../lib/delivery/argo-cd-application';
 import { ArgoCdProject, GroupKind } from '../lib/delivery/argo-cd-project';
 import { ManifestFile, renderCharts } from '../lib/render/manifest-writer';
+import { RegistryOwner } from '../lib/core/registry-owner';
 import { Policy } from '../lib/safety/policy';
 import { EnvironmentConfig } from './config';
 
@@ -95,6 +96,7 @@ export class GitOpsStack extends Chart {
  */
 export function renderGitOps(environments: readonly RenderedEnvironmentFiles[]): ManifestFile[] {
   const root = new Construct(new App(), GITOPS_FOLDER);
+  RegistryOwner.declare(root);
   new GitOpsStack(root, 'Applications', { environments });
   const files = renderCharts(root);
   Policy.of(root).check(files, { warnings: [] }).throwIfErrors(root.node.path);

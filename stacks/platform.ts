@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/core/secret-references';
+import { RegistryOwner } from '../lib/core/registry-owner';
 import { AlertingStack } from './alerting-stack';
 import { BackupStack } from './backup-stack';
 import { EnvironmentConfig } from './config';
@@ -77,6 +78,9 @@ function sloPanels(alerting: AlertingStack): SloPanelSpec[] {
 /** Builds every chart of one environment into `app`. */
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const root = new Construct(app, config.name);
+  // Every chart of the environment shares one secret, network, policy and alert registry; another
+  // environment or team in the same App has its own.
+  RegistryOwner.declare(root);
   const web = new WebStack(root, 'Web', { config });
   const data = new DataStack(root, 'Data', { config });
   const workers = new WorkersStack(root, 'Workers', { config });

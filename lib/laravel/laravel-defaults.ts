@@ -44,3 +44,6 @@ export const LARAVEL_MIGRATION_COMMAND: readonly string[] = ['php', 'artisan', '
 
 /** `php artisan cache:warm`: the deploy hook's warm-up (a cold cache after a switch once took the database down). */
 export const LARAVEL_CACHE_WARM_COMMAND: readonly string[] = ['php', 'artisan', 'cache:warm'];
+
+/** Name of the platform's PrometheusRule, which its runbooks and scripts refer to. */
+export const LARAVEL_PROMETHEUS_RULE_NAME = 'laravel-ecommerce-alerts';
