@@ -30,6 +30,7 @@ export * from './observability/monitoring-names';
 export * from './data/mysql-cluster';
 export * from './safety/network-connections';
 export * from './safety/network-policies';
+export * from './observability/observability-stack';
 export * from './observability/operator-monitors';
 export * from './safety/pod-chaos-experiment';
 export * from './safety/policy';

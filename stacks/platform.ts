@@ -89,7 +89,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const backup = config.backup.enabled ? new BackupStack(root, 'Backup', { config }) : undefined;
   const monitoringExporters = new MonitoringExportersStack(root, 'MonitoringExporters', { config });
   const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
-  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, slos: sloPanels(alerting) });
+  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, app: web.laravel, slos: sloPanels(alerting) });
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });

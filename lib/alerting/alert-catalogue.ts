@@ -65,7 +65,7 @@ export interface AlertRuleSpec {
 
 /** One input series of a promtool unit test. */
 export interface AlertTestSeries {
-  /** The series, with every label (`http_requests_total{namespace="ecommerce",status="500"}`). */
+  /** The series, with every label (`http_requests_total{namespace="shop",status="500"}`). */
   readonly series: string;
 
   /**

@@ -9,7 +9,7 @@ export const MANIFEST_GLOB = '*.k8s.yaml';
 
 /** Props of {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {
-  /** Application name (`ecommerce-prod`). */
+  /** Application name (`shop-prod`). */
   readonly name: string;
 
   /**

@@ -51,7 +51,7 @@ export interface PrometheusServerProps {
   /**
    * Interval of scrapes and rule evaluation.
    *
-   * @default '15s' (seed 001)
+   * @default '15s'
    */
   readonly scrapeInterval?: string;
 }

@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
  * NetworkPolicies from every declared connection) registers here, so it does not depend on being created
  * after the constructs that declare.
  */
-const HOOKS = Symbol.for('@ecommerce-platform/k8s-constructs.beforeRender');
+const HOOKS = Symbol.for('k8s-constructs.beforeRender');
 
 interface WithHooks {
   [HOOKS]?: Array<() => void>;

@@ -123,7 +123,7 @@ const REGISTRY_ID = 'NetworkConnections';
  * One registry exists per owner (RegistryOwner); a construct declares with one call:
  *
  * ```ts
- * NetworkConnections.of(this).allow(this, { from: workerPods, to: NetworkPeer.pods('ecommerce', { app: 'mysql' }), port: 3306, reason: 'queue jobs read orders' });
+ * NetworkConnections.of(this).allow(this, { from: workerPods, to: NetworkPeer.pods('shop', { app: 'mysql' }), port: 3306, reason: 'queue jobs read orders' });
  * ```
  */
 export class NetworkConnections extends Construct {

@@ -8,8 +8,8 @@ import { recommendedLabels } from '../core/labels';
 import { MAX_NAME_LENGTH, shortenName, stableHash } from '../core/names';
 import { NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from './network-connections';
 
-/** Annotation listing, for reviewers, every declared connection a policy allows and why. */
-export const CONNECTIONS_ANNOTATION = 'network.ecommerce-platform/connections';
+/** Default annotation listing, for reviewers, every declared connection a policy allows and why. */
+export const CONNECTIONS_ANNOTATION = 'network.k8s-constructs/connections';
 
 /** Name of the policy denying all ingress and egress in each namespace. */
 export const DEFAULT_DENY_POLICY = 'default-deny';
@@ -41,6 +41,13 @@ export interface NetworkPoliciesProps {
    * @default - every Namespace object rendered in the tree, found when the tree is rendered
    */
   readonly namespaces?: readonly string[];
+
+  /**
+   * Annotation key under which each policy lists the declared connections it allows.
+   *
+   * @default CONNECTIONS_ANNOTATION
+   */
+  readonly connectionsAnnotation?: string;
 }
 
 interface Resolved {
@@ -90,6 +97,9 @@ export class NetworkPolicies extends Construct {
     }
     for (const ns of props.namespaces ?? []) {
       assertAt(this, 'namespaces', checkDnsLabel(ns));
+    }
+    if (props.connectionsAnnotation !== undefined) {
+      assertAt(this, 'connectionsAnnotation', checkLabelKey(props.connectionsAnnotation));
     }
     beforeRender(this, () => this.render());
   }
@@ -178,7 +188,7 @@ export class NetworkPolicies extends Construct {
         name,
         namespace,
         labels: recommendedLabels({ name: 'network-policy', instance: name, component: 'network', partOf: this.props.partOf }),
-        annotations: connections === undefined ? undefined : { [CONNECTIONS_ANNOTATION]: connections },
+        annotations: connections === undefined ? undefined : { [this.props.connectionsAnnotation ?? CONNECTIONS_ANNOTATION]: connections },
       },
       spec,
     });
@@ -186,7 +196,7 @@ export class NetworkPolicies extends Construct {
   }
 }
 
-/** `allow-ingress-to-laravel`, `allow-egress-from-laravel`, from the label values alone. */
+/** `allow-ingress-to-storefront`, `allow-egress-from-storefront`, from the label values alone. */
 function policyName(d: PolicyDraft): string {
   const values = Object.entries(sortedRecord(d.podLabels)).map(([, v]) => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-')).join('-') || 'all';
   return `allow-${d.direction}-${d.direction === 'ingress' ? 'to' : 'from'}-${values}`.replace(/-+/g, '-').replace(/-$/, '');

@@ -10,17 +10,17 @@ export interface PodChaosExperimentProps {
   /**
    * Name of the experiment.
    *
-   * @default 'pod-failure-test' (seed 000)
+   * @default 'pod-failure-test'
    */
   readonly name?: string;
 
-  /** Labels of the pods the experiment may fail (seed 000: `app: laravel`). */
+  /** Labels of the pods the experiment may fail (`app: storefront`). */
   readonly podLabels: Readonly<Record<string, string>>;
 
   /**
    * How long the chosen pod stays failed, in seconds.
    *
-   * @default 60 (seed 000)
+   * @default 60
    */
   readonly durationSeconds?: number;
 
@@ -33,7 +33,7 @@ export interface PodChaosExperimentProps {
 }
 
 /**
- * Seed 000's Chaos Mesh experiment: `pod-failure` of one pod matching `podLabels` in the chart's namespace
+ * A Chaos Mesh experiment: `pod-failure` of one pod matching `podLabels` in the chart's namespace
  * for `durationSeconds`. The pod is made unavailable (its containers replaced by a pause image), not
  * deleted, so what is tested is that the Service, the PDB and the other replicas carry the traffic.
  *
