@@ -1,5 +1,6 @@
 // Lint rules for the whole repository; type checking runs separately (`tsc --noEmit` in `npm run lint`).
 import stylistic from '@stylistic/eslint-plugin';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -22,6 +23,44 @@ export default tseslint.config(
         message: 'Resolve defaults with ?? (a 0 or an empty string is a value, not a missing one).',
       }],
     },
+  },
+  {
+    // Boundaries (README "Layout"): a folder's private/ helpers are its own; the generic library never
+    // reaches into the Laravel layer; stacks use public library files only. No import cycles anywhere.
+    files: ['lib/**/*.ts'],
+    ignores: ['lib/laravel/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '^\\.\\./(\\.\\./)*[a-z-]+/private(/|$)', message: 'Another folder\'s private/ files are its own: import its public file instead.' },
+        { regex: '(^|/)laravel(/|$)', message: 'The generic library names no app: the Laravel layer builds on it, not the other way round.' },
+      ] }],
+    },
+  },
+  {
+    files: ['lib/laravel/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '^\\.\\./(\\.\\./)*[a-z-]+/private(/|$)', message: 'Another folder\'s private/ files are its own: import its public file instead.' },
+      ] }],
+    },
+  },
+  {
+    files: ['stacks/**/*.ts', 'main.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '/private(/|$)', message: 'Stacks use the library\'s public files, never its private/ helpers.' },
+      ] }],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
