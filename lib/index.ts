@@ -4,6 +4,7 @@ export * from './alerting/alert-rules';
 export * from './alerting/alertmanager-routing';
 export * from './observability/alertmanager-server';
 export * from './core/app-namespace';
+export * from './core/declared-namespaces';
 export * from './delivery/argo-cd-application';
 export * from './delivery/argo-cd-project';
 export * from './backup/backup-cron-job';
