@@ -1,10 +1,11 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/checks';
 import { assertAt, failAt } from '../core/errors';
 import { DeclaredNamespaces } from '../core/declared-namespaces';
 import { recommendedLabels } from '../core/labels';
+import { MAX_NAME_LENGTH, shortenName, stableHash } from '../core/names';
 import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from './network-connections';
 
 /** Annotation listing, for reviewers, every declared connection a policy allows and why. */
@@ -64,6 +65,14 @@ interface Placed {
   readonly policy: kplus.k8s.KubeNetworkPolicy;
 }
 
+/** A derived policy's names: from the label values alone, and as rendered. */
+interface Named {
+  readonly identity: string;
+  readonly base: string;
+  readonly policy: kplus.k8s.KubeNetworkPolicy;
+  hashed: boolean;
+}
+
 const DEFAULT_DNS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' }, podLabels: { 'k8s-app': 'kube-dns' } };
 
 /**
@@ -88,6 +97,8 @@ export class NetworkPolicies extends Construct {
   private readonly drafts = new Map<string, PolicyDraft>();
   /** Created policies in output order (namespace, then base policies, then derived ones by name). */
   private readonly placed: Placed[] = [];
+  /** Derived policies by namespace and base name, to tell when two pod sets would share a name. */
+  private readonly byBaseName = new Map<string, Named[]>();
 
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
@@ -182,10 +193,34 @@ export class NetworkPolicies extends Construct {
       const draft: PolicyDraft = { namespace, direction, podLabels, rules: new Map(), notes: new Set() };
       d = draft;
       this.drafts.set(key, draft);
-      const name = policyName(draft);
-      this.addPolicy(`1\0${namespace}/${name}`, namespace, name, () => renderDraft(draft), () => [...draft.notes].sort().join('\n'));
+      this.addDerivedPolicy(draft);
     }
     return d;
+  }
+
+  /**
+   * Creates a derived policy named after its pod labels. A name longer than 63 characters, or one that two
+   * pod sets of a namespace would share (`app: a-b` and `app: a, tier: b`), ends in a hash of the exact
+   * selector instead of being cut or merged. When a second pod set arrives with a name already in use, the
+   * first policy's rendered name is switched to its hashed form with a JSON patch (its object exists
+   * already), so the result does not depend on which was declared first.
+   */
+  private addDerivedPolicy(draft: PolicyDraft): void {
+    const base = policyName(draft);
+    const identity = JSON.stringify([draft.direction, sortedRecord(draft.podLabels)]);
+    const slot = `${draft.namespace}/${base}`;
+    const siblings = this.byBaseName.get(slot) ?? [];
+    const hashedName = (id: string) => `${base.slice(0, MAX_NAME_LENGTH - 9).replace(/-+$/, '')}-${stableHash(id)}`;
+    const shared = siblings.length > 0;
+    const name = shared ? hashedName(identity) : shortenName(base, identity);
+    for (const sibling of siblings.filter((x) => !x.hashed)) {
+      sibling.hashed = true;
+      if (sibling.policy.name !== hashedName(sibling.identity)) {
+        ApiObject.of(sibling.policy).addJsonPatch(JsonPatch.replace('/metadata/name', hashedName(sibling.identity)));
+      }
+    }
+    const policy = this.addPolicy(`1\0${slot}\0${identity}`, draft.namespace, name, () => renderDraft(draft), () => [...draft.notes].sort().join('\n'));
+    this.byBaseName.set(slot, [...siblings, { identity, base, policy, hashed: shared }]);
   }
 
   /** Connections neither of whose ends runs in a namespace we own: judged once the whole tree exists. */
@@ -217,7 +252,7 @@ export class NetworkPolicies extends Construct {
    * sorting just before it, and the one sorting just after it depends on the new one. Every adjacent
    * pair stays linked, so cdk8s emits exactly the sorted order.
    */
-  private addPolicy(key: string, namespace: string, name: string, spec: () => kplus.k8s.NetworkPolicySpec, connections?: () => string): void {
+  private addPolicy(key: string, namespace: string, name: string, spec: () => kplus.k8s.NetworkPolicySpec, connections?: () => string): kplus.k8s.KubeNetworkPolicy {
     const policy = new kplus.k8s.KubeNetworkPolicy(this, `${namespace}-${name}`, {
       metadata: {
         name,
@@ -240,6 +275,7 @@ export class NetworkPolicies extends Construct {
       after.policy.node.addDependency(policy);
     }
     this.placed.splice(at, 0, { key, policy });
+    return policy;
   }
 }
 
@@ -253,11 +289,10 @@ function renderDraft(d: PolicyDraft): kplus.k8s.NetworkPolicySpec {
     : { podSelector: { matchLabels: sortedRecord(d.podLabels) }, policyTypes: ['Egress'], egress: rules.map((r) => ({ to: r.peers, ports: r.ports })) };
 }
 
-/** `allow-ingress-to-laravel`, `allow-egress-from-laravel`; a hash keeps long or odd selectors valid. */
+/** `allow-ingress-to-laravel`, `allow-egress-from-laravel`, from the label values alone. */
 function policyName(d: PolicyDraft): string {
   const values = Object.entries(sortedRecord(d.podLabels)).map(([, v]) => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-')).join('-') || 'all';
-  const base = `allow-${d.direction}-${d.direction === 'ingress' ? 'to' : 'from'}-${values}`.replace(/-+/g, '-').replace(/-$/, '');
-  return base.length <= 63 ? base : base.slice(0, 63).replace(/-$/, '');
+  return `allow-${d.direction}-${d.direction === 'ingress' ? 'to' : 'from'}-${values}`.replace(/-+/g, '-').replace(/-$/, '');
 }
 
 function renderPeer(r: Resolved, policyNamespace: string): string {
