@@ -2,6 +2,7 @@
 export * from './alerting/alert-catalogue';
 export * from './alerting/alert-rules';
 export * from './alerting/alertmanager-routing';
+export * from './alerting/metric-producers';
 export * from './observability/alertmanager-server';
 export * from './core/app-namespace';
 export * from './core/declared-namespaces';

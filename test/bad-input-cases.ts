@@ -6,6 +6,7 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { AppNamespace } from '../lib/core/app-namespace';
 import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
@@ -170,4 +171,18 @@ export const BAD_INPUTS: BadInput[] = [
   // Output layout.
   { what: 'a second chart rendering web.k8s.yaml', env: 'prod', add: (root) => new Chart(new Construct(root, 'Nested'), 'Web'), message: '[prod] charts: two charts render web.k8s.yaml: give them distinct ids' },
   { what: 'two ConfigMaps of the same name', env: 'prod', add: (root) => new kplus.ConfigMap(extra(root), 'Copy', { metadata: { name: 'laravel-config' } }), message: '[prod/Extra/Copy] metadata.name: duplicate ConfigMap "ecommerce/laravel-config", already rendered by prod/Web/Config/AppConfig' },
+  // Alerts over series nothing produces can never fire.
+  {
+    what: 'an alert over a metric no scrape target produces', env: 'prod',
+    add: (root) => AlertCatalogue.of(root).addRule(extra(root), { name: 'extra' }, {
+      alert: 'StuckExports', expr: 'export_jobs_stuck > 0', severity: 'warning', priority: 'P2', team: 'platform',
+      summary: 'Exports stuck', description: 'Exports are stuck', runbook: 'exports',
+    }),
+    message: '[prod/Alerting/Rules] alert StuckExports: metric export_jobs_stuck is produced by no scrape target in prod',
+  },
+  {
+    what: 'a recording rule over a metric no scrape target produces', env: 'staging',
+    add: (root) => AlertCatalogue.of(root).addRecordingRule(extra(root), { name: 'extra' }, { record: 'job:exports:rate5m', expr: 'sum(rate(exports_total[5m]))' }),
+    message: '[staging/Alerting/Rules] record job:exports:rate5m: metric exports_total is produced by no scrape target in staging',
+  },
 ];
