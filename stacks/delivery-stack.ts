@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { DeployHooks } from '../lib/delivery/deploy-hooks';
+import { ReleaseOrder } from '../lib/delivery/release-order';
 import { LabelKeys } from '../lib/core/labels';
 import { PodChaosExperiment } from '../lib/safety/pod-chaos-experiment';
 import { ChaosConfig, EnvironmentConfig } from './config';
@@ -13,15 +14,26 @@ export interface DeployStackProps {
 
   /** The web tier's blue/green app, whose releases the hooks gate. */
   readonly app: BlueGreenApp;
+
+  /**
+   * What else runs the release's code against the database (queue workers, scheduler): moved after the migration.
+   *
+   * @default - none
+   */
+  readonly schemaConsumers?: readonly IConstruct[];
 }
 
 /**
  * The deploy hooks of one environment (`deploy.k8s.yaml`): migration, cache warm-up and smoke tests as
- * Argo CD Sync hooks against the colour the commit makes live (README "Deploy hooks").
+ * Argo CD Sync hooks against the colour the commit makes live, and the release order of the app's colours
+ * and of the workers around them (README "Deploy hooks", "Switching the live colour").
  */
 export class DeployStack extends Chart {
   /** The hook Jobs. */
   public readonly hooks: DeployHooks;
+
+  /** The waves of the app's colours and of the schema consumers. */
+  public readonly releaseOrder: ReleaseOrder;
 
   constructor(scope: Construct, id: string, props: DeployStackProps) {
     const { config } = props;
@@ -31,6 +43,11 @@ export class DeployStack extends Chart {
       resources: config.deployHooks.resources,
       smokeTestResources: config.deployHooks.smokeTestResources,
       smokeTestImage: config.deployHooks.smokeTestImage,
+    });
+    this.releaseOrder = new ReleaseOrder(this, 'ReleaseOrder', {
+      app: props.app,
+      migration: this.hooks.migration,
+      schemaConsumers: props.schemaConsumers,
     });
   }
 }
