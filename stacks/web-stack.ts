@@ -77,6 +77,7 @@ export class WebStack extends Chart {
       replicas: web.replicas,
       autoscaling: web.autoscaling,
       idleReplicas: web.idleReplicas,
+      hotfix: web.hotfix,
       containerPort: LARAVEL_PORT,
       env: runtime.env,
       secretEnv: runtime.secretEnv,

@@ -89,6 +89,20 @@ describe('release walk in Argo CD order', () => {
     expect(at('run Job/laravel-smoke-test')).toBeLessThan(at('apply Service/laravel-service'));
     expect(at('apply Service/laravel-service')).toBeLessThan(at('apply HorizontalPodAutoscaler/laravel-blue-hpa'));
   });
+
+  test.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s: a PreSync backup runs before the migration exactly where the config asks for one', (env) => {
+    const tasks = syncTasks(render(env, RELEASES[env]), render(env, RELEASES[env])).map((t) => `${t.phase} ${t.action} ${t.object.kind}/${t.object.metadata?.name}`);
+    const migrate = tasks.indexOf('Sync run Job/laravel-migrate');
+    expect(migrate).toBeGreaterThan(0);
+    const backup = tasks.indexOf('PreSync run Job/database-backup-pre-release');
+    if (ENVIRONMENTS[env].backup.preSyncBackup) {
+      expect(tasks.filter((t) => t.startsWith('PreSync'))).toEqual(['PreSync run Job/database-backup-pre-release']);
+      expect(backup).toBeLessThan(migrate);
+    } else {
+      expect(backup).toBe(-1);
+    }
+    expect(ENVIRONMENTS.prod.backup.preSyncBackup).toBe(true);
+  });
 });
 
 /** Prod's shipped promote with some objects moved to other waves after rendering. */

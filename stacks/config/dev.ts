@@ -5,7 +5,7 @@ import { Cron,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { RELEASES } from './releases';
+import { HOTFIXES,RELEASES } from './releases';
 import { BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
@@ -34,7 +34,7 @@ export const dev = {
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
-    ...webRelease(RELEASES.dev),
+    ...webRelease(RELEASES.dev, HOTFIXES.dev),
     replicas: 1,
     idleReplicas: 1,
     resources: {
@@ -84,6 +84,7 @@ export const dev = {
   // Off: dev data is disposable. Switching it on renders backup.k8s.yaml against the in-cluster store.
   backup: {
     enabled: false,
+    preSyncBackup: false,
     engine: 'mysql',
     schedule: Cron.schedule({ minute: '0', hour: '2' }),
     verificationSchedule: Cron.schedule({ minute: '0', hour: '5', weekDay: '1' }),

@@ -11,7 +11,7 @@ import { PlatformAlertThresholds } from '../../lib/laravel/platform-alerts';
 import { JaegerStorage } from '../../lib/observability/jaeger-server';
 import { PodPeer } from '../../lib/safety/network-connections';
 import { PolicyRuleId } from '../../lib/safety/policy';
-import { BlueGreenAutoscaling,Colour } from '../../lib/web/blue-green-app';
+import { BlueGreenAutoscaling,Colour,HotfixRelease } from '../../lib/web/blue-green-app';
 import { IssuerKind } from '../../lib/web/tls-ingress';
 import { QueueWorkerScaling } from '../../lib/workers/queue-worker';
 
@@ -46,6 +46,9 @@ export interface WebTierConfig {
 
   /** Size of the idle colour; raise it to the live minimum before switching. */
   readonly idleReplicas: number;
+
+  /** Emergency only: lets the serving colour change its image in place to this tag (`HOTFIXES` in releases.ts). */
+  readonly hotfix?: HotfixRelease;
 
   /** Fixed size of the live colour (environments without autoscaling). */
   readonly replicas?: number;
@@ -263,6 +266,12 @@ export interface NetworkConfig {
 export interface BackupConfig {
   /** Whether the environment renders the Backup chart at all. */
   readonly enabled: boolean;
+
+  /**
+   * Whether every sync first takes a backup, as an Argo CD PreSync hook (`database-backup-pre-release`), so
+   * the migration that follows can be undone (seed 004's pipeline backs up before a production migration).
+   */
+  readonly preSyncBackup: boolean;
 
   /** Database engine. */
   readonly engine: DatabaseEngine;

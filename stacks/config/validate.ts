@@ -38,6 +38,10 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   check('web.greenImageTag', checkImageTag(web.greenImageTag, config.requirePinnedImages));
   check('web.host', checkHostName(web.host));
   check('web.idleReplicas', checkInteger(web.idleReplicas, 1));
+  if (web.hotfix !== undefined) {
+    check('web.hotfix.imageTag', checkImageTag(web.hotfix.imageTag, config.requirePinnedImages));
+    check('web.hotfix.reason', checkNonEmpty(web.hotfix.reason));
+  }
   if (web.replicas !== undefined) {
     check('web.replicas', checkInteger(web.replicas, 1));
   }
@@ -55,6 +59,10 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
     ? undefined : `must be an https URL without a trailing slash, got ${JSON.stringify(config.monitoring.runbookBaseUrl)}`);
   const backup = config.backup;
   check('backup.engine', checkOneOf(backup.engine, DATABASE_ENGINES));
+  check('backup.preSyncBackup', typeof backup.preSyncBackup === 'boolean' ? undefined : `must be true or false, got ${JSON.stringify(backup.preSyncBackup)}`);
+  if (backup.preSyncBackup && !backup.enabled) {
+    check('backup.preSyncBackup', 'needs backups enabled (backup.enabled: true)');
+  }
   check('backup.schedule', checkCronSchedule(backup.schedule?.expressionString));
   check('backup.verificationSchedule', checkCronSchedule(backup.verificationSchedule?.expressionString));
   check('backup.bucket', checkNonEmpty(backup.bucket));
