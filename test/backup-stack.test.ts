@@ -33,7 +33,7 @@ describe.each(['staging', 'prod'] as EnvironmentName[])('%s backups', (name) => 
       ...(config.backup.preSyncBackup ? ['Job/database-backup-pre-release'] : []),
     ]);
     if (config.backup.preSyncBackup) {
-      expect(findObject(objects, 'Job', 'database-backup-pre-release').metadata.annotations['argocd.argoproj.io/hook']).toBe('PreSync');
+      expect(findObject(objects, 'Job', 'database-backup-pre-release').metadata.annotations?.['argocd.argoproj.io/hook']).toBe('PreSync');
     }
   });
 
