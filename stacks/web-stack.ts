@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/core/app-namespace';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
+import { LARAVEL_REDIS_PREFIX } from '../lib/laravel/laravel-queues';
 import { LabelKeys } from '../lib/core/labels';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { TlsIngress } from '../lib/web/tls-ingress';
@@ -59,6 +60,8 @@ export class WebStack extends Chart {
         // Service `redis` in this namespace; the seed's validation script reads REDIS_HOST from here.
         REDIS_HOST: 'redis',
         REDIS_PORT: '6379',
+        // Stated rather than derived from APP_NAME: the queue scaler and the exporter read these keys.
+        REDIS_PREFIX: LARAVEL_REDIS_PREFIX,
         SESSION_DRIVER: 'redis',
       },
     });

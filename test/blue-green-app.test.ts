@@ -165,12 +165,11 @@ describe('BlueGreenApp replicas and autoscaling', () => {
     expect([idle.spec.minReplicas, idle.spec.maxReplicas]).toEqual([3, 3]);
   });
 
-  test('the HPA has seed 000\'s metrics and behaviour', () => {
+  test('the HPA has seed 000\'s CPU and memory metrics and behaviour, and no metric nothing serves', () => {
     const hpa = findObject(render().objects, 'HorizontalPodAutoscaler', 'laravel-blue-hpa');
     expect(hpa.spec.metrics).toEqual([
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
       { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
-      { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: 1000 } } },
     ]);
     expect(hpa.spec.behavior).toEqual({
       scaleUp: {

@@ -23,7 +23,9 @@ export function otherColour(colour: Colour): Colour {
 }
 
 /**
- * Autoscaling of the live colour (autoscaling/v2), as seed 000's `laravel-hpa`.
+ * Autoscaling of the live colour (autoscaling/v2), as seed 000's `laravel-hpa`, on CPU and memory: the
+ * resource metrics every cluster with metrics-server serves. (Seed 000's request-rate metric is not used:
+ * nothing in the cluster would serve it; see README "Autoscaling".)
  *
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
  */
@@ -47,13 +49,6 @@ export interface BlueGreenAutoscaling {
    * @default 80
    */
   readonly memoryUtilizationPercent?: number;
-
-  /**
-   * Target average of the pods metric `http_requests_per_second` (served by a custom metrics adapter).
-   *
-   * @default 1000
-   */
-  readonly requestsPerSecondPerPod?: number;
 }
 
 /** A ConfigMap mounted as files into the app container. */
@@ -403,9 +398,6 @@ export class BlueGreenApp extends Construct {
       if (a.memoryUtilizationPercent !== undefined) {
         assertAt(this, 'autoscaling.memoryUtilizationPercent', checkInteger(a.memoryUtilizationPercent, 1, 100));
       }
-      if (a.requestsPerSecondPerPod !== undefined) {
-        assertAt(this, 'autoscaling.requestsPerSecondPerPod', checkInteger(a.requestsPerSecondPerPod, 1));
-      }
     }
     // Zero would take the previous release down at a switch: no instant rollback, and no warm pods for
     // smoke tests before one.
@@ -576,7 +568,6 @@ export class BlueGreenApp extends Construct {
       metrics: [
         AutoscalerMetric.cpuUtilization(a.cpuUtilizationPercent ?? 70),
         AutoscalerMetric.memoryUtilization(a.memoryUtilizationPercent ?? 80),
-        AutoscalerMetric.pods({ name: 'http_requests_per_second', averageValue: a.requestsPerSecondPerPod ?? 1000 }),
       ],
       // Seed 000's behaviour: scale up fast (double or +4 pods per 30 s, whichever is more), scale down
       // slowly (after 5 minutes, halve or -2 pods per minute, whichever is less).
