@@ -2,10 +2,9 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LabelKeys } from '../lib/core/labels';
-import { LaravelScheduler } from '../lib/laravel/laravel-scheduler';
-import { LARAVEL_HEARTBEAT_FILES, LARAVEL_REDIS_REACHABLE_COMMAND, laravelQueueListKeyPrefix } from '../lib/laravel/laravel-queues';
-import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
+import { LARAVEL_HEARTBEAT_FILES, LaravelScheduler, laravelQueueListKeyPrefix } from '../lib/laravel';import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { QueueWorker } from '../lib/workers/queue-worker';
+import { addLaravelQueueWorker } from '../lib/laravel';
 import { EnvironmentConfig } from './config';
 import { laravelRuntime } from './laravel-runtime';
 
@@ -47,7 +46,7 @@ export class WorkersStack extends Chart {
       envFromSecrets: [runtime.laravelSecrets],
     };
 
-    this.worker = new QueueWorker(this, 'Worker', {
+    this.worker = addLaravelQueueWorker(this, 'Worker', {
       ...common,
       name: `${appName}-worker`,
       resources: w.resources,
@@ -56,7 +55,6 @@ export class WorkersStack extends Chart {
       replicas: w.replicas,
       autoscaling: w.autoscaling,
       heartbeatFile: w.imageWritesHeartbeats.queueWorker ? LARAVEL_HEARTBEAT_FILES.queueWorker : undefined,
-      healthCommand: [...LARAVEL_REDIS_REACHABLE_COMMAND],
       // The web tier's Redis (Service `redis`, REDIS_PREFIX), as KEDA's operator in its own namespace reaches it.
       queueBackend: {
         address: `redis.${config.namespace}.svc:6379`,
