@@ -51,7 +51,7 @@ export const SEED_ALERT_THRESHOLDS: PlatformAlertThresholds = {
 
 /** Every alert {@link PlatformAlerts} can register, in catalogue order. */
 export const PLATFORM_ALERT_NAMES: readonly string[] = [
-  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
+  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
   'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon', 'PaymentFailureSpike',
   'NoOrdersProcessed', 'SlowResponseTime', 'LowCacheHitRate', 'DatabaseConnectionPoolExhaustion',
   'HighCartAbandonmentRate',
@@ -93,11 +93,11 @@ export interface PlatformAlertsProps {
   readonly databaseJob?: string;
 
   /**
-   * Scrape job of the Redis exporter that reports the queues' list lengths (`redis_key_size`).
+   * Scrape job of the Redis exporter; it also reports the queues' list lengths (`redis_key_size`).
    *
    * @default 'redis-exporter' (seed 001)
    */
-  readonly queueLengthJob?: string;
+  readonly redisJob?: string;
 
   /**
    * Prefix of the queues' Redis list keys; a queue's name is the rest of the key.
@@ -105,7 +105,6 @@ export interface PlatformAlertsProps {
    * @default - laravelQueueListKeyPrefix(): `laravel_database_queues:`
    */
   readonly queueListKeyPrefix?: string;
-
   /**
    * App name: container alerts match its pods (`<appName>-...`, both colours).
    *
@@ -128,10 +127,9 @@ export class PlatformAlerts extends Construct {
     const disabled = props.disabledAlerts ?? [];
     const appJob = props.appJob ?? 'laravel-metrics';
     const databaseJob = props.databaseJob ?? 'mysql-exporter';
+    const redisJob = props.redisJob ?? 'redis-exporter';
     const appName = props.appName ?? 'laravel';
-    const queueJob = props.queueLengthJob ?? 'redis-exporter';
     const keyPrefix = props.queueListKeyPrefix ?? laravelQueueListKeyPrefix();
-    assertAt(this, 'queueLengthJob', checkDnsLabel(queueJob));
     assertAt(this, 'queueListKeyPrefix', /^[A-Za-z0-9_:.-]+$/.test(keyPrefix) ? undefined
       : `must be letters, digits, '_', ':', '.' or '-', got ${show(keyPrefix)}`);
     assertAt(this, 'appName', checkDnsLabel(appName));
@@ -153,10 +151,11 @@ export class PlatformAlerts extends Construct {
       appContainers: `${ns},pod=~"${appName}-.+",container!=""`,
       appJob: `job="${appJob}"`,
       databaseJob: `job="${databaseJob}"`,
+      redisJob: `job="${redisJob}"`,
       appTestLabels: ns,
       appContainerTestLabels: `container="app",${ns},pod="${appName}-blue-7d9f8c6b5-x2k4p"`,
-      queueLength: `label_replace(redis_key_size{job="${queueJob}",key=~"${promRegex(keyPrefix)}.+"}, "queue", "$1", "key", "${promRegex(keyPrefix)}(.+)")`,
-      queueLengthTestSeries: (queue) => `redis_key_size{job="${queueJob}",db="db0",key="${keyPrefix}${queue}"}`,
+      queueLength: `label_replace(redis_key_size{job="${redisJob}",key=~"${promRegex(keyPrefix)}.+"}, "queue", "$1", "key", "${promRegex(keyPrefix)}(.+)")`,
+      queueLengthTestSeries: (queue) => `redis_key_size{job="${redisJob}",db="db0",key="${keyPrefix}${queue}"}`,
     }, thresholds)
       .filter(({ rule }) => !disabled.includes(rule.alert))
       .map(({ group, rule }) => catalogue.addRule(this, group, rule));
