@@ -3,7 +3,7 @@ import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LARAVEL_HEALTH_PROBES } from '../lib/core/http-probes';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { SecretReferences } from '../lib/core/secret-references';
-import { K8sObject, SMALL_RESOURCES, diffObjects, findObject, ofKind, selects, synthChart, testChart } from './helpers';
+import { K8sObject, SMALL_RESOURCES, diffObjects, findObject, ofKind, selects, synthChart, testChart, nonEmpty } from './helpers';
 
 const BASE: BlueGreenAppProps = {
   name: 'laravel',
@@ -126,7 +126,7 @@ describe('BlueGreenApp objects', () => {
   });
 
   test('carries no path-derived label', () => {
-    for (const d of ofKind(objects, 'Deployment')) {
+    for (const d of nonEmpty(ofKind(objects, 'Deployment'), 'Deployment')) {
       expect(Object.keys(d.spec.template.metadata.labels).filter((k) => k.startsWith('cdk8s.io'))).toEqual([]);
     }
   });
@@ -154,7 +154,7 @@ describe('BlueGreenApp objects', () => {
 describe('BlueGreenApp replicas and autoscaling', () => {
   test('with autoscaling, no Deployment carries replicas: each colour has its own HPA', () => {
     const { objects } = render();
-    for (const d of ofKind(objects, 'Deployment')) {
+    for (const d of nonEmpty(ofKind(objects, 'Deployment'), 'Deployment')) {
       expect(d.spec.replicas).toBeUndefined();
     }
     const live = findObject(objects, 'HorizontalPodAutoscaler', 'laravel-blue-hpa');

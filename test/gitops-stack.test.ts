@@ -10,7 +10,6 @@ describe('Argo CD (dist/argocd)', () => {
   test('one file with the project and one Application per environment', () => {
     expect(files.map((f) => f.fileName)).toEqual(['applications.k8s.yaml']);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AppProject/ecommerce', 'Application/ecommerce-dev', 'Application/ecommerce-staging', 'Application/ecommerce-prod']);
-    expect(files[0].content).toMatchSnapshot();
   });
 
   test.each(ENVIRONMENT_NAMES)('%s points at dist/<env> on its cluster; only prod waits for a person', (name) => {

@@ -46,6 +46,17 @@ export function selects(selector: Record<string, string>, labels: Record<string,
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
+/**
+ * The items a test quantifies over ("every pod...", "each Service..."), after asserting there is at least
+ * one: a check over an empty list passes vacuously, so every such test goes through this helper.
+ */
+export function nonEmpty<T>(items: readonly T[], what: string): readonly T[] {
+  if (items.length === 0) {
+    throw new Error(`expected at least one ${what}, found none: a check over every ${what} would pass without checking anything`);
+  }
+  return items;
+}
+
 /** Pod templates of every workload, with their owner. */
 export function podTemplates(objects: K8sObject[]): Array<{ owner: K8sObject; template: K8sObject['spec'] }> {
   return objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind)).map((owner) => ({ owner, template: owner.spec.template }))

@@ -1,6 +1,6 @@
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { ServiceLevelObjective, ServiceLevelObjectiveProps } from '../lib/alerting/service-level-objective';
-import { testChart } from './helpers';
+import { testChart, nonEmpty } from './helpers';
 
 const AVAILABILITY: ServiceLevelObjectiveProps = {
   name: 'availability', objectivePercent: 99.9, window: '30d', team: 'platform', description: 'requests succeed',
@@ -76,7 +76,7 @@ describe('ServiceLevelObjective', () => {
 
   test('tests every tier: a burn above the threshold fires, below and stopped bursts stay silent', () => {
     const slo = new ServiceLevelObjective(testChart(), 'Slo', AVAILABILITY);
-    for (const { rule } of slo.burnRateAlerts) {
+    for (const { rule } of nonEmpty(slo.burnRateAlerts, 'burn-rate alert')) {
       expect(rule.tests!.map((t) => [t.firing?.length ?? 0, t.silentAt?.length ?? 0])).toEqual([[1, 0], [0, 1], [0, 1]]);
     }
     const fast = slo.burnRateAlerts[0].rule.tests!;
