@@ -52,7 +52,7 @@ describe('alerting configuration', () => {
   test('rejects an unknown disabled alert', () => {
     const prod = ENVIRONMENTS.prod;
     const broken = { ...prod, alerting: { ...prod.alerting, disabledAlerts: ['Nope'] } };
-    expect(() => loadEnvironment('prod', { prod: broken })).toThrow(/^\[environment prod\] alerting\.disabledAlerts: must be one of "ServiceDown", /);
+    expect(() => loadEnvironment('prod', { prod: broken })).toThrow(/^\[environment prod\] alerting\.disabledAlerts\[0\]: must be one of "ServiceDown", /);
   });
 
   test('rejects a zero threshold', () => {

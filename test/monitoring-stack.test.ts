@@ -1,5 +1,5 @@
 import * as YAML from 'yaml';
-import { ENVIRONMENTS } from '../stacks/config';
+import { ENVIRONMENTS, EnvironmentConfig, StandaloneMonitoringStack } from '../stacks/config';
 import { renderEnvironment } from '../stacks/synthesize';
 import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments, nonEmpty } from './helpers';
 import { isAllowed } from './network-policy-eval';
@@ -18,6 +18,20 @@ function serviceFor(objects: K8sObject[], address: string, namespace: string): {
 
 function exposes(service: K8sObject | undefined, port: number): boolean {
   return service !== undefined && service.spec.ports.some((p: { port: number }) => p.port === port);
+}
+
+function standaloneStack(config: EnvironmentConfig): StandaloneMonitoringStack {
+  if (config.monitoring.mode !== 'standalone') {
+    throw new Error(`${config.name} does not run standalone monitoring`);
+  }
+  return config.monitoring.stack;
+}
+
+function operatorSelector(config: EnvironmentConfig): Record<string, string> {
+  if (config.monitoring.mode !== 'operator') {
+    throw new Error(`${config.name} does not run operator monitoring`);
+  }
+  return config.monitoring.operatorSelector;
 }
 
 describe.each(environments)('%s monitoring', (name, objects) => {
@@ -97,9 +111,9 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     });
 
     test('retention and storage follow the environment', () => {
-      const stack = config.monitoring.stack;
+      const stack = standaloneStack(config);
       const args = findObject(objects, 'Deployment', 'prometheus-server').spec.template.spec.containers[0].args;
-      expect(args).toContain(`--storage.tsdb.retention.time=${stack.prometheus.retentionTime}`);
+      expect(args).toContain(`--storage.tsdb.retention.time=${stack.prometheus.retentionTime.toDays()}d`);
       expect(findObject(objects, 'PersistentVolumeClaim', 'prometheus-server-data').spec.resources.requests.storage).toBe(`${stack.prometheus.storageSize.toGibibytes()}Gi`);
       expect(findObject(objects, 'PersistentVolumeClaim', 'grafana-data').spec.resources.requests.storage).toBe(`${stack.grafana.storageSize.toGibibytes()}Gi`);
     });
@@ -143,7 +157,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     });
 
     test('Loki keeps logs for the environment\'s retention, enforced by the compactor, on a volume of the configured size', () => {
-      const stack = config.monitoring.stack;
+      const stack = standaloneStack(config);
       const loki = YAML.parse(findObject(objects, 'ConfigMap', 'loki-config').data['loki.yaml']);
       expect(loki.compactor.retention_enabled).toBe(true);
       expect(loki.common.replication_factor).toBe(1);
@@ -164,7 +178,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     });
 
     test('Jaeger stores traces in bounded memory only where the environment allows it, else on a volume', () => {
-      const storage = config.monitoring.stack.jaeger.storage;
+      const storage = standaloneStack(config).jaeger.storage;
       const jaeger = YAML.parse(findObject(objects, 'ConfigMap', 'jaeger-config').data['config.yaml']);
       const backend = jaeger.extensions.jaeger_storage.backends.traces;
       if (storage.kind === 'memory') {
@@ -240,7 +254,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
         'ConfigMap/grafana-datasources', 'PodMonitor/laravel-metrics', 'ServiceMonitor/mysql-exporter', 'ServiceMonitor/redis-exporter',
       ]);
       for (const o of nonEmpty(monitoring, 'operator object')) {
-        expect([o.metadata.name, selects(config.monitoring.operatorSelector, o.metadata.labels)]).toEqual([o.metadata.name, true]);
+        expect([o.metadata.name, selects(operatorSelector(config), o.metadata.labels)]).toEqual([o.metadata.name, true]);
       }
       expect(findObject(objects, 'ConfigMap', 'grafana-dashboard-ecommerce-production').metadata.labels?.grafana_dashboard).toBe('1');
       expect(findObject(objects, 'ConfigMap', 'grafana-datasources').metadata.labels?.grafana_datasource).toBe('1');
