@@ -1,4 +1,6 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { DeclaredNamespaces } from '../lib/core/declared-namespaces';
 import { Construct } from 'constructs';
 import { renderCharts } from '../lib/render/manifest-writer';
 import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from '../lib/safety/network-connections';
@@ -219,6 +221,47 @@ describe('NetworkPolicies', () => {
       ingressController: { namespaceLabels: {}, podLabels: {} },
       prometheus: { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: {} },
     })).toThrow('[test/Policies] ingressController.namespaceLabels: required: at least one label of the namespace');
+  });
+
+  /** A chart with policies for namespace `shop`, and connections declared before and after them. */
+  function shop(order: 'policies-first' | 'policies-last', connections: Array<[string, string, number]>): Chart {
+    const chart = new Chart(new App(), 'test');
+    const policies = () => new NetworkPolicies(chart, 'Policies', {
+      partOf: 'shop',
+      ingressController: { namespaceLabels: { team: 'edge' }, podLabels: {} },
+      prometheus: { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: {} },
+    });
+    if (order === 'policies-first') {
+      policies();
+    }
+    for (const [from, to, port] of connections) {
+      NetworkConnections.of(chart).allow(chart, { from: NetworkPeer.pods('shop', { app: from }), to: NetworkPeer.pods('shop', { app: to }), port, reason: `${from} uses ${to}` });
+    }
+    DeclaredNamespaces.of(chart).declare('shop');
+    if (order === 'policies-last') {
+      policies();
+    }
+    return chart;
+  }
+
+  test('are complete under stock Testing.synth, whether declared before or after the policies, in one order', () => {
+    const connections: Array<[string, string, number]> = [['web', 'db', 5432], ['worker', 'db', 5432], ['web', 'cache', 6379]];
+    const first = Testing.synth(shop('policies-first', connections));
+    const last = Testing.synth(shop('policies-last', [...connections].reverse()));
+    expect(first.map((o) => o.metadata.name)).toEqual([
+      DEFAULT_DENY_POLICY, ALLOW_DNS_POLICY, 'allow-egress-from-web', 'allow-egress-from-worker', 'allow-ingress-to-cache', 'allow-ingress-to-db',
+    ]);
+    expect(last).toEqual(first);
+    expect(isAllowed(first, { namespace: 'shop', labels: { app: 'worker' } }, { namespace: 'shop', labels: { app: 'db' } }, 5432)).toBe(true);
+    expect(isAllowed(first, { namespace: 'shop', labels: { app: 'worker' } }, { namespace: 'shop', labels: { app: 'cache' } }, 6379)).toBe(false);
+    expect(findObject(first, 'NetworkPolicy', 'allow-ingress-to-db').metadata.annotations![CONNECTIONS_ANNOTATION]).toBe(
+      'pods app=web in shop -> pods app=db in shop 5432/TCP: web uses db (test)\npods app=worker in shop -> pods app=db in shop 5432/TCP: worker uses db (test)');
+  });
+
+  test('fails when a Namespace object is rendered but not declared, naming it', () => {
+    const chart = shop('policies-first', []);
+    new kplus.Namespace(chart, 'Batch', { metadata: { name: 'batch' } });
+    expect(() => renderCharts(chart)).toThrow('[test/Policies] namespaces: Namespace "batch" (test/Batch/Resource) is rendered but not declared');
   });
 });
 
