@@ -2,12 +2,11 @@ import { App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ENVIRONMENTS, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
-import { renderEnvironment } from '../stacks/synthesize';
-import { K8sObject, findObject, ofKind, shippedEnvironments, nonEmpty } from './helpers';
+import { K8sObject, findObject, ofKind, shippedEnvironments, nonEmpty, renderedFiles } from './helpers';
 
 describe.each(shippedEnvironments())('%s alerting', (name) => {
   const config = ENVIRONMENTS[name as EnvironmentName];
-  const alerting = renderEnvironment(config).find((f) => f.fileName === 'alerting.k8s.yaml')!.objects as K8sObject[];
+  const alerting = renderedFiles(config).find((f) => f.fileName === 'alerting.k8s.yaml')!.objects as K8sObject[];
 
   test('renders everything in namespace monitoring', () => {
     expect(nonEmpty(alerting, 'alerting object').every((o) => o.metadata.namespace === 'monitoring')).toBe(true);

@@ -1,9 +1,8 @@
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, loadEnvironment } from '../stacks/config';
 import { renderGitOps } from '../stacks/gitops-stack';
-import { renderEnvironment } from '../stacks/synthesize';
-import { K8sObject, findObject } from './helpers';
+import { K8sObject, findObject, renderedFiles } from './helpers';
 
-const files = renderGitOps(ENVIRONMENT_NAMES.map((name) => ({ config: ENVIRONMENTS[name], files: renderEnvironment(ENVIRONMENTS[name]) })));
+const files = renderGitOps(ENVIRONMENT_NAMES.map((name) => ({ config: ENVIRONMENTS[name], files: renderedFiles(ENVIRONMENTS[name]) })));
 const objects = files.flatMap((f) => f.objects as K8sObject[]);
 
 describe('Argo CD (dist/argocd)', () => {

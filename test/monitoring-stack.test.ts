@@ -1,12 +1,11 @@
 import * as YAML from 'yaml';
 import { ENVIRONMENTS, EnvironmentConfig, StandaloneMonitoringStack } from '../stacks/config';
-import { renderEnvironment } from '../stacks/synthesize';
-import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments, nonEmpty } from './helpers';
+import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments, nonEmpty, renderedFiles } from './helpers';
 import { isAllowed } from './network-policy-eval';
 import { promqlErrors } from './promql';
 
 const environments = shippedEnvironments();
-const inFile = (name: string, file: string) => renderEnvironment(ENVIRONMENTS[name as keyof typeof ENVIRONMENTS]).find((f) => f.fileName === file)!.objects as K8sObject[];
+const inFile = (name: string, file: string) => renderedFiles(ENVIRONMENTS[name as keyof typeof ENVIRONMENTS]).find((f) => f.fileName === file)!.objects as K8sObject[];
 
 /** `host:port` -> the Service it names (`name`, `name.ns`, `name.ns.svc`), resolved from `namespace`. */
 function serviceFor(objects: K8sObject[], address: string, namespace: string): { service?: K8sObject; port: number } {
@@ -288,7 +287,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
 
 describe('the SLO dashboard', () => {
   test('charts exactly the recording rules the alerting renders', () => {
-    const files = renderEnvironment(ENVIRONMENTS.prod);
+    const files = renderedFiles(ENVIRONMENTS.prod);
     const objectsOf = (file: string) => files.find((f) => f.fileName === file)!.objects as K8sObject[];
     const dashboard = findObject(objectsOf('monitoring.k8s.yaml'), 'ConfigMap', 'grafana-dashboard-ecommerce-slos');
     const exprs: string[] = [];

@@ -1,11 +1,10 @@
 import { cpuToMillis, memoryToKibibytes } from '../lib/core/container-resources';
-import { renderEnvironment } from '../stacks/synthesize';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
-import { K8sObject, diffObjects, findObject, ofKind, podTemplates, selects, withWeb, nonEmpty } from './helpers';
+import { K8sObject, diffObjects, findObject, ofKind, podTemplates, selects, withWeb, nonEmpty, renderedFiles } from './helpers';
 
 /** Only the web tier's chart: other charts have their own tests. */
 function webFiles(config: EnvironmentConfig) {
-  return renderEnvironment(config).filter((f) => f.fileName === 'web.k8s.yaml');
+  return renderedFiles(config).filter((f) => f.fileName === 'web.k8s.yaml');
 }
 
 function synthObjects(config: EnvironmentConfig): K8sObject[] {
