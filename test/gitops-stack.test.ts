@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, loadEnvironment } from '../stacks/config';
 import { renderGitOps } from '../stacks/gitops-stack';
 import { K8sObject, findObject, renderedFiles } from './helpers';
@@ -42,7 +43,7 @@ describe('Argo CD (dist/argocd)', () => {
   test('environment config rejects an unpinned smoke test image and a zero chaos duration', () => {
     const prod = { ...ENVIRONMENTS.prod, deployHooks: { ...ENVIRONMENTS.prod.deployHooks, smokeTestImage: 'curlimages/curl' } };
     expect(() => loadEnvironment('prod', { ...ENVIRONMENTS, prod })).toThrow('[environment prod] deployHooks.smokeTestImage: must be an image pinned');
-    const staging = { ...ENVIRONMENTS.staging, chaos: { podFailureDurationSeconds: 0 } };
-    expect(() => loadEnvironment('staging', { ...ENVIRONMENTS, staging })).toThrow('[environment staging] chaos.podFailureDurationSeconds: ');
+    const staging = { ...ENVIRONMENTS.staging, chaos: { podFailureDuration: Duration.seconds(0) } };
+    expect(() => loadEnvironment('staging', { ...ENVIRONMENTS, staging })).toThrow('[environment staging] chaos.podFailureDuration: must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got 0s');
   });
 });

@@ -433,8 +433,12 @@ export const environmentSchema = z.strictObject({
   }),
   /** Chaos experiments (Chaos Mesh); absent where none run (only staging runs them). */
   chaos: z.strictObject({
-    /** How long the seed's pod-failure experiment keeps one web pod failed, in seconds. */
-    podFailureDurationSeconds: integer(1, 3600),
+    /** How long the seed's pod-failure experiment keeps one web pod failed (whole seconds, at most an hour). */
+    podFailureDuration: checked<Duration>((v) => {
+      const seconds = v instanceof Duration ? v.toMilliseconds() / 1000 : NaN;
+      return Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600 ? undefined
+        : `must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got ${v instanceof Duration ? `${seconds}s` : show(v)}`;
+    }),
   }).optional(),
 });
 

@@ -1,7 +1,7 @@
 /**
  * Staging: production-like, smaller, runs the chaos experiments.
  */
-import { Cron,Size } from 'cdk8s';
+import { Cron,Duration,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
@@ -16,7 +16,7 @@ export const staging = {
   gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/staging', automatedSync: true, cluster: 'staging-cluster' },
   deployHooks: { resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(192), memoryLimit: Size.mebibytes(384) }, smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
   // Seed 000's chaos experiment: one web pod failed for a minute, in staging only.
-  chaos: { podFailureDurationSeconds: 60 },
+  chaos: { podFailureDuration: Duration.seconds(60) },
   tlsIssuer: { name: 'letsencrypt-staging', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
