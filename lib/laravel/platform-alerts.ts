@@ -50,7 +50,7 @@ export const SEED_ALERT_THRESHOLDS: PlatformAlertThresholds = {
 
 /** Every alert {@link PlatformAlerts} can register, in catalogue order. */
 export const PLATFORM_ALERT_NAMES: readonly string[] = [
-  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
+  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
   'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon', 'PaymentFailureSpike',
   'NoOrdersProcessed', 'SlowResponseTime', 'LowCacheHitRate', 'DatabaseConnectionPoolExhaustion',
   'HighCartAbandonmentRate',
@@ -92,6 +92,13 @@ export interface PlatformAlertsProps {
   readonly databaseJob?: string;
 
   /**
+   * Scrape job of the Redis exporter.
+   *
+   * @default 'redis-exporter' (seed 001)
+   */
+  readonly redisJob?: string;
+
+  /**
    * App name: container alerts match its pods (`<appName>-...`, both colours).
    *
    * @default 'laravel'
@@ -113,6 +120,7 @@ export class PlatformAlerts extends Construct {
     const disabled = props.disabledAlerts ?? [];
     const appJob = props.appJob ?? 'laravel-metrics';
     const databaseJob = props.databaseJob ?? 'mysql-exporter';
+    const redisJob = props.redisJob ?? 'redis-exporter';
     const appName = props.appName ?? 'laravel';
     assertAt(this, 'appName', checkDnsLabel(appName));
     assertAt(this, 'appNamespace', checkDnsLabel(props.appNamespace));
@@ -133,6 +141,7 @@ export class PlatformAlerts extends Construct {
       appContainers: `${ns},pod=~"${appName}-.+",container!=""`,
       appJob: `job="${appJob}"`,
       databaseJob: `job="${databaseJob}"`,
+      redisJob: `job="${redisJob}"`,
       appTestLabels: ns,
       appContainerTestLabels: `container="app",${ns},pod="${appName}-blue-7d9f8c6b5-x2k4p"`,
     }, thresholds)
