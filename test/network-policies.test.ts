@@ -75,13 +75,13 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
     ]);
   });
 
-  test('workers and the scheduler reach MySQL, Redis and HTTPS, and nothing else', () => {
+  test('workers and the scheduler reach MySQL, Redis and HTTPS, and nothing else; KEDA reads Redis where workers scale on queues', () => {
     const https = '0.0.0.0/0 except 10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 443/TCP';
     expect(describeAll(connections.filter((c) => c.owner.startsWith(`${name}/Workers/`)))).toEqual(['laravel-worker', 'laravel-scheduler'].flatMap((app) => [
       `pods app=${app} in ecommerce -> pods app=mysql in ecommerce 3306/TCP`,
       `pods app=${app} in ecommerce -> pods app=redis in ecommerce 6379/TCP`,
       `pods app=${app} in ecommerce -> ${https}`,
-    ]));
+    ]).concat(config.workers.autoscaling?.metric === 'queueLength' ? ['pods app=keda-operator in keda -> pods app=redis in ecommerce 6379/TCP'] : []));
     const worker: Endpoint = { namespace: 'ecommerce', labels: { app: 'laravel-worker' } };
     expect(isAllowed(policies, worker, mysql, 3306)).toBe(true);
     expect(isAllowed(policies, worker, laravel, 8080)).toBe(false);

@@ -36,7 +36,8 @@ describe('PlatformAlerts', () => {
     }));
     expect(alerts.get('HighErrorRate')!.expr.endsWith('> 0.001')).toBe(true);
     expect(alerts.get('HighErrorRate')!.summary).toBe('Error rate above 0.1%');
-    expect(alerts.get('QueueBacklog')!.expr).toBe('max by (queue) (queue_jobs_pending{namespace="ecommerce"}) > 250');
+    expect(alerts.get('QueueBacklog')!.expr).toBe('max by (queue) (label_replace(redis_key_size{job="redis-exporter",key=~"laravel_database_queues:.+"}, '
+      + '"queue", "$1", "key", "laravel_database_queues:(.+)")) > 250');
   });
 
   test('leaves out disabled alerts, and every registered alert has a firing and a silent test', () => {

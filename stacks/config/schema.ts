@@ -222,11 +222,17 @@ const workersSchema = z.strictObject({
   resources: resourcesSchema,
   /** Fixed worker count (environments without autoscaling). */
   replicas: integer(1).optional(),
-  /** Autoscaling on the queue length (seed 000) or on CPU and memory (seed 001). */
+  /** Autoscaling on the queue length (seed 000, by KEDA) or on CPU and memory (seed 001). */
   autoscaling: z.discriminatedUnion('metric', [
-    z.strictObject({ metric: z.literal('queueLength'), minReplicas: integer(1), maxReplicas: integer(1), queue: nonEmpty().optional(), jobsPerPod: integer(1).optional() }),
+    z.strictObject({ metric: z.literal('queueLength'), minReplicas: integer(1), maxReplicas: integer(1), queues: z.array(nonEmpty()).optional(), jobsPerPod: integer(1).optional() }),
     z.strictObject({ metric: z.literal('resources'), minReplicas: integer(1), maxReplicas: integer(1), cpuUtilizationPercent: integer(1, 100).optional(), memoryUtilizationPercent: integer(1, 100).optional() }),
   ]).optional(),
+  /**
+   * Which heartbeat files the worker image writes (README "Workers": the `Looping` listener and the
+   * scheduled `touch`). Declare only what the image is known to do: a heartbeat probe kills every process
+   * of an image that does not write its file. Where false, the probes check that PHP runs and Redis answers.
+   */
+  imageWritesHeartbeats: z.strictObject({ queueWorker: flag(), scheduler: flag() }),
 });
 
 /** MySQL primary and read replicas (seed 001). */
@@ -281,6 +287,8 @@ const networkSchema = z.strictObject({
   ingressController: podPeerSchema,
   /** Prometheus, which scrapes every metrics port. */
   prometheus: podPeerSchema,
+  /** KEDA's operator, which reads the queue lengths from Redis to scale the workers. */
+  kedaOperator: podPeerSchema,
   /** Addresses of HTTPS APIs outside the cluster (Stripe, S3), minus the blocks pods must not reach. */
   externalHttps: z.strictObject({ cidr: checked<string>(checkCidr), except: z.array(checked<string>(checkCidr)).readonly() }),
   /** Addresses of the nodes and the Kubernetes API endpoints, which monitoring reaches (kubelet, API server). */
