@@ -75,7 +75,7 @@ export class ChaosStack extends Chart {
     super(scope, id, { namespace: config.namespace, disableResourceNameHashes: true });
     this.podFailure = new PodChaosExperiment(this, 'PodFailure', {
       podLabels: { [LabelKeys.APP]: config.web.appName },
-      durationSeconds: props.chaos.podFailureDurationSeconds,
+      duration: props.chaos.podFailureDuration,
       partOf: config.partOf,
     });
   }

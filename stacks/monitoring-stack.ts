@@ -116,7 +116,6 @@ export class MonitoringStack extends Chart {
     const { config } = props;
     super(scope, id, { namespace: MonitoringNames.NAMESPACE, disableResourceNameHashes: true });
     const monitoring = config.monitoring;
-    const stack = monitoring.stack;
     const laravel: PodScrapeTarget = {
       kind: 'pods',
       // Seed 000's job name: its ServiceDown alert selects up{job="laravel-metrics"}.
@@ -134,7 +133,7 @@ export class MonitoringStack extends Chart {
     if (monitoring.mode === 'operator') {
       this.grafanaProvisioning = new GrafanaProvisioning(this, 'GrafanaProvisioning', {
         partOf: config.partOf,
-        datasources: [{ name: 'Prometheus', type: 'prometheus', uid: DatasourceUids.PROMETHEUS, url: stack.operatorPrometheusUrl, isDefault: true }],
+        datasources: [{ name: 'Prometheus', type: 'prometheus', uid: DatasourceUids.PROMETHEUS, url: monitoring.stack.operatorPrometheusUrl, isDefault: true }],
         dashboards,
         sidecarLabels: true,
         extraLabels: monitoring.operatorSelector,
@@ -146,6 +145,7 @@ export class MonitoringStack extends Chart {
       });
       return;
     }
+    const stack = monitoring.stack;
 
     // Pod Security of `monitoring`: restricted, with no exception. The one component that usually needs more,
     // the log shipper, reads logs through the API server (Alloy's loki.source.kubernetes) instead of a

@@ -168,7 +168,7 @@ describe('ReleaseOrder', () => {
     expect(wave(ApiObject.of(laravel.green.deployment))).toBe(SyncWave.RETIRE);
     expect(wave(laravel.green.hpa!.apiObject)).toBe(SyncWave.RETIRE);
     expect(wave(ApiObject.of(env.workers.worker.deployment))).toBe(SyncWave.RELEASE);
-    expect(wave(env.workers.worker.autoscaler!.apiObject)).toBe(SyncWave.RELEASE);
+    expect(wave(env.workers.worker.scaler!.scaledObject)).toBe(SyncWave.RELEASE);
     expect(wave(ApiObject.of(env.workers.scheduler.deployment))).toBe(SyncWave.RELEASE);
     expect(wave(ApiObject.of(env.deploy.hooks.migration))).toBe(SyncWave.MIGRATE);
     expect(wave(ApiObject.of(laravel.liveService))).toBe(SyncWave.TRAFFIC);

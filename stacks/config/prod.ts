@@ -6,17 +6,16 @@ import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
 import { HOTFIXES,RELEASES } from './releases';
-import { GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
+import { APP_IDENTITY,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const prod = {
   name: 'prod',
-  namespace: 'ecommerce',
-  partOf: 'ecommerce',
+  ...APP_IDENTITY,
   requirePinnedImages: true,
   // Manual sync: a person reviews the diff in Argo CD and presses Sync (seed 004's approval gate).
   gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/prod', automatedSync: false, cluster: 'production-cluster' },
-  deployHooks: { resources: sized(250, 500, 256, 512), smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
+  deployHooks: { resources: { cpuRequest: Cpu.millis(250), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) }, smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
   tlsIssuer: { name: 'letsencrypt-prod', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
@@ -124,7 +123,7 @@ export const prod = {
     scratchSize: Size.gibibytes(50),
   },
   // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
-  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: PROD_MONITORING },
+  monitoring: { mode: 'standalone', runbookBaseUrl: RUNBOOKS, stack: PROD_MONITORING },
   alerting: {
     thresholds: SEED_ALERT_THRESHOLDS,
     disabledAlerts: [],
