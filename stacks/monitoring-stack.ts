@@ -16,7 +16,7 @@ import { MetricsExporter } from '../lib/observability/metrics-exporter';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { OperatorMonitors } from '../lib/observability/operator-monitors';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
-import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, platformDashboard, sloDashboard } from '../lib/laravel';
+import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, laravelQueueListKeys, platformDashboard, sloDashboard } from '../lib/laravel';
 import { PrometheusServer } from '../lib/observability/prometheus-server';
 import { PodScrapeTarget, ScrapeTarget, certManagerScrapeTarget } from '../lib/observability/scrape-targets';
 import { LARAVEL_APP_METRICS } from '../lib/laravel/platform-alerts';
@@ -50,6 +50,8 @@ export class MonitoringExportersStack extends Chart {
       // The web tier's REDIS_HOST and REDIS_PORT, and the password Secret it reads.
       redisAddress: 'redis://redis:6379',
       password: { secret: kplus.Secret.fromSecretName(this, 'RedisPassword', 'redis-password'), key: 'password' },
+      // The workers' queues, the same lists their scaler reads, so dashboards, QueueBacklog and KEDA agree.
+      checkSingleKeys: laravelQueueListKeys(config.workers.queues),
     });
     this.mysql = MetricsExporter.mysql(this, 'MysqlExporter', {
       partOf: config.partOf,
@@ -116,7 +118,6 @@ export class MonitoringStack extends Chart {
     const { config } = props;
     super(scope, id, { namespace: MonitoringNames.NAMESPACE, disableResourceNameHashes: true });
     const monitoring = config.monitoring;
-    const stack = monitoring.stack;
     const laravel: PodScrapeTarget = {
       kind: 'pods',
       // Seed 000's job name: its ServiceDown alert selects up{job="laravel-metrics"}.
@@ -138,7 +139,7 @@ export class MonitoringStack extends Chart {
     if (monitoring.mode === 'operator') {
       this.grafanaProvisioning = new GrafanaProvisioning(this, 'GrafanaProvisioning', {
         partOf: config.partOf,
-        datasources: [{ name: 'Prometheus', type: 'prometheus', uid: DatasourceUids.PROMETHEUS, url: stack.operatorPrometheusUrl, isDefault: true }],
+        datasources: [{ name: 'Prometheus', type: 'prometheus', uid: DatasourceUids.PROMETHEUS, url: monitoring.stack.operatorPrometheusUrl, isDefault: true }],
         dashboards,
         sidecarLabels: true,
         extraLabels: monitoring.operatorSelector,
@@ -150,6 +151,7 @@ export class MonitoringStack extends Chart {
       });
       return;
     }
+    const stack = monitoring.stack;
 
     // Pod Security of `monitoring`: restricted, with no exception. The one component that usually needs more,
     // the log shipper, reads logs through the API server (Alloy's loki.source.kubernetes) instead of a

@@ -1,6 +1,6 @@
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { PLATFORM_ALERT_NAMES, PlatformAlerts, SEED_ALERT_THRESHOLDS } from '../lib/laravel/platform-alerts';
-import { testChart } from './helpers';
+import { testChart, nonEmpty } from './helpers';
 
 const byName = (alerts: PlatformAlerts) => new Map(alerts.rules.map((r) => [r.alert, r]));
 
@@ -36,14 +36,15 @@ describe('PlatformAlerts', () => {
     }));
     expect(alerts.get('HighErrorRate')!.expr.endsWith('> 0.001')).toBe(true);
     expect(alerts.get('HighErrorRate')!.summary).toBe('Error rate above 0.1%');
-    expect(alerts.get('QueueBacklog')!.expr).toBe('max by (queue) (queue_jobs_pending{namespace="ecommerce"}) > 250');
+    expect(alerts.get('QueueBacklog')!.expr).toBe('max by (queue) (label_replace(redis_key_size{job="redis-exporter",key=~"laravel_database_queues:.+"}, '
+      + '"queue", "$1", "key", "laravel_database_queues:(.+)")) > 250');
   });
 
   test('leaves out disabled alerts, and every registered alert has a firing and a silent test', () => {
     const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', disabledAlerts: ['NoOrdersProcessed'] });
     expect(alerts.rules.map((r) => r.alert)).not.toContain('NoOrdersProcessed');
     expect(alerts.rules).toHaveLength(16);
-    for (const rule of alerts.rules) {
+    for (const rule of nonEmpty(alerts.rules, 'alert rule')) {
       expect([rule.alert, rule.tests!.some((t) => (t.firing ?? []).length > 0), rule.tests!.some((t) => (t.silentAt ?? []).length > 0)])
         .toEqual([rule.alert, true, true]);
     }

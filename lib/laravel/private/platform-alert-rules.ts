@@ -28,6 +28,13 @@ export interface AlertSelectors {
   readonly appTestLabels: string;
   /** Label set a test series needs to match `appContainers`. */
   readonly appContainerTestLabels: string;
+  /**
+   * Waiting jobs per queue, labelled `queue`: the length the Redis exporter reports for each queue's list,
+   * the same list the worker's scaler reads.
+   */
+  readonly queueLength: string;
+  /** A series `queueLength` reads, for queue `queue`. */
+  readonly queueLengthTestSeries: (queue: string) => string;
 }
 
 /** Seed 000's groups and intervals, plus seed 001's. */
@@ -122,16 +129,17 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
     },
     {
       alert: 'QueueBacklog',
-      // `max by (queue)`: every worker pod exports the same queue's depth; one alert per queue.
-      expr: `max by (queue) (queue_jobs_pending{${s.app}}) > ${t.queueBacklogJobs}`,
+      // The list length redis_exporter reads from Redis (what KEDA scales the workers on), not a gauge the
+      // app would have to export; `max by (queue)` keeps one alert per queue.
+      expr: `max by (queue) (${s.queueLength}) > ${t.queueBacklogJobs}`,
       for: '10m', severity: 'warning', priority: 'P1', team: 'platform',
       summary: 'Queue has {{ $value }} pending jobs',
       description: 'Queue {{ $labels.queue }} has been backed up for 10 minutes',
       runbook: 'queue-backlog',
       tests: thresholdCases({
         what: 'backlog above the threshold', for: '10m', onsetSeconds: 0,
-        bad: [gauge(`queue_jobs_pending{${s.appTestLabels},queue="default"}`, t.queueBacklogJobs + 1, n(0))],
-        healthy: [gauge(`queue_jobs_pending{${s.appTestLabels},queue="default"}`, t.queueBacklogJobs, n(0))],
+        bad: [gauge(s.queueLengthTestSeries('default'), t.queueBacklogJobs + 1, n(0))],
+        healthy: [gauge(s.queueLengthTestSeries('default'), t.queueBacklogJobs, n(0))],
         labels: { queue: 'default' },
       }),
     },
