@@ -59,8 +59,9 @@ function environmentFolder(name: string, environments: Readonly<Record<string, E
 }
 
 /**
- * Builds, renders and checks one environment in memory: construct validations, the policy pass over the
- * whole tree (errors throw), and the colour-switch guard against `deployedDir`.
+ * Builds, renders and checks one environment in memory: construct validations, the release order of every
+ * blue/green app, the policy pass over the whole tree (errors throw), and the colour-switch guard against
+ * `deployedDir`.
  *
  * @throws ValidationError for a construct mistake or a policy error, naming the construct paths
  */

@@ -7,7 +7,7 @@ import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPe
 import { ALLOW_DNS_POLICY, CONNECTIONS_ANNOTATION, DEFAULT_DENY_POLICY, NetworkPolicies } from '../lib/safety/network-policies';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
-import { K8sObject, findObject, ofKind, selects } from './helpers';
+import { K8sObject, findObject, ofKind, selects, nonEmpty } from './helpers';
 import { Endpoint, inCidr, isAllowed } from './network-policy-eval';
 
 /** Addresses outside the cluster to stand in for an ipBlock peer. */
@@ -75,13 +75,13 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
     ]);
   });
 
-  test('workers and the scheduler reach MySQL, Redis and HTTPS, and nothing else', () => {
+  test('workers and the scheduler reach MySQL, Redis and HTTPS, and nothing else; KEDA reads Redis where workers scale on queues', () => {
     const https = '0.0.0.0/0 except 10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 443/TCP';
     expect(describeAll(connections.filter((c) => c.owner.startsWith(`${name}/Workers/`)))).toEqual(['laravel-worker', 'laravel-scheduler'].flatMap((app) => [
       `pods app=${app} in ecommerce -> pods app=mysql in ecommerce 3306/TCP`,
       `pods app=${app} in ecommerce -> pods app=redis in ecommerce 6379/TCP`,
       `pods app=${app} in ecommerce -> ${https}`,
-    ]));
+    ]).concat(config.workers.autoscaling?.metric === 'queueLength' ? ['pods app=keda-operator in keda -> pods app=redis in ecommerce 6379/TCP'] : []));
     const worker: Endpoint = { namespace: 'ecommerce', labels: { app: 'laravel-worker' } };
     expect(isAllowed(policies, worker, mysql, 3306)).toBe(true);
     expect(isAllowed(policies, worker, laravel, 8080)).toBe(false);
@@ -104,14 +104,14 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
   });
 
   test('every declared connection is allowed by the rendered policies', () => {
-    const denied = connections.filter((c) => !allowedUnder(policies, config)(c));
+    const denied = nonEmpty(connections, 'declared connection').filter((c) => !allowedUnder(policies, config)(c));
     expect(denied).toEqual([]);
   });
 
   test('the evaluator can fail: under default-deny alone every declared connection is denied, with no policy all pass', () => {
     const denyOnly = policies.filter((p) => p.metadata.name === DEFAULT_DENY_POLICY);
     expect(connections.filter(allowedUnder(denyOnly, config))).toEqual([]);
-    expect(connections.every(allowedUnder([], config))).toBe(true);
+    expect(nonEmpty(connections, 'declared connection').every(allowedUnder([], config))).toBe(true);
   });
 
   test('every pod may reach cluster DNS on UDP and TCP 53, and nothing else there', () => {

@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
 import { ValidationError } from '../core/errors';
+import { checkReleaseOrder } from '../delivery/release-order';
 import { ManifestFile, renderCharts, writeFoldersAtomically } from '../render/manifest-writer';
 import { Policy, PolicyReport, PolicyRuleId } from '../safety/policy';
 import { DeployedManifests, checkColourSwitches } from '../web/colour-switch';
@@ -81,8 +82,9 @@ function folderSpec(entry: SynthFolder | FolderBuilder): SynthFolder {
 }
 
 /**
- * Builds, renders and checks one folder in memory: the constructs' validations, the policy pass over every
- * object (errors throw), and the colour-switch guard against what `deployedDir` holds.
+ * Builds, renders and checks one folder in memory: the constructs' validations, the release order of
+ * every `ReleaseOrder` (once every sync wave is assigned), the policy pass over every object (errors
+ * throw), and the colour-switch guard against what `deployedDir` holds.
  *
  * @throws ValidationError for a construct mistake, a policy error or a refused colour switch
  */
@@ -90,6 +92,7 @@ export function renderFolder(folder: SynthFolder | FolderBuilder, deployedDir?: 
   const spec = folderSpec(folder);
   const root = spec.build(new App());
   const files = renderCharts(root);
+  checkReleaseOrder(root);
   const policy = Policy.of(root).check(files, { warnings: spec.policyWarnings ?? [] });
   policy.throwIfErrors(root.node.path === '' ? 'app' : root.node.path);
   if (deployedDir !== undefined) {
