@@ -7,7 +7,8 @@ import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { ObservabilityMode, ObservabilityStack } from '../lib/observability/observability-stack';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
-import { LARAVEL_METRICS_JOB, SloPanelSpec, blueGreenDashboard, platformDashboard, sloDashboard } from '../lib/laravel';
+import { LARAVEL_APP_METRICS, LARAVEL_METRICS_JOB, SloPanelSpec, blueGreenDashboard, laravelQueueListKeys, platformDashboard, sloDashboard } from '../lib/laravel';
+import { certManagerScrapeTarget } from '../lib/observability/scrape-targets';
 import { EnvironmentConfig } from './config';
 
 /** Props of {@link MonitoringStack} and {@link MonitoringExportersStack}. */
@@ -38,6 +39,8 @@ export class MonitoringExportersStack extends Chart {
       // The web tier's REDIS_HOST and REDIS_PORT, and the password Secret it reads.
       redisAddress: 'redis://redis:6379',
       password: { secret: kplus.Secret.fromSecretName(this, 'RedisPassword', 'redis-password'), key: 'password' },
+      // The workers' queues, the same lists their scaler reads, so dashboards, QueueBacklog and KEDA agree.
+      checkSingleKeys: laravelQueueListKeys(config.workers.queues),
     });
     this.mysql = MetricsExporter.mysql(this, 'MysqlExporter', {
       partOf: config.partOf,
@@ -61,7 +64,7 @@ export class MonitoringExportersStack extends Chart {
 
 /**
  * Monitoring of one environment, in namespace `monitoring` (`monitoring.k8s.yaml`): the ObservabilityStack
- * for the web app and the exporters, in the environment's mode, with the platform's dashboards.
+ * for the web app, the exporters and cert-manager, in the environment's mode, with the platform's dashboards.
  */
 export class MonitoringStack extends Chart {
   /** The monitoring setup. */
@@ -77,29 +80,32 @@ export class MonitoringStack extends Chart {
     const { config } = props;
     super(scope, id, { namespace: MonitoringNames.NAMESPACE, disableResourceNameHashes: true });
     const monitoring = config.monitoring;
-    const stack = monitoring.stack;
     const dashboardScope = { namespace: config.namespace, appName: config.web.appName };
+    // cert-manager (installed outside this repository) issues the ingress certificate; its metrics feed
+    // CertificateExpiringSoon.
+    const certManager = certManagerScrapeTarget();
     this.observability = new ObservabilityStack(this, 'Observability', {
       partOf: config.partOf,
       mode: monitoring.mode === 'operator'
-        ? ObservabilityMode.operator({ prometheusUrl: stack.operatorPrometheusUrl, selector: monitoring.operatorSelector })
+        ? ObservabilityMode.operator({ prometheusUrl: monitoring.stack.operatorPrometheusUrl, selector: monitoring.operatorSelector })
         : ObservabilityMode.standalone({
           clusterNodesCidr: config.network.clusterNodesCidr,
           notificationCidr: config.network.externalHttps,
-          images: stack.images,
-          storageClassName: stack.storageClassName,
-          prometheus: stack.prometheus,
-          alertmanager: stack.alertmanager,
-          grafana: stack.grafana,
-          loki: stack.loki,
-          jaeger: stack.jaeger,
-          kubeStateMetricsResources: stack.kubeStateMetricsResources,
-          alloyResources: stack.alloyResources,
-          namespaceQuota: stack.namespaceQuota,
+          images: monitoring.stack.images,
+          storageClassName: monitoring.stack.storageClassName,
+          prometheus: monitoring.stack.prometheus,
+          alertmanager: monitoring.stack.alertmanager,
+          grafana: monitoring.stack.grafana,
+          loki: monitoring.stack.loki,
+          jaeger: monitoring.stack.jaeger,
+          kubeStateMetricsResources: monitoring.stack.kubeStateMetricsResources,
+          alloyResources: monitoring.stack.alloyResources,
+          namespaceQuota: monitoring.stack.namespaceQuota,
           containerDefaults: config.containerDefaults,
         }),
-      apps: [{ app: props.app, job: LARAVEL_METRICS_JOB }],
-      targets: [props.exporters.redis.target, props.exporters.mysql.target],
+      apps: [{ app: props.app, job: LARAVEL_METRICS_JOB, metrics: LARAVEL_APP_METRICS }],
+      targets: [props.exporters.redis.target, props.exporters.mysql.target, certManager],
+      externalTargets: [certManager],
       dashboards: [platformDashboard(dashboardScope), blueGreenDashboard(dashboardScope), sloDashboard(props.slos)],
     });
   }

@@ -81,6 +81,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   // Every chart of the environment shares one secret, network, policy and alert registry; another
   // environment or team in the same App has its own.
   RegistryOwner.declare(root);
+  const syncWaves = new SyncWaves(root, 'SyncWaves');
   const web = new WebStack(root, 'Web', { config });
   const data = new DataStack(root, 'Data', { config });
   const workers = new WorkersStack(root, 'Workers', { config });
@@ -91,9 +92,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
   const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, app: web.laravel, slos: sloPanels(alerting) });
   const network = new NetworkStack(root, 'Network', { config });
-  const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel });
+  const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
-  // Last child of the root: its render hook runs after the others (NetworkPolicies are derived in one).
-  const syncWaves = new SyncWaves(root, 'SyncWaves');
   return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, syncWaves };
 }

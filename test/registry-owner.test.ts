@@ -58,12 +58,12 @@ describe('RegistryOwner', () => {
     const app = new App();
     const teams = ['a', 'b'].map((team) => {
       const chart = new Chart(app, `Team${team.toUpperCase()}`, { namespace: `team-${team}` });
-      new AlertRules(chart, 'Rules', { output: 'prometheus-rule', runbookBaseUrl: 'https://runbooks.example', partOf: `team-${team}` });
+      new AlertRules(chart, 'Rules', { output: 'prometheus-rule', runbookBaseUrl: 'https://runbooks.example', partOf: `team-${team}`, metricProvenance: false });
       AlertCatalogue.of(chart).addRule(chart, { name: team }, rule(`Team${team.toUpperCase()}Down`));
       return chart;
     });
-    expect(alertsOf(teams[0])).toEqual(['TeamADown', 'Watchdog']);
-    expect(alertsOf(teams[1])).toEqual(['TeamBDown', 'Watchdog']);
+    expect(alertsOf(teams[0])).toEqual(['PrometheusRuleFailures', 'TeamADown', 'Watchdog']);
+    expect(alertsOf(teams[1])).toEqual(['PrometheusRuleFailures', 'TeamBDown', 'Watchdog']);
   });
 
   test('dev and prod build into one App, each with its own registries', () => {

@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { checkDuration } from '../core/durations';
 import { checkPromql } from './promql';
+import type { ExternalMetrics } from './metric-producers';
 import { ValidationError } from '../core/validation-error';
 import { ownedSingleton } from '../core/registry-owner';
 
@@ -53,6 +54,14 @@ export interface AlertRuleSpec {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * Metrics of the expression that no scrape target in this tree produces, with the reason they exist
+   * anyway. Synth checks every other metric the expression selects against the declared producers.
+   *
+   * @default - none: every metric must come from a declared scrape target or recording rule
+   */
+  readonly externalMetrics?: ExternalMetrics;
 
   /**
    * Unit tests run by `promtool test rules` (`npm run verify`). Every alert the platform ships needs at
@@ -123,6 +132,32 @@ export interface AlertTestCase {
 }
 
 /**
+ * A promtool unit test of a group's recording rules: input series, and PromQL expressions that must return
+ * exactly the given samples at given times.
+ */
+export interface RecordingTestCase {
+  /** What the case shows (`recorded 1d ratio matches the raw one`). */
+  readonly name: string;
+
+  /** Input series. */
+  readonly series: AlertTestSeries[];
+
+  /**
+   * Interval between the input samples.
+   *
+   * @default '1m'
+   */
+  readonly interval?: string;
+
+  /** Expressions evaluated at `at` and the samples each must return. */
+  readonly expectations: Array<{
+    readonly at: string;
+    readonly expr: string;
+    readonly samples: Array<{ readonly labels?: Record<string, string>; readonly value: number }>;
+  }>;
+}
+
+/**
  * One Prometheus recording rule: precomputes an expression under a new series name.
  *
  * @see https://prometheus.io/docs/prometheus/latest/configuration/recording_rules/
@@ -140,6 +175,14 @@ export interface RecordingRuleSpec {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * Metrics of the expression that no scrape target in this tree produces, with the reason they exist
+   * anyway. Synth checks every other metric the expression selects against the declared producers.
+   *
+   * @default - none: every metric must come from a declared scrape target or recording rule
+   */
+  readonly externalMetrics?: ExternalMetrics;
 }
 
 /** A named rule group, evaluated together at one interval. */
@@ -172,6 +215,7 @@ export class AlertCatalogue extends Construct {
     spec: AlertGroupSpec;
     rules: Array<{ rule: AlertRuleSpec; owner: string }>;
     records: Array<{ rule: RecordingRuleSpec; owner: string }>;
+    recordingTests: RecordingTestCase[];
   }> = [];
 
   private constructor(scope: Construct, id: string) {
@@ -193,6 +237,7 @@ export class AlertCatalogue extends Construct {
     };
     check('alert', /^[A-Z][A-Za-z0-9]*$/.test(rule.alert) ? undefined : `must be CamelCase, got ${JSON.stringify(rule.alert)}`);
     check('expr', checkPromql(rule.expr));
+    check('externalMetrics', checkExternal(rule.externalMetrics));
     if (rule.for !== undefined) {
       check('for', checkDuration(rule.for));
     }
@@ -224,6 +269,10 @@ export class AlertCatalogue extends Construct {
     if (problem !== undefined) {
       throw new ValidationError(owner.node.path, `${where} expr`, problem);
     }
+    const external = checkExternal(rule.externalMetrics);
+    if (external !== undefined) {
+      throw new ValidationError(owner.node.path, `${where} externalMetrics`, external);
+    }
     const entry = this.group(owner, group);
     const key = (r: RecordingRuleSpec) => `${r.record}${JSON.stringify(Object.entries(r.labels ?? {}).sort())}`;
     const clash = entry.records.find((r) => key(r.rule) === key(rule));
@@ -234,13 +283,30 @@ export class AlertCatalogue extends Construct {
     return rule;
   }
 
-  /** Groups in declaration order, each with its alerts and recording rules in declaration order. */
-  public groups(): Array<{ name: string; interval?: string; rules: AlertRuleSpec[]; recordingRules: RecordingRuleSpec[] }> {
+  /**
+   * Adds a unit test of a group's recording rules (created on first use), run by `promtool test rules`.
+   *
+   * @throws ValidationError when an expectation's expression does not parse
+   */
+  public addRecordingTest(owner: IConstruct, group: AlertGroupSpec, test: RecordingTestCase): RecordingTestCase {
+    for (const [i, expectation] of test.expectations.entries()) {
+      const problem = checkPromql(expectation.expr);
+      if (problem !== undefined) {
+        throw new ValidationError(owner.node.path, `recording test ${JSON.stringify(test.name)} expectations[${i}].expr`, problem);
+      }
+    }
+    this.group(owner, group).recordingTests.push(test);
+    return test;
+  }
+
+  /** Groups in declaration order, each with its alerts, recording rules and their tests in declaration order. */
+  public groups(): Array<{ name: string; interval?: string; rules: AlertRuleSpec[]; recordingRules: RecordingRuleSpec[]; recordingTests: RecordingTestCase[] }> {
     return this.groupList.map((g) => ({
       name: g.spec.name,
       interval: g.spec.interval,
       rules: g.rules.map((r) => r.rule),
       recordingRules: g.records.map((r) => r.rule),
+      recordingTests: [...g.recordingTests],
     }));
   }
 
@@ -254,7 +320,7 @@ export class AlertCatalogue extends Construct {
       if (group.interval !== undefined && checkDuration(group.interval) !== undefined) {
         throw new ValidationError(owner.node.path, `alert group ${group.name} interval`, checkDuration(group.interval)!);
       }
-      entry = { spec: group, rules: [], records: [] };
+      entry = { spec: group, rules: [], records: [], recordingTests: [] };
       this.groupList.push(entry);
     } else if (group.interval !== undefined && entry.spec.interval !== group.interval) {
       throw new ValidationError(owner.node.path, `alert group ${group.name}`,
@@ -262,4 +328,15 @@ export class AlertCatalogue extends Construct {
     }
     return entry;
   }
+}
+
+function checkExternal(external: ExternalMetrics | undefined): string | undefined {
+  if (external === undefined) {
+    return undefined;
+  }
+  if (!Array.isArray(external.metrics) || external.metrics.length === 0) {
+    return `metrics: must list the metric names or prefixes produced elsewhere, got ${JSON.stringify(external.metrics)}`;
+  }
+  return typeof external.reason === 'string' && external.reason.trim().length > 0 ? undefined
+    : `reason: required (say who produces the metrics), got ${JSON.stringify(external.reason)}`;
 }

@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt } from '../core/errors';
-import { beforeRender } from '../render/render-hooks';
 
 /** Argo CD annotation keys, defined once. */
 export const ArgoCdAnnotations = {
@@ -14,22 +13,44 @@ export const ArgoCdAnnotations = {
 } as const;
 
 /**
- * The waves of an environment, in apply order. Argo CD applies one wave, waits until every object in it is
- * healthy, then applies the next; a failed hook stops the sync there.
+ * The waves of an environment, in apply order: the one table every wave comes from. Argo CD applies one wave,
+ * waits until every object in it is healthy, then applies the next; a failed hook stops the sync there.
+ *
+ * A release moves through them so that live traffic never loses capacity and no code runs ahead of its
+ * schema (README "Switching the live colour"): the migration runs while the colour serving today keeps
+ * serving; then what runs the release's code moves (the colour about to take traffic, with its autoscaler
+ * raised to the live bounds, and the queue workers and scheduler); then the cache is warmed and the colour
+ * smoke-tested; then traffic moves; and only after that does the colour that stopped serving drop to its
+ * idle size. Prod's database backup runs before all of it, as a PreSync hook.
  */
 export const SyncWave = {
   /** Namespaces: everything else lives in them. */
   NAMESPACES: -2,
   /** Configuration, identity, storage and policy the workloads read when they start. */
   CONFIG: -1,
-  /** Workloads, their autoscalers and budgets, and the per-colour Services smoke tests use. */
+  /** Servers and other workloads that do not run the app's release code (databases, caches, monitoring). */
   WORKLOADS: 0,
-  /** Deploy hooks (migration, cache warm-up, smoke tests), after the workloads are healthy. */
-  HOOKS: 1,
+  /** The migration hook, while the colour serving today keeps serving (expand/contract). */
+  MIGRATE: 1,
+  /**
+   * What runs the release's code against the migrated schema: the colour about to take traffic (its
+   * Deployment, autoscaler raised to the live bounds, disruption budget), the queue workers and the scheduler.
+   */
+  RELEASE: 2,
+  /** The cache warm-up hook, with the release's image. */
+  CACHE_WARM: 3,
+  /** The smoke test hook, against the colour about to take traffic. */
+  SMOKE_TEST: 4,
   /** What moves traffic (the live Service, the Ingress): only after every hook succeeded. */
   TRAFFIC: 10,
   /** Monitoring objects and experiments that expect a running, serving app. */
   OBSERVE: 11,
+  /**
+   * The colour that does not take traffic (its Deployment, pinned autoscaler, disruption budget): it drops
+   * to its idle size only after traffic has left it. Waves between OBSERVE and RETIRE are free for checks
+   * of the switched traffic that should run while the old colour still has its capacity.
+   */
+  RETIRE: 20,
 } as const;
 
 /** The wave of each kind; a kind not listed goes in `SyncWave.WORKLOADS`. */
@@ -76,8 +97,13 @@ export interface SyncWavesProps {
 }
 
 /**
- * Annotates every object below its scope with its Argo CD sync wave, by kind, in one pass when the tree is
- * rendered (so a chart added later is covered without registering anything).
+ * Annotates every object below its scope with its Argo CD sync wave, by kind, so a chart or object added
+ * later, anywhere below the scope, is covered without registering anything.
+ *
+ * The pass is a construct validation (`node.addValidation`): cdk8s runs every validation of the app before
+ * it renders anything, in `App.synth()`, `app.synthYaml()`, `chart.toJson()` and `Testing.synth()` alike,
+ * so stock synth and this package's pipeline write the same annotations. The pass reports no problem; it
+ * only adds the annotation where none is set, so running it again changes nothing.
  *
  * An object that already carries a wave keeps it: a construct that must order one object differently (the
  * live Service waits for the deploy hooks) sets it with {@link SyncWaves.setWave}.
@@ -96,8 +122,20 @@ export class SyncWaves extends Construct {
     return annotations?.[ArgoCdAnnotations.SYNC_WAVE];
   }
 
+  /**
+   * The wave `obj` is applied in: the one set on it, or else its kind's wave from {@link SYNC_WAVES_BY_KIND}
+   * (what the by-kind pass gives it).
+   */
+  public static effectiveWave(obj: ApiObject): number {
+    const set = SyncWaves.waveSetOn(obj);
+    return set !== undefined ? Number(set) : SYNC_WAVES_BY_KIND[obj.kind] ?? SyncWave.WORKLOADS;
+  }
+
   /** The waves by kind in effect. */
   public readonly byKind: Readonly<Record<string, number>>;
+
+  /** Objects already given their wave (or found with one): cdk8s validates once per rendered chart. */
+  private readonly done = new WeakSet<ApiObject>();
 
   constructor(scope: Construct, id: string, props: SyncWavesProps = {}) {
     super(scope, id);
@@ -107,7 +145,12 @@ export class SyncWaves extends Construct {
         failAt(this, `byKind.${kind}`, `must be an integer, got ${JSON.stringify(wave)}`);
       }
     }
-    beforeRender(this, () => this.annotate(scope));
+    this.node.addValidation({
+      validate: () => {
+        this.annotate(scope);
+        return [];
+      },
+    });
   }
 
   /** The wave of a kind. */
@@ -116,9 +159,12 @@ export class SyncWaves extends Construct {
   }
 
   private annotate(scope: Construct): void {
-    for (const obj of scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      if (SyncWaves.waveSetOn(obj) === undefined) {
-        SyncWaves.setWave(obj, this.waveOf(obj.kind));
+    for (const c of scope.node.findAll()) {
+      if (c instanceof ApiObject && !this.done.has(c)) {
+        this.done.add(c);
+        if (SyncWaves.waveSetOn(c) === undefined) {
+          SyncWaves.setWave(c, this.waveOf(c.kind));
+        }
       }
     }
   }

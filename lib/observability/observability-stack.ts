@@ -18,7 +18,7 @@ import { LokiServer } from './loki-server';
 import { MonitoringNames } from './monitoring-names';
 import { OperatorMonitors } from './operator-monitors';
 import { PrometheusServer } from './prometheus-server';
-import { PodScrapeTarget, ScrapeTarget } from './scrape-targets';
+import { PodScrapeTarget, ScrapeTarget, ServiceScrapeTarget } from './scrape-targets';
 
 /** Pinned images of the standalone components. */
 export interface ObservabilityImages {
@@ -92,9 +92,9 @@ export interface StandaloneObservabilityOptions {
   /**
    * Prometheus: container, data volume, and how long samples are kept (a Prometheus duration).
    *
-   * @default - 100m/500m CPU, 512Mi/1Gi memory, 10 GiB, '3d'
+   * @default - 100m/500m CPU, 512Mi/1Gi memory, 10 GiB, 3 days
    */
-  readonly prometheus?: ObservabilityServerSizing & { readonly retentionTime: string };
+  readonly prometheus?: ObservabilityServerSizing & { readonly retentionTime: Duration };
 
   /**
    * Alertmanager: container and data volume.
@@ -208,6 +208,13 @@ export interface ObservedApp {
    * @default - the app name
    */
   readonly job?: string;
+
+  /**
+   * Metric names the app exports, for the check that every alert's metric has a producer.
+   *
+   * @default - none declared
+   */
+  readonly metrics?: readonly string[];
 }
 
 /** Props of {@link ObservabilityStack}. */
@@ -231,6 +238,14 @@ export interface ObservabilityStackProps {
    * @default - none
    */
   readonly targets?: readonly ScrapeTarget[];
+
+  /**
+   * Service targets among `targets` that nothing else declares a network flow to (a cert-manager installed
+   * outside these manifests): standalone mode allows Prometheus to reach their pods.
+   *
+   * @default - none
+   */
+  readonly externalTargets?: readonly ServiceScrapeTarget[];
 
   /**
    * Dashboards provisioned into Grafana.
@@ -296,6 +311,7 @@ export class ObservabilityStack extends Construct {
       portName: HTTP_PORT_NAME,
       path: observed.app.metricsPath,
       podTargetLabels: [LabelKeys.APP, observed.app.colourLabel],
+      ...(observed.metrics === undefined ? {} : { metrics: observed.metrics }),
     }));
     this.workloadTargets = [...appTargets, ...(props.targets ?? [])];
     const dashboards = [...(props.dashboards ?? [])];
@@ -318,7 +334,7 @@ export class ObservabilityStack extends Construct {
 
     const images = { ...DEFAULT_OBSERVABILITY_IMAGES, ...mode.images };
     const storageClassName = mode.storageClassName;
-    const prometheusSizing = mode.prometheus ?? { retentionTime: '3d', storageSize: Size.gibibytes(10), resources: sized(100, 500, 512, 1024) };
+    const prometheusSizing = mode.prometheus ?? { retentionTime: Duration.days(3), storageSize: Size.gibibytes(10), resources: sized(100, 500, 512, 1024) };
     const alertmanagerSizing = mode.alertmanager ?? { storageSize: Size.gibibytes(1), resources: sized(25, 100, 64, 128) };
     const grafanaSizing = mode.grafana ?? { storageSize: Size.gibibytes(2), resources: sized(50, 250, 128, 256) };
     const lokiSizing = mode.loki ?? { retentionPeriod: Duration.days(3), storageSize: Size.gibibytes(5), resources: sized(50, 250, 128, 512) };
@@ -418,6 +434,11 @@ export class ObservabilityStack extends Construct {
     const notifications = mode.notificationCidr ?? { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] };
     const internet = NetworkPeer.cidr(notifications.cidr, notifications.except);
     network.allow(this.prometheus, { from: prometheus, to: pods('kube-state-metrics'), port: 8080, reason: 'scrape job kube-state-metrics' });
+    for (const target of props.externalTargets ?? []) {
+      network.allow(this.prometheus, {
+        from: prometheus, to: NetworkPeer.pods(target.namespace, target.serviceLabels), port: target.port, reason: `scrape job ${target.job}`,
+      });
+    }
     network.allow(this.prometheus, { from: prometheus, to: pods(MonitoringNames.ALERTMANAGER_SERVICE), port: MonitoringNames.ALERTMANAGER_PORT, reason: 'alerts to Alertmanager' });
     network.allow(this.prometheus, { from: prometheus, to: nodes, port: 10250, reason: 'kubelet and cAdvisor scrapes' });
     network.allow(this.prometheus, { from: prometheus, to: nodes, port: 443, reason: 'Kubernetes API for service discovery' });

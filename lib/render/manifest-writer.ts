@@ -2,11 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { apiObjectsInSynthOrder } from './private/chart-order';
 import { ValidationError } from '../core/errors';
-import { withFastResolution } from './private/fast-resolve';
-import { serializeApiObject } from './private/l1-serializer';
-import { runBeforeRenderHooks } from './render-hooks';
 import { toYamlStream } from './yaml';
 
 /** One synthesized manifest file. */
@@ -53,16 +49,22 @@ function kebab(id: string): string {
  * @throws ValidationError listing every validation failure, each with its construct path
  */
 export function renderCharts(root: IConstruct): ManifestFile[] {
-  runBeforeRenderHooks(root);
   const constructs = root.node.findAll();
-  const problems: string[] = [];
+  const problems: Array<{ where: string; message: string }> = [];
   for (const construct of constructs) {
     for (const message of construct.node.validate()) {
-      problems.push(`[${construct.node.path}] ${message}`);
+      problems.push({ where: construct.node.path, message });
     }
   }
-  if (problems.length > 0) {
-    throw new ValidationError(rootLabel(root), 'validation', `${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  if (problems.length === 1) {
+    // One problem reads as any other mistake: `[path] field: problem`.
+    const [{ where, message }] = problems;
+    const colon = message.indexOf(': ');
+    throw colon > 0 ? new ValidationError(where, message.slice(0, colon), message.slice(colon + 2)) : new ValidationError(where, 'validation', message);
+  }
+  if (problems.length > 1) {
+    const lines = problems.map((p) => `[${p.where}] ${p.message}`);
+    throw new ValidationError(rootLabel(root), 'validation', `${problems.length} problem(s):\n  ${lines.join('\n  ')}`);
   }
 
   const owners = new Map<string, string>();
@@ -79,13 +81,12 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
   }
 
   const charts = constructs.filter((c): c is Chart => Chart.isChart(c));
-  const inSynthOrder = apiObjectsInSynthOrder(root, constructs);
-  const files = withFastResolution(() => charts.map((chart) => {
-    const own = inSynthOrder?.get(chart);
-    const objects = (own === undefined ? chart.toJson() : own.map(serializeApiObject)) as Array<{ [key: string]: unknown }>;
-    const constructPaths = own === undefined ? attribute(chart, apiObjects, objects) : own.map(constructPath);
+  const files = charts.map((chart) => {
+    // cdk8s' own rendering: resolution, dependency order, JSON patches, exactly as `App.synth()` writes.
+    const objects = chart.toJson() as Array<{ [key: string]: unknown }>;
+    const constructPaths = attribute(chart, apiObjects, objects);
     return { fileName: `${kebab(chart.node.id)}.k8s.yaml`, objects, content: toYamlStream(objects), constructPaths };
-  }));
+  });
   const names = new Set<string>();
   for (const file of files) {
     if (names.has(file.fileName)) {
@@ -121,16 +122,65 @@ function attribute(chart: Chart, apiObjects: ApiObject[], objects: Array<{ [key:
   });
 }
 
+/** Prefix of the staging folders `writeFoldersAtomically` creates inside the output folder. */
+export const STAGING_PREFIX = '.synth-';
+
+/** Whether a process with that id runs (one of another user counts as running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the staging folders of killed writes from `outdir`: `.synth-<pid>-*` whose process is gone, and
+ * folders of the older `.synth-XXXXXX` form once they are ten minutes old. A folder a running write uses
+ * is left alone.
+ */
+export function removeStaleStaging(outdir: string, now: number = Date.now()): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(outdir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries.filter((e) => e.startsWith(STAGING_PREFIX))) {
+    const full = path.join(outdir, entry);
+    const pid = /^\.synth-(\d+)-/.exec(entry)?.[1];
+    let stale: boolean;
+    if (pid !== undefined) {
+      stale = Number(pid) !== process.pid && !isRunning(Number(pid));
+    } else {
+      try {
+        stale = now - fs.statSync(full).mtimeMs > 10 * 60 * 1000;
+      } catch {
+        stale = false;
+      }
+    }
+    if (stale) {
+      fs.rmSync(full, { recursive: true, force: true });
+      removed.push(entry);
+    }
+  }
+  return removed;
+}
+
 /**
  * Replaces `outdir/<folder>` for every folder in `folders` with exactly the given files, all or nothing.
  *
  * Everything is first written to a temporary folder inside `outdir` (same file system, so the final
- * renames are atomic); only then is each old folder swapped out. A failure while writing leaves every
- * existing folder untouched.
+ * renames are atomic), named after this process (`.synth-<pid>-XXXXXX`); only then is each old folder
+ * swapped out. A failure while writing leaves every existing folder untouched. Staging folders of killed
+ * writes are removed first ({@link removeStaleStaging}).
  */
 export function writeFoldersAtomically(outdir: string, folders: ReadonlyMap<string, ManifestFile[]>): void {
   fs.mkdirSync(outdir, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(outdir, '.synth-'));
+  removeStaleStaging(outdir);
+  const staging = fs.mkdtempSync(path.join(outdir, `${STAGING_PREFIX}${process.pid}-`));
   try {
     for (const [folder, files] of folders) {
       const dir = path.join(staging, folder);
