@@ -2,7 +2,8 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/core/app-namespace';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
-import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_REDIS_PREFIX, LARAVEL_WRITABLE_PATHS, LaravelConfig, PROBE_TYPE_HEADER } from '../lib/laravel';import { LabelKeys } from '../lib/core/labels';
+import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_REDIS_PREFIX, LARAVEL_WRITABLE_PATHS, LaravelConfig, PROBE_TYPE_HEADER, laravelReadHostSettings } from '../lib/laravel';
+import { MysqlServiceNames } from '../lib/data/mysql-cluster';import { LabelKeys } from '../lib/core/labels';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { TlsIngress } from '../lib/web/tls-ingress';
 import { EnvironmentConfig } from './config';
@@ -61,6 +62,11 @@ export class WebStack extends Chart {
         // Stated rather than derived from APP_NAME: the queue scaler and the exporter read these keys.
         REDIS_PREFIX: LARAVEL_REDIS_PREFIX,
         SESSION_DRIVER: 'redis',
+        // Reads go to the replicas (writes to DB_HOST); Laravel's sticky option keeps a request that wrote
+        // reading its own writes from the primary (README "Reads from the replicas").
+        ...laravelReadHostSettings(
+          config.mysql.readHosts ?? Array.from({ length: config.mysql.replicas }, (_, n) => MysqlServiceNames.replica(n + 1)),
+          MysqlServiceNames.PRIMARY),
       },
     });
 

@@ -180,4 +180,7 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a queue-length trigger on a queue the worker does not consume', env: 'prod',
     config: env('prod', (c) => ({ workers: { ...c.workers, autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['emails'] } } })),
     message: '[prod/Workers/Worker] autoscaling.queues[0]: must be one of the drained queues ["high","default","low"], got "emails"' },
+  { what: 'a read host in an environment without replicas', env: 'dev',
+    config: env('dev', (c) => ({ mysql: { ...c.mysql, readHosts: ['mysql-replica-1'] } })),
+    message: '[environment dev] mysql.readHosts[0]: the environment has no MySQL replicas (mysql.replicas is 0), so reads go to the primary; remove the read host, got "mysql-replica-1"' },
 ];

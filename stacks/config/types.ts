@@ -190,6 +190,13 @@ export interface MysqlConfig {
   /** Number of read replicas (`mysql-replica-1`...); 0 for none. */
   readonly replicas: number;
 
+  /**
+   * Services the app reads from (`DB_READ_HOST_<n>`, `DB_READ_HOSTS`): replicas `mysql-replica-<n>` or
+   * `mysql-replicas`. Absent: every replica's own Service. Must be absent (or empty) without replicas: reads
+   * then go to the primary.
+   */
+  readonly readHosts?: readonly string[];
+
   /** Volume size of each server. */
   readonly storage: Size;
 

@@ -6,7 +6,7 @@ import { checkCidr,checkDnsLabel,checkHostName,checkImageTag,checkInteger,checkL
 import { ContainerResourceSpec,checkResources,memoryQuantity,memoryToKibibytes } from '../../lib/core/container-resources';
 import { checkCronSchedule } from '../../lib/core/cron';
 import { ValidationError } from '../../lib/core/errors';
-import { MYSQL_ENGINES } from '../../lib/data/mysql-cluster';
+import { MYSQL_ENGINES, MysqlServiceNames } from '../../lib/data/mysql-cluster';
 import { PLATFORM_ALERT_NAMES } from '../../lib/laravel/platform-alerts';
 import { checkPinnedImage } from '../../lib/observability/monitoring-server';
 import { POLICY_RULE_IDS } from '../../lib/safety/policy';
@@ -110,6 +110,12 @@ function validateWorkloadTiers(config: EnvironmentConfig, check: (field: string,
   const m = config.mysql;
   check('mysql.engine', checkOneOf(m.engine, MYSQL_ENGINES));
   check('mysql.replicas', checkInteger(m.replicas, 0, 9));
+  (m.readHosts ?? []).forEach((host, i) => {
+    const allowed = [...Array.from({ length: m.replicas }, (_, n) => MysqlServiceNames.replica(n + 1)), ...(m.replicas > 0 ? [MysqlServiceNames.READ] : [])];
+    check(`mysql.readHosts[${i}]`, m.replicas === 0
+      ? `the environment has no MySQL replicas (mysql.replicas is 0), so reads go to the primary; remove the read host, got ${JSON.stringify(host)}`
+      : checkOneOf(host, allowed));
+  });
   check('mysql.storageClassName', checkDnsLabel(m.storageClassName));
   resources('mysql.resources', m.resources);
   if (memoryToKibibytes(m.primaryBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)
