@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/core/app-namespace';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
@@ -17,6 +18,9 @@ export interface WebStackProps {
 
 /** Port the Laravel pods serve HTTP and metrics on (nginx `listen`, container port `http`). */
 const LARAVEL_PORT = 8080;
+
+/** Port only Prometheus reaches: nginx serves `/metrics` there and nowhere else (README "Access"). */
+const LARAVEL_METRICS_PORT = 9090;
 
 /**
  * The web tier of one environment: namespace, configuration, the blue/green Laravel app and its ingress.
@@ -51,6 +55,7 @@ export class WebStack extends Chart {
     this.laravelConfig = new LaravelConfig(this, 'Config', {
       appName: web.appName,
       partOf: config.partOf,
+      metricsPort: LARAVEL_METRICS_PORT,
       settings: {
         APP_URL: `https://${web.host}`,
         LOG_LEVEL: web.logLevel,
@@ -86,6 +91,7 @@ export class WebStack extends Chart {
       autoscaling: web.autoscaling,
       idleReplicas: web.idleReplicas,
       containerPort: LARAVEL_PORT,
+      metricsPort: LARAVEL_METRICS_PORT,
       probes: LARAVEL_HEALTH_PROBES,
       probeTypeHeader: PROBE_TYPE_HEADER,
       colourLabel: LARAVEL_COLOUR_LABEL,
@@ -106,6 +112,9 @@ export class WebStack extends Chart {
       issuerName: config.tlsIssuer.name,
       issuerKind: config.tlsIssuer.kind,
       ingressClassName: config.ingressClassName,
+      allowSourceRanges: [...web.access.allowSourceRanges],
+      basicAuthSecret: web.access.basicAuthSecret === undefined ? undefined : kplus.Secret.fromSecretName(this, 'BasicAuth', web.access.basicAuthSecret),
+      externalAuth: web.access.externalAuth,
     });
 
     // Who the web tier talks to. The NetworkPolicies are derived from these declarations (README
@@ -113,7 +122,7 @@ export class WebStack extends Chart {
     const network = NetworkConnections.of(this);
     const laravelPods = NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: web.appName });
     network.allow(this.laravel, { from: NetworkPeer.ingressController(), to: laravelPods, port: LARAVEL_PORT, reason: 'shop traffic through the ingress' });
-    network.allow(this.laravel, { from: NetworkPeer.prometheus(), to: laravelPods, port: LARAVEL_PORT, reason: 'metrics scrape (prometheus.io/port)' });
+    network.allow(this.laravel, { from: NetworkPeer.prometheus(), to: laravelPods, port: LARAVEL_METRICS_PORT, reason: 'metrics scrape (prometheus.io/port)' });
     network.allow(this.laravel, { from: laravelPods, to: NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'mysql' }), port: 3306, reason: 'orders, users and catalogue in MySQL' });
     network.allow(this.laravel, { from: laravelPods, to: NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'redis' }), port: 6379, reason: 'cache, sessions and queues in Redis' });
     const external = config.network.externalHttps;

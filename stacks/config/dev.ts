@@ -6,7 +6,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
 import { RELEASES } from './releases';
-import { BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
+import { BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease,VPN_EGRESS } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const dev = {
@@ -47,6 +47,8 @@ export const dev = {
     appDebug: true,
     logLevel: 'debug',
     host: 'dev.shop.example.com',
+    // Seed 004: VPN and basic auth for all developers (Secret `dev-basic-auth`, htpasswd under key `auth`).
+    access: { allowSourceRanges: VPN_EGRESS, basicAuthSecret: 'dev-basic-auth' },
   },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,

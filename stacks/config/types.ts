@@ -67,6 +67,28 @@ export interface WebTierConfig {
 
   /** Public host name of the shop. */
   readonly host: string;
+
+  /** Who may reach the host through the Ingress (seed 004's access matrix). */
+  readonly access: IngressAccessConfig;
+}
+
+/**
+ * Who may reach an environment's Ingress. Production is public (empty `allowSourceRanges`); every other
+ * environment must name the address blocks it accepts (the VPN's egress), or state in `publicWaiver` why it
+ * is open to the internet.
+ */
+export interface IngressAccessConfig {
+  /** CIDR blocks the ingress controller accepts (VPN egress ranges); empty: every address. */
+  readonly allowSourceRanges: readonly string[];
+
+  /** Secret (htpasswd under key `auth`) for HTTP basic auth. */
+  readonly basicAuthSecret?: string;
+
+  /** SSO through an oauth2-proxy: the auth URL ingress-nginx checks and the sign-in URL it redirects to. */
+  readonly externalAuth?: { readonly url: string; readonly signinUrl: string };
+
+  /** Why a non-production environment has no allowlist; without it, a missing allowlist there fails synth. */
+  readonly publicWaiver?: string;
 }
 
 /** How an environment is monitored. */

@@ -37,6 +37,12 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   check('web.blueImageTag', checkImageTag(web.blueImageTag, config.requirePinnedImages));
   check('web.greenImageTag', checkImageTag(web.greenImageTag, config.requirePinnedImages));
   check('web.host', checkHostName(web.host));
+  const access = web.access;
+  (access.allowSourceRanges ?? []).forEach((range, i) => check(`web.access.allowSourceRanges[${i}]`, checkCidr(range)));
+  if (key !== 'prod' && (access.allowSourceRanges ?? []).length === 0 && (access.publicWaiver ?? '').trim() === '') {
+    // Seed 004: dev and staging sit behind the VPN; an open one exposes debug pages and test data.
+    check('web.access.allowSourceRanges', 'required outside production: list the VPN\'s address blocks, or state why the environment is public in web.access.publicWaiver');
+  }
   check('web.idleReplicas', checkInteger(web.idleReplicas, 1));
   if (web.replicas !== undefined) {
     check('web.replicas', checkInteger(web.replicas, 1));
