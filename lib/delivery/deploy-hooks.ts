@@ -4,13 +4,14 @@ import { Construct } from 'constructs';
 import { BlueGreenApp, Colour, LARAVEL_WRITABLE_PATHS } from '../web/blue-green-app';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkInteger, checkNonEmpty, isDigest, isPinnedTag } from '../core/checks';
+import { checkArrayOf, checkInstance, checkInteger, checkNonEmpty, checkProps, checkString, integer, isDigest, isPinnedTag, optional, Rules } from '../core/checks';
 import { mountWritablePaths } from '../laravel/laravel-process';
 import { checkPinnedImage } from '../observability/monitoring-server';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
 import { ArgoCdAnnotations, SyncWave, SyncWaves } from './sync-waves';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Seed 000's smoke tests: readiness, the home page and one API call. */
 export const SMOKE_TEST_PATHS: readonly string[] = ['/health/ready', '/', '/api/products?limit=1'];
@@ -51,6 +52,17 @@ export interface DeployHooksProps {
   readonly smokeTestRunAsUser?: number;
 }
 
+/** Run-time checks of {@link DeployHooksProps}, applied before anything is created. */
+const DEPLOY_HOOKS_RULES: Rules = {
+  app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
+  resources: checkResourceSpec,
+  smokeTestResources: checkResourceSpec,
+  smokeTestImage: checkString,
+  smokeTestPaths: optional(checkArrayOf(checkString)),
+  runAsUser: optional(integer(1)),
+  smokeTestRunAsUser: optional(integer(1)),
+};
+
 /**
  * The deploy hooks of a BlueGreenApp as Argo CD Sync hooks: database migration, cache warm-up and smoke
  * tests against the colour that is about to take traffic (the app's `liveColour` in the commit being
@@ -84,6 +96,7 @@ export class DeployHooks extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployHooksProps) {
     super(scope, id);
+    checkProps(this, props, DEPLOY_HOOKS_RULES);
     const app = props.app;
     this.app = app;
     const paths = props.smokeTestPaths ?? SMOKE_TEST_PATHS;

@@ -5,8 +5,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec } from '../core/container-resources';
-import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import { SecretKeyReference, SecretReferences, checkSecretKeyReference } from '../core/secret-references';
 import { failAt } from '../core/errors';
+import { checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkEnv, checkEnvName, checkImageRepository, checkLabelName, checkRecordOf, checkSecret, checkString, optional, Rules } from '../core/checks';
 
 /** The environment a Laravel process container reads. */
 export interface LaravelProcessEnv {
@@ -95,3 +96,21 @@ export function heartbeatProbe(file: string, maxAgeSeconds: number, periodSecond
     failureThreshold: 2,
   };
 }
+
+/** Run-time checks of {@link LaravelProcessEnv}. */
+export const LARAVEL_PROCESS_ENV_RULES: Rules = {
+  env: optional(checkEnv),
+  secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
+  envFromConfigMaps: optional(checkArrayOf(checkConfigMap)),
+  envFromSecrets: optional(checkArrayOf(checkSecret)),
+};
+
+/** Run-time checks of {@link LaravelProcessProps}. */
+export const LARAVEL_PROCESS_RULES: Rules = {
+  appName: checkDnsLabel,
+  partOf: checkLabelName,
+  imageRepository: checkImageRepository,
+  imageTag: checkString,
+  requirePinnedImages: optional(checkBoolean),
+  ...LARAVEL_PROCESS_ENV_RULES,
+};

@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import { LARAVEL_WRITABLE_PATHS } from '../web/blue-green-app';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, isDigest, isPinnedTag } from '../core/checks';
+import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkString, integer, isDigest, isPinnedTag, optional, Rules } from '../core/checks';
 import { LaravelProcessProps, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from './laravel-process';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
+import { checkResourceSpec } from '../core/container-resources';
+import { LARAVEL_PROCESS_RULES } from './laravel-process';
 
 /** Props of {@link LaravelScheduler}. */
 export interface LaravelSchedulerProps extends LaravelProcessProps {
@@ -47,6 +49,17 @@ export interface LaravelSchedulerProps extends LaravelProcessProps {
   readonly runAsUser?: number;
 }
 
+/** Run-time checks of {@link LaravelSchedulerProps}, applied before anything is created. */
+const LARAVEL_SCHEDULER_RULES: Rules = {
+  ...LARAVEL_PROCESS_RULES,
+  name: checkDnsLabel,
+  resources: checkResourceSpec,
+  heartbeatFile: optional(checkString),
+  heartbeatMaxAgeSeconds: optional(integer(1)),
+  terminationGracePeriodSeconds: optional(integer(1)),
+  runAsUser: optional(integer(1)),
+};
+
 /**
  * The Laravel scheduler as exactly one running instance (seed 002: "run a single scheduler instance ... to
  * avoid duplicate job execution"): a Deployment of one pod running `php artisan schedule:work`, replaced
@@ -69,6 +82,7 @@ export class LaravelScheduler extends Construct {
 
   constructor(scope: Construct, id: string, props: LaravelSchedulerProps) {
     super(scope, id);
+    checkProps(this, props, LARAVEL_SCHEDULER_RULES);
     const pinned = props.requirePinnedImages ?? true;
     const heartbeatFile = props.heartbeatFile ?? '/tmp/scheduler-heartbeat';
     const maxAge = props.heartbeatMaxAgeSeconds ?? 300;

@@ -4,11 +4,13 @@ import { Construct } from 'constructs';
 import { LARAVEL_WRITABLE_PATHS } from '../web/blue-green-app';
 import { ContainerResourceSpec, checkResources, memoryToKibibytes, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, isDigest, isPinnedTag } from '../core/checks';
+import { Check, checkAbsolutePath, checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkShape, checkString, integer, isDigest, isPinnedTag, optional, Rules } from '../core/checks';
 import { LaravelProcessProps, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from '../laravel/laravel-process';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
+import { checkResourceSpec } from '../core/container-resources';
+import { LARAVEL_PROCESS_RULES } from '../laravel/laravel-process';
 
 /**
  * Autoscaling of a queue worker on the length of one queue (seed 000's `laravel-worker-hpa`): the External
@@ -168,6 +170,40 @@ export interface QueueWorkerProps extends LaravelProcessProps {
 
 const QUEUE_NAME = /^[A-Za-z0-9_.:-]+$/;
 
+/** The run-time check of a {@link QueueWorkerScaling}: its metric, then the fields of that kind. */
+export const checkQueueWorkerScaling: Check = (value) => {
+  const metric = (value as { metric?: unknown } | null)?.metric;
+  if (metric === 'queueLength') {
+    return checkShape({ metric: checkString, minReplicas: integer(1), maxReplicas: integer(1), queue: optional(checkNonEmpty), jobsPerPod: optional(integer(1)) })(value);
+  }
+  if (metric === 'resources') {
+    return checkShape({ metric: checkString, minReplicas: integer(1), maxReplicas: integer(1), cpuUtilizationPercent: optional(integer(1, 100)), memoryUtilizationPercent: optional(integer(1, 100)) })(value);
+  }
+  return typeof value === 'object' && value !== null
+    ? { field: '.metric', problem: `must be one of "queueLength", "resources", got ${show(metric)}` }
+    : `must be an object with metric, minReplicas and maxReplicas, got ${show(value)}`;
+};
+
+/** Run-time checks of {@link QueueWorkerProps}, applied before anything is created. */
+const QUEUE_WORKER_RULES: Rules = {
+  ...LARAVEL_PROCESS_RULES,
+  name: checkDnsLabel,
+  resources: checkResourceSpec,
+  connection: optional(checkNonEmpty),
+  queues: checkArrayOf(checkNonEmpty),
+  tries: optional(integer(0)),
+  jobTimeoutSeconds: optional(integer(1)),
+  maxTimeSeconds: optional(integer(1)),
+  memoryMiB: optional(integer(1)),
+  sleepSeconds: optional(integer(0)),
+  backoffSeconds: optional(checkArrayOf(integer(0))),
+  terminationGracePeriodSeconds: optional(integer(1)),
+  heartbeatFile: optional(checkAbsolutePath),
+  replicas: optional(integer(1)),
+  autoscaling: optional(checkQueueWorkerScaling),
+  runAsUser: optional(integer(1)),
+};
+
 /**
  * Laravel queue workers: Deployment `<name>` running `php artisan queue:work` with typed flags (seed 001),
  * optionally autoscaled by HPA `<name>-hpa` on the queue length (seed 000) or on CPU and memory (seed 001).
@@ -202,6 +238,7 @@ export class QueueWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
+    checkProps(this, props, QUEUE_WORKER_RULES);
     const connection = props.connection ?? 'redis';
     const tries = props.tries ?? 3;
     this.jobTimeoutSeconds = props.jobTimeoutSeconds ?? 60;

@@ -2,7 +2,7 @@
  * Checks of an environment's configuration at load.
  */
 import { DATABASE_ENGINES } from '../../lib/backup/backup-cron-job';
-import { checkCidr,checkDnsLabel,checkHostName,checkImageTag,checkInteger,checkLabelKey,checkLabelValue,checkNonEmpty,checkOneOf,checkReplicaBounds } from '../../lib/core/checks';
+import { checkCidr, checkDnsLabel, checkHostName, checkImageTag, checkInteger, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../../lib/core/checks';
 import { ContainerResourceSpec,checkResources,memoryQuantity,memoryToKibibytes } from '../../lib/core/container-resources';
 import { checkCronSchedule } from '../../lib/core/cron';
 import { ValidationError } from '../../lib/core/errors';
@@ -12,6 +12,7 @@ import { checkPinnedImage } from '../../lib/observability/monitoring-server';
 import { POLICY_RULE_IDS } from '../../lib/safety/policy';
 import { COLOURS } from '../../lib/web/blue-green-app';
 
+import { findConfigProblem } from './field-checks';
 import { EnvironmentConfig,LOG_LEVELS,MONITORING_MODES,MonitoringStackConfig } from './types';
 
 /**
@@ -26,6 +27,8 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
       throw new ValidationError(where, field, problem);
     }
   };
+  const typed = findConfigProblem(config);
+  check(typed?.field ?? '', typed?.problem);
   check('name', config.name === key ? undefined : `must equal its key ${JSON.stringify(key)}, got ${JSON.stringify(config.name)}`);
   check('namespace', checkDnsLabel(config.namespace));
   check('tlsIssuer.name', checkNonEmpty(config.tlsIssuer?.name));
