@@ -16,8 +16,7 @@ import { MetricsExporter } from '../lib/observability/metrics-exporter';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { OperatorMonitors } from '../lib/observability/operator-monitors';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
-import { SloPanelSpec, blueGreenDashboard, platformDashboard, sloDashboard } from '../lib/laravel/platform-dashboards';
-import { PrometheusServer } from '../lib/observability/prometheus-server';
+import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, laravelQueueListKeys, platformDashboard, sloDashboard } from '../lib/laravel';import { PrometheusServer } from '../lib/observability/prometheus-server';
 import { PodScrapeTarget, ScrapeTarget } from '../lib/observability/scrape-targets';
 import { EnvironmentConfig } from './config';
 
@@ -49,6 +48,8 @@ export class MonitoringExportersStack extends Chart {
       // The web tier's REDIS_HOST and REDIS_PORT, and the password Secret it reads.
       redisAddress: 'redis://redis:6379',
       password: { secret: kplus.Secret.fromSecretName(this, 'RedisPassword', 'redis-password'), key: 'password' },
+      // The workers' queues, the same lists their scaler reads, so dashboards, QueueBacklog and KEDA agree.
+      checkSingleKeys: laravelQueueListKeys(config.workers.queues),
     });
     this.mysql = MetricsExporter.mysql(this, 'MysqlExporter', {
       partOf: config.partOf,
@@ -115,7 +116,6 @@ export class MonitoringStack extends Chart {
     const { config } = props;
     super(scope, id, { namespace: MonitoringNames.NAMESPACE, disableResourceNameHashes: true });
     const monitoring = config.monitoring;
-    const stack = monitoring.stack;
     const laravel: PodScrapeTarget = {
       kind: 'pods',
       // Seed 000's job name: its ServiceDown alert selects up{job="laravel-metrics"}.
@@ -124,7 +124,7 @@ export class MonitoringStack extends Chart {
       selector: { [LabelKeys.APP]: config.web.appName },
       portName: HTTP_PORT_NAME,
       path: '/metrics',
-      podTargetLabels: [LabelKeys.APP, LabelKeys.COLOUR],
+      podTargetLabels: [LabelKeys.APP, LARAVEL_COLOUR_LABEL],
     };
     this.workloadTargets = [laravel, props.exporters.redis.target, props.exporters.mysql.target];
     const scope_ = { namespace: config.namespace, appName: config.web.appName };
@@ -133,7 +133,7 @@ export class MonitoringStack extends Chart {
     if (monitoring.mode === 'operator') {
       this.grafanaProvisioning = new GrafanaProvisioning(this, 'GrafanaProvisioning', {
         partOf: config.partOf,
-        datasources: [{ name: 'Prometheus', type: 'prometheus', uid: DatasourceUids.PROMETHEUS, url: stack.operatorPrometheusUrl, isDefault: true }],
+        datasources: [{ name: 'Prometheus', type: 'prometheus', uid: DatasourceUids.PROMETHEUS, url: monitoring.stack.operatorPrometheusUrl, isDefault: true }],
         dashboards,
         sidecarLabels: true,
         extraLabels: monitoring.operatorSelector,
@@ -145,6 +145,7 @@ export class MonitoringStack extends Chart {
       });
       return;
     }
+    const stack = monitoring.stack;
 
     // Pod Security of `monitoring`: restricted, with no exception. The one component that usually needs more,
     // the log shipper, reads logs through the API server (Alloy's loki.source.kubernetes) instead of a
@@ -192,7 +193,7 @@ export class MonitoringStack extends Chart {
       image: stack.images.alloy,
       resources: stack.alloyResources,
       lokiPushUrl: `${lokiUrl}/loki/api/v1/push`,
-      podLabels: [LabelKeys.APP, LabelKeys.COLOUR],
+      podLabels: [LabelKeys.APP, LARAVEL_COLOUR_LABEL],
     });
     this.jaeger = new JaegerServer(this, 'Jaeger', {
       partOf: config.partOf,

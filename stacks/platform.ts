@@ -77,6 +77,7 @@ function sloPanels(alerting: AlertingStack): SloPanelSpec[] {
 /** Builds every chart of one environment into `app`. */
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const root = new Construct(app, config.name);
+  const syncWaves = new SyncWaves(root, 'SyncWaves');
   const web = new WebStack(root, 'Web', { config });
   const data = new DataStack(root, 'Data', { config });
   const workers = new WorkersStack(root, 'Workers', { config });
@@ -89,7 +90,5 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
-  // Last child of the root: its render hook runs after the others (NetworkPolicies are derived in one).
-  const syncWaves = new SyncWaves(root, 'SyncWaves');
   return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, syncWaves };
 }

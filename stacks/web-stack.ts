@@ -2,8 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/core/app-namespace';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
-import { LaravelConfig } from '../lib/laravel/laravel-config';
-import { LabelKeys } from '../lib/core/labels';
+import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_REDIS_PREFIX, LARAVEL_WRITABLE_PATHS, LaravelConfig, PROBE_TYPE_HEADER } from '../lib/laravel';import { LabelKeys } from '../lib/core/labels';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { TlsIngress } from '../lib/web/tls-ingress';
 import { EnvironmentConfig } from './config';
@@ -59,6 +58,8 @@ export class WebStack extends Chart {
         // Service `redis` in this namespace; the seed's validation script reads REDIS_HOST from here.
         REDIS_HOST: 'redis',
         REDIS_PORT: '6379',
+        // Stated rather than derived from APP_NAME: the queue scaler and the exporter read these keys.
+        REDIS_PREFIX: LARAVEL_REDIS_PREFIX,
         SESSION_DRIVER: 'redis',
       },
     });
@@ -75,9 +76,14 @@ export class WebStack extends Chart {
       requirePinnedImages: config.requirePinnedImages,
       resources: web.resources,
       replicas: web.replicas,
+      // CPU and memory only: nothing in the cluster serves a request-rate metric (README "Autoscaling").
       autoscaling: web.autoscaling,
       idleReplicas: web.idleReplicas,
       containerPort: LARAVEL_PORT,
+      probes: LARAVEL_HEALTH_PROBES,
+      probeTypeHeader: PROBE_TYPE_HEADER,
+      colourLabel: LARAVEL_COLOUR_LABEL,
+      writablePaths: [...LARAVEL_WRITABLE_PATHS],
       env: runtime.env,
       secretEnv: runtime.secretEnv,
       envFromConfigMaps: [this.laravelConfig.appConfig],

@@ -6,7 +6,7 @@ import { failedSinceLastSuccess, humanSeconds, sinceLastSuccess } from '../lib/b
 import { backupScripts } from '../lib/backup/private/backup-scripts';
 import { checkCronSchedule, cronGaps } from '../lib/core/cron';
 import { SecretReferences } from '../lib/core/secret-references';
-import { K8sObject, SMALL_RESOURCES, findObject, ofKind, synthChart, testChart } from './helpers';
+import { K8sObject, SMALL_RESOURCES, findObject, ofKind, synthChart, testChart, nonEmpty } from './helpers';
 
 function props(overrides: Partial<BackupCronJobProps> = {}): BackupCronJobProps {
   return {
@@ -81,7 +81,7 @@ describe('BackupCronJob', () => {
       { name: 'workspace', emptyDir: { sizeLimit: '2048Mi' } },
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
     ]);
-    for (const c of containers(backup)) {
+    for (const c of nonEmpty(containers(backup), 'backup container')) {
       expect(c.volumeMounts).toContainEqual({ name: 'workspace', mountPath: '/backup' });
       expect(c.imagePullPolicy).toBe('IfNotPresent');
     }
@@ -114,7 +114,7 @@ describe('BackupCronJob', () => {
   test('every variable a script requires is set on the containers that run it', () => {
     const scripts = backupScripts();
     for (const job of [backup, verify, restore]) {
-      for (const c of containers(job)) {
+      for (const c of nonEmpty(containers(job), 'container')) {
         const script = scripts[c.command[1].replace('/scripts/', '') as keyof typeof scripts];
         const required = [...script.matchAll(/^require (.+)$/gm)].flatMap((m) => m[1].split(' '));
         const missing = required.filter((v) => !Object.keys(envOf(c)).includes(v));
@@ -125,12 +125,12 @@ describe('BackupCronJob', () => {
   });
 
   test('every pod meets Pod Security restricted with requests and limits', () => {
-    for (const job of ofKind(objects, 'CronJob')) {
+    for (const job of nonEmpty(ofKind(objects, 'CronJob'), 'CronJob')) {
       const spec = job.spec.jobTemplate.spec.template.spec;
       expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, fsGroup: 999 });
       expect(spec.automountServiceAccountToken).toBe(false);
       expect(job.spec.jobTemplate.spec.template.metadata.labels['cdk8s.io/metadata.addr']).toBeUndefined();
-      for (const c of containers(job)) {
+      for (const c of nonEmpty(containers(job), 'container')) {
         expect(c.securityContext).toEqual({
           allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 999, runAsGroup: 999,
           capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
@@ -221,7 +221,7 @@ describe('BackupCronJob alerts', () => {
   });
 
   test('every alert has a runbook, summary and description', () => {
-    for (const r of group.rules) {
+    for (const r of nonEmpty(group.rules, 'backup alert')) {
       expect(r.runbook).toMatch(/^backup-[a-z-]+$/);
       expect(r.summary.length).toBeGreaterThan(10);
       expect(r.description.length).toBeGreaterThan(10);

@@ -2,8 +2,7 @@ import { App, Cron } from 'cdk8s';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
-import { renderEnvironment } from '../stacks/synthesize';
-import { findObject } from './helpers';
+import { findObject, renderedFiles } from './helpers';
 
 function withBackup(name: EnvironmentName, backup: Partial<EnvironmentConfig['backup']>): EnvironmentConfig {
   const base = ENVIRONMENTS[name];
@@ -12,11 +11,7 @@ function withBackup(name: EnvironmentName, backup: Partial<EnvironmentConfig['ba
 
 describe.each(['staging', 'prod'] as EnvironmentName[])('%s backups', (name) => {
   const config = ENVIRONMENTS[name];
-  const file = renderEnvironment(config).find((f) => f.fileName === 'backup.k8s.yaml')!;
-
-  test('matches the snapshot', () => {
-    expect(file.content).toMatchSnapshot();
-  });
+  const file = renderedFiles(config).find((f) => f.fileName === 'backup.k8s.yaml')!;
 
   test('renders the seed\'s CronJob database-backup in ecommerce with the configured schedule and bucket', () => {
     const objects = file.objects as never[];
@@ -53,14 +48,14 @@ describe('backup configuration', () => {
   });
 
   test('dev has backups off: no backup chart, no backup alerts', () => {
-    expect(renderEnvironment(ENVIRONMENTS.dev).map((f) => f.fileName)).not.toContain('backup.k8s.yaml');
+    expect(renderedFiles(ENVIRONMENTS.dev).map((f) => f.fileName)).not.toContain('backup.k8s.yaml');
     const env = buildEnvironment(new App(), ENVIRONMENTS.dev);
     expect(env.backup).toBeUndefined();
     expect(AlertCatalogue.of(env.root).groups().map((g) => g.name)).not.toContain('backups');
   });
 
   test('switching dev on renders its in-cluster S3 endpoint', () => {
-    const files = renderEnvironment(withBackup('dev', { enabled: true }));
+    const files = renderedFiles(withBackup('dev', { enabled: true }));
     const job = findObject(files.find((f) => f.fileName === 'backup.k8s.yaml')!.objects as never[], 'CronJob', 'database-backup');
     expect(job.spec.jobTemplate.spec.template.spec.containers[0].env)
       .toContainEqual({ name: 'S3_ENDPOINT', value: 'http://minio.storage.svc.cluster.local:9000' });

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { ApiObject } from 'cdk8s';
 import { ArgoCdAnnotations, SYNC_WAVES_BY_KIND, SyncWave, SyncWaves } from '../lib/delivery/sync-waves';
 import { ENVIRONMENTS } from '../stacks/config';
-import { K8sObject, findObject, shippedEnvironments, synthChart, testChart } from './helpers';
+import { K8sObject, findObject, shippedEnvironments, synthChart, testChart, nonEmpty } from './helpers';
 
 const wave = (o: K8sObject) => o.metadata.annotations?.[ArgoCdAnnotations.SYNC_WAVE];
 
@@ -50,15 +50,15 @@ describe('SyncWaves', () => {
 
 describe.each(shippedEnvironments())('%s sync waves', (name, objects) => {
   test('every object carries a wave; hooks are the only Jobs between workloads and traffic', () => {
-    expect(objects.filter((o) => wave(o) === undefined).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(nonEmpty(objects, 'object').filter((o) => wave(o) === undefined).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     const byWave = (w: number) => objects.filter((o) => wave(o) === String(w)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(byWave(SyncWave.NAMESPACES)).toEqual(objects.filter((o) => o.kind === 'Namespace').map((o) => `Namespace/${o.metadata.name}`).sort());
     expect(byWave(SyncWave.HOOKS)).toEqual(['Job/laravel-migrate']);
     expect(byWave(SyncWave.HOOKS + 1)).toEqual(['Job/laravel-cache-warm']);
     expect(byWave(SyncWave.HOOKS + 2)).toEqual(['Job/laravel-smoke-test']);
     expect(byWave(SyncWave.TRAFFIC)).toEqual(['Ingress/laravel-ingress', 'Service/laravel-service']);
-    expect(objects.filter((o) => o.kind === 'NetworkPolicy').every((o) => wave(o) === String(SyncWave.CONFIG))).toBe(true);
-    expect(objects.filter((o) => o.kind === 'Deployment').every((o) => wave(o) === String(SyncWave.WORKLOADS))).toBe(true);
+    expect(nonEmpty(objects.filter((o) => o.kind === 'NetworkPolicy'), 'NetworkPolicy').every((o) => wave(o) === String(SyncWave.CONFIG))).toBe(true);
+    expect(nonEmpty(objects.filter((o) => o.kind === 'Deployment'), 'Deployment').every((o) => wave(o) === String(SyncWave.WORKLOADS))).toBe(true);
     expect(wave(findObject(objects, 'Service', `${ENVIRONMENTS[name].web.appName}-blue-service`))).toBe(String(SyncWave.WORKLOADS));
   });
 });

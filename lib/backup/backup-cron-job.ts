@@ -6,7 +6,9 @@ import { ContainerResourceSpec, checkResources, toContainerResources } from '../
 import { WatchedCronJob, backupAlertRules, stalenessThresholdSeconds } from './private/backup-alerts';
 import { BACKUP_SCRIPT_NAMES, BackupScriptName, backupScripts } from './private/backup-scripts';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkCronObject, checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, integer, oneOf, optional, Rules } from '../core/checks';
+import {
+  checkCronObject, checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { checkCronSchedule, cronGaps } from '../core/cron';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';

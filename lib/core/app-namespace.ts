@@ -3,8 +3,11 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, memoryQuantity } from './container-resources';
 import { assertAt, failAt } from './errors';
+import {
+  Check, checkCpu, checkDnsLabel, checkInteger, checkLabelName, checkNumber, checkOneOf, checkProps, checkShape, checkSize, checkString, optional, Rules,
+} from './checks';
+import { DeclaredNamespaces } from './declared-namespaces';
 import { recommendedLabels } from './labels';
-import { Check, checkCpu, checkDnsLabel, checkInteger, checkLabelName, checkNumber, checkOneOf, checkProps, checkShape, checkSize, checkString, optional, Rules } from './checks';
 import { checkResourceSpec } from './container-resources';
 
 /** Pod Security Standards levels. */
@@ -134,6 +137,9 @@ export class AppNamespace extends Construct {
         },
       },
     });
+
+    // The derived NetworkPolicies lock down every namespace the tree renders.
+    DeclaredNamespaces.of(this).declare(props.name);
 
     // A Namespace is cluster-scoped; the chart's default namespace must not be stamped on it.
     ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));

@@ -2,7 +2,10 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertAt, failAt, show } from './errors';
-import { Check, checkArrayOf, checkDnsLabel, checkInteger, checkLabels, checkMetricName, checkNumber, checkProps, checkReplicaBounds, checkScalableWorkload, checkShape, integer, oneOf, optional, Rules } from './checks';
+import {
+  Check, checkArrayOf, checkDnsLabel, checkInteger, checkLabels, checkMetricName, checkNumber, checkProps, checkReplicaBounds, checkScalableWorkload, checkShape, integer, oneOf, optional, Rules,
+} from './checks';
+import { MetricApiType, MetricSources } from './metric-sources';
 
 /** A Kubernetes quantity: a number renders as a YAML number, a string (`"100"`, `"500m"`) as a string. */
 export type MetricQuantity = number | string;
@@ -196,7 +199,7 @@ const checkMetricSpec: Check = (value) => {
 };
 
 /** The run-time check of a {@link ScalingRulesSpec} (HPA `behavior.scaleUp` / `scaleDown`). */
-const SCALING_RULES: Check = checkShape({
+export const checkScalingRules: Check = checkShape({
   stabilizationWindowSeconds: integer(0, 3600),
   policies: checkArrayOf(checkShape({ type: oneOf(['Pods', 'Percent']), value: (v) => checkNumber(v), periodSeconds: integer(1, 1800) })),
   selectPolicy: optional(oneOf(['Max', 'Min', 'Disabled'])),
@@ -210,8 +213,8 @@ const WORKLOAD_AUTOSCALER_RULES: Rules = {
   minReplicas: integer(1),
   maxReplicas: integer(1),
   metrics: checkArrayOf(checkMetricSpec),
-  scaleUp: optional(SCALING_RULES),
-  scaleDown: optional(SCALING_RULES),
+  scaleUp: optional(checkScalingRules),
+  scaleDown: optional(checkScalingRules),
 };
 
 /**
@@ -255,8 +258,8 @@ export class WorkloadAutoscaler extends Construct {
         maxReplicas: props.maxReplicas,
         metrics: props.metrics.map(renderMetric),
         behavior: props.scaleUp === undefined && props.scaleDown === undefined ? undefined : {
-          scaleUp: props.scaleUp === undefined ? undefined : renderRules(props.scaleUp),
-          scaleDown: props.scaleDown === undefined ? undefined : renderRules(props.scaleDown),
+          scaleUp: props.scaleUp === undefined ? undefined : renderScalingRules(props.scaleUp),
+          scaleDown: props.scaleDown === undefined ? undefined : renderScalingRules(props.scaleDown),
         },
       },
     });
@@ -267,29 +270,23 @@ export class WorkloadAutoscaler extends Construct {
     assertAt(this, 'minReplicas', checkInteger(p.minReplicas, 1));
     assertAt(this, 'maxReplicas', checkInteger(p.maxReplicas, 1));
     assertAt(this, 'minReplicas', checkReplicaBounds(p.minReplicas, p.maxReplicas));
-    this.validateTarget(p.target);
+    assertScalableTarget(this, p.target);
     if (p.metrics.length === 0) {
       failAt(this, 'metrics', 'needs at least one metric to scale on');
     }
     p.metrics.forEach((metric, i) => this.validateMetric(`metrics[${i}]`, metric, p.target));
     if (p.scaleUp !== undefined) {
-      this.validateRules('scaleUp', p.scaleUp);
+      assertScalingRules(this, 'scaleUp', p.scaleUp);
     }
     if (p.scaleDown !== undefined) {
-      this.validateRules('scaleDown', p.scaleDown);
+      assertScalingRules(this, 'scaleDown', p.scaleDown);
     }
   }
 
-  private validateTarget(target: ScalableWorkload): void {
-    const ref = target.toScalingTarget();
-    if (target.hasAutoscaler) {
-      failAt(this, 'target', `${ref.kind} "${ref.name}" already has an autoscaler; two would fight over its pod count`);
-    }
-    const own = Chart.of(this);
-    const theirs = Chart.of(target);
-    if (own.node.root !== theirs.node.root || (own.namespace ?? 'default') !== (theirs.namespace ?? 'default')) {
-      failAt(this, 'target', `${ref.kind} "${ref.name}" does not exist in namespace ${show(own.namespace ?? 'default')}`
-        + ` (it is rendered in ${show(theirs.namespace ?? 'default')}${own.node.root === theirs.node.root ? '' : ' of another app'})`);
+  private assertServed(field: string, type: MetricApiType, name: string): void {
+    if (MetricSources.of(this).serverOf(type, name) === undefined) {
+      failAt(this, `${field}.name`, `nothing in this app serves the ${type} metric ${show(name)} (no metrics adapter declares it in MetricSources), `
+        + 'so the HPA could never read it; scale on cpu or memory, or on a source KEDA reads');
     }
   }
 
@@ -311,6 +308,7 @@ export class WorkloadAutoscaler extends Construct {
       case 'Pods':
         assertAt(this, `${field}.name`, metric.name.trim() === '' ? `required, got ${show(metric.name)}` : undefined);
         assertAt(this, `${field}.averageValue`, checkQuantity(metric.averageValue));
+        this.assertServed(field, metric.type, metric.name);
         return;
       case 'External':
         assertAt(this, `${field}.name`, metric.name.trim() === '' ? `required, got ${show(metric.name)}` : undefined);
@@ -323,25 +321,48 @@ export class WorkloadAutoscaler extends Construct {
         if (metric.value !== undefined) {
           assertAt(this, `${field}.value`, checkQuantity(metric.value));
         }
+        this.assertServed(field, metric.type, metric.name);
         return;
     }
   }
+}
 
-  private validateRules(field: string, rules: ScalingRulesSpec): void {
-    assertAt(this, `${field}.stabilizationWindowSeconds`, checkInteger(rules.stabilizationWindowSeconds, 0, 3600));
-    if (rules.policies.length === 0) {
-      failAt(this, `${field}.policies`, 'needs at least one policy');
-    }
-    rules.policies.forEach((policy, i) => {
-      const at = `${field}.policies[${i}]`;
-      if (policy.type === 'Percent') {
-        assertAt(this, `${at}.value`, checkInteger(policy.value, 1, 1000));
-      } else {
-        assertAt(this, `${at}.value`, checkInteger(policy.value, 1));
-      }
-      assertAt(this, `${at}.periodSeconds`, checkInteger(policy.periodSeconds, 1, 1800));
-    });
+/**
+ * Throws, naming field `target` at `scope`, when `target` already has an autoscaler (two would fight over
+ * its pod count) or is rendered in another namespace or app than `scope` (the reference would point at
+ * nothing).
+ */
+export function assertScalableTarget(scope: Construct, target: ScalableWorkload): void {
+  const ref = target.toScalingTarget();
+  if (target.hasAutoscaler) {
+    failAt(scope, 'target', `${ref.kind} "${ref.name}" already has an autoscaler; two would fight over its pod count`);
   }
+  const own = Chart.of(scope);
+  const theirs = Chart.of(target);
+  if (own.node.root !== theirs.node.root || (own.namespace ?? 'default') !== (theirs.namespace ?? 'default')) {
+    failAt(scope, 'target', `${ref.kind} "${ref.name}" does not exist in namespace ${show(own.namespace ?? 'default')}`
+      + ` (it is rendered in ${show(theirs.namespace ?? 'default')}${own.node.root === theirs.node.root ? '' : ' of another app'})`);
+  }
+}
+
+/**
+ * Throws, naming `field` at `scope`, when scaling rules are outside what the API server accepts: a window
+ * outside 0–3600 s, no policy, a Percent policy outside 1–1000, a period outside 1–1800 s.
+ */
+export function assertScalingRules(scope: Construct, field: string, rules: ScalingRulesSpec): void {
+  assertAt(scope, `${field}.stabilizationWindowSeconds`, checkInteger(rules.stabilizationWindowSeconds, 0, 3600));
+  if (rules.policies.length === 0) {
+    failAt(scope, `${field}.policies`, 'needs at least one policy');
+  }
+  rules.policies.forEach((policy, i) => {
+    const at = `${field}.policies[${i}]`;
+    if (policy.type === 'Percent') {
+      assertAt(scope, `${at}.value`, checkInteger(policy.value, 1, 1000));
+    } else {
+      assertAt(scope, `${at}.value`, checkInteger(policy.value, 1));
+    }
+    assertAt(scope, `${at}.periodSeconds`, checkInteger(policy.periodSeconds, 1, 1800));
+  });
 }
 
 function checkQuantity(value: MetricQuantity): string | undefined {
@@ -385,7 +406,8 @@ function renderMetric(metric: AutoscalerMetricSpec): kplus.k8s.MetricSpecV2 {
   }
 }
 
-function renderRules(rules: ScalingRulesSpec): kplus.k8s.HpaScalingRulesV2 {
+/** The autoscaling/v2 form of scaling rules (what an HPA, or KEDA's HPA config, carries). */
+export function renderScalingRules(rules: ScalingRulesSpec): kplus.k8s.HpaScalingRulesV2 {
   return {
     stabilizationWindowSeconds: rules.stabilizationWindowSeconds,
     selectPolicy: rules.selectPolicy ?? 'Max',

@@ -4,7 +4,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, memoryToKibibytes, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkNumber, checkOneOf, checkProps, checkShape, checkSize, integer, oneOf, optional, Rules } from '../core/checks';
+import {
+  checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkNumber, checkOneOf, checkProps, checkShape, checkSize, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { Engine, adminBinary, clientBinary, primaryCnf, primaryInitScript, replicaCnf, replicaInitScript } from './private/mysql-dialect';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
 import { assertAt } from '../core/errors';
-import { checkBoolean, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkLabelName, checkNonEmpty, checkProps, checkString, optional, Rules } from '../core/checks';
+import {
+  checkBoolean, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkLabelName, checkNonEmpty, checkProps, checkString, optional, Rules,
+} from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
 /** Files of an environment folder Argo CD applies: only rendered manifests, never scripts or reports beside them. */

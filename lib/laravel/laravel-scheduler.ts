@@ -1,18 +1,22 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LARAVEL_WRITABLE_PATHS } from '../web/blue-green-app';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkString, integer, isDigest, isPinnedTag, optional, Rules } from '../core/checks';
-import { LaravelProcessProps, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from './laravel-process';
+import { checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkString, integer, optional, Rules } from '../core/checks';
+import {
+  BackgroundProcessProps, containerEnvFrom, containerEnvVariables, heartbeatProbe, imagePullPolicy, imageReference, mountWritablePaths,
+  versionLabel,
+} from '../core/workload-parts';
+import { LARAVEL_WRITABLE_PATHS } from './laravel-defaults';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
+import { LARAVEL_REDIS_REACHABLE_COMMAND } from './laravel-queues';
+import { BACKGROUND_PROCESS_RULES } from '../core/workload-parts';
 import { checkResourceSpec } from '../core/container-resources';
-import { LARAVEL_PROCESS_RULES } from './laravel-process';
 
 /** Props of {@link LaravelScheduler}. */
-export interface LaravelSchedulerProps extends LaravelProcessProps {
+export interface LaravelSchedulerProps extends BackgroundProcessProps {
   /** Name of the Deployment (`laravel-scheduler`) and its `app` label. */
   readonly name: string;
 
@@ -20,12 +24,20 @@ export interface LaravelSchedulerProps extends LaravelProcessProps {
   readonly resources: ContainerResourceSpec;
 
   /**
-   * File a task scheduled every minute touches; the liveness probe restarts a scheduler whose file is
-   * older than `heartbeatMaxAgeSeconds`.
+   * File a task the app schedules every minute touches. Give it only where the image is known to do so:
+   * the liveness probe then restarts a scheduler whose file is older than `heartbeatMaxAgeSeconds`, and an
+   * image that never writes it is killed.
    *
-   * @default '/tmp/scheduler-heartbeat'
+   * @default - no heartbeat: the probes run `healthCommand`
    */
   readonly heartbeatFile?: string;
+
+  /**
+   * Command the probes run when there is no `heartbeatFile`.
+   *
+   * @default LARAVEL_REDIS_REACHABLE_COMMAND (PHP starts and Redis accepts a connection)
+   */
+  readonly healthCommand?: string[];
 
   /**
    * Age after which the heartbeat counts as stale: a few missed minutes.
@@ -51,18 +63,19 @@ export interface LaravelSchedulerProps extends LaravelProcessProps {
 
 /** Run-time checks of {@link LaravelSchedulerProps}, applied before anything is created. */
 const LARAVEL_SCHEDULER_RULES: Rules = {
-  ...LARAVEL_PROCESS_RULES,
+  ...BACKGROUND_PROCESS_RULES,
   name: checkDnsLabel,
   resources: checkResourceSpec,
   heartbeatFile: optional(checkString),
+  healthCommand: optional(checkArrayOf(checkString)),
   heartbeatMaxAgeSeconds: optional(integer(1)),
   terminationGracePeriodSeconds: optional(integer(1)),
   runAsUser: optional(integer(1)),
 };
 
 /**
- * The Laravel scheduler as exactly one running instance (seed 002: "run a single scheduler instance ... to
- * avoid duplicate job execution"): a Deployment of one pod running `php artisan schedule:work`, replaced
+ * The Laravel scheduler as exactly one running instance ("run a single scheduler instance ... to avoid
+ * duplicate job execution"): a Deployment of one pod running `php artisan schedule:work`, replaced
  * with the `Recreate` strategy so a rollout stops the old pod before it starts the new one.
  *
  * Why not a CronJob running `schedule:run` every minute with `concurrencyPolicy: Forbid`: that boots PHP in
@@ -84,7 +97,8 @@ export class LaravelScheduler extends Construct {
     super(scope, id);
     checkProps(this, props, LARAVEL_SCHEDULER_RULES);
     const pinned = props.requirePinnedImages ?? true;
-    const heartbeatFile = props.heartbeatFile ?? '/tmp/scheduler-heartbeat';
+    const heartbeatFile = props.heartbeatFile;
+    const healthCommand = props.healthCommand ?? [...LARAVEL_REDIS_REACHABLE_COMMAND];
     const maxAge = props.heartbeatMaxAgeSeconds ?? 300;
     const grace = props.terminationGracePeriodSeconds ?? 60;
     const runAsUser = props.runAsUser ?? 1000;
@@ -95,14 +109,19 @@ export class LaravelScheduler extends Construct {
     if (resources !== undefined) {
       failAt(this, resources.field ? `resources.${resources.field}` : 'resources', resources.problem);
     }
-    assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
+    if (heartbeatFile !== undefined) {
+      assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
+    }
+    if (!Array.isArray(healthCommand) || healthCommand.length === 0 || healthCommand.some((part) => typeof part !== 'string' || part === '')) {
+      failAt(this, 'healthCommand', `must be a non-empty command, got ${show(healthCommand)}`);
+    }
     // The schedule ticks once a minute: anything shorter restarts a healthy scheduler between two ticks.
     assertAt(this, 'heartbeatMaxAgeSeconds', checkInteger(maxAge, 120));
     assertAt(this, 'terminationGracePeriodSeconds', checkInteger(grace, 1));
     assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
 
     this.selector = { [LabelKeys.APP]: props.name };
-    const version = isDigest(props.imageTag) ? `sha256-${props.imageTag.slice(7, 19)}` : props.imageTag;
+    const version = versionLabel(props.imageTag);
     const podLabels = {
       ...recommendedLabels({ name: props.appName, instance: props.name, component: 'scheduler', partOf: props.partOf, version }),
       ...this.selector,
@@ -122,20 +141,26 @@ export class LaravelScheduler extends Construct {
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
     const container = this.deployment.addContainer({
       name: 'scheduler',
-      image: isDigest(props.imageTag) ? `${props.imageRepository}@${props.imageTag}` : `${props.imageRepository}:${props.imageTag}`,
-      imagePullPolicy: isPinnedTag(props.imageTag) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
+      image: imageReference(props.imageRepository, props.imageTag),
+      imagePullPolicy: imagePullPolicy(props.imageTag),
       command: ['php', 'artisan', 'schedule:work'],
       resources: toContainerResources(props.resources),
       securityContext: restrictedContainerSecurityContext(runAsUser),
-      envVariables: laravelEnvVariables(this, props),
-      envFrom: laravelEnvFrom(props),
+      envVariables: containerEnvVariables(this, props),
+      envFrom: containerEnvFrom(props),
     });
     mountWritablePaths(this, container, LARAVEL_WRITABLE_PATHS, props.resources);
     const obj = ApiObject.of(this.deployment);
     // One pod: no spread to add, only the path-derived label to drop and the liveness probe.
     obj.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
-    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', heartbeatProbe(heartbeatFile, maxAge, 60, 120)));
-    // Nothing routes to the scheduler; readiness reports that it has ticked, for `kubectl get` and alerts.
-    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', heartbeatProbe(heartbeatFile, maxAge, 30, 5)));
+    const exec = { exec: { command: healthCommand }, timeoutSeconds: 5, successThreshold: 1 };
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', heartbeatFile === undefined
+      // Without a heartbeat only what every running scheduler satisfies; a restart waits for 4 minutes of failures.
+      ? { ...exec, initialDelaySeconds: 10, periodSeconds: 60, failureThreshold: 4 }
+      : heartbeatProbe(heartbeatFile, maxAge, 60, 120)));
+    // Nothing routes to the scheduler; readiness reports that it can work (or has ticked), for `kubectl get` and alerts.
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', heartbeatFile === undefined
+      ? { ...exec, initialDelaySeconds: 5, periodSeconds: 30, failureThreshold: 3 }
+      : heartbeatProbe(heartbeatFile, maxAge, 30, 5)));
   }
 }

@@ -1,7 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertAt } from '../core/errors';
-import { checkArrayOf, checkBoolean, checkDnsLabel, checkHttpUrl, checkInstance, checkLabelName, checkLabels, checkNonEmpty, checkProps, checkShape, optional, Rules } from '../core/checks';
+import {
+  checkArrayOf, checkBoolean, checkDnsLabel, checkHttpUrl, checkInstance, checkLabelName, checkLabels, checkNonEmpty, checkProps, checkShape, optional, Rules,
+} from '../core/checks';
 import { componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { GrafanaDashboard } from './grafana-dashboard';

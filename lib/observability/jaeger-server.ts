@@ -6,7 +6,9 @@ import { assertAt, show } from '../core/errors';
 import { MonitoringServer, ServerPort, addClusterService, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
-import { Check, checkDnsSubdomain, checkLabelName, checkNumber, checkOneOf, checkProps, checkShape, checkSize, checkString, checkTimeSpan, optional, Rules } from '../core/checks';
+import {
+  Check, checkDnsSubdomain, checkLabelName, checkNumber, checkOneOf, checkProps, checkShape, checkSize, checkString, checkTimeSpan, optional, Rules,
+} from '../core/checks';
 import { checkResourceSpec } from '../core/container-resources';
 
 /** Traces kept in memory, bounded: lost on restart. For environments where that is acceptable. */

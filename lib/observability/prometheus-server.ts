@@ -1,15 +1,17 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkArrayOf, checkBoolean, checkDnsSubdomain, checkLabelName, checkNonEmpty, checkProps, checkSize, checkString, optional, Rules } from '../core/checks';
+import {
+  checkArrayOf, checkBoolean, checkDnsSubdomain, checkLabelName, checkNonEmpty, checkProps, checkSize, checkString, optional, Rules,
+} from '../core/checks';
+import { checkPositiveDuration, formatDuration } from '../core/durations';
 import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
 import { ScrapeConfig, ScrapeTarget, renderScrapeConfigs } from './scrape-targets';
 import { checkResourceSpec } from '../core/container-resources';
-import { checkDuration } from '../core/durations';
 import { checkScrapeTarget } from './scrape-targets';
 
 /** Props of {@link PrometheusServer}. */
@@ -24,11 +26,11 @@ export interface PrometheusServerProps {
   readonly resources: ContainerResourceSpec;
 
   /**
-   * How long samples are kept (`--storage.tsdb.retention.time`), a Prometheus duration.
+   * How long samples are kept (`--storage.tsdb.retention.time`, written as a Prometheus duration).
    *
    * @see https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects
    */
-  readonly retentionTime: string;
+  readonly retentionTime: Duration;
 
   /** Size of the TSDB volume. */
   readonly storageSize: Size;
@@ -54,12 +56,11 @@ export interface PrometheusServerProps {
   /**
    * Interval of scrapes and rule evaluation.
    *
-   * @default '15s' (seed 001)
+   * @default Duration.seconds(15) (seed 001)
    */
-  readonly scrapeInterval?: string;
+  readonly scrapeInterval?: Duration;
 }
 
-const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const CONFIG_DIR = '/etc/prometheus/config';
 const DATA_DIR = '/prometheus';
 const CONFIG_FILE = 'prometheus.yml';
@@ -70,12 +71,12 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Run-time checks of {@link PrometheusServerProps}, applied before anything is created. */
 const PROMETHEUS_SERVER_RULES: Rules = {
   partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
-  retentionTime: checkString,
+  retentionTime: (v) => checkPositiveDuration(v),
   storageSize: checkSize,
   storageClassName: optional(checkDnsSubdomain),
   targets: checkArrayOf(checkScrapeTarget),
   scrapeKubelet: optional(checkBoolean),
-  scrapeInterval: optional(checkDuration),
+  scrapeInterval: optional((v) => checkPositiveDuration(v, 'Duration.seconds(15)')),
 };
 
 /**
@@ -108,10 +109,11 @@ export class PrometheusServer extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusServerProps) {
     super(scope, id);
     checkProps(this, props, PROMETHEUS_SERVER_RULES);
-    const interval = props.scrapeInterval ?? '15s';
+    const scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
     assertAt(this, 'image', checkPinnedImage(props.image));
-    assertAt(this, 'retentionTime', DURATION.test(props.retentionTime) ? undefined : `must be a Prometheus duration such as "30d", got ${JSON.stringify(props.retentionTime)}`);
-    assertAt(this, 'scrapeInterval', DURATION.test(interval) ? undefined : `must be a Prometheus duration such as "15s", got ${JSON.stringify(interval)}`);
+    assertAt(this, 'retentionTime', checkPositiveDuration(props.retentionTime));
+    assertAt(this, 'scrapeInterval', checkPositiveDuration(scrapeInterval, 'Duration.seconds(15)'));
+    const interval = formatDuration(scrapeInterval);
     assertAt(this, 'partOf', checkNonEmpty(props.partOf));
     const resources = checkResources(props.resources);
     if (resources !== undefined) {
@@ -158,7 +160,7 @@ export class PrometheusServer extends Construct {
       args: [
         `--config.file=${CONFIG_DIR}/${CONFIG_FILE}`,
         `--storage.tsdb.path=${DATA_DIR}`,
-        `--storage.tsdb.retention.time=${props.retentionTime}`,
+        `--storage.tsdb.retention.time=${formatDuration(props.retentionTime)}`,
         '--web.console.libraries=/usr/share/prometheus/console_libraries',
         '--web.console.templates=/usr/share/prometheus/consoles',
       ],

@@ -7,7 +7,9 @@
  * target labels, so alert rules and dashboards work unchanged in both modes.
  */
 import { AnnotationKeys } from '../core/labels';
-import { Check, checkArrayOf, checkBoolean, checkDnsLabel, checkLabelKey, checkLabels, checkNonEmpty, checkPort, checkShape, checkUrlPath, optional } from '../core/checks';
+import {
+  Check, checkArrayOf, checkBoolean, checkDnsLabel, checkLabelKey, checkLabels, checkNonEmpty, checkPort, checkShape, checkUrlPath, optional,
+} from '../core/checks';
 import { show } from '../core/errors';
 
 /**

@@ -1,23 +1,31 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LARAVEL_WRITABLE_PATHS } from '../web/blue-green-app';
-import { ContainerResourceSpec, checkResources, memoryToKibibytes, toContainerResources } from '../core/container-resources';
+import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { Check, checkAbsolutePath, checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkShape, checkString, integer, isDigest, isPinnedTag, optional, Rules } from '../core/checks';
-import { LaravelProcessProps, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from '../laravel/laravel-process';
+import {
+  Check, checkAbsolutePath, checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkShape, checkString, integer, optional, Rules,
+} from '../core/checks';
+import {
+  BackgroundProcessProps, addDisruptionBudget, checkReplicasOrAutoscaling, containerEnvFrom, containerEnvVariables, heartbeatProbe,
+  imagePullPolicy, imageReference, mountWritablePaths, versionLabel,
+} from '../core/workload-parts';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
+import { SecretKeyReference } from '../core/secret-references';
+import { RedisListScaler } from './redis-list-scaler';
+import { BACKGROUND_PROCESS_RULES } from '../core/workload-parts';
 import { checkResourceSpec } from '../core/container-resources';
-import { LARAVEL_PROCESS_RULES } from '../laravel/laravel-process';
+import { checkSecretKeyReference } from '../core/secret-references';
 
 /**
- * Autoscaling of a queue worker on the length of one queue (seed 000's `laravel-worker-hpa`): the External
- * metric `redis_queue_length{queue=<queue>}` served by a metrics adapter, at `jobsPerPod` jobs per worker.
+ * Autoscaling of a queue worker on the length of its queues, by KEDA (a `ScaledObject` with Redis list
+ * triggers, see {@link RedisListScaler}): the waiting jobs of the measured queues are summed and divided
+ * by `jobsPerPod`. Needs `queueBackend` on the worker.
  */
 export interface QueueLengthScaling {
-  /** Scale on the queue's length. */
+  /** Scale on the queues' length. */
   readonly metric: 'queueLength';
 
   /** Fewest workers. */
@@ -27,21 +35,40 @@ export interface QueueLengthScaling {
   readonly maxReplicas: number;
 
   /**
-   * Queue whose length is measured.
+   * Queues whose waiting jobs are counted; each must be one the worker drains.
    *
-   * @default 'default'
+   * @default - every queue the worker drains
    */
-  readonly queue?: string;
+  readonly queues?: string[];
 
   /**
-   * Target number of waiting jobs per worker (`averageValue`).
+   * Target number of waiting jobs per worker.
    *
    * @default 100
    */
   readonly jobsPerPod?: number;
 }
 
-/** Autoscaling of a queue worker on CPU and memory use (seed 001's `queue-worker-hpa`). */
+/** Where a worker's queues live: a Redis server holding one list per queue. */
+export interface RedisQueueBackend {
+  /** Redis `host:port` as the cluster's KEDA operator reaches it (`redis.ecommerce.svc:6379`). */
+  readonly address: string;
+
+  /**
+   * Redis database index of the queue lists.
+   *
+   * @default 0
+   */
+  readonly databaseIndex?: number;
+
+  /** Secret key with the Redis password. */
+  readonly password: SecretKeyReference;
+
+  /** Prefix that turns a queue name into its list key (`<prefix><queue>`); the app's framework decides it. */
+  readonly listKeyPrefix: string;
+}
+
+/** Autoscaling of a queue worker on CPU and memory use. */
 export interface ResourceScaling {
   /** Scale on CPU and memory utilization. */
   readonly metric: 'resources';
@@ -71,65 +98,41 @@ export interface ResourceScaling {
 export type QueueWorkerScaling = QueueLengthScaling | ResourceScaling;
 
 /** Props of {@link QueueWorker}. */
-export interface QueueWorkerProps extends LaravelProcessProps {
-  /** Name of the Deployment (`laravel-worker`), its `app` label and the prefix of its HPA and PDB. */
+export interface QueueWorkerProps extends BackgroundProcessProps {
+  /** Name of the Deployment (`storefront-worker`), its `app` label and the prefix of its HPA and PDB. */
   readonly name: string;
 
   /** Requests and limits of the worker container. */
   readonly resources: ContainerResourceSpec;
 
-  /**
-   * Queue connection `queue:work` reads from.
-   *
-   * @default 'redis'
-   */
-  readonly connection?: string;
+  /** Command the container runs: the worker process (`['node', 'dist/worker.js']`). */
+  readonly command: string[];
 
-  /** Queues drained, highest priority first (seed 001: `high`, `default`, `low`). */
+  /** Queues drained, highest priority first; queue-length autoscaling must name one of them. */
   readonly queues: string[];
 
   /**
-   * Attempts per job before it is failed (`--tries`).
+   * Seconds a single job may run before the worker kills it. The pod's termination grace period is sized from
+   * it, so a job running at SIGTERM can finish, and so is the heartbeat's allowed age.
    *
-   * @default 3
-   */
-  readonly tries?: number;
-
-  /**
-   * Seconds a single job may run before the worker kills it (`--timeout`). The pod's termination grace
-   * period is sized from it, so a job running at SIGTERM can finish.
-   *
-   * @default 60 (Laravel's default)
+   * @default 60
    */
   readonly jobTimeoutSeconds?: number;
 
   /**
-   * Seconds after which a worker exits after its current job, to be replaced fresh (`--max-time`).
-   *
-   * @default 3600 (seed 001: restart every hour against memory leaks)
-   */
-  readonly maxTimeSeconds?: number;
-
-  /**
-   * MiB of memory after which the worker exits after its current job (`--memory`); at most the memory limit.
-   *
-   * @default 512 (seed 001)
-   */
-  readonly memoryMiB?: number;
-
-  /**
-   * Seconds to sleep when no job is waiting (`--sleep`).
+   * Seconds the worker sleeps when no job is waiting; part of the heartbeat's allowed age.
    *
    * @default 3
    */
-  readonly sleepSeconds?: number;
+  readonly pollIntervalSeconds?: number;
 
   /**
-   * Seconds to wait before each retry of a failed job (`--backoff`).
+   * Directories the worker writes to on its read-only root filesystem (one `emptyDir` limited to the memory
+   * limit, a sub-directory per path).
    *
-   * @default [10, 30, 60] (seed 001)
+   * @default ['/tmp']
    */
-  readonly backoffSeconds?: number[];
+  readonly writablePaths?: readonly string[];
 
   /**
    * Seconds between SIGTERM and SIGKILL; at least `jobTimeoutSeconds`, so the current job can finish.
@@ -139,12 +142,28 @@ export interface QueueWorkerProps extends LaravelProcessProps {
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * File the app touches on every worker loop (a `Looping` event listener); the liveness probe restarts a
-   * worker whose file is older than `jobTimeoutSeconds` + `sleepSeconds` + 60 s.
+   * File the image touches on every worker loop (a listener on the framework's loop event). Give it only
+   * where the image is known to write it: the liveness probe then restarts a worker whose file is older
+   * than `jobTimeoutSeconds` + `pollIntervalSeconds` + 60 s, and an image that never writes it is killed.
    *
-   * @default '/tmp/queue-worker-heartbeat'
+   * @default - no heartbeat: the probes run `healthCommand`
    */
   readonly heartbeatFile?: string;
+
+  /**
+   * Command the liveness and readiness probes run when there is no `heartbeatFile`; exit 0 means the worker
+   * can work (its queue backend answers).
+   *
+   * @default - `kill -0 1`: the worker process is alive
+   */
+  readonly healthCommand?: string[];
+
+  /**
+   * Where the queues live; required with `autoscaling.metric: 'queueLength'`.
+   *
+   * @default - none: the worker cannot scale on queue length
+   */
+  readonly queueBackend?: RedisQueueBackend;
 
   /**
    * Fixed worker count. Give either this or `autoscaling`.
@@ -174,7 +193,7 @@ const QUEUE_NAME = /^[A-Za-z0-9_.:-]+$/;
 export const checkQueueWorkerScaling: Check = (value) => {
   const metric = (value as { metric?: unknown } | null)?.metric;
   if (metric === 'queueLength') {
-    return checkShape({ metric: checkString, minReplicas: integer(1), maxReplicas: integer(1), queue: optional(checkNonEmpty), jobsPerPod: optional(integer(1)) })(value);
+    return checkShape({ metric: checkString, minReplicas: integer(1), maxReplicas: integer(1), queues: optional(checkArrayOf(checkNonEmpty)), jobsPerPod: optional(integer(1)) })(value);
   }
   if (metric === 'resources') {
     return checkShape({ metric: checkString, minReplicas: integer(1), maxReplicas: integer(1), cpuUtilizationPercent: optional(integer(1, 100)), memoryUtilizationPercent: optional(integer(1, 100)) })(value);
@@ -186,30 +205,29 @@ export const checkQueueWorkerScaling: Check = (value) => {
 
 /** Run-time checks of {@link QueueWorkerProps}, applied before anything is created. */
 const QUEUE_WORKER_RULES: Rules = {
-  ...LARAVEL_PROCESS_RULES,
+  ...BACKGROUND_PROCESS_RULES,
   name: checkDnsLabel,
   resources: checkResourceSpec,
-  connection: optional(checkNonEmpty),
+  command: checkArrayOf(checkString),
   queues: checkArrayOf(checkNonEmpty),
-  tries: optional(integer(0)),
   jobTimeoutSeconds: optional(integer(1)),
-  maxTimeSeconds: optional(integer(1)),
-  memoryMiB: optional(integer(1)),
-  sleepSeconds: optional(integer(0)),
-  backoffSeconds: optional(checkArrayOf(integer(0))),
+  pollIntervalSeconds: optional(integer(0)),
+  writablePaths: optional(checkArrayOf(checkAbsolutePath)),
   terminationGracePeriodSeconds: optional(integer(1)),
-  heartbeatFile: optional(checkAbsolutePath),
+  heartbeatFile: optional(checkString),
+  healthCommand: optional(checkArrayOf(checkString)),
+  queueBackend: optional(checkShape({ address: checkNonEmpty, databaseIndex: optional(integer(0, 15)), password: checkSecretKeyReference, listKeyPrefix: checkString })),
   replicas: optional(integer(1)),
   autoscaling: optional(checkQueueWorkerScaling),
   runAsUser: optional(integer(1)),
 };
 
 /**
- * Laravel queue workers: Deployment `<name>` running `php artisan queue:work` with typed flags (seed 001),
- * optionally autoscaled by HPA `<name>-hpa` on the queue length (seed 000) or on CPU and memory (seed 001).
+ * Queue workers: Deployment `<name>` running `command`, optionally autoscaled by HPA `<name>-hpa` on the
+ * queue length or on CPU and memory.
  *
- * Beyond the seeds: a SIGTERM lets the current job finish (the grace period covers `--timeout`), a liveness
- * probe catches a worker that is alive but no longer looping (the seed's `queue:monitor` always succeeds),
+ * A SIGTERM lets the current job finish (the grace period covers `jobTimeoutSeconds`), a liveness probe
+ * catches a worker that is alive but no longer looping (a heartbeat file),
  * restricted Pod Security with a read-only root, topology spread and a PDB when more than one pod can run.
  * Readiness uses the same heartbeat: a worker serves no traffic, so readiness only gates rollouts, and a
  * new worker counts as available once it has really polled its queues.
@@ -218,8 +236,14 @@ export class QueueWorker extends Construct {
   /** Deployment `<name>`. */
   public readonly deployment: kplus.Deployment;
 
-  /** HPA `<name>-hpa`, when the worker autoscales. */
+  /** HPA `<name>-hpa`, when the worker autoscales on CPU and memory. */
   public readonly autoscaler?: WorkloadAutoscaler;
+
+  /** ScaledObject `<name>` (KEDA creates and owns HPA `<name>-hpa`), when the worker scales on queue length. */
+  public readonly scaler?: RedisListScaler;
+
+  /** Queues drained, highest priority first. */
+  public readonly queues: string[];
 
   /** PDB `<name>-pdb`, when more than one worker can run. */
   public readonly pdb?: kplus.k8s.KubePodDisruptionBudget;
@@ -239,17 +263,14 @@ export class QueueWorker extends Construct {
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
     checkProps(this, props, QUEUE_WORKER_RULES);
-    const connection = props.connection ?? 'redis';
-    const tries = props.tries ?? 3;
     this.jobTimeoutSeconds = props.jobTimeoutSeconds ?? 60;
-    const maxTime = props.maxTimeSeconds ?? 3600;
-    const memory = props.memoryMiB ?? 512;
-    const sleep = props.sleepSeconds ?? 3;
-    const backoff = props.backoffSeconds ?? [10, 30, 60];
+    const sleep = props.pollIntervalSeconds ?? 3;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.jobTimeoutSeconds + 30;
-    const heartbeatFile = props.heartbeatFile ?? '/tmp/queue-worker-heartbeat';
+    const heartbeatFile = props.heartbeatFile;
+    const healthCommand = props.healthCommand ?? ['/bin/sh', '-c', 'kill -0 1'];
     const runAsUser = props.runAsUser ?? 1000;
     const pinned = props.requirePinnedImages ?? true;
+    const writablePaths = props.writablePaths ?? ['/tmp'];
 
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'imageRepository', checkNonEmpty(props.imageRepository));
@@ -258,7 +279,10 @@ export class QueueWorker extends Construct {
     if (resources !== undefined) {
       failAt(this, resources.field ? `resources.${resources.field}` : 'resources', resources.problem);
     }
-    assertAt(this, 'connection', checkNonEmpty(connection));
+    if (!Array.isArray(props.command) || props.command.length === 0) {
+      failAt(this, 'command', `needs the worker's command, got ${show(props.command)}`);
+    }
+    props.command.forEach((c, i) => assertAt(this, `command[${i}]`, checkNonEmpty(c)));
     if (props.queues.length === 0) {
       failAt(this, 'queues', 'needs at least one queue to drain');
     }
@@ -266,52 +290,37 @@ export class QueueWorker extends Construct {
     if (new Set(props.queues).size !== props.queues.length) {
       failAt(this, 'queues', `must not repeat a queue, got ${show(props.queues)}`);
     }
-    assertAt(this, 'tries', checkInteger(tries, 1));
     assertAt(this, 'jobTimeoutSeconds', checkInteger(this.jobTimeoutSeconds, 1));
-    assertAt(this, 'maxTimeSeconds', checkInteger(maxTime, 0));
-    assertAt(this, 'memoryMiB', checkInteger(memory, 1));
-    const limitMiB = memoryToKibibytes(props.resources.memoryLimit) / 1024;
-    if (memory > limitMiB) {
-      // The worker would be OOM-killed mid-job before its own limit ever made it exit cleanly.
-      failAt(this, 'memoryMiB', `must not exceed the container memory limit (${limitMiB} MiB), got ${memory}`);
-    }
-    assertAt(this, 'sleepSeconds', checkInteger(sleep, 0));
-    backoff.forEach((b, i) => assertAt(this, `backoffSeconds[${i}]`, checkInteger(b, 0)));
+    assertAt(this, 'pollIntervalSeconds', checkInteger(sleep, 0));
     if (this.terminationGracePeriodSeconds < this.jobTimeoutSeconds) {
       failAt(this, 'terminationGracePeriodSeconds',
         `must be at least jobTimeoutSeconds (${this.jobTimeoutSeconds}) so the current job can finish after SIGTERM, got ${this.terminationGracePeriodSeconds}`);
     }
-    assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
-    if (props.replicas !== undefined && props.autoscaling !== undefined) {
-      failAt(this, 'replicas', 'conflicts with autoscaling: give a fixed size or autoscaling bounds, not both');
+    if (heartbeatFile !== undefined) {
+      assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
     }
-    if (props.replicas === undefined && props.autoscaling === undefined) {
-      failAt(this, 'replicas', 'required when autoscaling is not set');
+    if (!Array.isArray(healthCommand) || healthCommand.length === 0 || healthCommand.some((part) => typeof part !== 'string' || part === '')) {
+      failAt(this, 'healthCommand', `must be a non-empty command, got ${show(healthCommand)}`);
     }
-    if (props.replicas !== undefined) {
-      assertAt(this, 'replicas', checkInteger(props.replicas, 1));
-    }
-    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
+    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
     if (props.autoscaling?.metric === 'queueLength') {
-      const queue = props.autoscaling.queue ?? 'default';
-      assertAt(this, 'autoscaling.jobsPerPod', checkInteger(props.autoscaling.jobsPerPod ?? 100, 1));
-      assertAt(this, 'autoscaling.queue', props.queues.includes(queue) ? undefined
-        : `must be one of the drained queues ${show(props.queues)}, got ${show(queue)}`);
+      const a = props.autoscaling;
+      assertAt(this, 'autoscaling.jobsPerPod', checkInteger(a.jobsPerPod ?? 100, 1));
+      if (a.queues !== undefined && a.queues.length === 0) {
+        failAt(this, 'autoscaling.queues', 'needs at least one queue to measure');
+      }
+      (a.queues ?? []).forEach((q, i) => assertAt(this, `autoscaling.queues[${i}]`, props.queues.includes(q) ? undefined
+        : `must be one of the drained queues ${show(props.queues)}, got ${show(q)}`));
+      if (props.queueBackend === undefined) {
+        failAt(this, 'queueBackend', 'required when autoscaling on queue length: the scaler reads the queues from it');
+      }
     }
+    this.queues = [...props.queues];
 
-    this.command = [
-      'php', 'artisan', 'queue:work', connection,
-      `--queue=${props.queues.join(',')}`,
-      `--tries=${tries}`,
-      `--timeout=${this.jobTimeoutSeconds}`,
-      `--max-time=${maxTime}`,
-      `--memory=${memory}`,
-      `--sleep=${sleep}`,
-      ...(backoff.length > 0 ? [`--backoff=${backoff.join(',')}`] : []),
-    ];
+    this.command = [...props.command];
 
     this.selector = { [LabelKeys.APP]: props.name };
-    const version = isDigest(props.imageTag) ? `sha256-${props.imageTag.slice(7, 19)}` : props.imageTag;
+    const version = versionLabel(props.imageTag);
     const labels = (instance: string, v?: string) => ({
       ...recommendedLabels({ name: props.appName, instance, component: 'worker', partOf: props.partOf, version: v }),
       ...this.selector,
@@ -334,48 +343,58 @@ export class QueueWorker extends Construct {
       terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
-    const image = isDigest(props.imageTag) ? `${props.imageRepository}@${props.imageTag}` : `${props.imageRepository}:${props.imageTag}`;
     const container = this.deployment.addContainer({
       name: 'worker',
-      image,
-      imagePullPolicy: isPinnedTag(props.imageTag) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
+      image: imageReference(props.imageRepository, props.imageTag),
+      imagePullPolicy: imagePullPolicy(props.imageTag),
       command: this.command,
       resources: toContainerResources(props.resources),
       securityContext: restrictedContainerSecurityContext(runAsUser),
-      envVariables: laravelEnvVariables(this, props),
-      envFrom: laravelEnvFrom(props),
+      envVariables: containerEnvVariables(this, props),
+      envFrom: containerEnvFrom(props),
     });
-    mountWritablePaths(this, container, LARAVEL_WRITABLE_PATHS, props.resources);
-    // The first loop touches the file right after boot; then no loop happens while a job runs, and a job
-    // runs at most --timeout seconds.
-    const maxAge = this.jobTimeoutSeconds + sleep + 60;
-    hardenPodTemplate(this.deployment, { selector: this.selector, probes: {
-      livenessProbe: heartbeatProbe(heartbeatFile, maxAge, 30, 60),
-      // Ready once it has looped: a rolling update removes an old worker only after a new one really works.
-      readinessProbe: heartbeatProbe(heartbeatFile, maxAge, 10, 5),
-    } });
+    mountWritablePaths(this, container, writablePaths, props.resources);    const maxAge = this.jobTimeoutSeconds + sleep + 60;
+    hardenPodTemplate(this.deployment, { selector: this.selector, probes: heartbeatFile === undefined
+      ? {
+        // Without a heartbeat nothing tells a busy worker from a stuck one, so the probes hold the worker
+        // only to what any running worker satisfies; a restart waits for two minutes of failures.
+        livenessProbe: { exec: { command: healthCommand }, initialDelaySeconds: 10, periodSeconds: 30, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 4 },
+        readinessProbe: { exec: { command: healthCommand }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 3 },
+      }
+      : {
+        // The first loop touches the file right after boot; then no loop happens while a job runs, and a
+        // job runs at most --timeout seconds.
+        livenessProbe: heartbeatProbe(heartbeatFile, maxAge, 30, 60),
+        // Ready once it has looped: a rolling update removes an old worker only after a new one really works.
+        readinessProbe: heartbeatProbe(heartbeatFile, maxAge, 10, 5),
+      } });
 
     const a = props.autoscaling;
     if (a !== undefined) {
       const hpaName = `${props.name}-hpa`;
-      this.autoscaler = a.metric === 'queueLength'
-        ? new WorkloadAutoscaler(this, 'Autoscaler', {
-          name: hpaName,
-          labels: labels(hpaName),
+      if (a.metric === 'queueLength') {
+        const backend = props.queueBackend!;
+        const measured = a.queues ?? props.queues;
+        this.scaler = new RedisListScaler(this, 'Scaler', {
+          name: props.name,
+          // KEDA names the HPA it creates after this, so `kubectl get hpa <name>-hpa` still answers.
+          hpaName,
+          labels: labels(props.name),
           target: this.deployment,
           minReplicas: a.minReplicas,
           maxReplicas: a.maxReplicas,
-          metrics: [AutoscalerMetric.external({
-            name: 'redis_queue_length',
-            selector: { queue: a.queue ?? 'default' },
-            averageValue: String(a.jobsPerPod ?? 100),
-          })],
-          // Seed 000: add up to 2 workers a minute; remove 1 every 2 minutes after 10 quiet minutes, so a
+          lists: measured.map((q) => ({ name: `queue_${q.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`, key: `${backend.listKeyPrefix}${q}` })),
+          itemsPerReplica: a.jobsPerPod ?? 100,
+          address: backend.address,
+          databaseIndex: backend.databaseIndex,
+          password: backend.password,
+          // Add up to 2 workers a minute; remove 1 every 2 minutes after 10 quiet minutes, so a
           // bursty queue does not make workers flap.
           scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
           scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
-        })
-        : new WorkloadAutoscaler(this, 'Autoscaler', {
+        });
+      } else {
+        this.autoscaler = new WorkloadAutoscaler(this, 'Autoscaler', {
           name: hpaName,
           labels: labels(hpaName),
           target: this.deployment,
@@ -385,18 +404,16 @@ export class QueueWorker extends Construct {
             AutoscalerMetric.cpuUtilization(a.cpuUtilizationPercent ?? 70),
             AutoscalerMetric.memoryUtilization(a.memoryUtilizationPercent ?? 80),
           ],
-          // Seed 001: double per minute after a minute; remove 2 every 2 minutes after 5 quiet minutes.
+          // Double per minute after a minute; remove 2 every 2 minutes after 5 quiet minutes.
           scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }] },
           scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 2, periodSeconds: 120 }] },
         });
+      }
     }
     const maxPods = a?.maxReplicas ?? props.replicas!;
     if (maxPods > 1) {
       const pdbName = `${props.name}-pdb`;
-      this.pdb = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata: { name: pdbName, labels: labels(pdbName) },
-        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
-      });
+      this.pdb = addDisruptionBudget(this, 'DisruptionBudget', { name: pdbName, labels: labels(pdbName), selector: this.selector });
     }
   }
 }

@@ -6,16 +6,15 @@ import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
 import { RELEASES } from './releases';
-import { BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
+import { APP_IDENTITY,BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const dev = {
   name: 'dev',
-  namespace: 'ecommerce',
-  partOf: 'ecommerce',
+  ...APP_IDENTITY,
   requirePinnedImages: false,
   gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/dev', automatedSync: true, cluster: 'dev-cluster' },
-  deployHooks: { resources: sized(50, 250, 128, 256), smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
+  deployHooks: { resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(256) }, smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
   tlsIssuer: { name: 'letsencrypt-staging', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
@@ -52,6 +51,8 @@ export const dev = {
     imageRepository: WORKER_IMAGE_REPOSITORY,
     imageTag: RELEASES.dev.workersImageTag,
     queues: WORKER_QUEUES,
+    // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
+    imageWritesHeartbeats: { queueWorker: false, scheduler: false },
     jobTimeoutSeconds: 60,
     resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) },
     replicas: 1,
@@ -99,7 +100,7 @@ export const dev = {
     workspaceSize: Size.gibibytes(2),
     scratchSize: Size.gibibytes(5),
   },
-  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: DEV_MONITORING },
+  monitoring: { mode: 'standalone', runbookBaseUrl: RUNBOOKS, stack: DEV_MONITORING },
   alerting: {
     // One small pod per colour under debug logging: tolerate more before anyone is bothered.
     thresholds: { ...SEED_ALERT_THRESHOLDS, errorRatePercent: 20, responseTimeP95Seconds: 5, averageResponseTimeSeconds: 3 },

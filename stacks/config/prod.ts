@@ -6,17 +6,16 @@ import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
 import { RELEASES } from './releases';
-import { GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
+import { APP_IDENTITY,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const prod = {
   name: 'prod',
-  namespace: 'ecommerce',
-  partOf: 'ecommerce',
+  ...APP_IDENTITY,
   requirePinnedImages: true,
   // Manual sync: a person reviews the diff in Argo CD and presses Sync (seed 004's approval gate).
   gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/prod', automatedSync: false, cluster: 'production-cluster' },
-  deployHooks: { resources: sized(250, 500, 256, 512), smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
+  deployHooks: { resources: { cpuRequest: Cpu.millis(250), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) }, smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
   tlsIssuer: { name: 'letsencrypt-prod', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
@@ -55,12 +54,14 @@ export const prod = {
     imageRepository: WORKER_IMAGE_REPOSITORY,
     imageTag: RELEASES.prod.workersImageTag,
     queues: WORKER_QUEUES,
+    // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
+    imageWritesHeartbeats: { queueWorker: false, scheduler: false },
     // Longest job (order export) runs about 4 minutes; the grace period follows.
     jobTimeoutSeconds: 300,
     // Seed 001's worker resources.
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
-    // Seed 000's laravel-worker-hpa: 1-5 workers at 100 waiting jobs each on the default queue.
-    autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queue: 'default', jobsPerPod: 100 },
+    // Seed 000's laravel-worker-hpa: 1-5 workers at 100 waiting jobs each (summed over the drained queues).
+    autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, jobsPerPod: 100 },
   },
   scheduler: {
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
@@ -121,7 +122,7 @@ export const prod = {
     scratchSize: Size.gibibytes(50),
   },
   // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
-  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: PROD_MONITORING },
+  monitoring: { mode: 'standalone', runbookBaseUrl: RUNBOOKS, stack: PROD_MONITORING },
   alerting: {
     thresholds: SEED_ALERT_THRESHOLDS,
     disabledAlerts: [],
