@@ -51,6 +51,12 @@ function blueGreen(c: Chart): generic.BlueGreenApp {
   return new generic.BlueGreenApp(c, 'App', blueGreenProps(c) as unknown as generic.BlueGreenAppProps);
 }
 
+/** Declares the metrics the AlertRules' own alerts read, as a scrape of Prometheus would. */
+function declareProducers(c: Chart): undefined {
+  lib.MetricProducers.of(c).declare(c, { name: 'scrape job prometheus', metrics: ['prometheus_', 'alertmanager_'] });
+  return undefined;
+}
+
 function dashboard(): generic.GrafanaDashboard {
   const d = new generic.GrafanaDashboard({ uid: 'd1', title: 'D' });
   d.addStat({ title: 'S', queries: [{ expr: 'up' }] });
@@ -81,7 +87,7 @@ export const FIXTURES: Record<string, Fixture> = {
     props: () => ({ group: { name: 'backups', interval: '1m' }, rule: { alert: 'BackupTooOld', expr: 'up == 0', for: '5m', severity: 'critical', priority: 'P1', team: 'platform', summary: 's', description: 'd', runbook: 'backup-too-old', labels: { tier: 'db' } } }),
     create: (c, p) => lib.AlertCatalogue.of(c).addRule(c, p.group as never, p.rule as never),
   },
-  AlertRules: { props: () => ({ output: 'prometheus-rule', runbookBaseUrl: 'https://runbooks.example.com', partOf: 'ecommerce', prometheusRuleName: 'rules', ruleSelectorLabels: { release: 'kps' } }), create: standard(lib.AlertRules) },
+  AlertRules: { props: (c) => declareProducers(c) ?? ({ output: 'prometheus-rule', runbookBaseUrl: 'https://runbooks.example.com', partOf: 'ecommerce', prometheusRuleName: 'rules', ruleSelectorLabels: { release: 'kps' } }), create: standard(lib.AlertRules) },
   AlertmanagerRouting: {
     props: (c) => ({ receivers: RECEIVERS, partOf: 'ecommerce', credentialsSecret: kplus.Secret.fromSecretName(c, 'Creds', 'alertmanager-receivers'), credentialsPath: '/etc/alertmanager/secrets', configKey: 'alertmanager.yml' }),
     create: standard(lib.AlertmanagerRouting),
@@ -197,6 +203,18 @@ export const FIXTURES: Record<string, Fixture> = {
       ratio: { good: 'http_requests_total{status!~"5.."}', total: 'http_requests_total', testSeries: { good: 'http_requests_total{status="200"}', bad: 'http_requests_total{status="500"}' } },
     }),
     create: standard(lib.ServiceLevelObjective),
+  },
+  MetricProducers: { propsAre: 'arguments', props: () => ({ name: 'scrape job x', metrics: ['x_'] }), create: (c, p) => lib.MetricProducers.of(c).declare(c, p as never) },
+  ReleaseOrder: {
+    props: (c) => {
+      const app = blueGreen(c);
+      const hooks = new lib.DeployHooks(c, 'Hooks', {
+        app, resources: SMALL_RESOURCES, migrationCommand: ['php', 'artisan', 'migrate'], cacheWarmCommand: ['php', 'artisan', 'optimize'],
+        smokeTestResources: SMALL_RESOURCES, smokeTestImage: 'curlimages/curl:8.9.1',
+      });
+      return { app, migration: hooks.migration, schemaConsumers: [] };
+    },
+    create: standard(lib.ReleaseOrder),
   },
   DeclaredNamespaces: { propsAre: 'arguments', props: () => ({ name: 'batch' }), create: (c, p) => lib.DeclaredNamespaces.of(c).declare(p.name as never) },
   MetricSources: { propsAre: 'arguments', props: () => ({ type: 'External', name: 'redis_queue_length' }), create: (c, p) => lib.MetricSources.of(c).declare(c, p.type as never, p.name as never) },
