@@ -50,3 +50,4 @@ export * from './web/tls-ingress';
 export * from './core/validation-error';
 export * from './core/workload-autoscaler';
 export * from './core/workload-parts';
+export * from './synth/synth-pipeline';
