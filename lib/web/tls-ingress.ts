@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../../imports/cert-manager.io';
 import { assertAt, failAt, show } from '../core/errors';
 import { SecretReferences } from '../core/secret-references';
-import { checkCidr, checkDnsLabel, checkHostName, checkInteger, checkNonEmpty, checkOneOf } from '../core/checks';
+import {
+  checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostName, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkProps, checkResourceOf, checkString, integer, optional, Rules,
+} from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
 /** Kinds of cert-manager issuer a Certificate can name. */
@@ -89,6 +91,18 @@ export const IngressAccessAnnotations = {
   AUTH_URL: 'nginx.ingress.kubernetes.io/auth-url',
   AUTH_SIGNIN: 'nginx.ingress.kubernetes.io/auth-signin',
 } as const;
+/** Run-time checks of {@link TlsIngressProps}, applied before anything is created. */
+const TLS_INGRESS_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: checkLabelName,
+  host: checkString,
+  service: checkResourceOf('Service', 'a cdk8s-plus Service'),
+  servicePort: optional(integer(1, 65535)),
+  certificateName: checkDnsSubdomain,
+  issuerName: checkDnsSubdomain,
+  issuerKind: optional(checkString),
+  ingressClassName: optional(checkDnsSubdomain),
+};
 
 /**
  * An Ingress for one host with TLS from a cert-manager Certificate.
@@ -105,6 +119,7 @@ export class TlsIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: TlsIngressProps) {
     super(scope, id);
+    checkProps(this, props, TLS_INGRESS_RULES);
     const issuerKind = props.issuerKind ?? 'ClusterIssuer';
     const servicePort = props.servicePort ?? 80;
     assertAt(this, 'name', checkDnsLabel(props.name));

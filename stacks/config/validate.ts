@@ -132,7 +132,8 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
     check(`mysql.readHosts[${i}]`, m.replicas === 0
       ? `the environment has no MySQL replicas (mysql.replicas is 0), so reads go to the primary; remove the read host, got ${show(host)}`
       : (allowed.includes(host) ? undefined : `must be one of ${allowed.map((a) => show(a)).join(', ')}, got ${show(host)}`));
-  });  if (memoryToKibibytes(m.primaryBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)
+  });
+  if (memoryToKibibytes(m.primaryBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)
     || memoryToKibibytes(m.replicaBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)) {
     // The buffer pool is only part of what mysqld allocates: at the limit it would be OOM-killed.
     check('mysql.primaryBufferPool', `must be below the memory limit (${memoryQuantity(m.resources.memoryLimit)}) for primary and replicas`);
