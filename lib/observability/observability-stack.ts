@@ -3,10 +3,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppNamespace, NamespaceQuota } from '../core/app-namespace';
 import { ContainerResourceSpec } from '../core/container-resources';
-import { failAt } from '../core/errors';
+import {
+  Check, Rules, checkArrayOf, checkInstance, checkLabelName, checkLabels, checkProps, checkShape, checkString, checkStrings, oneOf, optional,
+} from '../core/checks';
 import { LabelKeys } from '../core/labels';
 import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
-import { BlueGreenApp, HTTP_PORT_NAME } from '../web/blue-green-app';
+import { BlueGreenApp } from '../web/blue-green-app';
 import { AlertmanagerServer } from './alertmanager-server';
 import { DatasourceUids, GrafanaDashboard } from './grafana-dashboard';
 import { GrafanaDatasource, GrafanaProvisioning } from './grafana-provisioning';
@@ -199,7 +201,7 @@ export const ObservabilityMode = {
 
 /** A blue/green app to monitor. */
 export interface ObservedApp {
-  /** The app: its pods are scraped on the `http` port at its metrics path, and may send traces to Jaeger. */
+  /** The app: its pods are scraped on its metrics port at its metrics path, and may send traces to Jaeger. */
   readonly app: BlueGreenApp;
 
   /**
@@ -216,6 +218,30 @@ export interface ObservedApp {
    */
   readonly metrics?: readonly string[];
 }
+
+/** The operator mode's fields; the standalone mode's are checked by the servers it creates. */
+const checkMode: Check = (value) => {
+  const kind = checkShape({ kind: oneOf(['standalone', 'operator']) })(value);
+  if (kind !== undefined) {
+    return kind;
+  }
+  return (value as ObservabilityMode).kind === 'operator'
+    ? checkShape({ prometheusUrl: checkString, selector: checkLabels })(value)
+    : checkShape({ clusterNodesCidr: checkString })(value);
+};
+
+const OBSERVABILITY_STACK_RULES: Rules = {
+  mode: checkMode,
+  partOf: checkLabelName,
+  apps: optional(checkArrayOf(checkShape({
+    app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
+    job: optional(checkString),
+    metrics: optional(checkStrings()),
+  }))),
+  targets: optional(checkArrayOf(checkShape({ kind: oneOf(['pods', 'service']), job: checkString }))),
+  externalTargets: optional(checkArrayOf(checkShape({ kind: oneOf(['service']), job: checkString }))),
+  dashboards: optional(checkArrayOf(checkInstance((v) => v instanceof GrafanaDashboard, 'a GrafanaDashboard'))),
+};
 
 /** Props of {@link ObservabilityStack}. */
 export interface ObservabilityStackProps {
@@ -298,17 +324,16 @@ export class ObservabilityStack extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id);
+    checkProps(this, props, OBSERVABILITY_STACK_RULES);
     const mode = props.mode;
-    if (mode === undefined || (mode.kind !== 'standalone' && mode.kind !== 'operator')) {
-      failAt(this, 'mode', `must be ObservabilityMode.standalone({...}) or ObservabilityMode.operator({...}), got ${JSON.stringify(mode)}`);
-    }
     const apps = props.apps ?? [];
     const appTargets = apps.map((observed): PodScrapeTarget => ({
       kind: 'pods',
       job: observed.job ?? observed.app.appName,
       namespace: namespaceOf(observed.app),
       selector: { [LabelKeys.APP]: observed.app.appName },
-      portName: HTTP_PORT_NAME,
+      // The app's metrics port: a metrics-only port when it has one, so no Service or Ingress routes to it.
+      portName: observed.app.metricsPortName,
       path: observed.app.metricsPath,
       podTargetLabels: [LabelKeys.APP, observed.app.colourLabel],
       ...(observed.metrics === undefined ? {} : { metrics: observed.metrics }),

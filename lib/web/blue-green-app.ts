@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { DEFAULT_HEALTH_PROBES, HealthProbes, renderHttpProbe } from '../core/http-probes';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkLabelKey, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../core/checks';
+import {
+  Check, checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkEnv, checkEnvName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelName, checkNonEmpty, checkOneOf, checkPositive, checkProps, checkRecordOf, checkReplicaBounds, checkSecret, checkShape, checkString, checkUrlPath, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference } from '../core/secret-references';
 import {
@@ -14,6 +16,9 @@ import {
 } from '../core/workload-parts';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkHealthProbes } from '../core/http-probes';
+import { checkSecretKeyReference } from '../core/secret-references';
 
 /** The two colours of a blue/green pair. */
 export type Colour = 'blue' | 'green';
@@ -187,11 +192,19 @@ export interface BlueGreenAppProps {
   readonly colourLabel?: string;
 
   /**
-   * Path Prometheus scrapes on the `http` port (pod annotations `prometheus.io/*`).
+   * Path Prometheus scrapes (pod annotations `prometheus.io/*`).
    *
    * @default '/metrics'
    */
   readonly metricsPath?: string;
+
+  /**
+   * Port the app serves `metricsPath` on, exposed as the container port named `metrics` and scraped there.
+   * Give it so metrics stay off the `http` port the Services and the Ingress route to; no Service exposes it.
+   *
+   * @default - the `containerPort`: metrics are served on the `http` port
+   */
+  readonly metricsPort?: number;
 
   /**
    * Plain environment variables.
@@ -264,6 +277,9 @@ export const DEFAULT_WRITABLE_PATHS: readonly string[] = ['/tmp'];
 /** Name of the container port the probes, Services and scrape annotations refer to. */
 export const HTTP_PORT_NAME = 'http';
 
+/** Name of the container port the app serves metrics on when it has its own (`metricsPort`). */
+export const METRICS_PORT_NAME = 'metrics';
+
 /** One colour's Deployment and the objects that belong to it. */
 export interface ColourDeployment {
   /** The colour. */
@@ -292,6 +308,43 @@ export interface ColourDeployment {
   /** Labels the colour's Services and PDB select on (`app` and the colour label). */
   readonly selector: Record<string, string>;
 }
+
+/** The run-time check of {@link BlueGreenAutoscaling}: integer bounds, percentages from 1 to 100. */
+export const checkBlueGreenAutoscaling: Check = checkShape({
+  minReplicas: integer(1),
+  maxReplicas: integer(1),
+  cpuUtilizationPercent: optional(integer(1, 100)),
+  memoryUtilizationPercent: optional(integer(1, 100)),
+  requestsPerSecondPerPod: optional(checkPositive),
+});
+
+/** Run-time checks of {@link BlueGreenAppProps}, applied before anything is created. */
+const BLUE_GREEN_APP_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: optional(checkLabelName),
+  component: optional(checkLabelName),
+  imageRepository: checkImageRepository,
+  blueImageTag: checkString,
+  greenImageTag: checkString,
+  liveColour: oneOf(COLOURS),
+  requirePinnedImages: optional(checkBoolean),
+  resources: checkResourceSpec,
+  replicas: optional(integer(1)),
+  autoscaling: optional(checkBlueGreenAutoscaling),
+  idleReplicas: integer(1),
+  containerPort: optional(integer(1, 65535)),
+  probes: optional(checkHealthProbes),
+  metricsPath: optional(checkUrlPath),
+  env: optional(checkEnv),
+  secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
+  envFromConfigMaps: optional(checkArrayOf(checkConfigMap)),
+  envFromSecrets: optional(checkArrayOf(checkSecret)),
+  configMapMounts: optional(checkArrayOf(checkShape({ configMap: checkConfigMap, path: checkAbsolutePath }))),
+  writablePaths: optional(checkArrayOf(checkAbsolutePath)),
+  preStopSleepSeconds: optional(integer(0)),
+  terminationGracePeriodSeconds: optional(integer(1)),
+  runAsUser: optional(integer(1)),
+};
 
 /**
  * A stateless HTTP app deployed as a blue and a green Deployment behind one live Service.
@@ -343,6 +396,11 @@ export class BlueGreenApp extends Construct {
   private readonly props: BlueGreenAppProps;
   private readonly containerPort: number;
   private readonly probes: HealthProbes;
+  /** Port the app serves metrics on, when it is not the `http` port. */
+  public readonly metricsPort?: number;
+
+  /** Name of the container port Prometheus scrapes: `metrics` with a `metricsPort`, else `http`. */
+  public readonly metricsPortName: string;
   private readonly preStopSleepSeconds: number;
   private readonly terminationGracePeriodSeconds: number;
   private readonly runAsUser: number;
@@ -354,11 +412,14 @@ export class BlueGreenApp extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
     super(scope, id);
+    checkProps(this, props, BLUE_GREEN_APP_RULES);
     this.props = props;
     this.appName = props.name;
     this.containerPort = props.containerPort ?? 8080;
     this.probes = { ...DEFAULT_HEALTH_PROBES, ...props.probes };
     this.metricsPath = props.metricsPath ?? '/metrics';
+    this.metricsPort = props.metricsPort === this.containerPort ? undefined : props.metricsPort;
+    this.metricsPortName = this.metricsPort === undefined ? HTTP_PORT_NAME : METRICS_PORT_NAME;
     this.preStopSleepSeconds = props.preStopSleepSeconds ?? 15;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.preStopSleepSeconds + 30;
     this.runAsUser = props.runAsUser ?? 1000;
@@ -454,6 +515,9 @@ export class BlueGreenApp extends Construct {
     // smoke tests before one.
     assertAt(this, 'idleReplicas', checkInteger(p.idleReplicas, 1));
     assertAt(this, 'containerPort', checkInteger(this.containerPort, 1, 65535));
+    if (this.metricsPort !== undefined) {
+      assertAt(this, 'metricsPort', checkInteger(this.metricsPort, 1, 65535));
+    }
     assertAt(this, 'preStopSleepSeconds', checkInteger(this.preStopSleepSeconds, 0));
     if (this.terminationGracePeriodSeconds <= this.preStopSleepSeconds) {
       failAt(this, 'terminationGracePeriodSeconds',
@@ -501,7 +565,7 @@ export class BlueGreenApp extends Construct {
         labels: podLabels,
         annotations: {
           [AnnotationKeys.PROMETHEUS_SCRAPE]: 'true',
-          [AnnotationKeys.PROMETHEUS_PORT]: String(this.containerPort),
+          [AnnotationKeys.PROMETHEUS_PORT]: String(this.metricsPort ?? this.containerPort),
           [AnnotationKeys.PROMETHEUS_PATH]: this.metricsPath,
           [AnnotationKeys.CONFIG_HASH]: this.configHash(),
         },
@@ -517,7 +581,10 @@ export class BlueGreenApp extends Construct {
       name: p.name,
       image: this.image(colour),
       imagePullPolicy: imagePullPolicy(this.tag(colour)),
-      ports: [{ name: HTTP_PORT_NAME, number: this.containerPort, protocol: kplus.Protocol.TCP }],
+      ports: [
+        { name: HTTP_PORT_NAME, number: this.containerPort, protocol: kplus.Protocol.TCP },
+        ...(this.metricsPort === undefined ? [] : [{ name: METRICS_PORT_NAME, number: this.metricsPort, protocol: kplus.Protocol.TCP }]),
+      ],
       resources: toContainerResources(p.resources),
       securityContext: restrictedContainerSecurityContext(this.runAsUser),
       lifecycle: { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${this.preStopSleepSeconds}`]) },
