@@ -48,3 +48,6 @@ export * from './delivery/sync-waves';
 export * from './web/tls-ingress';
 export * from './core/validation-error';
 export * from './core/workload-autoscaler';
+export * from './delivery/canary-steps';
+export * from './delivery/release-health';
+export * from './delivery/verified-switch';

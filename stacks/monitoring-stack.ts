@@ -9,6 +9,7 @@ import { GrafanaDatasource, GrafanaProvisioning } from '../lib/observability/gra
 import { GrafanaServer } from '../lib/observability/grafana-server';
 import { JaegerServer } from '../lib/observability/jaeger-server';
 import { KubeStateMetrics } from '../lib/observability/kube-state-metrics';
+import { DeliveryAnnotations } from '../lib/delivery/verified-switch';
 import { LabelKeys } from '../lib/core/labels';
 import { LogShipper } from '../lib/observability/log-shipper';
 import { LokiServer } from '../lib/observability/loki-server';
@@ -161,6 +162,8 @@ export class MonitoringStack extends Chart {
       partOf: config.partOf,
       image: stack.images.kubeStateMetrics,
       resources: stack.kubeStateMetricsResources,
+      // ReleaseRolledBack reads the verification hook's rollback record on the live Service.
+      serviceAnnotations: config.delivery?.verifiedSwitch === undefined ? [] : [DeliveryAnnotations.ROLLED_BACK, DeliveryAnnotations.ROLLBACK_REASON],
     });
     this.prometheus = new PrometheusServer(this, 'Prometheus', {
       partOf: config.partOf,

@@ -13,6 +13,7 @@ import { DataStack } from './data-stack';
 import { WorkersStack } from './workers-stack';
 import { SyncWaves } from '../lib/delivery/sync-waves';
 import { ChaosStack, DeployStack } from './delivery-stack';
+import { ProgressiveDeliveryStack } from './progressive-delivery-stack';
 
 /** The charts of one environment. */
 export interface EnvironmentStacks {
@@ -55,6 +56,9 @@ export interface EnvironmentStacks {
   /** Chaos experiments (`chaos.k8s.yaml`), where the environment configures them. */
   readonly chaos?: ChaosStack;
 
+  /** Progressive delivery (`delivery.k8s.yaml`), where the environment configures it. */
+  readonly delivery?: ProgressiveDeliveryStack;
+
   /** Argo CD sync waves of every object of the environment, by kind. */
   readonly syncWaves: SyncWaves;
 }
@@ -89,7 +93,9 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
+  const delivery = config.delivery === undefined ? undefined
+    : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, slos: alerting.slos });
   // Last child of the root: its render hook runs after the others (NetworkPolicies are derived in one).
   const syncWaves = new SyncWaves(root, 'SyncWaves');
-  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, syncWaves };
+  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, delivery, syncWaves };
 }

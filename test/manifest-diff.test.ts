@@ -19,8 +19,8 @@ describe('diffManifests', () => {
     expect(changes[0].fields).toEqual([{ path: 'spec.containers[app].env[NEW]', before: undefined, after: { name: 'NEW', value: 'x' } }]);
   });
 
-  test('a colour switch in prod reads as the selector and the two HPA bounds (and the deploy hooks retargeted)', () => {
-    const hooks = (o: { kind: string; metadata: { name: string } }) => !(o.kind === 'Job' && ['laravel-migrate', 'laravel-cache-warm', 'laravel-smoke-test'].includes(o.metadata.name));
+  test('a colour switch in prod reads as the selector, its release annotation and the two HPA bounds (and the hooks retargeted)', () => {
+    const hooks = (o: { kind: string; metadata: { name: string } }) => !(o.kind === 'Job' && ['laravel-migrate', 'laravel-cache-warm', 'laravel-smoke-test', 'laravel-verify-switch'].includes(o.metadata.name));
     const text = formatDiff(diffManifests(synthObjects(withWeb('prod', {})).filter(hooks), synthObjects(withWeb('prod', { liveColour: 'green' })).filter(hooks)));
     expect(text).toBe([
       '~ HorizontalPodAutoscaler ecommerce/laravel-blue-hpa',
@@ -28,6 +28,7 @@ describe('diffManifests', () => {
       '~ HorizontalPodAutoscaler ecommerce/laravel-green-hpa',
       '    spec.maxReplicas: 3 -> 10',
       '~ Service ecommerce/laravel-service',
+      '    metadata.annotations.delivery.ecommerce-platform/release: "blue:v1.2.3" -> "green:v1.3.0"',
       '    spec.selector.environment: "blue" -> "green"',
       '',
       '3 object(s) differ: 0 added, 0 removed, 3 changed',

@@ -1,6 +1,6 @@
 import { cpuToMillis, memoryToKibibytes } from '../lib/core/container-resources';
 import { renderEnvironment } from '../stacks/synthesize';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
+import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, RELEASES } from '../stacks/config';
 import { K8sObject, diffObjects, findObject, ofKind, podTemplates, selects, withWeb } from './helpers';
 
 /** Only the web tier's chart: other charts (monitoring) have their own tests and snapshots. */
@@ -178,20 +178,23 @@ describe('environment differences', () => {
     expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
   });
 
-  test('switching prod to green changes exactly the live selector and the HPA bounds', () => {
+  test('switching prod to green changes exactly the live selector, its release annotation and the HPA bounds', () => {
     const switched = synthObjects(withWeb('prod', { liveColour: 'green' }));
     expect(diffObjects(byName.prod, switched)).toEqual([
       '~ HorizontalPodAutoscaler/laravel-blue-hpa spec.maxReplicas: 10 -> 3',
       '~ HorizontalPodAutoscaler/laravel-green-hpa spec.maxReplicas: 3 -> 10',
+      '~ Service/laravel-service metadata.annotations.delivery.ecommerce-platform/release: "blue:v1.2.3" -> "green:v1.3.0"',
       '~ Service/laravel-service spec.selector.environment: "blue" -> "green"',
     ]);
   });
 
-  test('switching staging back to blue changes exactly the live selector and the HPA bounds', () => {
+  test('switching staging back to blue changes exactly the live selector, its release annotation and the HPA bounds', () => {
     const switched = synthObjects(withWeb('staging', { liveColour: 'blue' }));
+    const staging = RELEASES.staging;
     expect(diffObjects(byName.staging, switched)).toEqual([
       '~ HorizontalPodAutoscaler/laravel-blue-hpa spec.maxReplicas: 2 -> 3',
       '~ HorizontalPodAutoscaler/laravel-green-hpa spec.maxReplicas: 3 -> 2',
+      `~ Service/laravel-service metadata.annotations.delivery.ecommerce-platform/release: "green:${staging.greenImageTag}" -> "blue:${staging.blueImageTag}"`,
       '~ Service/laravel-service spec.selector.environment: "green" -> "blue"',
     ]);
   });

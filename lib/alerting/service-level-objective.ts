@@ -131,6 +131,23 @@ export interface SloRecordingRule {
   readonly window: string;
 }
 
+/**
+ * The counters an SLO is computed from, for readers that need the same SLI split another way (by colour,
+ * by canary pod template) rather than a second definition of "good".
+ */
+export interface SloIndicator {
+  /** Selector of good events (a counter, or the histogram bucket at the latency threshold). */
+  readonly good: string;
+  /** Selector of all events. */
+  readonly total: string;
+  /**
+   * The histogram of a latency SLI: its name without suffix and its matchers without braces.
+   *
+   * @default - a ratio SLI has no histogram
+   */
+  readonly histogram?: { readonly name: string; readonly matchers: string };
+}
+
 const PRIORITIES: readonly Priority[] = ['P0', 'P1', 'P2', 'P3'];
 
 /**
@@ -156,6 +173,9 @@ export class ServiceLevelObjective extends Construct {
 
   /** The SLO name. */
   public readonly sloName: string;
+
+  /** The SLI's counters (and histogram for a latency SLO). */
+  public readonly indicator: SloIndicator;
 
   constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
     super(scope, id);
@@ -194,6 +214,11 @@ export class ServiceLevelObjective extends Construct {
     const record = (windowName: string) => `slo:error_ratio:rate${windowName}`;
     const selector = (name: string) => `${name}{${SloLabels.SLO}="${props.name}"}`;
     const sli = indicator(props);
+    this.indicator = {
+      good: sli.good,
+      total: sli.total,
+      histogram: props.latency === undefined ? undefined : { name: props.latency.histogram, matchers: props.latency.matchers },
+    };
 
     const windows = [...new Set([...tiers.flatMap((t) => [t.shortWindow, t.longWindow]), props.window])]
       .sort((a, b) => durationSeconds(a)! - durationSeconds(b)!);

@@ -1,12 +1,12 @@
 /**
  * Staging: production-like, smaller, runs the chaos experiments.
  */
-import { Cron,Size } from 'cdk8s';
+import { Cron,Duration,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
 import { RELEASES } from './releases';
-import { BACKUP_SMALL,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,OPERATOR_NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,STAGING_MONITORING,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
+import { BACKUP_SMALL,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,OPERATOR_NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,STAGING_MONITORING,VERIFIED_SWITCH,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const staging = {
@@ -106,4 +106,6 @@ export const staging = {
     colourTrafficRequestsPerSecond: 2,
     receivers: receivers('staging', '#staging-alerts'),
   },
+  // Staging releases more often: a shorter bake, the same thresholds.
+  delivery: { verifiedSwitch: { ...VERIFIED_SWITCH, bakeTime: Duration.minutes(5) } },
 } satisfies EnvironmentConfig;

@@ -348,6 +348,84 @@ export interface GitOpsConfig {
   readonly cluster: string;
 }
 
+/**
+ * Progressive delivery of the web tier (README "Progressive delivery"): the verified blue/green switch,
+ * whether the cluster runs Argo Rollouts, and the canary.
+ */
+export interface DeliveryConfig {
+  /**
+   * Watch the new colour after a sync that switched it, and switch back on an SLO breach.
+   *
+   * @default - no verification hook: a switch is only as safe as its smoke tests
+   */
+  readonly verifiedSwitch?: VerifiedSwitchConfig;
+
+  /**
+   * Whether the Argo Rollouts controller (and its CRDs) is installed in the cluster. A canary needs it.
+   *
+   * @default false
+   */
+  readonly argoRollouts?: boolean;
+
+  /**
+   * A canary release (Argo Rollouts) of the web tier beside the blue/green Deployments.
+   *
+   * @default - no canary
+   */
+  readonly canary?: CanaryConfig;
+}
+
+/** The verified switch: bake time, SLO thresholds and the hook Job's image and size. */
+export interface VerifiedSwitchConfig {
+  /** How long the new colour is watched after the switch (seed 004: "stable for 15 minutes?"). */
+  readonly bakeTime: Duration;
+
+  /** Time between two Prometheus queries during the bake. */
+  readonly checkInterval: Duration;
+
+  /** Highest error ratio (5xx share, a fraction in (0, 1]) the new colour may show (seed 003: < 0.1 %). */
+  readonly errorRatioMax: number;
+
+  /** Highest 95th percentile response time the new colour may show (seed 003: < 200 ms). */
+  readonly latencyP95Max: Duration;
+
+  /** Pinned image with `/bin/sh`, `curl`, `sed` and `awk` (curlimages/curl). */
+  readonly image: string;
+
+  /** Requests and limits of the hook Job. */
+  readonly resources: ContainerResourceSpec;
+}
+
+/** Steps and analysis of a canary release (Argo Rollouts). */
+export interface CanaryConfig {
+  /** Name of the canary app (`<name>-stable`, `<name>-canary` Services, Rollout `<name>`). */
+  readonly appName: string;
+
+  /** Traffic weights in percent, increasing, the last one 100; an analysis runs after every step but the last. */
+  readonly weightsPercent: readonly number[];
+
+  /** Pause after each weight before its analysis starts (0 for none). */
+  readonly pause: Duration;
+
+  /** Time between two measurements of an analysis. */
+  readonly analysisInterval: Duration;
+
+  /** Measurements per analysis. */
+  readonly analysisCount: number;
+
+  /** Failed measurements an analysis tolerates; one more aborts the rollout. */
+  readonly analysisFailureLimit: number;
+
+  /** Highest error ratio (a fraction in (0, 1]) the canary may show. */
+  readonly errorRatioMax: number;
+
+  /** Highest 95th percentile response time the canary may show. */
+  readonly latencyP95Max: Duration;
+
+  /** Pods of the Rollout. */
+  readonly replicas: number;
+}
+
 /** The deploy hook Jobs of the web tier: migration, cache warm-up and smoke tests (README "Deploy hooks"). */
 export interface DeployHooksConfig {
   /** Requests and limits of the migration and cache warm-up Jobs (they run the app image). */
@@ -448,4 +526,7 @@ export interface EnvironmentConfig {
 
   /** Chaos experiments; absent where none run (only staging runs them). */
   readonly chaos?: ChaosConfig;
+
+  /** Progressive delivery; absent where a switch is a plain selector change (dev). */
+  readonly delivery?: DeliveryConfig;
 }

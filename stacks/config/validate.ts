@@ -12,6 +12,7 @@ import { checkPinnedImage } from '../../lib/observability/monitoring-server';
 import { POLICY_RULE_IDS } from '../../lib/safety/policy';
 import { COLOURS } from '../../lib/web/blue-green-app';
 
+import { validateDeliveryConfig } from './validate-delivery';
 import { EnvironmentConfig,LOG_LEVELS,MONITORING_MODES,MonitoringStackConfig } from './types';
 
 /**
@@ -85,6 +86,7 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
     check('web.appDebug', 'must be false where images are pinned: debug pages leak stack traces and configuration');
   }
   validateWorkloadTiers(config, check);
+  validateDeliveryConfig(config, check);
 }
 
 /** Checks the workers, scheduler, MySQL, Redis and cluster autoscaler sections. */
