@@ -4,6 +4,7 @@ import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { DeployHooks } from '../lib/delivery/deploy-hooks';
 import { LabelKeys } from '../lib/core/labels';
 import { PodChaosExperiment } from '../lib/safety/pod-chaos-experiment';
+import { LARAVEL_CACHE_WARM_COMMAND, LARAVEL_MIGRATION_COMMAND, LARAVEL_SMOKE_TEST_PATHS } from '../lib/laravel';
 import { ChaosConfig, EnvironmentConfig } from './config';
 
 /** Props of {@link DeployStack}. */
@@ -31,6 +32,9 @@ export class DeployStack extends Chart {
       resources: config.deployHooks.resources,
       smokeTestResources: config.deployHooks.smokeTestResources,
       smokeTestImage: config.deployHooks.smokeTestImage,
+      migrationCommand: [...LARAVEL_MIGRATION_COMMAND],
+      cacheWarmCommand: [...LARAVEL_CACHE_WARM_COMMAND],
+      smokeTestPaths: LARAVEL_SMOKE_TEST_PATHS,
     });
   }
 }

@@ -17,7 +17,7 @@ import { MetricsExporter } from '../lib/observability/metrics-exporter';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { OperatorMonitors } from '../lib/observability/operator-monitors';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
-import { SloPanelSpec, blueGreenDashboard, platformDashboard, sloDashboard } from '../lib/laravel/platform-dashboards';
+import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, platformDashboard, sloDashboard } from '../lib/laravel';
 import { PrometheusServer } from '../lib/observability/prometheus-server';
 import { PodScrapeTarget, ScrapeTarget } from '../lib/observability/scrape-targets';
 import { EnvironmentConfig } from './config';
@@ -125,7 +125,7 @@ export class MonitoringStack extends Chart {
       selector: { [LabelKeys.APP]: config.web.appName },
       portName: HTTP_PORT_NAME,
       path: '/metrics',
-      podTargetLabels: [LabelKeys.APP, LabelKeys.COLOUR],
+      podTargetLabels: [LabelKeys.APP, LARAVEL_COLOUR_LABEL],
     };
     this.workloadTargets = [laravel, props.exporters.redis.target, props.exporters.mysql.target];
     const scope_ = { namespace: config.namespace, appName: config.web.appName };
@@ -195,7 +195,7 @@ export class MonitoringStack extends Chart {
       image: stack.images.alloy,
       resources: stack.alloyResources,
       lokiPushUrl: `${lokiUrl}/loki/api/v1/push`,
-      podLabels: [LabelKeys.APP, LabelKeys.COLOUR],
+      podLabels: [LabelKeys.APP, LARAVEL_COLOUR_LABEL],
     });
     this.jaeger = new JaegerServer(this, 'Jaeger', {
       partOf: config.partOf,

@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LabelKeys } from '../lib/core/labels';
 import { ReleaseHealth } from '../lib/delivery/release-health';
 import { VerifiedSwitch } from '../lib/delivery/verified-switch';
 import { PlatformSlos } from '../lib/laravel/platform-slos';
@@ -41,7 +40,7 @@ export class ProgressiveDeliveryStack extends Chart {
     this.colourHealth = new ReleaseHealth(this, 'ColourHealth', {
       availability: props.slos.availability,
       latency: props.slos.latency,
-      releaseLabel: LabelKeys.COLOUR,
+      releaseLabel: props.app.colourLabel.replace(/[^a-zA-Z0-9_]/g, '_'),
     });
     const verify = delivery.verifiedSwitch;
     if (verify !== undefined) {

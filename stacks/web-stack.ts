@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/core/app-namespace';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
-import { LaravelConfig } from '../lib/laravel/laravel-config';
+import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_REQUESTS_PER_SECOND_PER_POD, LARAVEL_WRITABLE_PATHS, LaravelConfig, PROBE_TYPE_HEADER } from '../lib/laravel';
 import { LabelKeys } from '../lib/core/labels';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { TlsIngress } from '../lib/web/tls-ingress';
@@ -75,9 +75,14 @@ export class WebStack extends Chart {
       requirePinnedImages: config.requirePinnedImages,
       resources: web.resources,
       replicas: web.replicas,
-      autoscaling: web.autoscaling,
+      autoscaling: web.autoscaling === undefined ? undefined
+        : { requestsPerSecondPerPod: LARAVEL_REQUESTS_PER_SECOND_PER_POD, ...web.autoscaling },
       idleReplicas: web.idleReplicas,
       containerPort: LARAVEL_PORT,
+      probes: LARAVEL_HEALTH_PROBES,
+      probeTypeHeader: PROBE_TYPE_HEADER,
+      colourLabel: LARAVEL_COLOUR_LABEL,
+      writablePaths: [...LARAVEL_WRITABLE_PATHS],
       env: runtime.env,
       secretEnv: runtime.secretEnv,
       envFromConfigMaps: [this.laravelConfig.appConfig],

@@ -2,9 +2,10 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LabelKeys } from '../lib/core/labels';
-import { LaravelScheduler } from '../lib/laravel/laravel-scheduler';
+import { LaravelScheduler } from '../lib/laravel';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { QueueWorker } from '../lib/workers/queue-worker';
+import { addLaravelQueueWorker } from '../lib/laravel';
 import { EnvironmentConfig } from './config';
 import { laravelRuntime } from './laravel-runtime';
 
@@ -46,7 +47,7 @@ export class WorkersStack extends Chart {
       envFromSecrets: [runtime.laravelSecrets],
     };
 
-    this.worker = new QueueWorker(this, 'Worker', {
+    this.worker = addLaravelQueueWorker(this, 'Worker', {
       ...common,
       name: `${appName}-worker`,
       resources: w.resources,

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
-import { LARAVEL_HEALTH_PROBES } from '../lib/core/http-probes';
+import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_WRITABLE_PATHS, PROBE_TYPE_HEADER } from '../lib/laravel';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { SecretReferences } from '../lib/core/secret-references';
 import { K8sObject, SMALL_RESOURCES, diffObjects, findObject, ofKind, selects, synthChart, testChart } from './helpers';
@@ -13,9 +13,59 @@ const BASE: BlueGreenAppProps = {
   greenImageTag: 'v1.3.0',
   liveColour: 'blue',
   resources: SMALL_RESOURCES,
-  autoscaling: { minReplicas: 3, maxReplicas: 10 },
+  autoscaling: { minReplicas: 3, maxReplicas: 10, requestsPerSecondPerPod: 1000 },
   idleReplicas: 3,
+  // What the Laravel layer passes; the generic defaults have their own tests below.
+  probes: LARAVEL_HEALTH_PROBES,
+  probeTypeHeader: PROBE_TYPE_HEADER,
+  colourLabel: LARAVEL_COLOUR_LABEL,
+  writablePaths: [...LARAVEL_WRITABLE_PATHS],
 };
+
+/** Only what the generic construct requires: every default in play. */
+const MINIMAL: BlueGreenAppProps = {
+  name: 'storefront',
+  imageRepository: 'ghcr.io/acme/storefront',
+  blueImageTag: 'v1.0.0',
+  greenImageTag: 'v1.0.0',
+  liveColour: 'blue',
+  resources: SMALL_RESOURCES,
+  autoscaling: { minReplicas: 2, maxReplicas: 4 },
+  idleReplicas: 1,
+};
+
+describe('BlueGreenApp generic defaults', () => {
+  const chart = testChart();
+  new BlueGreenApp(chart, 'Storefront', MINIMAL);
+  const objects = synthChart(chart);
+  const blue = findObject(objects, 'Deployment', 'storefront-blue');
+  const c = blue.spec.template.spec.containers[0];
+
+  test('probes ask /healthz on the http port, without a probe-type header', () => {
+    for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
+      expect(probe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    }
+  });
+
+  test('only /tmp is writable', () => {
+    expect(c.volumeMounts.map((m: K8sObject) => m.mountPath)).toEqual(['/tmp']);
+  });
+
+  test('the colour label is `colour`, so a chart-level `environment` label cannot collide with it', () => {
+    expect(blue.spec.selector.matchLabels).toEqual({ app: 'storefront', colour: 'blue' });
+    expect(findObject(objects, 'Service', 'storefront-service').spec.selector).toEqual({ app: 'storefront', colour: 'blue' });
+  });
+
+  test('the HPA scales on CPU and memory only: no custom-metrics adapter needed', () => {
+    const hpa = findObject(objects, 'HorizontalPodAutoscaler', 'storefront-blue-hpa');
+    expect(hpa.spec.metrics.map((m: K8sObject) => m.type)).toEqual(['Resource', 'Resource']);
+  });
+
+  test('rejects a colour label that is not a label key', () => {
+    expect(() => new BlueGreenApp(testChart(), 'Storefront', { ...MINIMAL, colourLabel: 'not a key' }))
+      .toThrow(/^\[test\/Storefront\] colourLabel: /);
+  });
+});
 
 function render(overrides: Partial<BlueGreenAppProps> = {}): { app: BlueGreenApp; objects: K8sObject[] } {
   const chart = testChart();
@@ -90,12 +140,12 @@ describe('BlueGreenApp objects', () => {
     });
   });
 
-  test('a probe can be overridden alone', () => {
+  test('a probe can be overridden alone; the others keep the defaults', () => {
     const probes = { readiness: { ...LARAVEL_HEALTH_PROBES.readiness, path: '/ready', periodSeconds: 2 } };
     const c = container(render({ probes }).objects, 'laravel-blue');
     expect(c.readinessProbe.httpGet.path).toBe('/ready');
     expect(c.readinessProbe.periodSeconds).toBe(2);
-    expect(c.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(c.livenessProbe.httpGet.path).toBe('/healthz');
   });
 
   test('drains for 15 s before SIGTERM and gives requests 30 s more', () => {

@@ -53,7 +53,7 @@ describe('a consumer of the packed library', () => {
     const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(out, 'storefront', 'storefront.k8s.yaml'), 'utf8')).map((d) => d.toJS());
     const names = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
     expect(names('Deployment')).toEqual(['storefront-blue', 'storefront-green']);
-    expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'storefront-service').spec.selector).toEqual({ app: 'storefront', environment: 'green' });
+    expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'storefront-service').spec.selector).toEqual({ app: 'storefront', colour: 'green' });
     expect(names('CronJob')).toEqual(['storefront-backup', 'storefront-backup-restore', 'storefront-backup-verify']);
     const rule = objects.find((o) => o.kind === 'PrometheusRule');
     const alerts = rule.spec.groups.flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules.map((r) => r.alert));

@@ -1,7 +1,8 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
-import { DeployHooks, DeployHooksProps, SMOKE_TEST_PATHS } from '../lib/delivery/deploy-hooks';
+import { DeployHooks, DeployHooksProps } from '../lib/delivery/deploy-hooks';
+import { LARAVEL_CACHE_WARM_COMMAND, LARAVEL_MIGRATION_COMMAND, LARAVEL_SMOKE_TEST_PATHS as SMOKE_TEST_PATHS } from '../lib/laravel';
 import { NetworkConnections } from '../lib/safety/network-connections';
 import { ArgoCdAnnotations } from '../lib/delivery/sync-waves';
 import { ENVIRONMENTS } from '../stacks/config';
@@ -17,7 +18,8 @@ const APP: BlueGreenAppProps = {
 function render(props: Partial<DeployHooksProps> = {}, app: Partial<BlueGreenAppProps> = {}) {
   const chart = testChart();
   const blueGreen = new BlueGreenApp(chart, 'Shop', { ...APP, ...app });
-  const hooks = new DeployHooks(chart, 'Hooks', { app: blueGreen, resources: SMALL_RESOURCES, smokeTestResources: SMALL_RESOURCES, smokeTestImage: 'curlimages/curl:8.9.1', ...props });
+  const hooks = new DeployHooks(chart, 'Hooks', { app: blueGreen, resources: SMALL_RESOURCES, smokeTestResources: SMALL_RESOURCES, smokeTestImage: 'curlimages/curl:8.9.1',
+    migrationCommand: [...LARAVEL_MIGRATION_COMMAND], cacheWarmCommand: [...LARAVEL_CACHE_WARM_COMMAND], smokeTestPaths: SMOKE_TEST_PATHS, ...props });
   return { hooks, objects: synthChart(chart), chart };
 }
 

@@ -221,3 +221,41 @@ describe('NetworkPolicies', () => {
     })).toThrow('[test/Policies] ingressController.namespaceLabels: required: at least one label of the namespace');
   });
 });
+
+describe('NetworkPolicies names', () => {
+  function policiesFor(podLabels: Array<Record<string, string>>): K8sObject[] {
+    const chart = new Chart(new App(), 'test');
+    new NetworkPolicies(chart, 'Policies', {
+      partOf: 'shop',
+      namespaces: ['shop'],
+      ingressController: { namespaceLabels: { team: 'edge' }, podLabels: {} },
+      prometheus: { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: {} },
+    });
+    for (const labels of podLabels) {
+      NetworkConnections.of(chart).allow(chart, { from: NetworkPeer.ingressController(), to: NetworkPeer.pods('shop', labels), port: 8080, reason: 'r' });
+    }
+    return ofKind(renderCharts(chart).flatMap((f) => f.objects as K8sObject[]), 'NetworkPolicy')
+      .filter((p) => p.metadata.name.startsWith('allow-ingress-to-'));
+  }
+
+  test('a name longer than 63 characters ends in a stable hash instead of being cut, and two such names stay apart', () => {
+    const long = 'ecommerce-storefront-application-service-x1';
+    const names = policiesFor([{ app: `${long}-scheduler` }, { app: `${long}-smoke-test` }]).map((p) => p.metadata.name).sort();
+    expect(names).toHaveLength(2);
+    for (const name of names) {
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(name).toMatch(/^allow-ingress-to-ecommerce-storefront-application-s[a-z-]*-[0-9a-f]{8}$/);
+    }
+    expect(new Set(names).size).toBe(2);
+    const alone = policiesFor([{ app: `${long}-scheduler` }]).map((p) => p.metadata.name);
+    expect(alone).toHaveLength(1);
+    expect(names).toContain(alone[0]);
+  });
+
+  test('two pod sets whose label values join to the same words get distinct hashed names', () => {
+    const names = policiesFor([{ app: 'a-b' }, { app: 'a', tier: 'b' }, { app: 'web' }]).map((p) => p.metadata.name).sort();
+    expect(names).toHaveLength(3);
+    expect(names).toContain('allow-ingress-to-web');
+    expect(names.filter((n) => /^allow-ingress-to-a-b-[0-9a-f]{8}$/.test(n))).toHaveLength(2);
+  });
+});

@@ -1,11 +1,12 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { QueueWorker, QueueWorkerProps } from '../lib/workers/queue-worker';
+import { QueueWorker } from '../lib/workers/queue-worker';
+import { LaravelQueueWorkerProps, addLaravelQueueWorker } from '../lib/laravel';
 import { SecretReferences } from '../lib/core/secret-references';
 import { K8sObject, findObject, ofKind, selects, synthChart, testChart } from './helpers';
 
 const RESOURCES = { cpuRequest: kplus.Cpu.millis(100), cpuLimit: kplus.Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) };
-const BASE: QueueWorkerProps = {
+const BASE: LaravelQueueWorkerProps = {
   name: 'laravel-worker',
   appName: 'laravel',
   partOf: 'ecommerce',
@@ -16,11 +17,33 @@ const BASE: QueueWorkerProps = {
   autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5 },
 };
 
-function render(overrides: Partial<QueueWorkerProps> = {}): { worker: QueueWorker; objects: K8sObject[] } {
+function render(overrides: Partial<LaravelQueueWorkerProps> = {}): { worker: QueueWorker; objects: K8sObject[] } {
   const chart = testChart();
-  const worker = new QueueWorker(chart, 'Worker', { ...BASE, ...overrides });
+  const worker = addLaravelQueueWorker(chart, 'Worker', { ...BASE, ...overrides });
   return { worker, objects: synthChart(chart) };
 }
+
+describe('QueueWorker without the Laravel layer', () => {
+  const chart = testChart();
+  new QueueWorker(chart, 'Worker', {
+    name: 'mailer', appName: 'storefront', partOf: 'shop', imageRepository: 'ghcr.io/acme/storefront', imageTag: 'v1.0.0',
+    resources: RESOURCES, command: ['node', 'dist/worker.js'], queues: ['mail'], replicas: 2,
+  });
+  const worker = findObject(synthChart(chart), 'Deployment', 'mailer');
+  const c = worker.spec.template.spec.containers[0];
+
+  test('runs the given command and writes only to /tmp', () => {
+    expect(c.command).toEqual(['node', 'dist/worker.js']);
+    expect(c.volumeMounts.map((m: K8sObject) => m.mountPath)).toEqual(['/tmp']);
+  });
+
+  test('rejects an empty command', () => {
+    expect(() => new QueueWorker(testChart(), 'Worker', {
+      name: 'mailer', appName: 'storefront', partOf: 'shop', imageRepository: 'ghcr.io/acme/storefront', imageTag: 'v1.0.0',
+      resources: RESOURCES, command: [], queues: ['mail'], replicas: 2,
+    })).toThrow('[test/Worker] command: needs the worker\'s command, got []');
+  });
+});
 
 describe('QueueWorker', () => {
   const { objects } = render();
@@ -101,14 +124,14 @@ describe('QueueWorker', () => {
   test('records the Secret keys it reads', () => {
     const chart = testChart();
     const secret = kplus.Secret.fromSecretName(chart, 'Redis', 'redis-password');
-    new QueueWorker(chart, 'Worker', { ...BASE, secretEnv: { REDIS_PASSWORD: { secret, key: 'password' } } });
+    addLaravelQueueWorker(chart, 'Worker', { ...BASE, secretEnv: { REDIS_PASSWORD: { secret, key: 'password' } } });
     expect(SecretReferences.of(chart).list()).toEqual([
       { namespace: 'ecommerce', name: 'redis-password', keys: ['password'], wholeSecret: false, referencedBy: ['test/Worker'] },
     ]);
   });
 
   const P = '[test/Worker]';
-  const cases: Array<[string, Partial<QueueWorkerProps>, string]> = [
+  const cases: Array<[string, Partial<LaravelQueueWorkerProps>, string]> = [
     ['a grace period shorter than the job timeout', { jobTimeoutSeconds: 120, terminationGracePeriodSeconds: 60 },
       `${P} terminationGracePeriodSeconds: must be at least jobTimeoutSeconds (120) so the current job can finish after SIGTERM, got 60`],
     ['no queues', { queues: [] }, `${P} queues: needs at least one queue to drain`],

@@ -148,7 +148,7 @@ describe('VerifiedSwitch', () => {
       resources: SMALL_RESOURCES, replicas: 1, idleReplicas: 1,
     });
     const slos = new PlatformSlos(chart, 'Slos', { appNamespace: 'ecommerce' });
-    const health = new ReleaseHealth(chart, 'Health', { availability: slos.availability, latency: slos.latency, releaseLabel: 'environment' });
+    const health = new ReleaseHealth(chart, 'Health', { availability: slos.availability, latency: slos.latency, releaseLabel: 'colour' });
     const verify = new VerifiedSwitch(chart, 'Verify', {
       app, health, prometheusUrl: 'http://prometheus:9090', image: 'curlimages/curl:8.9.1', resources: SMALL_RESOURCES, apiServerCidr: '10.0.0.0/16', ...props,
     });

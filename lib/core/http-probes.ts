@@ -6,7 +6,7 @@ import { k8s } from 'cdk8s-plus-28';
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
  */
 export interface HttpProbeSpec {
-  /** Path the kubelet requests (`/health/ready`). */
+  /** Path the kubelet requests (`/healthz`). */
   readonly path: string;
 
   /** Seconds after the container starts before the first probe. */
@@ -34,28 +34,26 @@ export interface HealthProbes {
   readonly readiness: HttpProbeSpec;
 }
 
-/** Header the seed's health controller reads to tell the probes apart. */
-export const PROBE_TYPE_HEADER = 'X-Probe-Type';
-
 /**
- * The Laravel health endpoints and timings of seed 000 ("Configure Kubernetes probes").
- *
- * Startup allows 10 s + 30 x 10 s = about 5 minutes for a cold boot (cache rebuild after a deploy);
- * liveness restarts after 3 failures; readiness drops the pod from the Service after 3.
+ * Plain defaults: every probe asks `/healthz`; startup allows 5 s + 60 x 5 s = about 5 minutes for a cold
+ * boot, liveness restarts after 3 failures, readiness drops the pod from the Service after 3.
  */
-export const LARAVEL_HEALTH_PROBES: HealthProbes = {
-  startup: { path: '/health/startup', initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
-  liveness: { path: '/health/live', initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-  readiness: { path: '/health/ready', initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+export const DEFAULT_HEALTH_PROBES: HealthProbes = {
+  startup: { path: '/healthz', initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
+  liveness: { path: '/healthz', initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+  readiness: { path: '/healthz', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
 };
 
-/** Renders a probe against a named container port, tagging the request with its probe type. */
-export function renderHttpProbe(spec: HttpProbeSpec, portName: string, probeType: keyof HealthProbes): k8s.Probe {
+/**
+ * Renders a probe against a named container port; with `probeTypeHeader`, each request carries that header
+ * with the probe's type (`startup`, `liveness`, `readiness`) so one health endpoint can tell them apart.
+ */
+export function renderHttpProbe(spec: HttpProbeSpec, portName: string, probeType: keyof HealthProbes, probeTypeHeader?: string): k8s.Probe {
   return {
     httpGet: {
       path: spec.path,
       port: k8s.IntOrString.fromString(portName),
-      httpHeaders: [{ name: PROBE_TYPE_HEADER, value: probeType }],
+      ...(probeTypeHeader === undefined ? {} : { httpHeaders: [{ name: probeTypeHeader, value: probeType }] }),
     },
     initialDelaySeconds: spec.initialDelaySeconds,
     periodSeconds: spec.periodSeconds,

@@ -6,10 +6,8 @@
 
 /** Label and annotation keys used across the library, defined once. */
 export const LabelKeys = {
-  /** Short app name; the seed's scripts select pods with `app=<name>`. */
+  /** Short app name; scripts select pods with `app=<name>`. */
   APP: 'app',
-  /** Colour of a blue/green pod; the seed's deploy script reads the live Service's selector on this key. */
-  COLOUR: 'environment',
   /** Release of the code a pod runs (the image tag). Never used in a selector. */
   VERSION: 'version',
   NAME: 'app.kubernetes.io/name',
@@ -34,16 +32,16 @@ export const MANAGED_BY = 'cdk8s';
 
 /** Identity of a workload or component, from which its labels are derived. */
 export interface LabelIdentity {
-  /** Name of the application (`laravel`). */
+  /** Name of the application (`storefront`). */
   readonly name: string;
 
-  /** Unique instance name (`laravel-blue`). */
+  /** Unique instance name (`storefront-blue`). */
   readonly instance: string;
 
   /** Role within the architecture (`web`, `worker`, `database`). */
   readonly component: string;
 
-  /** Name of the higher-level application this is part of (`ecommerce`). */
+  /** Name of the higher-level application this is part of (`shop`). */
   readonly partOf: string;
 
   /**

@@ -1,19 +1,19 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BlueGreenApp, Colour, LARAVEL_WRITABLE_PATHS } from '../web/blue-green-app';
+import { BlueGreenApp, Colour } from '../web/blue-green-app';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkInteger, checkNonEmpty, isDigest, isPinnedTag } from '../core/checks';
-import { mountWritablePaths } from '../laravel/laravel-process';
+import { checkInteger, checkNonEmpty } from '../core/checks';
+import { imagePullPolicy, mountWritablePaths } from '../core/workload-parts';
 import { checkPinnedImage } from '../observability/monitoring-server';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
 import { ArgoCdAnnotations, SyncWave, SyncWaves } from './sync-waves';
 
-/** Seed 000's smoke tests: readiness, the home page and one API call. */
-export const SMOKE_TEST_PATHS: readonly string[] = ['/health/ready', '/', '/api/products?limit=1'];
+/** Smoke tests when none are given: the health endpoint and the home page. */
+export const DEFAULT_SMOKE_TEST_PATHS: readonly string[] = ['/healthz', '/'];
 
 /** Props of {@link DeployHooks}. */
 export interface DeployHooksProps {
@@ -22,6 +22,12 @@ export interface DeployHooksProps {
 
   /** Requests and limits of the migration and cache warm-up containers (they run the app image). */
   readonly resources: ContainerResourceSpec;
+
+  /** Command of Job `<app>-migrate`: the database migration, run with the app image (`['bin/migrate']`). */
+  readonly migrationCommand: string[];
+
+  /** Command of Job `<app>-cache-warm`: fills the app's caches before traffic arrives (`['bin/warm-cache']`). */
+  readonly cacheWarmCommand: string[];
 
   /** Requests and limits of the smoke test container. */
   readonly smokeTestResources: ContainerResourceSpec;
@@ -32,7 +38,7 @@ export interface DeployHooksProps {
   /**
    * Paths requested from the colour's Service; each must answer 2xx.
    *
-   * @default SMOKE_TEST_PATHS
+   * @default DEFAULT_SMOKE_TEST_PATHS
    */
   readonly smokeTestPaths?: readonly string[];
 
@@ -57,9 +63,9 @@ export interface DeployHooksProps {
  * synced), all before the live Service moves.
  *
  * Order within a sync (README "Deploy hooks"): namespaces and configuration, then workloads (both colours,
- * healthy), then `<app>-migrate` (`php artisan migrate --force`, the colour's image), `<app>-cache-warm`
- * (`php artisan cache:warm`, seed 000's lesson 2: a cold cache after a switch took the database down),
- * `<app>-smoke-test` (seed 000's three requests to `<app>-<colour>-service`), and only then the live Service
+ * healthy), then `<app>-migrate` (`migrationCommand`, the colour's image), `<app>-cache-warm`
+ * (`cacheWarmCommand`: a cold cache right after a switch can take the database down), `<app>-smoke-test`
+ * (`smokeTestPaths` requested from `<app>-<colour>-service`), and only then the live Service
  * `<app>-service` and the Ingress. A failed hook fails the sync: the selector is not switched.
  *
  * Sync hooks rather than PreSync: PreSync runs before anything is applied, so on a first deploy the
@@ -86,7 +92,7 @@ export class DeployHooks extends Construct {
     super(scope, id);
     const app = props.app;
     this.app = app;
-    const paths = props.smokeTestPaths ?? SMOKE_TEST_PATHS;
+    const paths = props.smokeTestPaths ?? DEFAULT_SMOKE_TEST_PATHS;
     const runAsUser = props.runAsUser ?? 1000;
     const smokeUser = props.smokeTestRunAsUser ?? 100;
     for (const field of ['resources', 'smokeTestResources'] as const) {
@@ -101,6 +107,13 @@ export class DeployHooks extends Construct {
     }
     paths.forEach((p, i) => assertAt(this, `smokeTestPaths[${i}]`, /^\/[A-Za-z0-9\-._~/?=&%]*$/.test(p)
       ? undefined : `must be an absolute path with query, without quotes or spaces, got ${JSON.stringify(p)}`));
+    for (const field of ['migrationCommand', 'cacheWarmCommand'] as const) {
+      const command = props[field];
+      if (!Array.isArray(command) || command.length === 0) {
+        failAt(this, field, `needs a command, got ${JSON.stringify(command)}`);
+      }
+      command.forEach((c, i) => assertAt(this, `${field}[${i}]`, checkNonEmpty(c)));
+    }
     assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
     assertAt(this, 'smokeTestRunAsUser', checkInteger(smokeUser, 1));
 
@@ -113,9 +126,9 @@ export class DeployHooks extends Construct {
     const image = app.image(this.colour);
 
     this.migration = this.addJob('Migrate', 'migrate', 'migration', SyncWave.HOOKS, { backoffLimit: 0, deadlineSeconds: 600, runAsUser });
-    this.addAppContainer(this.migration, 'migrate', appContainer, image, ['php', 'artisan', 'migrate', '--force'], props.resources, runAsUser);
+    this.addAppContainer(this.migration, 'migrate', appContainer, image, props.migrationCommand, props.resources, runAsUser);
     this.cacheWarmUp = this.addJob('CacheWarm', 'cache-warm', 'cache-warm-up', SyncWave.HOOKS + 1, { backoffLimit: 2, deadlineSeconds: 300, runAsUser });
-    this.addAppContainer(this.cacheWarmUp, 'cache-warm', appContainer, image, ['php', 'artisan', 'cache:warm'], props.resources, runAsUser);
+    this.addAppContainer(this.cacheWarmUp, 'cache-warm', appContainer, image, props.cacheWarmCommand, props.resources, runAsUser);
 
     this.smokeTest = this.addJob('SmokeTest', 'smoke-test', 'smoke-test', SyncWave.HOOKS + 2, { backoffLimit: 1, deadlineSeconds: 180, runAsUser: smokeUser });
     const base = `http://${target.service.name}.${namespace}.svc.cluster.local${servicePort.port === 80 ? '' : `:${servicePort.port}`}`;
@@ -177,7 +190,7 @@ export class DeployHooks extends Construct {
     const container = job.addContainer({
       name,
       image,
-      imagePullPolicy: isPinnedTag(tag) || isDigest(tag) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
+      imagePullPolicy: imagePullPolicy(tag),
       command,
       // The same configuration the app's pods read: ConfigMaps, Secrets and variables.
       envVariables: source.env.variables,
@@ -185,7 +198,7 @@ export class DeployHooks extends Construct {
       resources: toContainerResources(resources),
       securityContext: restrictedContainerSecurityContext(runAsUser),
     });
-    mountWritablePaths(job, container, LARAVEL_WRITABLE_PATHS, resources);
+    mountWritablePaths(job, container, this.app.writablePaths, resources);
   }
 }
 

@@ -165,8 +165,10 @@ export class VerifiedSwitch extends Construct {
     assertAt(this, 'apiServerCidr', checkCidr(props.apiServerCidr));
     assertAt(this, 'rollbackCommand', checkNonEmpty(rollbackCommand));
     assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
-    if (props.health.releaseLabel !== LabelKeys.COLOUR) {
-      failAt(this, 'health', `must split by the colour label ${show(LabelKeys.COLOUR)}, got ${show(props.health.releaseLabel)}`);
+    // Prometheus carries a pod label under its sanitized name (`app.kubernetes.io/colour` -> `app_kubernetes_io_colour`).
+    const colourSeriesLabel = app.colourLabel.replace(/[^a-zA-Z0-9_]/g, '_');
+    if (props.health.releaseLabel !== colourSeriesLabel) {
+      failAt(this, 'health', `must split by the app's colour label ${show(colourSeriesLabel)}, got ${show(props.health.releaseLabel)}`);
     }
 
     this.colour = app.liveColour;
@@ -216,7 +218,7 @@ export class VerifiedSwitch extends Construct {
     const env: Record<string, string> = {
       NAMESPACE: namespace!,
       SERVICE: serviceName,
-      COLOUR_LABEL: LabelKeys.COLOUR,
+      COLOUR_LABEL: app.colourLabel,
       TARGET_COLOUR: this.colour,
       TARGET_VERSION: version(this.colour),
       PREVIOUS_COLOUR: previous,

@@ -1,16 +1,19 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LARAVEL_WRITABLE_PATHS } from '../web/blue-green-app';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, isDigest, isPinnedTag } from '../core/checks';
-import { LaravelProcessProps, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from './laravel-process';
+import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty } from '../core/checks';
+import {
+  BackgroundProcessProps, containerEnvFrom, containerEnvVariables, heartbeatProbe, imagePullPolicy, imageReference, mountWritablePaths,
+  versionLabel,
+} from '../core/workload-parts';
+import { LARAVEL_WRITABLE_PATHS } from './laravel-defaults';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 
 /** Props of {@link LaravelScheduler}. */
-export interface LaravelSchedulerProps extends LaravelProcessProps {
+export interface LaravelSchedulerProps extends BackgroundProcessProps {
   /** Name of the Deployment (`laravel-scheduler`) and its `app` label. */
   readonly name: string;
 
@@ -48,8 +51,8 @@ export interface LaravelSchedulerProps extends LaravelProcessProps {
 }
 
 /**
- * The Laravel scheduler as exactly one running instance (seed 002: "run a single scheduler instance ... to
- * avoid duplicate job execution"): a Deployment of one pod running `php artisan schedule:work`, replaced
+ * The Laravel scheduler as exactly one running instance ("run a single scheduler instance ... to avoid
+ * duplicate job execution"): a Deployment of one pod running `php artisan schedule:work`, replaced
  * with the `Recreate` strategy so a rollout stops the old pod before it starts the new one.
  *
  * Why not a CronJob running `schedule:run` every minute with `concurrencyPolicy: Forbid`: that boots PHP in
@@ -88,7 +91,7 @@ export class LaravelScheduler extends Construct {
     assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
 
     this.selector = { [LabelKeys.APP]: props.name };
-    const version = isDigest(props.imageTag) ? `sha256-${props.imageTag.slice(7, 19)}` : props.imageTag;
+    const version = versionLabel(props.imageTag);
     const podLabels = {
       ...recommendedLabels({ name: props.appName, instance: props.name, component: 'scheduler', partOf: props.partOf, version }),
       ...this.selector,
@@ -108,13 +111,13 @@ export class LaravelScheduler extends Construct {
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
     const container = this.deployment.addContainer({
       name: 'scheduler',
-      image: isDigest(props.imageTag) ? `${props.imageRepository}@${props.imageTag}` : `${props.imageRepository}:${props.imageTag}`,
-      imagePullPolicy: isPinnedTag(props.imageTag) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
+      image: imageReference(props.imageRepository, props.imageTag),
+      imagePullPolicy: imagePullPolicy(props.imageTag),
       command: ['php', 'artisan', 'schedule:work'],
       resources: toContainerResources(props.resources),
       securityContext: restrictedContainerSecurityContext(runAsUser),
-      envVariables: laravelEnvVariables(this, props),
-      envFrom: laravelEnvFrom(props),
+      envVariables: containerEnvVariables(this, props),
+      envFrom: containerEnvFrom(props),
     });
     mountWritablePaths(this, container, LARAVEL_WRITABLE_PATHS, props.resources);
     const obj = ApiObject.of(this.deployment);

@@ -1,5 +1,6 @@
 import { GrafanaDashboard } from '../observability/grafana-dashboard';
 import { LabelKeys } from '../core/labels';
+import { LARAVEL_COLOUR_LABEL } from './laravel-defaults';
 import { ValidationError } from '../core/validation-error';
 
 /**
@@ -116,30 +117,30 @@ export function platformDashboard(scope: PlatformDashboardScope): GrafanaDashboa
 export function blueGreenDashboard(scope: PlatformDashboardScope): GrafanaDashboard {
   const sel = matcher({ namespace: scope.namespace, [LabelKeys.APP]: scope.appName });
   const sel5xx = matcher({ namespace: scope.namespace, [LabelKeys.APP]: scope.appName }, ',status=~"5.."');
-  const by = `by (${LabelKeys.COLOUR})`;
+  const by = `by (${LARAVEL_COLOUR_LABEL})`;
   const d = new GrafanaDashboard({ uid: DashboardUids.BLUE_GREEN, title: 'Blue/Green - Traffic by Colour', tags: ['ecommerce', 'blue-green'] });
   d.addTimeseries({
     title: 'Requests per second by colour', unit: 'reqps', axisLabel: 'Requests/sec',
-    queries: [{ expr: `sum ${by} (rate(http_requests_total${sel}[5m]))`, legendFormat: `{{${LabelKeys.COLOUR}}}` }],
+    queries: [{ expr: `sum ${by} (rate(http_requests_total${sel}[5m]))`, legendFormat: `{{${LARAVEL_COLOUR_LABEL}}}` }],
   });
   d.addTimeseries({
     title: 'Error rate by colour (%)', unit: 'percent',
     thresholds: [{ colour: 'green' }, { value: 1, colour: 'red' }],
     queries: [{
       expr: `100 * sum ${by} (rate(http_requests_total${sel5xx}[5m])) / sum ${by} (rate(http_requests_total${sel}[5m]))`,
-      legendFormat: `{{${LabelKeys.COLOUR}}}`,
+      legendFormat: `{{${LARAVEL_COLOUR_LABEL}}}`,
     }],
   });
   d.addTimeseries({
     title: 'Response time p95 by colour', unit: 's',
     queries: [{
-      expr: `histogram_quantile(0.95, sum by (le, ${LabelKeys.COLOUR}) (rate(http_request_duration_seconds_bucket${sel}[5m])))`,
-      legendFormat: `{{${LabelKeys.COLOUR}}}`,
+      expr: `histogram_quantile(0.95, sum by (le, ${LARAVEL_COLOUR_LABEL}) (rate(http_request_duration_seconds_bucket${sel}[5m])))`,
+      legendFormat: `{{${LARAVEL_COLOUR_LABEL}}}`,
     }],
   });
   d.addStat({
     title: 'Ready pods by colour', unit: 'short',
-    queries: [{ expr: `count by (${LabelKeys.COLOUR}) (up${sel} == 1)`, legendFormat: `{{${LabelKeys.COLOUR}}}` }],
+    queries: [{ expr: `count by (${LARAVEL_COLOUR_LABEL}) (up${sel} == 1)`, legendFormat: `{{${LARAVEL_COLOUR_LABEL}}}` }],
   });
   return d;
 }

@@ -5,6 +5,7 @@ import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/checks';
 import { assertAt, failAt } from '../core/errors';
 import { beforeRender } from '../render/render-hooks';
 import { recommendedLabels } from '../core/labels';
+import { MAX_NAME_LENGTH, shortenName, stableHash } from '../core/names';
 import { NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from './network-connections';
 
 /** Annotation listing, for reviewers, every declared connection a policy allows and why. */
@@ -148,7 +149,7 @@ export class NetworkPolicies extends Construct {
         egress: [{ to: [JSON.parse(dnsPeer)], ports: [{ port: intOrString(53), protocol: 'UDP' }, { port: intOrString(53), protocol: 'TCP' }] }],
       });
     }
-    const sorted = [...drafts.values()].map((d) => ({ d, name: policyName(d) }))
+    const sorted = policyNames([...drafts.values()])
       .sort((a, b) => compare(`${a.d.namespace}/${a.name}`, `${b.d.namespace}/${b.name}`));
     for (const { d, name } of sorted) {
       const rules = [...d.rules.entries()].sort(([a], [b]) => compare(a, b)).map(([peer, ports]) => ({
@@ -185,11 +186,27 @@ export class NetworkPolicies extends Construct {
   }
 }
 
-/** `allow-ingress-to-laravel`, `allow-egress-from-laravel`; a hash keeps long or odd selectors valid. */
+/** `allow-ingress-to-laravel`, `allow-egress-from-laravel`, from the label values alone. */
 function policyName(d: PolicyDraft): string {
   const values = Object.entries(sortedRecord(d.podLabels)).map(([, v]) => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-')).join('-') || 'all';
-  const base = `allow-${d.direction}-${d.direction === 'ingress' ? 'to' : 'from'}-${values}`.replace(/-+/g, '-').replace(/-$/, '');
-  return base.length <= 63 ? base : base.slice(0, 63).replace(/-$/, '');
+  return `allow-${d.direction}-${d.direction === 'ingress' ? 'to' : 'from'}-${values}`.replace(/-+/g, '-').replace(/-$/, '');
+}
+
+/**
+ * Each draft's policy name. A name longer than 63 characters, or one that two pod sets of a namespace would
+ * share (`app: a-b` and `app: a, tier: b`), gets a hash of the exact selector instead of being cut or merged.
+ */
+function policyNames(drafts: PolicyDraft[]): Array<{ d: PolicyDraft; name: string }> {
+  const named = drafts.map((d) => ({ d, name: policyName(d) }));
+  const uses = new Map<string, number>();
+  for (const { d, name } of named) {
+    uses.set(`${d.namespace}/${name}`, (uses.get(`${d.namespace}/${name}`) ?? 0) + 1);
+  }
+  return named.map(({ d, name }) => {
+    const identity = JSON.stringify([d.direction, sortedRecord(d.podLabels)]);
+    const shared = uses.get(`${d.namespace}/${name}`)! > 1;
+    return { d, name: shared ? `${name.slice(0, MAX_NAME_LENGTH - 9).replace(/-+$/, '')}-${stableHash(identity)}` : shortenName(name, identity) };
+  });
 }
 
 function renderPeer(r: Resolved, policyNamespace: string): string {

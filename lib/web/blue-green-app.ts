@@ -3,11 +3,15 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
-import { HealthProbes, LARAVEL_HEALTH_PROBES, renderHttpProbe } from '../core/http-probes';
+import { DEFAULT_HEALTH_PROBES, HealthProbes, renderHttpProbe } from '../core/http-probes';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkOneOf, checkReplicaBounds, isDigest, isPinnedTag } from '../core/checks';
+import { checkDnsLabel, checkImageTag, checkInteger, checkLabelKey, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../core/checks';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
-import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import { SecretKeyReference } from '../core/secret-references';
+import {
+  addDisruptionBudget, checkReplicasOrAutoscaling, containerEnvFrom, containerEnvVariables, imagePullPolicy, imageReference,
+  mountWritablePaths, versionLabel,
+} from '../core/workload-parts';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
 
@@ -23,7 +27,7 @@ export function otherColour(colour: Colour): Colour {
 }
 
 /**
- * Autoscaling of the live colour (autoscaling/v2), as seed 000's `laravel-hpa`.
+ * Autoscaling of the live colour (autoscaling/v2) on CPU, memory and, optionally, request rate.
  *
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
  */
@@ -49,9 +53,10 @@ export interface BlueGreenAutoscaling {
   readonly memoryUtilizationPercent?: number;
 
   /**
-   * Target average of the pods metric `http_requests_per_second` (served by a custom metrics adapter).
+   * Target average of the pods metric `http_requests_per_second`; only set it when a custom metrics adapter
+   * serves that metric, or the HPA reports the metric as missing.
    *
-   * @default 1000
+   * @default - no request-rate metric: the HPA scales on CPU and memory only
    */
   readonly requestsPerSecondPerPod?: number;
 }
@@ -68,8 +73,8 @@ export interface ConfigMapMount {
 /** Props of {@link BlueGreenApp}. */
 export interface BlueGreenAppProps {
   /**
-   * Application name: prefix of every object name (`laravel-blue`, `laravel-service`), the `app` label
-   * and the container name.
+   * Application name: prefix of every object name (`storefront-blue`, `storefront-service`), the `app`
+   * label and the container name.
    */
   readonly name: string;
 
@@ -87,7 +92,7 @@ export interface BlueGreenAppProps {
    */
   readonly component?: string;
 
-  /** Image repository without tag (`ghcr.io/acme/laravel-ecommerce`). */
+  /** Image repository without tag (`ghcr.io/acme/storefront`). */
   readonly imageRepository: string;
 
   /** Image tag (or `sha256:` digest) the blue Deployment runs. */
@@ -139,9 +144,25 @@ export interface BlueGreenAppProps {
   /**
    * Health probes, replaced per probe.
    *
-   * @default LARAVEL_HEALTH_PROBES (seed 000's timings)
+   * @default DEFAULT_HEALTH_PROBES (`/healthz` on the `http` port)
    */
   readonly probes?: Partial<HealthProbes>;
+
+  /**
+   * Header each probe request carries, with the probe's type (`startup`, `liveness`, `readiness`) as value,
+   * for apps that serve all three from one health controller.
+   *
+   * @default - no header
+   */
+  readonly probeTypeHeader?: string;
+
+  /**
+   * Label key that carries the colour (`blue` or `green`) on pods; the live Service selects on it.
+   * Pick a key no other label of the chart uses.
+   *
+   * @default 'colour'
+   */
+  readonly colourLabel?: string;
 
   /**
    * Path Prometheus scrapes on the `http` port (pod annotations `prometheus.io/*`).
@@ -187,16 +208,16 @@ export interface BlueGreenAppProps {
 
   /**
    * Directories the app writes to. The root filesystem is read-only; each path gets its own sub-directory
-   * of one size-limited `emptyDir`.
+   * of one `emptyDir` limited to the memory limit.
    *
-   * @default LARAVEL_WRITABLE_PATHS
+   * @default ['/tmp']
    */
   readonly writablePaths?: string[];
 
   /**
    * Seconds the `preStop` hook sleeps so the endpoint removal reaches every ingress before SIGTERM.
    *
-   * @default 15 (seed 001)
+   * @default 15
    */
   readonly preStopSleepSeconds?: number;
 
@@ -215,16 +236,8 @@ export interface BlueGreenAppProps {
   readonly runAsUser?: number;
 }
 
-/** Paths a Laravel app writes to at run time: compiled views, cache, sessions, logs and PHP temp files. */
-export const LARAVEL_WRITABLE_PATHS: readonly string[] = [
-  '/tmp',
-  '/var/www/html/bootstrap/cache',
-  '/var/www/html/storage/app',
-  '/var/www/html/storage/framework/cache',
-  '/var/www/html/storage/framework/sessions',
-  '/var/www/html/storage/framework/views',
-  '/var/www/html/storage/logs',
-];
+/** Directories an app writes to when none are given. */
+export const DEFAULT_WRITABLE_PATHS: readonly string[] = ['/tmp'];
 
 /** Name of the container port the probes, Services and scrape annotations refer to. */
 export const HTTP_PORT_NAME = 'http';
@@ -254,18 +267,17 @@ export interface ColourDeployment {
    */
   readonly pdb?: kplus.k8s.KubePodDisruptionBudget;
 
-  /** Labels the colour's Services and PDB select on (`app`, `environment`). */
+  /** Labels the colour's Services and PDB select on (`app` and the colour label). */
   readonly selector: Record<string, string>;
 }
 
 /**
  * A stateless HTTP app deployed as a blue and a green Deployment behind one live Service.
  *
- * Renders what seed 000's blue-green section deploys: Deployments `<name>-blue` and `<name>-green`, the live
- * Service `<name>-service` selecting `app: <name>, environment: <liveColour>`, and one Service per colour for
- * smoke tests. Beyond the seed it adds restricted Pod Security, probes on a named port, a drain before
- * SIGTERM, topology spread, a PDB per colour that may run several pods, and a config hash that rolls pods
- * when their ConfigMaps change.
+ * Renders Deployments `<name>-blue` and `<name>-green`, the live Service `<name>-service` selecting
+ * `app: <name>, <colourLabel>: <liveColour>`, and one Service per colour for smoke tests, with restricted Pod
+ * Security, probes on a named port, a drain before SIGTERM, topology spread, a PDB per colour that may run
+ * several pods, and a config hash that rolls pods when their ConfigMaps change.
  *
  * Replica ownership: with `autoscaling`, each colour has its own HPA and neither Deployment carries
  * `replicas` (removing that field from a live Deployment would reset it to one pod, and Argo CD would fight
@@ -294,6 +306,12 @@ export class BlueGreenApp extends Construct {
   /** Service account both colours run as (no API token mounted). */
   public readonly serviceAccount: kplus.ServiceAccount;
 
+  /** Label key that carries the colour on pods and in the Services' selectors. */
+  public readonly colourLabel: string;
+
+  /** Directories the app writes to; jobs that run the app image (deploy hooks) mount the same. */
+  public readonly writablePaths: readonly string[];
+
   private readonly props: BlueGreenAppProps;
   private readonly containerPort: number;
   private readonly probes: HealthProbes;
@@ -301,7 +319,6 @@ export class BlueGreenApp extends Construct {
   private readonly preStopSleepSeconds: number;
   private readonly terminationGracePeriodSeconds: number;
   private readonly runAsUser: number;
-  private readonly writablePaths: readonly string[];
   private readonly requirePinnedImages: boolean;
   private readonly partOf: string;
   private readonly component: string;
@@ -313,12 +330,13 @@ export class BlueGreenApp extends Construct {
     this.props = props;
     this.appName = props.name;
     this.containerPort = props.containerPort ?? 8080;
-    this.probes = { ...LARAVEL_HEALTH_PROBES, ...props.probes };
+    this.probes = { ...DEFAULT_HEALTH_PROBES, ...props.probes };
     this.metricsPath = props.metricsPath ?? '/metrics';
     this.preStopSleepSeconds = props.preStopSleepSeconds ?? 15;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.preStopSleepSeconds + 30;
     this.runAsUser = props.runAsUser ?? 1000;
-    this.writablePaths = props.writablePaths ?? LARAVEL_WRITABLE_PATHS;
+    this.writablePaths = props.writablePaths ?? DEFAULT_WRITABLE_PATHS;
+    this.colourLabel = props.colourLabel ?? 'colour';
     this.requirePinnedImages = props.requirePinnedImages ?? true;
     this.partOf = props.partOf ?? props.name;
     this.component = props.component ?? 'web';
@@ -345,8 +363,7 @@ export class BlueGreenApp extends Construct {
 
   /** Full image reference a colour runs. */
   public image(colour: Colour): string {
-    const tag = this.tag(colour);
-    return isDigest(tag) ? `${this.props.imageRepository}@${tag}` : `${this.props.imageRepository}:${tag}`;
+    return imageReference(this.props.imageRepository, this.tag(colour));
   }
 
   /**
@@ -383,15 +400,7 @@ export class BlueGreenApp extends Construct {
     if (resources !== undefined) {
       failAt(this, resources.field ? `resources.${resources.field}` : 'resources', resources.problem);
     }
-    if (p.replicas !== undefined && p.autoscaling !== undefined) {
-      failAt(this, 'replicas', 'conflicts with autoscaling: give a fixed size or autoscaling bounds, not both');
-    }
-    if (p.replicas === undefined && p.autoscaling === undefined) {
-      failAt(this, 'replicas', 'required when autoscaling is not set');
-    }
-    if (p.replicas !== undefined) {
-      assertAt(this, 'replicas', checkInteger(p.replicas, 1));
-    }
+    checkReplicasOrAutoscaling(this, p.replicas, p.autoscaling);
     if (p.autoscaling !== undefined) {
       const a = p.autoscaling;
       assertAt(this, 'autoscaling.minReplicas', checkInteger(a.minReplicas, 1));
@@ -417,6 +426,11 @@ export class BlueGreenApp extends Construct {
         `must be longer than preStopSleepSeconds (${this.preStopSleepSeconds}), got ${this.terminationGracePeriodSeconds}`);
     }
     assertAt(this, 'runAsUser', checkInteger(this.runAsUser, 1));
+    assertAt(this, 'colourLabel', checkLabelKey(this.colourLabel));
+    if (p.probeTypeHeader !== undefined) {
+      assertAt(this, 'probeTypeHeader', /^[A-Za-z0-9-]+$/.test(p.probeTypeHeader) ? undefined
+        : `must be an HTTP header name (letters, digits, '-'), got ${JSON.stringify(p.probeTypeHeader)}`);
+    }
   }
 
   private labels(instance: string, extra: Record<string, string> = {}, version?: string): Record<string, string> {
@@ -428,7 +442,7 @@ export class BlueGreenApp extends Construct {
   }
 
   private colourSelector(colour: Colour): Record<string, string> {
-    return { [LabelKeys.APP]: this.appName, [LabelKeys.COLOUR]: colour };
+    return { [LabelKeys.APP]: this.appName, [this.colourLabel]: colour };
   }
 
   private addColour(colour: Colour): ColourDeployment {
@@ -468,25 +482,22 @@ export class BlueGreenApp extends Construct {
     const container = deployment.addContainer({
       name: p.name,
       image: this.image(colour),
-      imagePullPolicy: isPinnedTag(this.tag(colour)) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
+      imagePullPolicy: imagePullPolicy(this.tag(colour)),
       ports: [{ name: HTTP_PORT_NAME, number: this.containerPort, protocol: kplus.Protocol.TCP }],
       resources: toContainerResources(p.resources),
       securityContext: restrictedContainerSecurityContext(this.runAsUser),
       lifecycle: { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${this.preStopSleepSeconds}`]) },
-      envVariables: this.envVariables(),
-      envFrom: [
-        ...(p.envFromConfigMaps ?? []).map((cm) => kplus.Env.fromConfigMap(cm)),
-        ...(p.envFromSecrets ?? []).map((secret) => kplus.Env.fromSecret(secret)),
-      ],
+      envVariables: containerEnvVariables(this, p),
+      envFrom: containerEnvFrom(p),
     });
     this.mountVolumes(container, colour);
 
     hardenPodTemplate(deployment, {
       selector,
       probes: {
-        startupProbe: renderHttpProbe(this.probes.startup, HTTP_PORT_NAME, 'startup'),
-        livenessProbe: renderHttpProbe(this.probes.liveness, HTTP_PORT_NAME, 'liveness'),
-        readinessProbe: renderHttpProbe(this.probes.readiness, HTTP_PORT_NAME, 'readiness'),
+        startupProbe: renderHttpProbe(this.probes.startup, HTTP_PORT_NAME, 'startup', p.probeTypeHeader),
+        livenessProbe: renderHttpProbe(this.probes.liveness, HTTP_PORT_NAME, 'liveness', p.probeTypeHeader),
+        readinessProbe: renderHttpProbe(this.probes.readiness, HTTP_PORT_NAME, 'readiness', p.probeTypeHeader),
       },
     });
 
@@ -496,33 +507,8 @@ export class BlueGreenApp extends Construct {
     return { colour, deployment, service, hpa, pdb, selector };
   }
 
-  private envVariables(): Record<string, kplus.EnvValue> {
-    const env: Record<string, kplus.EnvValue> = {};
-    for (const [name, value] of Object.entries(this.props.env ?? {})) {
-      env[name] = kplus.EnvValue.fromValue(value);
-    }
-    const registry = SecretReferences.of(this);
-    for (const [name, ref] of Object.entries(this.props.secretEnv ?? {})) {
-      if (env[name] !== undefined) {
-        failAt(this, `secretEnv.${name}`, 'is also set in env: give each variable one source');
-      }
-      env[name] = kplus.EnvValue.fromSecretValue({ secret: ref.secret, key: ref.key });
-      registry.recordKey(this, ref.secret, ref.key);
-    }
-    for (const secret of this.props.envFromSecrets ?? []) {
-      registry.recordWholeSecret(this, secret);
-    }
-    return env;
-  }
-
   private mountVolumes(container: kplus.Container, colour: Colour): void {
-    const writable = kplus.Volume.fromEmptyDir(this, `${colour}-writable`, 'writable', {
-      // Bounded so a runaway log or cache cannot fill the node's disk and evict its neighbours.
-      sizeLimit: this.props.resources.memoryLimit,
-    });
-    for (const path of [...this.writablePaths].sort()) {
-      container.mount(path, writable, { subPath: path.replace(/^\//, '').replace(/\//g, '-') });
-    }
+    mountWritablePaths(this, container, this.writablePaths, this.props.resources, `${colour}-writable`);
     for (const mount of this.props.configMapMounts ?? []) {
       const volume = kplus.Volume.fromConfigMap(this, `${colour}-${mount.configMap.name}`, mount.configMap, {
         name: mount.configMap.name,
@@ -576,9 +562,10 @@ export class BlueGreenApp extends Construct {
       metrics: [
         AutoscalerMetric.cpuUtilization(a.cpuUtilizationPercent ?? 70),
         AutoscalerMetric.memoryUtilization(a.memoryUtilizationPercent ?? 80),
-        AutoscalerMetric.pods({ name: 'http_requests_per_second', averageValue: a.requestsPerSecondPerPod ?? 1000 }),
+        ...(a.requestsPerSecondPerPod === undefined ? []
+          : [AutoscalerMetric.pods({ name: 'http_requests_per_second', averageValue: a.requestsPerSecondPerPod })]),
       ],
-      // Seed 000's behaviour: scale up fast (double or +4 pods per 30 s, whichever is more), scale down
+      // Scale up fast (double or +4 pods per 30 s, whichever is more), scale down
       // slowly (after 5 minutes, halve or -2 pods per minute, whichever is less).
       scaleUp: {
         selectPolicy: 'Max',
@@ -601,18 +588,6 @@ export class BlueGreenApp extends Construct {
 
   private addDisruptionBudget(colour: Colour, selector: Record<string, string>): kplus.k8s.KubePodDisruptionBudget {
     const name = `${this.appName}-${colour}-pdb`;
-    return new kplus.k8s.KubePodDisruptionBudget(this, colour === 'blue' ? 'BlueDisruptionBudget' : 'GreenDisruptionBudget', {
-      metadata: { name, labels: this.labels(name) },
-      spec: {
-        // One pod at a time whatever the current size, so drains work at every HPA size.
-        maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
-        selector: { matchLabels: selector },
-      },
-    });
+    return addDisruptionBudget(this, colour === 'blue' ? 'BlueDisruptionBudget' : 'GreenDisruptionBudget', { name, labels: this.labels(name), selector });
   }
-}
-
-/** A label-safe form of an image tag: digests become `sha256-<first 12 hex digits>`. */
-function versionLabel(tag: string): string {
-  return isDigest(tag) ? `sha256-${tag.slice('sha256:'.length, 'sha256:'.length + 12)}` : tag;
 }

@@ -3,7 +3,6 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { BlueGreenApp, Colour } from './blue-green-app';
-import { LabelKeys } from '../core/labels';
 import { ValidationError } from '../core/errors';
 
 type Manifest = { [key: string]: unknown };
@@ -90,10 +89,10 @@ function unquote(value: string): string {
   return value.startsWith('"') ? (JSON.parse(value) as string) : value;
 }
 
-function deployedLiveColour(deployed: DeployedManifests, namespace: string, appName: string): Colour | undefined {
+function deployedLiveColour(deployed: DeployedManifests, namespace: string, appName: string, colourLabel: string): Colour | undefined {
   const service = deployed.find('Service', namespace, `${appName}-service`);
   const selector = ((service?.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {};
-  const colour = selector[LabelKeys.COLOUR];
+  const colour = selector[colourLabel];
   return colour === 'blue' || colour === 'green' ? colour : undefined;
 }
 
@@ -124,7 +123,7 @@ function deployedSize(deployed: DeployedManifests, namespace: string, appName: s
 export function checkColourSwitches(root: IConstruct, deployed: DeployedManifests): void {
   for (const app of root.node.findAll().filter((c): c is BlueGreenApp => c instanceof BlueGreenApp)) {
     const namespace = Chart.of(app).namespace ?? '';
-    const previous = deployedLiveColour(deployed, namespace, app.appName);
+    const previous = deployedLiveColour(deployed, namespace, app.appName, app.colourLabel);
     if (previous === undefined || previous === app.liveColour) {
       continue;
     }

@@ -1,18 +1,19 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LARAVEL_WRITABLE_PATHS } from '../web/blue-green-app';
-import { ContainerResourceSpec, checkResources, memoryToKibibytes, toContainerResources } from '../core/container-resources';
+import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, isDigest, isPinnedTag } from '../core/checks';
-import { LaravelProcessProps, heartbeatProbe, laravelEnvFrom, laravelEnvVariables, mountWritablePaths } from '../laravel/laravel-process';
+import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty } from '../core/checks';
+import {
+  BackgroundProcessProps, addDisruptionBudget, checkReplicasOrAutoscaling, containerEnvFrom, containerEnvVariables, heartbeatProbe,
+  imagePullPolicy, imageReference, mountWritablePaths, versionLabel,
+} from '../core/workload-parts';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
 
 /**
- * Autoscaling of a queue worker on the length of one queue (seed 000's `laravel-worker-hpa`): the External
- * metric `redis_queue_length{queue=<queue>}` served by a metrics adapter, at `jobsPerPod` jobs per worker.
+ * Autoscaling of a queue worker on the length of one queue: the External metric `redis_queue_length{queue=<queue>}` served by a metrics adapter, at `jobsPerPod` jobs per worker.
  */
 export interface QueueLengthScaling {
   /** Scale on the queue's length. */
@@ -39,7 +40,7 @@ export interface QueueLengthScaling {
   readonly jobsPerPod?: number;
 }
 
-/** Autoscaling of a queue worker on CPU and memory use (seed 001's `queue-worker-hpa`). */
+/** Autoscaling of a queue worker on CPU and memory use. */
 export interface ResourceScaling {
   /** Scale on CPU and memory utilization. */
   readonly metric: 'resources';
@@ -69,65 +70,41 @@ export interface ResourceScaling {
 export type QueueWorkerScaling = QueueLengthScaling | ResourceScaling;
 
 /** Props of {@link QueueWorker}. */
-export interface QueueWorkerProps extends LaravelProcessProps {
-  /** Name of the Deployment (`laravel-worker`), its `app` label and the prefix of its HPA and PDB. */
+export interface QueueWorkerProps extends BackgroundProcessProps {
+  /** Name of the Deployment (`storefront-worker`), its `app` label and the prefix of its HPA and PDB. */
   readonly name: string;
 
   /** Requests and limits of the worker container. */
   readonly resources: ContainerResourceSpec;
 
-  /**
-   * Queue connection `queue:work` reads from.
-   *
-   * @default 'redis'
-   */
-  readonly connection?: string;
+  /** Command the container runs: the worker process (`['node', 'dist/worker.js']`). */
+  readonly command: string[];
 
-  /** Queues drained, highest priority first (seed 001: `high`, `default`, `low`). */
+  /** Queues drained, highest priority first; queue-length autoscaling must name one of them. */
   readonly queues: string[];
 
   /**
-   * Attempts per job before it is failed (`--tries`).
+   * Seconds a single job may run before the worker kills it. The pod's termination grace period is sized from
+   * it, so a job running at SIGTERM can finish, and so is the heartbeat's allowed age.
    *
-   * @default 3
-   */
-  readonly tries?: number;
-
-  /**
-   * Seconds a single job may run before the worker kills it (`--timeout`). The pod's termination grace
-   * period is sized from it, so a job running at SIGTERM can finish.
-   *
-   * @default 60 (Laravel's default)
+   * @default 60
    */
   readonly jobTimeoutSeconds?: number;
 
   /**
-   * Seconds after which a worker exits after its current job, to be replaced fresh (`--max-time`).
-   *
-   * @default 3600 (seed 001: restart every hour against memory leaks)
-   */
-  readonly maxTimeSeconds?: number;
-
-  /**
-   * MiB of memory after which the worker exits after its current job (`--memory`); at most the memory limit.
-   *
-   * @default 512 (seed 001)
-   */
-  readonly memoryMiB?: number;
-
-  /**
-   * Seconds to sleep when no job is waiting (`--sleep`).
+   * Seconds the worker sleeps when no job is waiting; part of the heartbeat's allowed age.
    *
    * @default 3
    */
-  readonly sleepSeconds?: number;
+  readonly pollIntervalSeconds?: number;
 
   /**
-   * Seconds to wait before each retry of a failed job (`--backoff`).
+   * Directories the worker writes to on its read-only root filesystem (one `emptyDir` limited to the memory
+   * limit, a sub-directory per path).
    *
-   * @default [10, 30, 60] (seed 001)
+   * @default ['/tmp']
    */
-  readonly backoffSeconds?: number[];
+  readonly writablePaths?: readonly string[];
 
   /**
    * Seconds between SIGTERM and SIGKILL; at least `jobTimeoutSeconds`, so the current job can finish.
@@ -137,8 +114,8 @@ export interface QueueWorkerProps extends LaravelProcessProps {
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * File the app touches on every worker loop (a `Looping` event listener); the liveness probe restarts a
-   * worker whose file is older than `jobTimeoutSeconds` + `sleepSeconds` + 60 s.
+   * File the worker touches on every loop; the liveness probe restarts a worker whose file is older than
+   * `jobTimeoutSeconds` + `pollIntervalSeconds` + 60 s.
    *
    * @default '/tmp/queue-worker-heartbeat'
    */
@@ -169,11 +146,11 @@ export interface QueueWorkerProps extends LaravelProcessProps {
 const QUEUE_NAME = /^[A-Za-z0-9_.:-]+$/;
 
 /**
- * Laravel queue workers: Deployment `<name>` running `php artisan queue:work` with typed flags (seed 001),
- * optionally autoscaled by HPA `<name>-hpa` on the queue length (seed 000) or on CPU and memory (seed 001).
+ * Queue workers: Deployment `<name>` running `command`, optionally autoscaled by HPA `<name>-hpa` on the
+ * queue length or on CPU and memory.
  *
- * Beyond the seeds: a SIGTERM lets the current job finish (the grace period covers `--timeout`), a liveness
- * probe catches a worker that is alive but no longer looping (the seed's `queue:monitor` always succeeds),
+ * A SIGTERM lets the current job finish (the grace period covers `jobTimeoutSeconds`), a liveness probe
+ * catches a worker that is alive but no longer looping (a heartbeat file),
  * restricted Pod Security with a read-only root, topology spread and a PDB when more than one pod can run.
  * Readiness uses the same heartbeat: a worker serves no traffic, so readiness only gates rollouts, and a
  * new worker counts as available once it has really polled its queues.
@@ -202,17 +179,13 @@ export class QueueWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
-    const connection = props.connection ?? 'redis';
-    const tries = props.tries ?? 3;
     this.jobTimeoutSeconds = props.jobTimeoutSeconds ?? 60;
-    const maxTime = props.maxTimeSeconds ?? 3600;
-    const memory = props.memoryMiB ?? 512;
-    const sleep = props.sleepSeconds ?? 3;
-    const backoff = props.backoffSeconds ?? [10, 30, 60];
+    const sleep = props.pollIntervalSeconds ?? 3;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.jobTimeoutSeconds + 30;
     const heartbeatFile = props.heartbeatFile ?? '/tmp/queue-worker-heartbeat';
     const runAsUser = props.runAsUser ?? 1000;
     const pinned = props.requirePinnedImages ?? true;
+    const writablePaths = props.writablePaths ?? ['/tmp'];
 
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'imageRepository', checkNonEmpty(props.imageRepository));
@@ -221,7 +194,10 @@ export class QueueWorker extends Construct {
     if (resources !== undefined) {
       failAt(this, resources.field ? `resources.${resources.field}` : 'resources', resources.problem);
     }
-    assertAt(this, 'connection', checkNonEmpty(connection));
+    if (!Array.isArray(props.command) || props.command.length === 0) {
+      failAt(this, 'command', `needs the worker's command, got ${show(props.command)}`);
+    }
+    props.command.forEach((c, i) => assertAt(this, `command[${i}]`, checkNonEmpty(c)));
     if (props.queues.length === 0) {
       failAt(this, 'queues', 'needs at least one queue to drain');
     }
@@ -229,31 +205,14 @@ export class QueueWorker extends Construct {
     if (new Set(props.queues).size !== props.queues.length) {
       failAt(this, 'queues', `must not repeat a queue, got ${show(props.queues)}`);
     }
-    assertAt(this, 'tries', checkInteger(tries, 1));
     assertAt(this, 'jobTimeoutSeconds', checkInteger(this.jobTimeoutSeconds, 1));
-    assertAt(this, 'maxTimeSeconds', checkInteger(maxTime, 0));
-    assertAt(this, 'memoryMiB', checkInteger(memory, 1));
-    const limitMiB = memoryToKibibytes(props.resources.memoryLimit) / 1024;
-    if (memory > limitMiB) {
-      // The worker would be OOM-killed mid-job before its own limit ever made it exit cleanly.
-      failAt(this, 'memoryMiB', `must not exceed the container memory limit (${limitMiB} MiB), got ${memory}`);
-    }
-    assertAt(this, 'sleepSeconds', checkInteger(sleep, 0));
-    backoff.forEach((b, i) => assertAt(this, `backoffSeconds[${i}]`, checkInteger(b, 0)));
+    assertAt(this, 'pollIntervalSeconds', checkInteger(sleep, 0));
     if (this.terminationGracePeriodSeconds < this.jobTimeoutSeconds) {
       failAt(this, 'terminationGracePeriodSeconds',
         `must be at least jobTimeoutSeconds (${this.jobTimeoutSeconds}) so the current job can finish after SIGTERM, got ${this.terminationGracePeriodSeconds}`);
     }
     assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
-    if (props.replicas !== undefined && props.autoscaling !== undefined) {
-      failAt(this, 'replicas', 'conflicts with autoscaling: give a fixed size or autoscaling bounds, not both');
-    }
-    if (props.replicas === undefined && props.autoscaling === undefined) {
-      failAt(this, 'replicas', 'required when autoscaling is not set');
-    }
-    if (props.replicas !== undefined) {
-      assertAt(this, 'replicas', checkInteger(props.replicas, 1));
-    }
+    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);
     assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
     if (props.autoscaling?.metric === 'queueLength') {
       const queue = props.autoscaling.queue ?? 'default';
@@ -262,19 +221,10 @@ export class QueueWorker extends Construct {
         : `must be one of the drained queues ${show(props.queues)}, got ${show(queue)}`);
     }
 
-    this.command = [
-      'php', 'artisan', 'queue:work', connection,
-      `--queue=${props.queues.join(',')}`,
-      `--tries=${tries}`,
-      `--timeout=${this.jobTimeoutSeconds}`,
-      `--max-time=${maxTime}`,
-      `--memory=${memory}`,
-      `--sleep=${sleep}`,
-      ...(backoff.length > 0 ? [`--backoff=${backoff.join(',')}`] : []),
-    ];
+    this.command = [...props.command];
 
     this.selector = { [LabelKeys.APP]: props.name };
-    const version = isDigest(props.imageTag) ? `sha256-${props.imageTag.slice(7, 19)}` : props.imageTag;
+    const version = versionLabel(props.imageTag);
     const labels = (instance: string, v?: string) => ({
       ...recommendedLabels({ name: props.appName, instance, component: 'worker', partOf: props.partOf, version: v }),
       ...this.selector,
@@ -297,20 +247,19 @@ export class QueueWorker extends Construct {
       terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
-    const image = isDigest(props.imageTag) ? `${props.imageRepository}@${props.imageTag}` : `${props.imageRepository}:${props.imageTag}`;
     const container = this.deployment.addContainer({
       name: 'worker',
-      image,
-      imagePullPolicy: isPinnedTag(props.imageTag) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
+      image: imageReference(props.imageRepository, props.imageTag),
+      imagePullPolicy: imagePullPolicy(props.imageTag),
       command: this.command,
       resources: toContainerResources(props.resources),
       securityContext: restrictedContainerSecurityContext(runAsUser),
-      envVariables: laravelEnvVariables(this, props),
-      envFrom: laravelEnvFrom(props),
+      envVariables: containerEnvVariables(this, props),
+      envFrom: containerEnvFrom(props),
     });
-    mountWritablePaths(this, container, LARAVEL_WRITABLE_PATHS, props.resources);
+    mountWritablePaths(this, container, writablePaths, props.resources);
     // The first loop touches the file right after boot; then no loop happens while a job runs, and a job
-    // runs at most --timeout seconds.
+    // runs at most jobTimeoutSeconds.
     const maxAge = this.jobTimeoutSeconds + sleep + 60;
     hardenPodTemplate(this.deployment, { selector: this.selector, probes: {
       livenessProbe: heartbeatProbe(heartbeatFile, maxAge, 30, 60),
@@ -333,7 +282,7 @@ export class QueueWorker extends Construct {
             selector: { queue: a.queue ?? 'default' },
             averageValue: String(a.jobsPerPod ?? 100),
           })],
-          // Seed 000: add up to 2 workers a minute; remove 1 every 2 minutes after 10 quiet minutes, so a
+          // Add up to 2 workers a minute; remove 1 every 2 minutes after 10 quiet minutes, so a
           // bursty queue does not make workers flap.
           scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
           scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
@@ -348,7 +297,7 @@ export class QueueWorker extends Construct {
             AutoscalerMetric.cpuUtilization(a.cpuUtilizationPercent ?? 70),
             AutoscalerMetric.memoryUtilization(a.memoryUtilizationPercent ?? 80),
           ],
-          // Seed 001: double per minute after a minute; remove 2 every 2 minutes after 5 quiet minutes.
+          // Double per minute after a minute; remove 2 every 2 minutes after 5 quiet minutes.
           scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }] },
           scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 2, periodSeconds: 120 }] },
         });
@@ -356,10 +305,7 @@ export class QueueWorker extends Construct {
     const maxPods = a?.maxReplicas ?? props.replicas!;
     if (maxPods > 1) {
       const pdbName = `${props.name}-pdb`;
-      this.pdb = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata: { name: pdbName, labels: labels(pdbName) },
-        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
-      });
+      this.pdb = addDisruptionBudget(this, 'DisruptionBudget', { name: pdbName, labels: labels(pdbName), selector: this.selector });
     }
   }
 }

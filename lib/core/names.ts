@@ -1,0 +1,26 @@
+/**
+ * Derived object names that stay within Kubernetes' 63-character limit without colliding.
+ */
+import { createHash } from 'crypto';
+
+/** The longest DNS-1123 label, and the longest label value. */
+export const MAX_NAME_LENGTH = 63;
+
+/**
+ * `name` as it is when it fits in `max` characters; otherwise its first characters followed by `-` and
+ * eight hex digits of a SHA-256 of `identity` (the whole name by default).
+ *
+ * The suffix is stable (the same input always gives the same name) and two inputs that share their first
+ * characters still get different names, which plain truncation would merge.
+ */
+export function shortenName(name: string, identity: string = name, max: number = MAX_NAME_LENGTH): string {
+  if (name.length <= max) {
+    return name;
+  }
+  return `${name.slice(0, max - 9).replace(/[-.]+$/, '')}-${stableHash(identity)}`;
+}
+
+/** Eight hex digits of the SHA-256 of `text`. */
+export function stableHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
