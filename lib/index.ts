@@ -47,3 +47,4 @@ export * from './core/workload-parts';
 export * from './delivery/canary-steps';
 export * from './delivery/release-health';
 export * from './delivery/verified-switch';
+export * from './delivery/canary-app';

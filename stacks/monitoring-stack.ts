@@ -10,6 +10,7 @@ import { GrafanaServer } from '../lib/observability/grafana-server';
 import { JaegerServer } from '../lib/observability/jaeger-server';
 import { KubeStateMetrics } from '../lib/observability/kube-state-metrics';
 import { DeliveryAnnotations } from '../lib/delivery/verified-switch';
+import { ROLLOUTS_HASH_POD_LABEL } from '../lib/delivery/canary-app';
 import { LabelKeys } from '../lib/core/labels';
 import { LogShipper } from '../lib/observability/log-shipper';
 import { LokiServer } from '../lib/observability/loki-server';
@@ -125,7 +126,8 @@ export class MonitoringStack extends Chart {
       selector: { [LabelKeys.APP]: config.web.appName },
       portName: HTTP_PORT_NAME,
       path: '/metrics',
-      podTargetLabels: [LabelKeys.APP, LARAVEL_COLOUR_LABEL],
+      // A canary's pods carry the web tier's `app` label; their pod template hash tells canary from stable.
+      podTargetLabels: [LabelKeys.APP, LARAVEL_COLOUR_LABEL, ...(config.delivery?.canary === undefined ? [] : [ROLLOUTS_HASH_POD_LABEL])],
     };
     this.workloadTargets = [laravel, props.exporters.redis.target, props.exporters.mysql.target];
     const scope_ = { namespace: config.namespace, appName: config.web.appName };

@@ -16,7 +16,7 @@ export interface WebStackProps {
 }
 
 /** Port the Laravel pods serve HTTP and metrics on (nginx `listen`, container port `http`). */
-const LARAVEL_PORT = 8080;
+export const LARAVEL_PORT = 8080;
 
 /**
  * The web tier of one environment: namespace, configuration, the blue/green Laravel app and its ingress.

@@ -11,6 +11,9 @@ import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { Policy } from '../lib/safety/policy';
+import { CanaryApp } from '../lib/delivery/canary-app';
+import { ProgressiveDeliveryStack } from '../stacks/progressive-delivery-stack';
+import { DEFAULT_HEALTH_PROBES } from '../lib/core/http-probes';
 import { TlsIngress } from '../lib/web/tls-ingress';
 import { assertAt } from '../lib/core/errors';
 import { checkCron } from '../lib/core/checks';
@@ -53,7 +56,7 @@ function canary(name: EnvironmentName, change: Partial<CanaryConfig>, argoRollou
   return delivery(name, {
     argoRollouts,
     canary: {
-      appName: 'storefront', weightsPercent: [10, 50, 100], pause: Duration.minutes(1), analysisInterval: Duration.minutes(1),
+      appName: 'storefront', imageTag: 'v1.0.0', host: 'storefront.example.com', weightsPercent: [10, 50, 100], pause: Duration.minutes(1), analysisInterval: Duration.minutes(1),
       analysisCount: 5, analysisFailureLimit: 1, errorRatioMax: 0.001, latencyP95Max: Duration.millis(200), replicas: 2, ...change,
     },
   });
@@ -201,5 +204,12 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'canary weights that do not increase', env: 'staging', config: canary('staging', { weightsPercent: [50, 10, 100] }), message: '[environment staging] delivery.canary.weightsPercent: weights must increase, got 10 after 50 in [50,10,100]' },
   { what: 'a canary threshold above 1', env: 'staging', config: canary('staging', { errorRatioMax: 2 }), message: '[environment staging] delivery.canary.errorRatioMax: must be a fraction in (0, 1], got 2' },
   { what: 'a canary failure limit as large as the count', env: 'staging', config: canary('staging', { analysisCount: 3, analysisFailureLimit: 3 }), message: '[environment staging] delivery.canary.analysisFailureLimit: must be an integer from 0 to 2, got 3' },
+  { what: 'a canary analysis of an app without metrics', env: 'staging', add: (root) => {
+    const health = (root.node.findChild('Delivery') as ProgressiveDeliveryStack).canaryHealth!;
+    new CanaryApp(extra(root), 'Storefront', {
+      name: 'storefront', partOf: 'ecommerce', image: 'ghcr.io/acme/storefront:v1.0.0', replicas: 2, resources: SMALL_RESOURCES, containerPort: 8080,
+      probes: DEFAULT_HEALTH_PROBES, host: 'storefront.example.com', ingressClassName: 'nginx', analysis: { health, prometheusUrl: 'http://prometheus:9090' },
+    });
+  }, message: '[staging/Extra/Storefront] analysis: storefront exposes no metrics (metricsPath is not set): an analysis would have nothing to measure' },
   { what: 'a canary where Argo Rollouts is not declared', env: 'prod', config: canary('prod', {}, false), message: '[environment prod] delivery.canary: needs Argo Rollouts in the cluster: declare it with delivery.argoRollouts: true (and install the controller) or remove the canary' },
 ];

@@ -14,10 +14,11 @@ const CRD_MODEL_PACKAGES: Record<string, string> = {
 };
 
 /**
- * Custom resource groups without an npm model package (Chaos Mesh); `npm run verify` validates them
+ * Custom resource groups without an npm model package matching our CRDs (Chaos Mesh; Argo CD and Argo Rollouts
+ * v1.9); `npm run verify` validates them
  * strictly against their CRDs.
  */
-const VERIFIED_BY_CRD_ONLY = new Set(['chaos-mesh.org']);
+const VERIFIED_BY_CRD_ONLY = new Set(['chaos-mesh.org', 'argoproj.io']);
 
 type Model = new (data: unknown) => { validate(): void };
 

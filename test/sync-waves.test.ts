@@ -56,9 +56,21 @@ describe.each(shippedEnvironments())('%s sync waves', (name, objects) => {
     expect(byWave(SyncWave.HOOKS)).toEqual(['Job/laravel-migrate']);
     expect(byWave(SyncWave.HOOKS + 1)).toEqual(['Job/laravel-cache-warm']);
     expect(byWave(SyncWave.HOOKS + 2)).toEqual(['Job/laravel-smoke-test']);
-    expect(byWave(SyncWave.TRAFFIC)).toEqual(['Ingress/laravel-ingress', 'Service/laravel-service']);
+    // A canary's stable Ingress moves traffic too (staging); Argo Rollouts then shifts weights within it.
+    const canaryIngress = ENVIRONMENTS[name].delivery?.canary === undefined ? [] : [`Ingress/${ENVIRONMENTS[name].delivery!.canary!.appName}-ingress`];
+    expect(byWave(SyncWave.TRAFFIC)).toEqual([...canaryIngress, 'Ingress/laravel-ingress', 'Service/laravel-service'].sort());
     expect(objects.filter((o) => o.kind === 'NetworkPolicy').every((o) => wave(o) === String(SyncWave.CONFIG))).toBe(true);
     expect(objects.filter((o) => o.kind === 'Deployment').every((o) => wave(o) === String(SyncWave.WORKLOADS))).toBe(true);
     expect(wave(findObject(objects, 'Service', `${ENVIRONMENTS[name].web.appName}-blue-service`))).toBe(String(SyncWave.WORKLOADS));
+  });
+});
+
+describe('progressive delivery waves', () => {
+  const staging = shippedEnvironments().find(([n]) => n === 'staging')![1];
+
+  test('the AnalysisTemplate is applied before the Rollout that runs it', () => {
+    const template = findObject(staging, 'AnalysisTemplate', 'laravel-canary-slo');
+    const rollout = findObject(staging, 'Rollout', 'laravel-canary');
+    expect(Number(wave(template))).toBeLessThan(Number(wave(rollout)));
   });
 });

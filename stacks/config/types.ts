@@ -401,6 +401,12 @@ export interface CanaryConfig {
   /** Name of the canary app (`<name>-stable`, `<name>-canary` Services, Rollout `<name>`). */
   readonly appName: string;
 
+  /** Tag of the web tier's image the Rollout runs; changing it starts a canary release. */
+  readonly imageTag: string;
+
+  /** Public host of the canary app's stable Ingress. */
+  readonly host: string;
+
   /** Traffic weights in percent, increasing, the last one 100; an analysis runs after every step but the last. */
   readonly weightsPercent: readonly number[];
 

@@ -3,7 +3,7 @@
  * steps, analysis and its need for Argo Rollouts in the cluster.
  */
 import { Duration } from 'cdk8s';
-import { checkDnsLabel, checkInteger } from '../../lib/core/checks';
+import { checkDnsLabel, checkHostName, checkImageTag, checkInteger } from '../../lib/core/checks';
 import { checkResources } from '../../lib/core/container-resources';
 import { checkCanaryWeights } from '../../lib/delivery/canary-steps';
 import { checkFraction } from '../../lib/delivery/verified-switch';
@@ -39,6 +39,8 @@ export function validateDeliveryConfig(config: EnvironmentConfig, check: (field:
       check(where, 'needs Argo Rollouts in the cluster: declare it with delivery.argoRollouts: true (and install the controller) or remove the canary');
     }
     check(`${where}.appName`, checkDnsLabel(canary.appName));
+    check(`${where}.imageTag`, checkImageTag(canary.imageTag, true));
+    check(`${where}.host`, checkHostName(canary.host));
     check(`${where}.weightsPercent`, checkCanaryWeights(canary.weightsPercent));
     const pause = wholeSeconds(canary.pause);
     check(`${where}.pause`, pause !== undefined && pause >= 0 ? undefined : `must be whole seconds, got ${showDuration(canary.pause)}`);
