@@ -3,7 +3,7 @@ import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'dist/', 'imports/', 'lib/internal/generated/', 'coverage/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', 'build/', 'dist/', 'imports/', 'coverage/', 'test/fixtures/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -20,6 +20,18 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', {
         selector: 'LogicalExpression[operator="||"] > :matches(Identifier, MemberExpression).left',
         message: 'Resolve defaults with ?? (a 0 or an empty string is a value, not a missing one).',
+      }],
+    },
+  },
+  {
+    // Only cdk8s' public API: its private modules change without notice between patch releases.
+    files: ['lib/**', 'stacks/**', 'scripts/**', 'main.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['cdk8s/lib', 'cdk8s/lib/*', 'cdk8s-plus-28/lib', 'cdk8s-plus-28/lib/*'],
+          message: 'Import from the package root (cdk8s, cdk8s-plus-28): paths under lib/ are private to those packages.',
+        }],
       }],
     },
   },

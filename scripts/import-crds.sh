@@ -32,3 +32,4 @@ import_group monitoring.coreos.com \
 import_group argoproj.io application-crd.yaml appproject-crd.yaml \
   argoproj.io_rollouts-crd.yaml argoproj.io_analysistemplates-crd.yaml
 import_group chaos-mesh.org chaos-mesh.org_podchaos.yaml
+import_group keda.sh keda.sh_scaledobjects.yaml keda.sh_triggerauthentications.yaml

@@ -10,7 +10,9 @@
  * - the bundle is compiled through a V8 code cache (build/run/<name>.cache, written after the first
  *   run of each bundle, with the functions that run compiled), so later runs skip parsing and compiling;
  * - esbuild's metafile (build/run/<name>.meta.json) lists every bundled source; the bundle is reused
- *   while none of them is newer than it (an `npm ci` rewrites node_modules, which counts as newer).
+ *   while the SHA-256 of their contents (with this runner, the entry and package-lock.json) equals the one
+ *   recorded when it was built (build/run/<name>.hash). Modification times are not trusted: `cp -p`,
+ *   `rsync -a`, `tar` and some editors give an edited file an older one.
  * Files are written to a temporary name and renamed, so concurrent runs never read half a file; a cache
  * V8 rejects (another Node version, a damaged file) is simply rewritten.
  * Type checking is not done here: `npm run lint` and `npm run build` do it once, and CI runs both.
@@ -31,12 +33,25 @@ const name = path.basename(entry, path.extname(entry));
 const outfile = path.join(root, 'build', 'run', `${name}.js`);
 const metafile = path.join(root, 'build', 'run', `${name}.meta.json`);
 const cachefile = path.join(root, 'build', 'run', `${name}.cache`);
+const hashfile = path.join(root, 'build', 'run', `${name}.hash`);
+
+/** SHA-256 over the runner, the entry, the lock file and every bundled source, by path and content. */
+function inputsHash(inputs) {
+  const hash = require('crypto').createHash('sha256');
+  for (const file of [__filename, 'package-lock.json', ...inputs]) {
+    hash.update(`${file}\0`);
+    // A copy of the sources without a lock file (tests run on such copies) hashes it as absent.
+    const optional = file === 'package-lock.json' && !fs.existsSync(path.resolve(root, file));
+    hash.update(optional ? '(absent)' : fs.readFileSync(path.resolve(root, file)));
+    hash.update('\0');
+  }
+  return `${entry}\n${hash.digest('hex')}`;
+}
 
 function isFresh() {
   try {
-    const built = fs.statSync(outfile).mtimeMs;
     const inputs = Object.keys(JSON.parse(fs.readFileSync(metafile, 'utf8')).inputs);
-    return inputs.length > 0 && inputs.every((input) => fs.statSync(path.join(root, input)).mtimeMs <= built);
+    return inputs.length > 0 && fs.existsSync(outfile) && fs.readFileSync(hashfile, 'utf8') === inputsHash(inputs);
   } catch {
     return false;
   }
@@ -65,6 +80,8 @@ if (!isFresh()) {
   fs.rmSync(cachefile, { force: true });
   writeAtomically(outfile, result.outputFiles[0].contents);
   writeAtomically(metafile, JSON.stringify(result.metafile));
+  // Recorded last: a run killed before this point rebuilds next time.
+  writeAtomically(hashfile, inputsHash(Object.keys(result.metafile.inputs)));
 }
 
 let cachedData;

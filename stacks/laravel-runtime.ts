@@ -13,6 +13,9 @@ export interface LaravelRuntime {
 
   /** Seed 000's `laravel-secrets`, which the processes also load whole (`envFrom`). */
   readonly laravelSecrets: kplus.ISecret;
+
+  /** Secret `redis-password` (key `password`). */
+  readonly redisPassword: kplus.ISecret;
 }
 
 /**
@@ -47,5 +50,6 @@ export function laravelRuntime(scope: Construct, config: EnvironmentConfig, opti
       AWS_SECRET_ACCESS_KEY: { secret: s3Credentials, key: 'secret-access-key' },
     },
     laravelSecrets,
+    redisPassword,
   };
 }

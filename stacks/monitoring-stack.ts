@@ -18,8 +18,7 @@ import { MetricsExporter } from '../lib/observability/metrics-exporter';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { OperatorMonitors } from '../lib/observability/operator-monitors';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
-import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, platformDashboard, sloDashboard } from '../lib/laravel';
-import { PrometheusServer } from '../lib/observability/prometheus-server';
+import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, laravelQueueListKeys, platformDashboard, sloDashboard } from '../lib/laravel';import { PrometheusServer } from '../lib/observability/prometheus-server';
 import { PodScrapeTarget, ScrapeTarget } from '../lib/observability/scrape-targets';
 import { EnvironmentConfig } from './config';
 
@@ -51,6 +50,8 @@ export class MonitoringExportersStack extends Chart {
       // The web tier's REDIS_HOST and REDIS_PORT, and the password Secret it reads.
       redisAddress: 'redis://redis:6379',
       password: { secret: kplus.Secret.fromSecretName(this, 'RedisPassword', 'redis-password'), key: 'password' },
+      // The workers' queues, the same lists their scaler reads, so dashboards, QueueBacklog and KEDA agree.
+      checkSingleKeys: laravelQueueListKeys(config.workers.queues),
     });
     this.mysql = MetricsExporter.mysql(this, 'MysqlExporter', {
       partOf: config.partOf,

@@ -81,6 +81,7 @@ function sloPanels(alerting: AlertingStack): SloPanelSpec[] {
 /** Builds every chart of one environment into `app`. */
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const root = new Construct(app, config.name);
+  const syncWaves = new SyncWaves(root, 'SyncWaves');
   const web = new WebStack(root, 'Web', { config });
   const data = new DataStack(root, 'Data', { config });
   const workers = new WorkersStack(root, 'Workers', { config });
@@ -95,7 +96,5 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
   const delivery = config.delivery === undefined ? undefined
     : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, slos: alerting.slos });
-  // Last child of the root: its render hook runs after the others (NetworkPolicies are derived in one).
-  const syncWaves = new SyncWaves(root, 'SyncWaves');
   return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, delivery, syncWaves };
 }

@@ -2,8 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/core/app-namespace';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
-import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_REQUESTS_PER_SECOND_PER_POD, LARAVEL_WRITABLE_PATHS, LaravelConfig, PROBE_TYPE_HEADER } from '../lib/laravel';
-import { LabelKeys } from '../lib/core/labels';
+import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_REDIS_PREFIX, LARAVEL_WRITABLE_PATHS, LaravelConfig, PROBE_TYPE_HEADER } from '../lib/laravel';import { LabelKeys } from '../lib/core/labels';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { TlsIngress } from '../lib/web/tls-ingress';
 import { EnvironmentConfig } from './config';
@@ -59,6 +58,8 @@ export class WebStack extends Chart {
         // Service `redis` in this namespace; the seed's validation script reads REDIS_HOST from here.
         REDIS_HOST: 'redis',
         REDIS_PORT: '6379',
+        // Stated rather than derived from APP_NAME: the queue scaler and the exporter read these keys.
+        REDIS_PREFIX: LARAVEL_REDIS_PREFIX,
         SESSION_DRIVER: 'redis',
       },
     });
@@ -75,8 +76,8 @@ export class WebStack extends Chart {
       requirePinnedImages: config.requirePinnedImages,
       resources: web.resources,
       replicas: web.replicas,
-      autoscaling: web.autoscaling === undefined ? undefined
-        : { requestsPerSecondPerPod: LARAVEL_REQUESTS_PER_SECOND_PER_POD, ...web.autoscaling },
+      // CPU and memory only: nothing in the cluster serves a request-rate metric (README "Autoscaling").
+      autoscaling: web.autoscaling,
       idleReplicas: web.idleReplicas,
       containerPort: LARAVEL_PORT,
       probes: LARAVEL_HEALTH_PROBES,

@@ -2,8 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LabelKeys } from '../lib/core/labels';
-import { LaravelScheduler } from '../lib/laravel';
-import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
+import { LARAVEL_HEARTBEAT_FILES, LaravelScheduler, laravelQueueListKeyPrefix } from '../lib/laravel';import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { QueueWorker } from '../lib/workers/queue-worker';
 import { addLaravelQueueWorker } from '../lib/laravel';
 import { EnvironmentConfig } from './config';
@@ -55,11 +54,19 @@ export class WorkersStack extends Chart {
       jobTimeoutSeconds: w.jobTimeoutSeconds,
       replicas: w.replicas,
       autoscaling: w.autoscaling,
+      heartbeatFile: w.imageWritesHeartbeats.queueWorker ? LARAVEL_HEARTBEAT_FILES.queueWorker : undefined,
+      // The web tier's Redis (Service `redis`, REDIS_PREFIX), as KEDA's operator in its own namespace reaches it.
+      queueBackend: {
+        address: `redis.${config.namespace}.svc:6379`,
+        password: { secret: runtime.redisPassword, key: 'password' },
+        listKeyPrefix: laravelQueueListKeyPrefix(),
+      },
     });
     this.scheduler = new LaravelScheduler(this, 'Scheduler', {
       ...common,
       name: `${appName}-scheduler`,
       resources: config.scheduler.resources,
+      heartbeatFile: w.imageWritesHeartbeats.scheduler ? LARAVEL_HEARTBEAT_FILES.scheduler : undefined,
     });
 
     // Workers and the scheduler run the app's code: they reach what the web tier reaches, minus the
@@ -73,6 +80,12 @@ export class WorkersStack extends Chart {
       network.allow(workload, { from: pods, to: mysql, port: 3306, reason: 'jobs read and write orders in MySQL' });
       network.allow(workload, { from: pods, to: redis, port: 6379, reason: 'queues, cache and locks in Redis' });
       network.allow(workload, { from: pods, to: https, port: 443, reason: 'Stripe API and S3 over HTTPS' });
+    }
+    if (this.worker.scaler !== undefined) {
+      const keda = config.network.kedaOperator;
+      network.allow(this.worker.scaler, {
+        from: NetworkPeer.podsInNamespaces(keda.namespaceLabels, keda.podLabels), to: redis, port: 6379, reason: 'KEDA reads the queue lengths',
+      });
     }
   }
 }

@@ -38,9 +38,8 @@ describe('AlertmanagerRouting', () => {
     expect(route).toMatchObject({ group_wait: '10s', group_interval: '10s', repeat_interval: '12h', receiver: 'team-slack' });
   });
 
-  test('inhibits the warning of the same alert and namespace, and slower burns of the same SLO', () => {
+  test('inhibits slower burns of the same SLO, and nothing by severity alone', () => {
     expect(build().routing.config.inhibit_rules).toEqual([
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'namespace'] },
       { source_matchers: ['slo=~".+"', 'long_window="1h"'], target_matchers: ['slo=~".+"', 'long_window=~"6h|1d|3d"'], equal: ['slo'] },
       { source_matchers: ['slo=~".+"', 'long_window="6h"'], target_matchers: ['slo=~".+"', 'long_window=~"1d|3d"'], equal: ['slo'] },
       { source_matchers: ['slo=~".+"', 'long_window="1d"'], target_matchers: ['slo=~".+"', 'long_window=~"3d"'], equal: ['slo'] },

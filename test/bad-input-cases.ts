@@ -15,6 +15,7 @@ import { CanaryApp } from '../lib/delivery/canary-app';
 import { ProgressiveDeliveryStack } from '../stacks/progressive-delivery-stack';
 import { DEFAULT_HEALTH_PROBES } from '../lib/core/http-probes';
 import { TlsIngress } from '../lib/web/tls-ingress';
+import { AutoscalerMetric, WorkloadAutoscaler } from '../lib/core/workload-autoscaler';
 import { assertAt } from '../lib/core/errors';
 import { checkCron } from '../lib/core/checks';
 import { CanaryConfig, DeliveryConfig, ENVIRONMENTS, EnvironmentConfig, EnvironmentName, VerifiedSwitchConfig } from '../stacks/config';
@@ -193,6 +194,15 @@ export const BAD_INPUTS: BadInput[] = [
   // Output layout.
   { what: 'a second chart rendering web.k8s.yaml', env: 'prod', add: (root) => new Chart(new Construct(root, 'Nested'), 'Web'), message: '[prod] charts: two charts render web.k8s.yaml: give them distinct ids' },
   { what: 'two ConfigMaps of the same name', env: 'prod', add: (root) => new kplus.ConfigMap(extra(root), 'Copy', { metadata: { name: 'laravel-config' } }), message: '[prod/Extra/Copy] metadata.name: duplicate ConfigMap "ecommerce/laravel-config", already rendered by prod/Web/Config/AppConfig' },
+  // Scaling signals.
+  { what: 'an HPA metric nothing in the app serves', env: 'prod', add: (root) => {
+    const shop = app(root);
+    new WorkloadAutoscaler(shop.node.scope as Construct, 'Hpa', { name: 'shop-rps', target: shop.blue.deployment, minReplicas: 1, maxReplicas: 3,
+      metrics: [AutoscalerMetric.pods({ name: 'http_requests_per_second', averageValue: 1000 })] });
+  }, message: '[prod/Extra/Hpa] metrics[0].name: nothing in this app serves the Pods metric "http_requests_per_second" (no metrics adapter declares it in MetricSources), so the HPA could never read it; scale on cpu or memory, or on a source KEDA reads' },
+  { what: 'a queue-length trigger on a queue the worker does not consume', env: 'prod',
+    config: env('prod', (c) => ({ workers: { ...c.workers, autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['emails'] } } })),
+    message: '[prod/Workers/Worker] autoscaling.queues[0]: must be one of the drained queues ["high","default","low"], got "emails"' },
   // Progressive delivery.
   { what: 'a bake time of zero', env: 'prod', config: verifiedSwitch('prod', { bakeTime: Duration.seconds(0) }), message: '[environment prod] delivery.verifiedSwitch.bakeTime: must be at least one whole second, got 0s' },
   { what: 'an error-ratio threshold above 1', env: 'prod', config: verifiedSwitch('prod', { errorRatioMax: 1.5 }), message: '[environment prod] delivery.verifiedSwitch.errorRatioMax: must be a fraction in (0, 1], got 1.5' },

@@ -3,6 +3,7 @@ import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_WRITABLE_PATHS, PROBE_TYPE_HEADER } from '../lib/laravel';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { SecretReferences } from '../lib/core/secret-references';
+import { MetricSources } from '../lib/core/metric-sources';
 import { K8sObject, SMALL_RESOURCES, diffObjects, findObject, ofKind, selects, synthChart, testChart } from './helpers';
 
 const BASE: BlueGreenAppProps = {
@@ -13,7 +14,7 @@ const BASE: BlueGreenAppProps = {
   greenImageTag: 'v1.3.0',
   liveColour: 'blue',
   resources: SMALL_RESOURCES,
-  autoscaling: { minReplicas: 3, maxReplicas: 10, requestsPerSecondPerPod: 1000 },
+  autoscaling: { minReplicas: 3, maxReplicas: 10 },
   idleReplicas: 3,
   // What the Laravel layer passes; the generic defaults have their own tests below.
   probes: LARAVEL_HEALTH_PROBES,
@@ -215,12 +216,22 @@ describe('BlueGreenApp replicas and autoscaling', () => {
     expect([idle.spec.minReplicas, idle.spec.maxReplicas]).toEqual([3, 3]);
   });
 
-  test('the HPA has seed 000\'s metrics and behaviour', () => {
+  test('a request-rate target renders the Pods metric only where an adapter serves it', () => {
+    const props = { ...BASE, autoscaling: { minReplicas: 3, maxReplicas: 10, requestsPerSecondPerPod: 1000 } };
+    expect(() => new BlueGreenApp(testChart(), 'Laravel', props)).toThrow(
+      '[test/Laravel/BlueAutoscaler] metrics[2].name: nothing in this app serves the Pods metric "http_requests_per_second"');
+    const chart = testChart();
+    MetricSources.of(chart).declare(chart, 'Pods', 'http_requests_per_second');
+    new BlueGreenApp(chart, 'Laravel', props);
+    expect(findObject(synthChart(chart), 'HorizontalPodAutoscaler', 'laravel-blue-hpa').spec.metrics[2])
+      .toEqual({ type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: 1000 } } });
+  });
+
+  test('the HPA has CPU and memory metrics and seed 000\'s behaviour, and no metric nothing serves', () => {
     const hpa = findObject(render().objects, 'HorizontalPodAutoscaler', 'laravel-blue-hpa');
     expect(hpa.spec.metrics).toEqual([
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
       { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
-      { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: 1000 } } },
     ]);
     expect(hpa.spec.behavior).toEqual({
       scaleUp: {

@@ -58,5 +58,15 @@ describe('a consumer of the packed library', () => {
     const rule = objects.find((o) => o.kind === 'PrometheusRule');
     const alerts = rule.spec.groups.flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules.map((r) => r.alert));
     expect(alerts).toEqual(expect.arrayContaining(['StorefrontDown', 'BackupTooOld', 'BackupJobFailed']));
+
+    // Stock cdk8s (`app.synth()`) writes exactly the same objects.
+    const stockOut = path.join(work, 'stock');
+    execFileSync(process.execPath, [bundle, '--stock', stockOut], { cwd: project });
+    const stockObjects = fs.readdirSync(stockOut).filter((f) => f.endsWith('.k8s.yaml'))
+      .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(stockOut, f), 'utf8')).map((d) => d.toJS()));
+    const byKey = (list: Array<{ kind: string; metadata: { name: string; namespace?: string } }>) =>
+      list.map((o) => [`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, JSON.stringify(o)]).sort(([a], [b]) => (a < b ? -1 : 1));
+    expect(objects.length).toBeGreaterThan(0);
+    expect(byKey(stockObjects)).toEqual(byKey(objects));
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { LaravelScheduler, LaravelSchedulerProps } from '../lib/laravel/laravel-scheduler';
+import { LARAVEL_REDIS_REACHABLE_COMMAND } from '../lib/laravel/laravel-queues';
 import { K8sObject, findObject, synthChart, testChart } from './helpers';
 
 const BASE: LaravelSchedulerProps = {
@@ -29,10 +30,18 @@ describe('LaravelScheduler', () => {
     expect(d.spec.selector.matchLabels).toEqual({ app: 'laravel-scheduler' });
   });
 
-  test('liveness fails when the per-minute heartbeat is older than 5 minutes', () => {
-    expect(c.livenessProbe.exec.command[2]).toBe(
-      'test -f \'/tmp/scheduler-heartbeat\' && test $(( $(date +%s) - $(stat -c %Y \'/tmp/scheduler-heartbeat\') )) -lt 300');
+  test('without a declared heartbeat the probes check that PHP runs and Redis accepts a connection', () => {
+    expect(c.livenessProbe.exec.command).toEqual([...LARAVEL_REDIS_REACHABLE_COMMAND]);
+    expect(c.livenessProbe.exec.command[2]).toContain('fsockopen(getenv("REDIS_HOST")');
     expect(c.readinessProbe.exec.command).toEqual(c.livenessProbe.exec.command);
+    expect([c.livenessProbe.periodSeconds, c.livenessProbe.failureThreshold]).toEqual([60, 4]);
+  });
+
+  test('with a declared heartbeat, liveness fails when the per-minute heartbeat is older than 5 minutes', () => {
+    const beating = findObject(render({ heartbeatFile: '/tmp/scheduler-heartbeat' }), 'Deployment', 'laravel-scheduler').spec.template.spec.containers[0];
+    expect(beating.livenessProbe.exec.command[2]).toBe(
+      'test -f \'/tmp/scheduler-heartbeat\' && test $(( $(date +%s) - $(stat -c %Y \'/tmp/scheduler-heartbeat\') )) -lt 300');
+    expect(beating.readinessProbe.exec.command).toEqual(beating.livenessProbe.exec.command);
   });
 
   test('restricted, read-only root, requests and limits, no path label', () => {

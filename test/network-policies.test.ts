@@ -1,4 +1,6 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { DeclaredNamespaces } from '../lib/core/declared-namespaces';
 import { Construct } from 'constructs';
 import { renderCharts } from '../lib/render/manifest-writer';
 import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from '../lib/safety/network-connections';
@@ -73,13 +75,13 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
     ]);
   });
 
-  test('workers and the scheduler reach MySQL, Redis and HTTPS, and nothing else', () => {
+  test('workers and the scheduler reach MySQL, Redis and HTTPS, and nothing else; KEDA reads Redis where workers scale on queues', () => {
     const https = '0.0.0.0/0 except 10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 443/TCP';
     expect(describeAll(connections.filter((c) => c.owner.startsWith(`${name}/Workers/`)))).toEqual(['laravel-worker', 'laravel-scheduler'].flatMap((app) => [
       `pods app=${app} in ecommerce -> pods app=mysql in ecommerce 3306/TCP`,
       `pods app=${app} in ecommerce -> pods app=redis in ecommerce 6379/TCP`,
       `pods app=${app} in ecommerce -> ${https}`,
-    ]));
+    ]).concat(config.workers.autoscaling?.metric === 'queueLength' ? ['pods app=keda-operator in keda -> pods app=redis in ecommerce 6379/TCP'] : []));
     const worker: Endpoint = { namespace: 'ecommerce', labels: { app: 'laravel-worker' } };
     expect(isAllowed(policies, worker, mysql, 3306)).toBe(true);
     expect(isAllowed(policies, worker, laravel, 8080)).toBe(false);
@@ -219,6 +221,47 @@ describe('NetworkPolicies', () => {
       ingressController: { namespaceLabels: {}, podLabels: {} },
       prometheus: { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: {} },
     })).toThrow('[test/Policies] ingressController.namespaceLabels: required: at least one label of the namespace');
+  });
+
+  /** A chart with policies for namespace `shop`, and connections declared before and after them. */
+  function shop(order: 'policies-first' | 'policies-last', connections: Array<[string, string, number]>): Chart {
+    const chart = new Chart(new App(), 'test');
+    const policies = () => new NetworkPolicies(chart, 'Policies', {
+      partOf: 'shop',
+      ingressController: { namespaceLabels: { team: 'edge' }, podLabels: {} },
+      prometheus: { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: {} },
+    });
+    if (order === 'policies-first') {
+      policies();
+    }
+    for (const [from, to, port] of connections) {
+      NetworkConnections.of(chart).allow(chart, { from: NetworkPeer.pods('shop', { app: from }), to: NetworkPeer.pods('shop', { app: to }), port, reason: `${from} uses ${to}` });
+    }
+    DeclaredNamespaces.of(chart).declare('shop');
+    if (order === 'policies-last') {
+      policies();
+    }
+    return chart;
+  }
+
+  test('are complete under stock Testing.synth, whether declared before or after the policies, in one order', () => {
+    const connections: Array<[string, string, number]> = [['web', 'db', 5432], ['worker', 'db', 5432], ['web', 'cache', 6379]];
+    const first = Testing.synth(shop('policies-first', connections));
+    const last = Testing.synth(shop('policies-last', [...connections].reverse()));
+    expect(first.map((o) => o.metadata.name)).toEqual([
+      DEFAULT_DENY_POLICY, ALLOW_DNS_POLICY, 'allow-egress-from-web', 'allow-egress-from-worker', 'allow-ingress-to-cache', 'allow-ingress-to-db',
+    ]);
+    expect(last).toEqual(first);
+    expect(isAllowed(first, { namespace: 'shop', labels: { app: 'worker' } }, { namespace: 'shop', labels: { app: 'db' } }, 5432)).toBe(true);
+    expect(isAllowed(first, { namespace: 'shop', labels: { app: 'worker' } }, { namespace: 'shop', labels: { app: 'cache' } }, 6379)).toBe(false);
+    expect(findObject(first, 'NetworkPolicy', 'allow-ingress-to-db').metadata.annotations![CONNECTIONS_ANNOTATION]).toBe(
+      'pods app=web in shop -> pods app=db in shop 5432/TCP: web uses db (test)\npods app=worker in shop -> pods app=db in shop 5432/TCP: worker uses db (test)');
+  });
+
+  test('fails when a Namespace object is rendered but not declared, naming it', () => {
+    const chart = shop('policies-first', []);
+    new kplus.Namespace(chart, 'Batch', { metadata: { name: 'batch' } });
+    expect(() => renderCharts(chart)).toThrow('[test/Policies] namespaces: Namespace "batch" (test/Batch/Resource) is rendered but not declared');
   });
 });
 

@@ -9,12 +9,12 @@ describe('PlatformAlerts', () => {
     const chart = testChart();
     new PlatformAlerts(chart, 'Alerts', { appNamespace: 'ecommerce' });
     expect(AlertCatalogue.of(chart).groups().map((g) => [g.name, g.interval, g.rules.map((r) => r.alert)])).toEqual([
-      ['application', '30s', ['ServiceDown', 'HighErrorRate', 'DatabaseDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
+      ['application', '30s', ['ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
         'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon']],
       ['business-metrics', '1m', ['PaymentFailureSpike', 'NoOrdersProcessed']],
       ['application_alerts', '30s', ['SlowResponseTime', 'LowCacheHitRate', 'DatabaseConnectionPoolExhaustion', 'HighCartAbandonmentRate']],
     ]);
-    expect(PLATFORM_ALERT_NAMES).toHaveLength(16);
+    expect(PLATFORM_ALERT_NAMES).toHaveLength(17);
   });
 
   test('divides CPU use by quota over period, not by the quota alone', () => {
@@ -36,13 +36,14 @@ describe('PlatformAlerts', () => {
     }));
     expect(alerts.get('HighErrorRate')!.expr.endsWith('> 0.001')).toBe(true);
     expect(alerts.get('HighErrorRate')!.summary).toBe('Error rate above 0.1%');
-    expect(alerts.get('QueueBacklog')!.expr).toBe('max by (queue) (queue_jobs_pending{namespace="ecommerce"}) > 250');
+    expect(alerts.get('QueueBacklog')!.expr).toBe('max by (queue) (label_replace(redis_key_size{job="redis-exporter",key=~"laravel_database_queues:.+"}, '
+      + '"queue", "$1", "key", "laravel_database_queues:(.+)")) > 250');
   });
 
   test('leaves out disabled alerts, and every registered alert has a firing and a silent test', () => {
     const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', disabledAlerts: ['NoOrdersProcessed'] });
     expect(alerts.rules.map((r) => r.alert)).not.toContain('NoOrdersProcessed');
-    expect(alerts.rules).toHaveLength(15);
+    expect(alerts.rules).toHaveLength(16);
     for (const rule of alerts.rules) {
       expect([rule.alert, rule.tests!.some((t) => (t.firing ?? []).length > 0), rule.tests!.some((t) => (t.silentAt ?? []).length > 0)])
         .toEqual([rule.alert, true, true]);
@@ -54,5 +55,26 @@ describe('PlatformAlerts', () => {
       .toThrow(/^\[test\/Alerts\] disabledAlerts: unknown alert "HighErorRate"; expected some of ServiceDown, /);
     expect(() => new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, cpuUsagePercent: 100 } }))
       .toThrow('[test/Alerts] thresholds.cpuUsagePercent: must be below 100, got 100');
+  });
+
+  test('DatabaseDown and RedisDown fire on a dead server behind a live exporter, a dead exporter and a vanished target', () => {
+    const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce' });
+    const rule = (name: string) => alerts.rules.find((r) => r.alert === name)!;
+    expect(rule('DatabaseDown').expr).toBe('mysql_up{job="mysql-exporter"} == 0\nor\nup{job="mysql-exporter"} == 0\nor\nabsent(up{job="mysql-exporter"})');
+    expect(rule('RedisDown').expr).toBe('redis_up{job="redis-exporter"} == 0\nor\nup{job="redis-exporter"} == 0\nor\nabsent(up{job="redis-exporter"})');
+    const firing = rule('DatabaseDown').tests!.filter((t) => (t.firing ?? []).length > 0).map((t) => t.name);
+    expect(firing).toEqual([
+      'exporter up, server down (mysql_up 0): silent until for (1m) has passed, then fires',
+      'exporter down (up 0, no server metric): silent until for (1m) has passed, then fires',
+      'no target at all: fires through absent()',
+    ]);
+  });
+
+  test('PodCrashLooping follows kubernetes-mixin: CrashLoopBackOff held for 15 minutes, not a single restart', () => {
+    const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce' });
+    const rule = alerts.rules.find((r) => r.alert === 'PodCrashLooping')!;
+    expect(rule.expr).toBe('max_over_time(kube_pod_container_status_waiting_reason{namespace="ecommerce",reason="CrashLoopBackOff"}[5m]) >= 1');
+    expect(rule.for).toBe('15m');
+    expect(rule.tests!.map((t) => t.name)).toContain('one restart (container running again) never fires');
   });
 });

@@ -16,7 +16,7 @@ describe('PlatformSlos', () => {
     const series = new PlatformSlos(testChart(), 'Slos', { appNamespace: 'ecommerce' }).dashboardSeries();
     expect(series[2].errorBudgetRemaining.selector).toBe('slo:error_budget_remaining:ratio{slo="payment_success_rate"}');
     expect(series[2].errorRatio.map((r) => r.selector)).toContain('slo:error_ratio:rate30d{slo="payment_success_rate"}');
-    expect(series.map((s) => s.errorRatio.length)).toEqual([8, 8, 8, 8]);
+    expect(series.map((s) => [s.window, s.errorRatio.length])).toEqual([['30d', 8], ['7d', 7], ['30d', 8], ['7d', 7]]);
   });
 
   test('counts latency under 500 ms from the le="0.5" bucket', () => {

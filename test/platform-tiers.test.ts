@@ -95,9 +95,11 @@ describe('environment differences in the data tier', () => {
     expect(ofKind(byName.staging, 'Deployment').filter((d) => d.metadata.name === 'cluster-autoscaler')).toEqual([]);
   });
 
-  test('prod workers scale 1-5 on the queue length as seed 000', () => {
-    const hpa = findObject(byName.prod, 'HorizontalPodAutoscaler', 'laravel-worker-hpa');
-    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.spec.metrics[0].external.metric.name]).toEqual([1, 5, 'redis_queue_length']);
+  test('prod workers scale 1-5 on the queue length as seed 000, through KEDA reading the queues\' lists', () => {
+    const scaled = findObject(byName.prod, 'ScaledObject', 'laravel-worker');
+    expect([scaled.spec.minReplicaCount, scaled.spec.maxReplicaCount, scaled.spec.advanced.horizontalPodAutoscalerConfig.name]).toEqual([1, 5, 'laravel-worker-hpa']);
+    expect(scaled.spec.triggers.map((t: { metadata: { listName: string } }) => t.metadata.listName))
+      .toEqual(['laravel_database_queues:high', 'laravel_database_queues:default', 'laravel_database_queues:low']);
     expect(findObject(byName.dev, 'Deployment', 'laravel-worker').spec.replicas).toBe(1);
   });
 });

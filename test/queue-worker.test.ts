@@ -1,9 +1,17 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { QueueWorker } from '../lib/workers/queue-worker';
-import { LaravelQueueWorkerProps, addLaravelQueueWorker } from '../lib/laravel';
+import { LARAVEL_REDIS_REACHABLE_COMMAND, LaravelQueueWorkerProps, addLaravelQueueWorker } from '../lib/laravel';
 import { SecretReferences } from '../lib/core/secret-references';
 import { K8sObject, findObject, ofKind, selects, synthChart, testChart } from './helpers';
+
+/** A KEDA trigger as rendered. */
+type Trigger = { type: string; name: string; metadata: Record<string, string>; authenticationRef: { name: string } };
+
+/** The Redis the test workers' queues live in: its password Secret, and Laravel's list keys. */
+function backend(): LaravelQueueWorkerProps['queueBackend'] {
+  return { address: 'redis.ecommerce.svc:6379', password: { secret: kplus.Secret.fromSecretName(testChart(), 'RedisPassword', 'redis-password'), key: 'password' }, listKeyPrefix: 'laravel_database_queues:' };
+}
 
 const RESOURCES = { cpuRequest: kplus.Cpu.millis(100), cpuLimit: kplus.Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) };
 const BASE: LaravelQueueWorkerProps = {
@@ -15,6 +23,7 @@ const BASE: LaravelQueueWorkerProps = {
   resources: RESOURCES,
   queues: ['high', 'default', 'low'],
   autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5 },
+  queueBackend: backend(),
 };
 
 function render(overrides: Partial<LaravelQueueWorkerProps> = {}): { worker: QueueWorker; objects: K8sObject[] } {
@@ -66,30 +75,52 @@ describe('QueueWorker', () => {
     expect(long.spec.template.spec.containers[0].command).toContain('--timeout=300');
   });
 
-  test('liveness fails on a stale heartbeat: the check compares the file\'s age, it does not always succeed', () => {
-    const probe = container.livenessProbe;
+  test('without a declared heartbeat the probes hold for any running worker: PHP runs and Redis answers', () => {
+    expect(container.livenessProbe.exec.command).toEqual([...LARAVEL_REDIS_REACHABLE_COMMAND]);
+    expect(container.readinessProbe.exec.command).toEqual([...LARAVEL_REDIS_REACHABLE_COMMAND]);
+    expect([container.livenessProbe.periodSeconds, container.livenessProbe.failureThreshold]).toEqual([30, 4]);
+    const own = findObject(render({ healthCommand: ['check-redis'] }).objects, 'Deployment', 'laravel-worker').spec.template.spec.containers[0];
+    expect(own.livenessProbe.exec.command).toEqual(['check-redis']);
+    expect(own.readinessProbe.exec.command).toEqual(['check-redis']);
+  });
+
+  test('with a declared heartbeat, liveness fails on a stale file: the check compares the file\'s age, it does not always succeed', () => {
+    const beating = findObject(render({ heartbeatFile: '/tmp/queue-worker-heartbeat' }).objects, 'Deployment', 'laravel-worker').spec.template.spec.containers[0];
+    const probe = beating.livenessProbe;
     expect(probe.exec.command).toEqual(['/bin/sh', '-c',
       'test -f \'/tmp/queue-worker-heartbeat\' && test $(( $(date +%s) - $(stat -c %Y \'/tmp/queue-worker-heartbeat\') )) -lt 123']);
     expect([probe.initialDelaySeconds, probe.periodSeconds, probe.failureThreshold]).toEqual([60, 30, 2]);
-    expect(container.readinessProbe.exec.command).toEqual(probe.exec.command);
+    expect(beating.readinessProbe.exec.command).toEqual(probe.exec.command);
   });
 
-  test('HPA laravel-worker-hpa is seed 000\'s: External redis_queue_length{queue="default"} at 100, slow down, quick up', () => {
-    const hpa = findObject(objects, 'HorizontalPodAutoscaler', 'laravel-worker-hpa');
-    expect(hpa.spec).toEqual({
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'laravel-worker' },
-      minReplicas: 1,
-      maxReplicas: 5,
-      metrics: [{ type: 'External', external: {
-        metric: { name: 'redis_queue_length', selector: { matchLabels: { queue: 'default' } } },
-        target: { type: 'AverageValue', averageValue: '100' },
-      } }],
-      behavior: {
-        scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
-        scaleUp: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
-      },
+  test('KEDA owns the scaling: ScaledObject laravel-worker sums every drained queue\'s list at 100 jobs per worker, HPA named laravel-worker-hpa', () => {
+    expect(ofKind(objects, 'HorizontalPodAutoscaler')).toEqual([]);
+    const scaled = findObject(objects, 'ScaledObject', 'laravel-worker');
+    expect(scaled.apiVersion).toBe('keda.sh/v1alpha1');
+    expect(scaled.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'laravel-worker' });
+    expect([scaled.spec.minReplicaCount, scaled.spec.maxReplicaCount]).toEqual([1, 5]);
+    expect(scaled.spec.triggers.map((t: Trigger) => [t.type, t.name, t.metadata.listName, t.authenticationRef.name])).toEqual([
+      ['redis', 'queue_high', 'laravel_database_queues:high', 'laravel-worker'],
+      ['redis', 'queue_default', 'laravel_database_queues:default', 'laravel-worker'],
+      ['redis', 'queue_low', 'laravel_database_queues:low', 'laravel-worker'],
+    ]);
+    expect(scaled.spec.triggers.every((t: Trigger) => t.metadata.address === 'redis.ecommerce.svc:6379' && t.metadata.listLength === '100')).toBe(true);
+    expect(scaled.spec.advanced.scalingModifiers).toEqual({ formula: 'queue_high + queue_default + queue_low', target: '100', metricType: 'AverageValue' });
+    expect(scaled.spec.advanced.horizontalPodAutoscalerConfig.name).toBe('laravel-worker-hpa');
+    expect(scaled.spec.advanced.horizontalPodAutoscalerConfig.behavior).toEqual({
+      scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
+      scaleUp: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
     });
+    const auth = findObject(objects, 'TriggerAuthentication', 'laravel-worker');
+    expect(auth.spec).toEqual({ secretTargetRef: [{ parameter: 'password', name: 'redis-password', key: 'password' }] });
     expect(deployment.spec.replicas).toBeUndefined();
+  });
+
+  test('one measured queue needs no formula', () => {
+    const scaled = findObject(render({ autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 3, queues: ['default'], jobsPerPod: 50 } }).objects, 'ScaledObject', 'laravel-worker');
+    expect(scaled.spec.triggers.map((t: Trigger) => t.metadata.listName)).toEqual(['laravel_database_queues:default']);
+    expect(scaled.spec.triggers[0].metadata.listLength).toBe('50');
+    expect(scaled.spec.advanced.scalingModifiers).toBeUndefined();
   });
 
   test('seed 001\'s CPU/memory variant is available by config, on a target with both requests', () => {
@@ -126,7 +157,7 @@ describe('QueueWorker', () => {
     const secret = kplus.Secret.fromSecretName(chart, 'Redis', 'redis-password');
     addLaravelQueueWorker(chart, 'Worker', { ...BASE, secretEnv: { REDIS_PASSWORD: { secret, key: 'password' } } });
     expect(SecretReferences.of(chart).list()).toEqual([
-      { namespace: 'ecommerce', name: 'redis-password', keys: ['password'], wholeSecret: false, referencedBy: ['test/Worker'] },
+      { namespace: 'ecommerce', name: 'redis-password', keys: ['password'], wholeSecret: false, referencedBy: ['test/Worker', 'test/Worker/Scaler'] },
     ]);
   });
 
@@ -140,10 +171,14 @@ describe('QueueWorker', () => {
     ['--memory above the container limit', { memoryMiB: 1024 }, `${P} memoryMiB: must not exceed the container memory limit (512 MiB), got 1024`],
     ['a moving tag where images are pinned', { imageTag: 'latest' }, `${P} imageTag: must be pinned to a semantic version (v1.2.3) or a sha256 digest, got "latest"`],
     ['both replicas and autoscaling', { replicas: 2 }, `${P} replicas: conflicts with autoscaling: give a fixed size or autoscaling bounds, not both`],
-    ['scaling on a queue it does not drain', { autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queue: 'emails' } },
-      `${P} autoscaling.queue: must be one of the drained queues ["high","default","low"], got "emails"`],
+    ['scaling on a queue it does not drain', { autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['emails'] } },
+      `${P} autoscaling.queues[0]: must be one of the drained queues ["high","default","low"], got "emails"`],
     ['crossed autoscaling bounds', { autoscaling: { metric: 'queueLength', minReplicas: 6, maxReplicas: 5 } },
-      '[test/Worker/Autoscaler] minReplicas: must not exceed maxReplicas (5), got 6'],
+      '[test/Worker/Scaler] minReplicas: must not exceed maxReplicas (5), got 6'],
+    ['queue-length scaling without a queue backend', { queueBackend: undefined },
+      `${P} queueBackend: required when autoscaling on queue length: the scaler reads the queues from it`],
+    ['an empty health command', { healthCommand: [] }, `${P} healthCommand: must be a non-empty command, got []`],
+    ['a relative heartbeat file', { heartbeatFile: 'tmp/beat' }, `${P} heartbeatFile: must be an absolute path, got "tmp/beat"`],
   ];
   test.each(cases)('rejects %s', (_what, overrides, message) => {
     expect(() => render(overrides)).toThrow(message);

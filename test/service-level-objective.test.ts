@@ -1,5 +1,5 @@
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
-import { ServiceLevelObjective, ServiceLevelObjectiveProps } from '../lib/alerting/service-level-objective';
+import { BURN_RATE_WINDOW_CATALOGUES, ServiceLevelObjective, ServiceLevelObjectiveProps } from '../lib/alerting/service-level-objective';
 import { testChart } from './helpers';
 
 const AVAILABILITY: ServiceLevelObjectiveProps = {
@@ -23,16 +23,38 @@ describe('ServiceLevelObjective', () => {
     expect(slo.burnRateAlerts[0].rule.expr).toBe('slo:error_ratio:rate1h{slo="availability"} > 0.0144\nand\nslo:error_ratio:rate5m{slo="availability"} > 0.0144');
   });
 
-  test('keeps the workbook burn rates for a 7-day window, so no tier fires while the budget is on track', () => {
+  test('computes a 7-day SLO\'s factors from its own period and catalogue, with a ticket that still burns above 1x', () => {
     const slo = new ServiceLevelObjective(testChart(), 'Slo', {
       ...AVAILABILITY, name: 'latency_p95', objectivePercent: 95, window: '7d', ratio: undefined,
       latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 0.5 },
     });
     expect(slo.errorBudget).toBe('0.05');
-    expect(slo.burnRateAlerts.map((a) => [a.factor, a.threshold])).toEqual([
-      ['14.4', '0.72'], ['6', '0.3'], ['3', '0.15'], ['1', '0.05'],
+    expect(slo.burnRateAlerts.map((a) => [a.tier.longWindow, a.tier.shortWindow, a.factor, a.threshold, a.rule.severity])).toEqual([
+      ['1h', '5m', '3.36', '0.168', 'critical'],
+      ['6h', '30m', '1.4', '0.07', 'critical'],
+      ['1d', '2h', '1.05', '0.0525', 'warning'],
     ]);
-    expect(slo.burnRateAlerts[0].rule.description).toContain('at this rate 8.57% of the 7d budget is gone within 1h');
+    expect(slo.burnRateAlerts[0].rule.description).toContain('at this rate 2% of the 7d budget is gone within 1h');
+  });
+
+  test('every catalogue: page at 2 % / 5 % of the budget in 1 h / 6 h, and every factor at least 1', () => {
+    expect(Object.keys(BURN_RATE_WINDOW_CATALOGUES).sort()).toEqual(['30d', '7d']);
+    for (const [period, tiers] of Object.entries(BURN_RATE_WINDOW_CATALOGUES)) {
+      const slo = new ServiceLevelObjective(testChart(), 'Slo', { ...AVAILABILITY, window: period });
+      expect(tiers.filter((t) => t.notification === 'page').map((t) => [t.longWindow, t.budgetConsumedPercent])).toEqual([['1h', 2], ['6h', 5]]);
+      expect(slo.burnRateAlerts.length).toBeGreaterThan(0);
+      for (const alert of slo.burnRateAlerts) {
+        expect([period, alert.tier.longWindow, Number(alert.factor) >= 1]).toEqual([period, alert.tier.longWindow, true]);
+      }
+    }
+  });
+
+  test('rejects a period without a window catalogue unless tiers are given', () => {
+    expect(() => new ServiceLevelObjective(testChart(), 'Slo', { ...AVAILABILITY, window: '14d' }))
+      .toThrow('[test/Slo] window: no burn-rate window catalogue for a 14d period (known: 30d, 7d); pass tiers for this period, got "14d"');
+    expect(() => new ServiceLevelObjective(testChart(), 'Slo', {
+      ...AVAILABILITY, window: '14d', tiers: [{ notification: 'page', longWindow: '1h', shortWindow: '5m', budgetConsumedPercent: 2 }],
+    })).not.toThrow();
   });
 
   test('rounds only non-terminating factors, to four significant digits', () => {
@@ -59,8 +81,28 @@ describe('ServiceLevelObjective', () => {
     expect(slo.errorRatioRules[0].selector).toBe('slo:error_ratio:rate5m{slo="availability"}');
     expect(slo.errorBudgetRemainingRule.selector).toBe('slo:error_budget_remaining:ratio{slo="availability"}');
     const group = AlertCatalogue.of(chart).groups().find((g) => g.name === 'slo-availability')!;
-    expect(group.recordingRules[0].expr).toBe('1 - (\n  (sum(rate(http_requests_total{status!~"5.."}[5m])) or vector(0))\n  /\n  (sum(rate(http_requests_total[5m])) > 0)\n)');
+    const expr = (record: string) => group.recordingRules.find((r) => r.record === record)!.expr;
+    expect(expr('slo:error_ratio:rate5m')).toBe('1 - (\n  (sum(rate(http_requests_total{status!~"5.."}[5m])) or vector(0))\n  /\n  (sum(rate(http_requests_total[5m])) > 0)\n)');
+    expect(expr('slo:events:rate5m')).toBe('sum(rate(http_requests_total[5m]))');
+    expect(expr('slo:bad_events:rate5m')).toBe('sum(rate(http_requests_total[5m])) - (sum(rate(http_requests_total{status!~"5.."}[5m])) or vector(0))');
     expect(group.recordingRules.at(-1)!.expr).toBe('1 - slo:error_ratio:rate30d{slo="availability"} / 0.001');
+  });
+
+  test('computes windows of a day and longer from the recorded 5-minute rates, never from raw samples', () => {
+    const chart = testChart();
+    new ServiceLevelObjective(chart, 'Slo', AVAILABILITY);
+    const group = AlertCatalogue.of(chart).groups().find((g) => g.name === 'slo-availability')!;
+    const long = group.recordingRules.filter((r) => ['slo:error_ratio:rate1d', 'slo:error_ratio:rate3d', 'slo:error_ratio:rate30d'].includes(r.record));
+    expect(long.map((r) => r.expr)).toEqual(['1d', '3d', '30d'].map((w) =>
+      `sum_over_time(slo:bad_events:rate5m{slo="availability"}[${w}])\n/\n(sum_over_time(slo:events:rate5m{slo="availability"}[${w}]) > 0)`));
+    for (const rule of long) {
+      expect(rule.expr).not.toContain('http_requests_total');
+    }
+    // ... and a promtool test compares each of them with the raw computation.
+    const [accuracy] = group.recordingTests;
+    expect(accuracy.name).toBe('recorded windows match the raw ratio within 1% across a change of traffic and error ratio');
+    expect(accuracy.expectations.map((e) => e.at)).toEqual(['19h', '19h', '19h', '26h', '26h', '26h']);
+    expect(accuracy.expectations[0].expr).toContain('abs(sum(slo:error_ratio:rate1d{slo="availability"}) - (1 - (sum(rate(http_requests_total{status!~"5.."}[1d])) or vector(0))');
   });
 
   test('counts latency from the bucket at the threshold, matching whole seconds in either le format', () => {
@@ -70,8 +112,10 @@ describe('ServiceLevelObjective', () => {
       latency: { histogram: 'order_processing_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 30 },
     });
     const expr = AlertCatalogue.of(chart).groups()[0].recordingRules[0].expr;
-    expect(expr).toContain('sum(rate(order_processing_duration_seconds_bucket{namespace="ecommerce",le=~"30(\\\\.0)?"}[5m]))');
-    expect(expr).toContain('sum(rate(order_processing_duration_seconds_count{namespace="ecommerce"}[5m])) > 0');
+    expect(expr).toBe('sum(rate(order_processing_duration_seconds_count{namespace="ecommerce"}[5m]))');
+    const bad = AlertCatalogue.of(chart).groups()[0].recordingRules[1].expr;
+    expect(bad).toContain('sum(rate(order_processing_duration_seconds_bucket{namespace="ecommerce",le=~"30(\\\\.0)?"}[5m]))');
+
   });
 
   test('tests every tier: a burn above the threshold fires, below and stopped bursts stay silent', () => {
@@ -92,7 +136,8 @@ describe('ServiceLevelObjective', () => {
     const make = (props: Partial<ServiceLevelObjectiveProps>) => () => new ServiceLevelObjective(testChart(), 'Slo', { ...AVAILABILITY, ...props });
     expect(make({ ratio: undefined })).toThrow('[test/Slo] ratio: exactly one of ratio and latency is required');
     expect(make({ objectivePercent: 100 })).toThrow('[test/Slo] objectivePercent: must be a percentage between 0 and 100 (exclusive), got 100');
-    expect(make({ window: '2d' })).toThrow('[test/Slo] tiers[3].longWindow: must be shorter than the SLO window (2d), got "3d"');
+    expect(make({ window: '2d', tiers: [{ notification: 'ticket', longWindow: '3d', shortWindow: '6h', budgetConsumedPercent: 10 }] }))
+      .toThrow('[test/Slo] tiers[0].longWindow: must be shorter than the SLO window (2d), got "3d"');
     expect(make({ name: 'Availability' })).toThrow('[test/Slo] name: must be lower_snake_case, got "Availability"');
   });
 });

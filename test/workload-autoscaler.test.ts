@@ -1,9 +1,19 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AutoscalerMetric, WorkloadAutoscaler, WorkloadAutoscalerProps } from '../lib/core/workload-autoscaler';
+import { MetricSources } from '../lib/core/metric-sources';
 import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
+/** A metrics adapter in the test app serving the custom and external metrics these tests scale on. */
+function adapter(chart: Chart): void {
+  const sources = MetricSources.of(chart);
+  sources.declare(chart, 'External', 'redis_queue_length');
+  sources.declare(chart, 'External', 'sqs_messages');
+  sources.declare(chart, 'Pods', 'http_request_duration_p95');
+}
+
 function workload(chart: Chart, resources: kplus.ContainerResources = { cpu: { request: SMALL_RESOURCES.cpuRequest } }): kplus.Deployment {
+  adapter(chart);
   const d = new kplus.Deployment(chart, 'Worker', { metadata: { name: 'laravel-worker' }, select: true });
   d.addContainer({ name: 'worker', image: 'ghcr.io/acme/worker:v1.0.0', resources });
   return d;
@@ -21,6 +31,25 @@ function props(target: kplus.Deployment, overrides: Partial<WorkloadAutoscalerPr
 }
 
 describe('WorkloadAutoscaler', () => {
+  test('rejects a Pods or External metric that nothing in the app serves', () => {
+    const chart = testChart();
+    const target = new kplus.Deployment(chart, 'Web', { metadata: { name: 'web' }, select: true });
+    target.addContainer({ name: 'web', image: 'ghcr.io/acme/web:v1.0.0', resources: { cpu: { request: SMALL_RESOURCES.cpuRequest } } });
+    expect(() => new WorkloadAutoscaler(chart, 'Hpa', props(target, {
+      metrics: [AutoscalerMetric.cpuUtilization(70), AutoscalerMetric.pods({ name: 'http_requests_per_second', averageValue: 1000 })],
+    }))).toThrow('[test/Hpa] metrics[1].name: nothing in this app serves the Pods metric "http_requests_per_second" (no metrics adapter declares it in MetricSources), '
+      + 'so the HPA could never read it; scale on cpu or memory, or on a source KEDA reads');
+  });
+
+  test('accepts that metric once a construct declares it serves it', () => {
+    const chart = testChart();
+    const target = new kplus.Deployment(chart, 'Web', { metadata: { name: 'web' }, select: true });
+    target.addContainer({ name: 'web', image: 'ghcr.io/acme/web:v1.0.0', resources: { cpu: { request: SMALL_RESOURCES.cpuRequest } } });
+    MetricSources.of(chart).declare(chart, 'Pods', 'http_requests_per_second');
+    new WorkloadAutoscaler(chart, 'Hpa', props(target, { metrics: [AutoscalerMetric.pods({ name: 'http_requests_per_second', averageValue: 1000 })] }));
+    expect(findObject(synthChart(chart), 'HorizontalPodAutoscaler', 'laravel-worker-hpa').spec.metrics[0].pods.metric.name).toBe('http_requests_per_second');
+  });
+
   test('renders External metrics with selectors, string quantities and both behaviours', () => {
     const chart = testChart();
     new WorkloadAutoscaler(chart, 'Hpa', props(workload(chart), {

@@ -123,6 +123,32 @@ export interface AlertTestCase {
 }
 
 /**
+ * A promtool unit test of a group's recording rules: input series, and PromQL expressions that must return
+ * exactly the given samples at given times.
+ */
+export interface RecordingTestCase {
+  /** What the case shows (`recorded 1d ratio matches the raw one`). */
+  readonly name: string;
+
+  /** Input series. */
+  readonly series: AlertTestSeries[];
+
+  /**
+   * Interval between the input samples.
+   *
+   * @default '1m'
+   */
+  readonly interval?: string;
+
+  /** Expressions evaluated at `at` and the samples each must return. */
+  readonly expectations: Array<{
+    readonly at: string;
+    readonly expr: string;
+    readonly samples: Array<{ readonly labels?: Record<string, string>; readonly value: number }>;
+  }>;
+}
+
+/**
  * One Prometheus recording rule: precomputes an expression under a new series name.
  *
  * @see https://prometheus.io/docs/prometheus/latest/configuration/recording_rules/
@@ -172,6 +198,7 @@ export class AlertCatalogue extends Construct {
     spec: AlertGroupSpec;
     rules: Array<{ rule: AlertRuleSpec; owner: string }>;
     records: Array<{ rule: RecordingRuleSpec; owner: string }>;
+    recordingTests: RecordingTestCase[];
   }> = [];
 
   private constructor(scope: Construct, id: string) {
@@ -234,13 +261,30 @@ export class AlertCatalogue extends Construct {
     return rule;
   }
 
-  /** Groups in declaration order, each with its alerts and recording rules in declaration order. */
-  public groups(): Array<{ name: string; interval?: string; rules: AlertRuleSpec[]; recordingRules: RecordingRuleSpec[] }> {
+  /**
+   * Adds a unit test of a group's recording rules (created on first use), run by `promtool test rules`.
+   *
+   * @throws ValidationError when an expectation's expression does not parse
+   */
+  public addRecordingTest(owner: IConstruct, group: AlertGroupSpec, test: RecordingTestCase): RecordingTestCase {
+    for (const [i, expectation] of test.expectations.entries()) {
+      const problem = checkPromql(expectation.expr);
+      if (problem !== undefined) {
+        throw new ValidationError(owner.node.path, `recording test ${JSON.stringify(test.name)} expectations[${i}].expr`, problem);
+      }
+    }
+    this.group(owner, group).recordingTests.push(test);
+    return test;
+  }
+
+  /** Groups in declaration order, each with its alerts, recording rules and their tests in declaration order. */
+  public groups(): Array<{ name: string; interval?: string; rules: AlertRuleSpec[]; recordingRules: RecordingRuleSpec[]; recordingTests: RecordingTestCase[] }> {
     return this.groupList.map((g) => ({
       name: g.spec.name,
       interval: g.spec.interval,
       rules: g.rules.map((r) => r.rule),
       recordingRules: g.records.map((r) => r.rule),
+      recordingTests: [...g.recordingTests],
     }));
   }
 
@@ -254,7 +298,7 @@ export class AlertCatalogue extends Construct {
       if (group.interval !== undefined && checkDuration(group.interval) !== undefined) {
         throw new ValidationError(owner.node.path, `alert group ${group.name} interval`, checkDuration(group.interval)!);
       }
-      entry = { spec: group, rules: [], records: [] };
+      entry = { spec: group, rules: [], records: [], recordingTests: [] };
       this.groupList.push(entry);
     } else if (group.interval !== undefined && entry.spec.interval !== group.interval) {
       throw new ValidationError(owner.node.path, `alert group ${group.name}`,

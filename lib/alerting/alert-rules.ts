@@ -172,7 +172,7 @@ export class AlertRules extends Construct {
   public unitTests(): PromtoolTestFile[] {
     const files: PromtoolTestFile[] = [];
     for (const group of this.catalogue.groups()) {
-      const tests = group.rules.flatMap((rule) => (rule.tests ?? []).map((testCase) => ({
+      const tests: Array<Record<string, unknown>> = group.rules.flatMap((rule) => (rule.tests ?? []).map((testCase) => ({
         name: `${rule.alert}: ${testCase.name}`,
         interval: testCase.interval ?? '1m',
         input_series: testCase.series.map((s) => ({ series: s.series, values: s.values })),
@@ -189,6 +189,16 @@ export class AlertRules extends Construct {
         ...(testCase.silentAt !== undefined && testCase.silentAt.length > 0 ? {
           alert_rule_test: testCase.silentAt.map((at) => ({ eval_time: at, alertname: rule.alert, exp_alerts: [] })),
         } : {}),
+      })));
+      tests.push(...group.recordingTests.map((testCase) => ({
+        name: `${group.name} recording rules: ${testCase.name}`,
+        interval: testCase.interval ?? '1m',
+        input_series: testCase.series.map((s) => ({ series: s.series, values: s.values })),
+        promql_expr_test: testCase.expectations.map((e) => ({
+          expr: e.expr,
+          eval_time: e.at,
+          exp_samples: e.samples.map((sample) => ({ labels: seriesText('', sample.labels ?? {}), value: sample.value })),
+        })),
       })));
       if (tests.length > 0) {
         files.push({

@@ -8,7 +8,7 @@ import { toYamlDocument } from '../render/yaml';
 import { recommendedLabels } from '../core/labels';
 import { MonitoringNames } from '../observability/monitoring-names';
 import { SecretReferences } from '../core/secret-references';
-import { BurnRateTier, SloLabels, WORKBOOK_BURN_RATE_TIERS } from './service-level-objective';
+import { BurnRateTier, SloLabels, allCatalogueTiers } from './service-level-objective';
 
 /** Keys of the receivers' credentials in the externally created Secret `alertmanager-receivers`. */
 export const AlertmanagerCredentialKeys = {
@@ -78,11 +78,30 @@ export interface AlertmanagerRoutingProps {
   readonly configKey?: string;
 
   /**
-   * Burn-rate tiers of the SLO alerts, fastest first; each inhibits the slower ones of the same SLO.
+   * Burn-rate tiers of the SLO alerts; each inhibits the slower ones (longer window) of the same SLO.
    *
-   * @default WORKBOOK_BURN_RATE_TIERS
+   * @default - every tier of every period's catalogue (`BURN_RATE_WINDOW_CATALOGUES`)
    */
   readonly burnRateTiers?: readonly BurnRateTier[];
+
+  /**
+   * Inhibitions besides the SLO tiers': while an alert matching `sourceMatchers` fires, alerts matching
+   * `targetMatchers` that share the `equal` labels are muted.
+   *
+   * @default - none
+   * @see https://prometheus.io/docs/alerting/latest/configuration/#inhibit_rule
+   */
+  readonly inhibitions?: readonly AlertInhibition[];
+}
+
+/** One Alertmanager inhibit rule: a cause that makes its consequences noise. */
+export interface AlertInhibition {
+  /** Matchers of the cause (`alertname="DatabaseDown"`). */
+  readonly sourceMatchers: string[];
+  /** Matchers of the alerts it mutes. */
+  readonly targetMatchers: string[];
+  /** Labels cause and consequence must share (`namespace`). */
+  readonly equal: string[];
 }
 
 /** An alert's labels and the receivers it must reach, in order: what `amtool config routes test` checks. */
@@ -119,7 +138,7 @@ export class AlertmanagerRouting extends Construct {
     super(scope, id);
     const r = props.receivers;
     const credentialsPath = props.credentialsPath ?? MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH;
-    const tiers = [...(props.burnRateTiers ?? WORKBOOK_BURN_RATE_TIERS)].sort((a, b) => durationSeconds(a.longWindow)! - durationSeconds(b.longWindow)!);
+    const tiers = [...(props.burnRateTiers ?? allCatalogueTiers())].sort((a, b) => durationSeconds(a.longWindow)! - durationSeconds(b.longWindow)!);
     this.configKey = props.configKey ?? MonitoringNames.ALERTMANAGER_CONFIG_KEY;
     for (const field of ['pagerReceiver', 'chatReceiver', 'chatChannel', 'emailReceiver', 'emailTo', 'emailFrom', 'smtpSmarthost', 'smtpUsername', 'deadMansSwitchReceiver'] as const) {
       assertAt(this, `receivers.${field}`, checkNonEmpty(r[field]));
@@ -168,8 +187,7 @@ export class AlertmanagerRouting extends Construct {
         ],
       },
       inhibit_rules: [
-        // A firing critical makes the warning of the same alert in the same namespace noise.
-        { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'namespace'] },
+        ...(props.inhibitions ?? []).map((i) => ({ source_matchers: [...i.sourceMatchers], target_matchers: [...i.targetMatchers], equal: [...i.equal] })),
         // A faster burn of an SLO makes its slower burns noise (the page already says the budget burns).
         ...tiers.slice(0, -1).map((tier, i) => ({
           source_matchers: [`${SloLabels.SLO}=~".+"`, `${SloLabels.LONG_WINDOW}="${tier.longWindow}"`],

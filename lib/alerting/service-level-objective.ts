@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AlertCatalogue, AlertGroupSpec, AlertRuleSpec, AlertTestCase, Priority, Severity } from './alert-catalogue';
+import { AlertCatalogue, AlertGroupSpec, AlertRuleSpec, AlertTestCase, Priority, RecordingTestCase, Severity } from './alert-catalogue';
 import { Decimal } from '../core/decimal';
 import { checkDuration, durationSeconds, formatDuration } from '../core/durations';
 import { assertAt, show } from '../core/errors';
@@ -11,7 +11,7 @@ export type BurnNotification = 'page' | 'ticket';
 
 /**
  * One multi-window burn-rate alert: fires when both windows burn the error budget faster than the rate
- * that would consume `budgetConsumedPercent` of the whole budget within `longWindow`.
+ * that would consume `budgetConsumedPercent` of the SLO period's budget within `longWindow`.
  *
  * @see https://sre.google/workbook/alerting-on-slos/#6-multiwindow-multi-burn-rate-alerts
  */
@@ -23,29 +23,65 @@ export interface BurnRateTier {
   /** The window that proves it is still burning, so the alert resets soon after the burn stops (1/12 of the long one). */
   readonly shortWindow: string;
   /**
-   * Share of a 30-day error budget that, spent within `longWindow`, triggers the tier. The burn factor is
-   * this share of 30 days over `longWindow` (2 % in 1 h: 14.4x), whatever the SLO's own window.
+   * Share of the SLO period's error budget that, spent within `longWindow`, triggers the tier. The burn
+   * factor is `share × period / longWindow` (2 % of a 30-day budget in 1 h: 14.4x; of a 7-day one: 3.36x).
    */
   readonly budgetConsumedPercent: number;
 }
 
 /**
- * The period the workbook's budget shares refer to. Burn factors are computed against it rather than against
- * each SLO's own window: over a 7-day window the same shares would give factors below 1 (10 % in 3 days is
- * 0.23x), which fire while the budget is on track to last the window.
+ * Burn-rate tiers per SLO period (sloth's window catalogue), keyed by the period as a Prometheus duration.
+ *
+ * The budget shares are the SRE workbook's, so a tier's factor follows from its period, and every tier
+ * keeps the horizon it stands for: at a tier's factor the whole budget is gone within `longWindow / share`.
+ * - **30d** (the workbook's own): page at 2 % in 1 h (14.4x, budget gone in 50 h) and 5 % in 6 h
+ *   (6x, 5 days); ticket at 10 % in 1 d (3x, 10 days) and 10 % in 3 d (1x, the end of the period).
+ * - **7d**: the same pages, 2 % in 1 h (3.36x) and 5 % in 6 h (1.4x), with the same 50 h and 5-day
+ *   horizons. The 30-day factors (14.4x) need 72 % bad events against a 95 % objective, so a 50 %-slow
+ *   incident would page only after hours. The workbook's tickets burn below 1x over 7 days (10 % in 1 d is
+ *   0.7x: on track to last the period), so the ticket is 15 % in 1 d (1.05x): the budget runs out before
+ *   the period ends.
+ * A period without a catalogue is an error: reusing another period's tiers is the miscalibration this
+ * table exists to prevent.
  */
-const WORKBOOK_PERIOD_SECONDS = 30 * 86_400;
+export const BURN_RATE_WINDOW_CATALOGUES: Readonly<Record<string, readonly BurnRateTier[]>> = {
+  '30d': [
+    { notification: 'page', longWindow: '1h', shortWindow: '5m', budgetConsumedPercent: 2 },
+    { notification: 'page', longWindow: '6h', shortWindow: '30m', budgetConsumedPercent: 5 },
+    { notification: 'ticket', longWindow: '1d', shortWindow: '2h', budgetConsumedPercent: 10 },
+    { notification: 'ticket', longWindow: '3d', shortWindow: '6h', budgetConsumedPercent: 10 },
+  ],
+  '7d': [
+    { notification: 'page', longWindow: '1h', shortWindow: '5m', budgetConsumedPercent: 2 },
+    { notification: 'page', longWindow: '6h', shortWindow: '30m', budgetConsumedPercent: 5 },
+    { notification: 'ticket', longWindow: '1d', shortWindow: '2h', budgetConsumedPercent: 15 },
+  ],
+};
+
+/** The workbook's tiers for a 30-day period (`BURN_RATE_WINDOW_CATALOGUES['30d']`). */
+export const WORKBOOK_BURN_RATE_TIERS: readonly BurnRateTier[] = BURN_RATE_WINDOW_CATALOGUES['30d'];
+
+/** Every tier of every catalogue, one per long window, fastest first: what routing inhibits by. */
+export function allCatalogueTiers(): BurnRateTier[] {
+  const byWindow = new Map<string, BurnRateTier>();
+  for (const tier of Object.values(BURN_RATE_WINDOW_CATALOGUES).flat()) {
+    byWindow.set(tier.longWindow, byWindow.get(tier.longWindow) ?? tier);
+  }
+  return [...byWindow.values()].sort((x, y) => durationSeconds(x.longWindow)! - durationSeconds(y.longWindow)!);
+}
 
 /**
- * The workbook's recommended tiers: 2 % of the budget in 1 h and 5 % in 6 h page; 10 % in 1 d and 10 % in
- * 3 d open a ticket. Over a 30-day window their burn rates are 14.4, 6, 3 and 1.
+ * The window the SLI's event rates are recorded over, from the raw counters. Windows of
+ * {@link SLI_RECORDED_FROM} and longer average those recordings instead of re-reading raw samples.
  */
-export const WORKBOOK_BURN_RATE_TIERS: readonly BurnRateTier[] = [
-  { notification: 'page', longWindow: '1h', shortWindow: '5m', budgetConsumedPercent: 2 },
-  { notification: 'page', longWindow: '6h', shortWindow: '30m', budgetConsumedPercent: 5 },
-  { notification: 'ticket', longWindow: '1d', shortWindow: '2h', budgetConsumedPercent: 10 },
-  { notification: 'ticket', longWindow: '3d', shortWindow: '6h', budgetConsumedPercent: 10 },
-];
+export const SLI_BASE_WINDOW = '5m';
+
+/**
+ * The shortest window computed from the recorded base-window rates. Shorter windows (the alerts' short
+ * windows and the 1 h and 6 h pages) read the raw counters: they are cheap, and an average of 5-minute
+ * rates lags a change by about 2.5 minutes, which would delay the fast page by a tenth of its window.
+ */
+export const SLI_RECORDED_FROM = '1d';
 
 /** Labels every SLO burn alert carries, so routing and inhibition can tell tiers apart. */
 export const SloLabels = {
@@ -102,7 +138,8 @@ export interface ServiceLevelObjectiveProps {
   /**
    * Burn-rate tiers.
    *
-   * @default WORKBOOK_BURN_RATE_TIERS
+   * @default - the catalogue of the SLO's period (`BURN_RATE_WINDOW_CATALOGUES[window]`); a period
+   * without one fails
    */
   readonly tiers?: readonly BurnRateTier[];
   /**
@@ -116,7 +153,7 @@ export interface ServiceLevelObjectiveProps {
 /** One computed tier: its burn factor and the error-ratio threshold both windows must exceed. */
 export interface BurnRateAlert {
   readonly tier: BurnRateTier;
-  /** Burn rate: `budgetConsumed × window / longWindow`, exact or rounded to 4 significant digits. */
+  /** Burn rate: `budgetConsumed × period / longWindow`, exact or rounded to 4 significant digits. */
   readonly factor: string;
   /** Error-ratio threshold: `factor × (1 − objective)`, exact decimal. */
   readonly threshold: string;
@@ -165,6 +202,12 @@ export class ServiceLevelObjective extends Construct {
   /** Recording rules of the error ratio, shortest window first. */
   public readonly errorRatioRules: SloRecordingRule[];
 
+  /**
+   * Recording rules of the event rates over {@link SLI_BASE_WINDOW} (all events, bad events): the only
+   * rules that read the raw counters; every longer window is computed from them.
+   */
+  public readonly eventRateRules: { readonly total: SloRecordingRule; readonly bad: SloRecordingRule };
+
   /** Recording rule of the remaining error budget over the SLO window (1 = untouched, < 0 = overspent). */
   public readonly errorBudgetRemainingRule: SloRecordingRule;
 
@@ -179,12 +222,15 @@ export class ServiceLevelObjective extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
     super(scope, id);
-    const tiers = props.tiers ?? WORKBOOK_BURN_RATE_TIERS;
     const pagePriority = props.pagePriority ?? 'P1';
     assertAt(this, 'name', /^[a-z][a-z0-9_]*$/.test(props.name) ? undefined : `must be lower_snake_case, got ${show(props.name)}`);
     assertAt(this, 'objectivePercent', typeof props.objectivePercent === 'number' && props.objectivePercent > 0 && props.objectivePercent < 100
       ? undefined : `must be a percentage between 0 and 100 (exclusive), got ${show(props.objectivePercent)}`);
     assertAt(this, 'window', checkDuration(props.window));
+    const catalogue = BURN_RATE_WINDOW_CATALOGUES[props.window];
+    assertAt(this, 'window', props.tiers !== undefined || catalogue !== undefined ? undefined
+      : `no burn-rate window catalogue for a ${props.window} period (known: ${Object.keys(BURN_RATE_WINDOW_CATALOGUES).join(', ')}); pass tiers for this period, got ${show(props.window)}`);
+    const tiers = props.tiers ?? catalogue;
     assertAt(this, 'ratio', (props.ratio === undefined) !== (props.latency === undefined) ? undefined : 'exactly one of ratio and latency is required');
     assertAt(this, 'pagePriority', PRIORITIES.slice(0, -1).includes(pagePriority) ? undefined : `must be one of P0, P1, P2, got ${show(pagePriority)}`);
     if (props.ratio !== undefined) {
@@ -209,7 +255,7 @@ export class ServiceLevelObjective extends Construct {
     const budget = Decimal.of(1).minus(objective);
     this.errorBudget = budget.toString();
     const group: AlertGroupSpec = { name: `slo-${props.name}`, interval: '1m' };
-    const catalogue = AlertCatalogue.of(this);
+    const alertCatalogue = AlertCatalogue.of(this);
     const sloLabel = { [SloLabels.SLO]: props.name };
     const record = (windowName: string) => `slo:error_ratio:rate${windowName}`;
     const selector = (name: string) => `${name}{${SloLabels.SLO}="${props.name}"}`;
@@ -220,20 +266,37 @@ export class ServiceLevelObjective extends Construct {
       histogram: props.latency === undefined ? undefined : { name: props.latency.histogram, matchers: props.latency.matchers },
     };
 
+    // The raw counters are read once, over the base window: all events, and bad ones (all minus good;
+    // `or vector(0)`: a good-events series that never existed means none were good).
+    const totalRecord = `slo:events:rate${SLI_BASE_WINDOW}`;
+    const badRecord = `slo:bad_events:rate${SLI_BASE_WINDOW}`;
+    const rawTotal = (w: string) => `sum(rate(${sli.total}[${w}]))`;
+    const rawGood = (w: string) => `(sum(rate(${sli.good}[${w}])) or vector(0))`;
+    alertCatalogue.addRecordingRule(this, group, { record: totalRecord, expr: rawTotal(SLI_BASE_WINDOW), labels: sloLabel });
+    alertCatalogue.addRecordingRule(this, group, { record: badRecord, expr: `${rawTotal(SLI_BASE_WINDOW)} - ${rawGood(SLI_BASE_WINDOW)}`, labels: sloLabel });
+    this.eventRateRules = {
+      total: { record: totalRecord, selector: selector(totalRecord), window: SLI_BASE_WINDOW },
+      bad: { record: badRecord, selector: selector(badRecord), window: SLI_BASE_WINDOW },
+    };
+
     const windows = [...new Set([...tiers.flatMap((t) => [t.shortWindow, t.longWindow]), props.window])]
       .sort((a, b) => durationSeconds(a)! - durationSeconds(b)!);
     this.errorRatioRules = windows.map((w) => {
-      // `or vector(0)`: a good-events series that never existed means none were good. `> 0` on the
-      // total: without traffic there is no ratio (0/0 would record NaN and poison every reader).
-      catalogue.addRecordingRule(this, group, {
-        record: record(w),
-        expr: `1 - (\n  (sum(rate(${sli.good}[${w}])) or vector(0))\n  /\n  (sum(rate(${sli.total}[${w}])) > 0)\n)`,
-        labels: sloLabel,
-      });
+      // Long windows sum the recorded base-window rates, so each 5-minute ratio weighs with its traffic,
+      // instead of re-reading every raw sample of days at every evaluation. `> 0` on the total: without
+      // traffic there is no ratio (0/0 would record NaN and poison every reader).
+      const expr = durationSeconds(w)! >= durationSeconds(SLI_RECORDED_FROM)!
+        ? `sum_over_time(${selector(badRecord)}[${w}])\n/\n(sum_over_time(${selector(totalRecord)}[${w}]) > 0)`
+        : `1 - (\n  ${rawGood(w)}\n  /\n  (${rawTotal(w)} > 0)\n)`;
+      alertCatalogue.addRecordingRule(this, group, { record: record(w), expr, labels: sloLabel });
       return { record: record(w), selector: selector(record(w)), window: w };
     });
+    const recordedWindows = windows.filter((w) => durationSeconds(w)! >= durationSeconds(SLI_RECORDED_FROM)!);
+    if (recordedWindows.length > 0) {
+      alertCatalogue.addRecordingTest(this, group, recordingAccuracyTest(sli, recordedWindows, (w) => selector(record(w)), rawTotal, rawGood));
+    }
     const remaining = 'slo:error_budget_remaining:ratio';
-    catalogue.addRecordingRule(this, group, {
+    alertCatalogue.addRecordingRule(this, group, {
       record: remaining,
       expr: `1 - ${selector(record(props.window))} / ${this.errorBudget}`,
       labels: sloLabel,
@@ -243,7 +306,7 @@ export class ServiceLevelObjective extends Construct {
     this.burnRateAlerts = tiers.map((tier) => {
       const [consumedNumerator, consumedDenominator] = Decimal.of(tier.budgetConsumedPercent).times(Decimal.of('0.01')).toRatio();
       const longWindowSeconds = durationSeconds(tier.longWindow)!;
-      const factor = Decimal.ratio(consumedNumerator * BigInt(WORKBOOK_PERIOD_SECONDS), consumedDenominator * BigInt(longWindowSeconds), 4);
+      const factor = Decimal.ratio(consumedNumerator * BigInt(windowSeconds), consumedDenominator * BigInt(longWindowSeconds), 4);
       // Share of this SLO's own budget spent within the long window at that burn rate, for the description.
       const [factorNumerator, factorDenominator] = factor.toRatio();
       const consumedOfWindow = Decimal.ratio(factorNumerator * BigInt(longWindowSeconds) * 100n, factorDenominator * BigInt(windowSeconds), 3);
@@ -270,7 +333,7 @@ export class ServiceLevelObjective extends Construct {
         runbook: `slo-${props.name.replace(/_/g, '-')}`,
         tests: burnTests(sli, tier, Number(threshold.toString()), sloLabel),
       };
-      return { tier, factor: factor.toString(), threshold: threshold.toString(), rule: catalogue.addRule(this, group, spec) };
+      return { tier, factor: factor.toString(), threshold: threshold.toString(), rule: alertCatalogue.addRule(this, group, spec) };
     });
   }
 }
@@ -314,8 +377,8 @@ function indicator(props: ServiceLevelObjectiveProps): Indicator {
  */
 function burnTests(sli: Indicator, tier: BurnRateTier, threshold: number, labels: Record<string, string>): AlertTestCase[] {
   const shortSeconds = durationSeconds(tier.shortWindow)!;
-  // Coarse samples where the window allows (at least four per short window) keep the reads small.
-  const stepSeconds = [1800, 900, 300, 60].find((step) => step * 4 <= shortSeconds && shortSeconds % step === 0) ?? 60;
+  // One sample a minute: the base window's rate() needs at least two samples in it.
+  const stepSeconds = 60;
   const horizonSeconds = Math.min(durationSeconds(tier.longWindow)!, 2 * (shortSeconds + stepSeconds));
   const at = formatDuration(horizonSeconds);
   const interval = formatDuration(stepSeconds);
@@ -326,7 +389,9 @@ function burnTests(sli: Indicator, tier: BurnRateTier, threshold: number, labels
     { name: `${tierName}: steady burn at 1.25 x threshold fires at ${at}`, interval, series: series(sli, perStep, Math.min(1, threshold * 1.25), steps, 0), firing: [{ at, labels }] },
     { name: `${tierName}: steady burn at 0.8 x threshold stays silent`, interval, series: series(sli, perStep, threshold * 0.8, steps, 0), silentAt: [at] },
   ];
-  const quietSteps = shortSeconds / stepSeconds + 1;
+  // Quiet for the short window plus the base window: the oldest base-window rate the short window
+  // averages must not reach back into the burn.
+  const quietSteps = (shortSeconds + durationSeconds(SLI_BASE_WINDOW)!) / stepSeconds;
   const burning = Math.min(1, threshold * 1.25 * steps / (steps - quietSteps));
   if (quietSteps < steps && burning * (steps - quietSteps) / steps > threshold) {
     cases.push({
@@ -337,6 +402,38 @@ function burnTests(sli: Indicator, tier: BurnRateTier, threshold: number, labels
     });
   }
   return cases;
+}
+
+/**
+ * Largest difference allowed between a recorded long-window ratio and the same ratio computed from the raw
+ * counters, relative to the raw value. The recorded one averages base-window rates, so it lags a change by
+ * about half the base window; over a day that is a small share of the window.
+ */
+export const RECORDED_SLI_TOLERANCE_PERCENT = 1;
+
+/**
+ * Proves the recorded long windows equal the raw computation: for 13 hours 1 % of 1000 events a minute are
+ * bad, then 8 % of 3000; six and thirteen hours after the change every recorded window's ratio must be
+ * within {@link RECORDED_SLI_TOLERANCE_PERCENT} of `1 - rate(good[w]) / rate(total[w])` over the raw series.
+ */
+function recordingAccuracyTest(sli: Indicator, windows: string[], recorded: (w: string) => string,
+  rawTotal: (w: string) => string, rawGood: (w: string) => string): RecordingTestCase {
+  const first = { perStep: 1000, ratio: 0.01, steps: 780 };
+  const second = { perStep: 3000, ratio: 0.08, steps: 780 };
+  const bad = (p: typeof first) => Number((p.perStep * p.ratio).toFixed(3));
+  const other = (p: typeof first) => (sli.otherIsTotal ? p.perStep : bad(p));
+  const tolerance = Decimal.of(RECORDED_SLI_TOLERANCE_PERCENT).times(Decimal.of('0.01')).toString();
+  return {
+    name: `recorded windows match the raw ratio within ${RECORDED_SLI_TOLERANCE_PERCENT}% across a change of traffic and error ratio`,
+    series: [
+      { series: sli.testGood, values: ramp(first.perStep - bad(first), first.steps, second.perStep - bad(second), second.steps) },
+      { series: sli.testOther, values: ramp(other(first), first.steps, other(second), second.steps) },
+    ],
+    expectations: ['19h', '26h'].flatMap((at) => windows.map((w) => {
+      const raw = `(1 - ${rawGood(w)} / (${rawTotal(w)} > 0))`;
+      return { at, expr: `abs(sum(${recorded(w)}) - ${raw}) <= bool (${tolerance} * ${raw})`, samples: [{ value: 1 }] };
+    })),
+  };
 }
 
 /** Good and other counters: `ratio` of the events bad for `burnSteps`, then none bad for `quietSteps`. */

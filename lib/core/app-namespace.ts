@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, memoryQuantity } from './container-resources';
 import { assertAt, failAt } from './errors';
 import { checkDnsLabel, checkInteger, checkOneOf } from './checks';
+import { DeclaredNamespaces } from './declared-namespaces';
 import { recommendedLabels } from './labels';
 
 /** Pod Security Standards levels. */
@@ -118,6 +119,9 @@ export class AppNamespace extends Construct {
         },
       },
     });
+
+    // The derived NetworkPolicies lock down every namespace the tree renders.
+    DeclaredNamespaces.of(this).declare(props.name);
 
     // A Namespace is cluster-scoped; the chart's default namespace must not be stamped on it.
     ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertAt, failAt, show } from './errors';
 import { checkDnsLabel, checkInteger, checkReplicaBounds } from './checks';
+import { MetricApiType, MetricSources } from './metric-sources';
 
 /** A Kubernetes quantity: a number renders as a YAML number, a string (`"100"`, `"500m"`) as a string. */
 export type MetricQuantity = number | string;
@@ -212,8 +213,8 @@ export class WorkloadAutoscaler extends Construct {
         maxReplicas: props.maxReplicas,
         metrics: props.metrics.map(renderMetric),
         behavior: props.scaleUp === undefined && props.scaleDown === undefined ? undefined : {
-          scaleUp: props.scaleUp === undefined ? undefined : renderRules(props.scaleUp),
-          scaleDown: props.scaleDown === undefined ? undefined : renderRules(props.scaleDown),
+          scaleUp: props.scaleUp === undefined ? undefined : renderScalingRules(props.scaleUp),
+          scaleDown: props.scaleDown === undefined ? undefined : renderScalingRules(props.scaleDown),
         },
       },
     });
@@ -224,29 +225,23 @@ export class WorkloadAutoscaler extends Construct {
     assertAt(this, 'minReplicas', checkInteger(p.minReplicas, 1));
     assertAt(this, 'maxReplicas', checkInteger(p.maxReplicas, 1));
     assertAt(this, 'minReplicas', checkReplicaBounds(p.minReplicas, p.maxReplicas));
-    this.validateTarget(p.target);
+    assertScalableTarget(this, p.target);
     if (p.metrics.length === 0) {
       failAt(this, 'metrics', 'needs at least one metric to scale on');
     }
     p.metrics.forEach((metric, i) => this.validateMetric(`metrics[${i}]`, metric, p.target));
     if (p.scaleUp !== undefined) {
-      this.validateRules('scaleUp', p.scaleUp);
+      assertScalingRules(this, 'scaleUp', p.scaleUp);
     }
     if (p.scaleDown !== undefined) {
-      this.validateRules('scaleDown', p.scaleDown);
+      assertScalingRules(this, 'scaleDown', p.scaleDown);
     }
   }
 
-  private validateTarget(target: ScalableWorkload): void {
-    const ref = target.toScalingTarget();
-    if (target.hasAutoscaler) {
-      failAt(this, 'target', `${ref.kind} "${ref.name}" already has an autoscaler; two would fight over its pod count`);
-    }
-    const own = Chart.of(this);
-    const theirs = Chart.of(target);
-    if (own.node.root !== theirs.node.root || (own.namespace ?? 'default') !== (theirs.namespace ?? 'default')) {
-      failAt(this, 'target', `${ref.kind} "${ref.name}" does not exist in namespace ${show(own.namespace ?? 'default')}`
-        + ` (it is rendered in ${show(theirs.namespace ?? 'default')}${own.node.root === theirs.node.root ? '' : ' of another app'})`);
+  private assertServed(field: string, type: MetricApiType, name: string): void {
+    if (MetricSources.of(this).serverOf(type, name) === undefined) {
+      failAt(this, `${field}.name`, `nothing in this app serves the ${type} metric ${show(name)} (no metrics adapter declares it in MetricSources), `
+        + 'so the HPA could never read it; scale on cpu or memory, or on a source KEDA reads');
     }
   }
 
@@ -268,6 +263,7 @@ export class WorkloadAutoscaler extends Construct {
       case 'Pods':
         assertAt(this, `${field}.name`, metric.name.trim() === '' ? `required, got ${show(metric.name)}` : undefined);
         assertAt(this, `${field}.averageValue`, checkQuantity(metric.averageValue));
+        this.assertServed(field, metric.type, metric.name);
         return;
       case 'External':
         assertAt(this, `${field}.name`, metric.name.trim() === '' ? `required, got ${show(metric.name)}` : undefined);
@@ -280,25 +276,48 @@ export class WorkloadAutoscaler extends Construct {
         if (metric.value !== undefined) {
           assertAt(this, `${field}.value`, checkQuantity(metric.value));
         }
+        this.assertServed(field, metric.type, metric.name);
         return;
     }
   }
+}
 
-  private validateRules(field: string, rules: ScalingRulesSpec): void {
-    assertAt(this, `${field}.stabilizationWindowSeconds`, checkInteger(rules.stabilizationWindowSeconds, 0, 3600));
-    if (rules.policies.length === 0) {
-      failAt(this, `${field}.policies`, 'needs at least one policy');
-    }
-    rules.policies.forEach((policy, i) => {
-      const at = `${field}.policies[${i}]`;
-      if (policy.type === 'Percent') {
-        assertAt(this, `${at}.value`, checkInteger(policy.value, 1, 1000));
-      } else {
-        assertAt(this, `${at}.value`, checkInteger(policy.value, 1));
-      }
-      assertAt(this, `${at}.periodSeconds`, checkInteger(policy.periodSeconds, 1, 1800));
-    });
+/**
+ * Throws, naming field `target` at `scope`, when `target` already has an autoscaler (two would fight over
+ * its pod count) or is rendered in another namespace or app than `scope` (the reference would point at
+ * nothing).
+ */
+export function assertScalableTarget(scope: Construct, target: ScalableWorkload): void {
+  const ref = target.toScalingTarget();
+  if (target.hasAutoscaler) {
+    failAt(scope, 'target', `${ref.kind} "${ref.name}" already has an autoscaler; two would fight over its pod count`);
   }
+  const own = Chart.of(scope);
+  const theirs = Chart.of(target);
+  if (own.node.root !== theirs.node.root || (own.namespace ?? 'default') !== (theirs.namespace ?? 'default')) {
+    failAt(scope, 'target', `${ref.kind} "${ref.name}" does not exist in namespace ${show(own.namespace ?? 'default')}`
+      + ` (it is rendered in ${show(theirs.namespace ?? 'default')}${own.node.root === theirs.node.root ? '' : ' of another app'})`);
+  }
+}
+
+/**
+ * Throws, naming `field` at `scope`, when scaling rules are outside what the API server accepts: a window
+ * outside 0–3600 s, no policy, a Percent policy outside 1–1000, a period outside 1–1800 s.
+ */
+export function assertScalingRules(scope: Construct, field: string, rules: ScalingRulesSpec): void {
+  assertAt(scope, `${field}.stabilizationWindowSeconds`, checkInteger(rules.stabilizationWindowSeconds, 0, 3600));
+  if (rules.policies.length === 0) {
+    failAt(scope, `${field}.policies`, 'needs at least one policy');
+  }
+  rules.policies.forEach((policy, i) => {
+    const at = `${field}.policies[${i}]`;
+    if (policy.type === 'Percent') {
+      assertAt(scope, `${at}.value`, checkInteger(policy.value, 1, 1000));
+    } else {
+      assertAt(scope, `${at}.value`, checkInteger(policy.value, 1));
+    }
+    assertAt(scope, `${at}.periodSeconds`, checkInteger(policy.periodSeconds, 1, 1800));
+  });
 }
 
 function checkQuantity(value: MetricQuantity): string | undefined {
@@ -342,7 +361,8 @@ function renderMetric(metric: AutoscalerMetricSpec): kplus.k8s.MetricSpecV2 {
   }
 }
 
-function renderRules(rules: ScalingRulesSpec): kplus.k8s.HpaScalingRulesV2 {
+/** The autoscaling/v2 form of scaling rules (what an HPA, or KEDA's HPA config, carries). */
+export function renderScalingRules(rules: ScalingRulesSpec): kplus.k8s.HpaScalingRulesV2 {
   return {
     stabilizationWindowSeconds: rules.stabilizationWindowSeconds,
     selectPolicy: rules.selectPolicy ?? 'Max',

@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt } from '../core/errors';
-import { beforeRender } from '../render/render-hooks';
 
 /** Argo CD annotation keys, defined once. */
 export const ArgoCdAnnotations = {
@@ -76,8 +75,13 @@ export interface SyncWavesProps {
 }
 
 /**
- * Annotates every object below its scope with its Argo CD sync wave, by kind, in one pass when the tree is
- * rendered (so a chart added later is covered without registering anything).
+ * Annotates every object below its scope with its Argo CD sync wave, by kind, so a chart or object added
+ * later, anywhere below the scope, is covered without registering anything.
+ *
+ * The pass is a construct validation (`node.addValidation`): cdk8s runs every validation of the app before
+ * it renders anything, in `App.synth()`, `app.synthYaml()`, `chart.toJson()` and `Testing.synth()` alike,
+ * so stock synth and this package's pipeline write the same annotations. The pass reports no problem; it
+ * only adds the annotation where none is set, so running it again changes nothing.
  *
  * An object that already carries a wave keeps it: a construct that must order one object differently (the
  * live Service waits for the deploy hooks) sets it with {@link SyncWaves.setWave}.
@@ -99,6 +103,9 @@ export class SyncWaves extends Construct {
   /** The waves by kind in effect. */
   public readonly byKind: Readonly<Record<string, number>>;
 
+  /** Objects already given their wave (or found with one): cdk8s validates once per rendered chart. */
+  private readonly done = new WeakSet<ApiObject>();
+
   constructor(scope: Construct, id: string, props: SyncWavesProps = {}) {
     super(scope, id);
     this.byKind = { ...SYNC_WAVES_BY_KIND, ...props.byKind };
@@ -107,7 +114,12 @@ export class SyncWaves extends Construct {
         failAt(this, `byKind.${kind}`, `must be an integer, got ${JSON.stringify(wave)}`);
       }
     }
-    beforeRender(this, () => this.annotate(scope));
+    this.node.addValidation({
+      validate: () => {
+        this.annotate(scope);
+        return [];
+      },
+    });
   }
 
   /** The wave of a kind. */
@@ -116,9 +128,12 @@ export class SyncWaves extends Construct {
   }
 
   private annotate(scope: Construct): void {
-    for (const obj of scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      if (SyncWaves.waveSetOn(obj) === undefined) {
-        SyncWaves.setWave(obj, this.waveOf(obj.kind));
+    for (const c of scope.node.findAll()) {
+      if (c instanceof ApiObject && !this.done.has(c)) {
+        this.done.add(c);
+        if (SyncWaves.waveSetOn(c) === undefined) {
+          SyncWaves.setWave(c, this.waveOf(c.kind));
+        }
       }
     }
   }

@@ -2,6 +2,7 @@
 // paths, the platform's alerts, SLOs and dashboards. Published as the `laravel` entry point. Re-exports only.
 export * from './laravel-config';
 export * from './laravel-defaults';
+export * from './laravel-queues';
 export * from './laravel-queue-worker';
 export * from './laravel-scheduler';
 export * from './platform-alerts';

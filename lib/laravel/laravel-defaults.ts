@@ -33,7 +33,10 @@ export const LARAVEL_WRITABLE_PATHS: readonly string[] = [
 /** Label the platform's deploy scripts read the live colour from (`environment: blue|green`). */
 export const LARAVEL_COLOUR_LABEL = 'environment';
 
-/** Target requests per second per web pod of the platform's HPA (a custom metrics adapter serves it). */
+/**
+ * Seed 000's target requests per second per web pod. Usable only where a metrics adapter serves
+ * `http_requests_per_second` and declares it in `MetricSources`; the shipped environments have none.
+ */
 export const LARAVEL_REQUESTS_PER_SECOND_PER_POD = 1000;
 
 /** The platform's smoke tests: readiness, the home page and one API call. */

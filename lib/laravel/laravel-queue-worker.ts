@@ -4,6 +4,7 @@ import { ValidationError, show } from '../core/errors';
 import { checkInteger, checkNonEmpty } from '../core/checks';
 import { QueueWorker, QueueWorkerProps } from '../workers/queue-worker';
 import { LARAVEL_WRITABLE_PATHS } from './laravel-defaults';
+import { LARAVEL_REDIS_REACHABLE_COMMAND } from './laravel-queues';
 
 /** Props of {@link addLaravelQueueWorker}: a {@link QueueWorker}'s, with `queue:work`'s flags instead of a command. */
 export interface LaravelQueueWorkerProps extends Omit<QueueWorkerProps, 'command' | 'pollIntervalSeconds' | 'writablePaths'> {
@@ -52,8 +53,9 @@ export interface LaravelQueueWorkerProps extends Omit<QueueWorkerProps, 'command
 
 /**
  * Laravel queue workers: a {@link QueueWorker} `id` under `scope` running `php artisan queue:work` with typed
- * flags (`--timeout` from `jobTimeoutSeconds`), writing to Laravel's run-time paths. The app touches the
- * heartbeat file from a `Looping` event listener.
+ * flags (`--timeout` from `jobTimeoutSeconds`), writing to Laravel's run-time paths. Without a `heartbeatFile`
+ * (which the image writes from a `Looping` event listener, README "Workers") the probes run
+ * {@link LARAVEL_REDIS_REACHABLE_COMMAND} unless `healthCommand` says otherwise.
  *
  * @throws ValidationError naming the flag at `<scope path>/<id>`
  */
@@ -100,6 +102,7 @@ export function addLaravelQueueWorker(scope: Construct, id: string, props: Larav
       ...(backoff.length > 0 ? [`--backoff=${backoff.join(',')}`] : []),
     ],
     pollIntervalSeconds: sleep,
+    healthCommand: props.healthCommand ?? [...LARAVEL_REDIS_REACHABLE_COMMAND],
     writablePaths: LARAVEL_WRITABLE_PATHS,
   });
 }

@@ -11,6 +11,7 @@ import {
 import { LARAVEL_WRITABLE_PATHS } from './laravel-defaults';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
+import { LARAVEL_REDIS_REACHABLE_COMMAND } from './laravel-queues';
 
 /** Props of {@link LaravelScheduler}. */
 export interface LaravelSchedulerProps extends BackgroundProcessProps {
@@ -21,12 +22,20 @@ export interface LaravelSchedulerProps extends BackgroundProcessProps {
   readonly resources: ContainerResourceSpec;
 
   /**
-   * File a task scheduled every minute touches; the liveness probe restarts a scheduler whose file is
-   * older than `heartbeatMaxAgeSeconds`.
+   * File a task the app schedules every minute touches. Give it only where the image is known to do so:
+   * the liveness probe then restarts a scheduler whose file is older than `heartbeatMaxAgeSeconds`, and an
+   * image that never writes it is killed.
    *
-   * @default '/tmp/scheduler-heartbeat'
+   * @default - no heartbeat: the probes run `healthCommand`
    */
   readonly heartbeatFile?: string;
+
+  /**
+   * Command the probes run when there is no `heartbeatFile`.
+   *
+   * @default LARAVEL_REDIS_REACHABLE_COMMAND (PHP starts and Redis accepts a connection)
+   */
+  readonly healthCommand?: string[];
 
   /**
    * Age after which the heartbeat counts as stale: a few missed minutes.
@@ -73,7 +82,8 @@ export class LaravelScheduler extends Construct {
   constructor(scope: Construct, id: string, props: LaravelSchedulerProps) {
     super(scope, id);
     const pinned = props.requirePinnedImages ?? true;
-    const heartbeatFile = props.heartbeatFile ?? '/tmp/scheduler-heartbeat';
+    const heartbeatFile = props.heartbeatFile;
+    const healthCommand = props.healthCommand ?? [...LARAVEL_REDIS_REACHABLE_COMMAND];
     const maxAge = props.heartbeatMaxAgeSeconds ?? 300;
     const grace = props.terminationGracePeriodSeconds ?? 60;
     const runAsUser = props.runAsUser ?? 1000;
@@ -84,7 +94,12 @@ export class LaravelScheduler extends Construct {
     if (resources !== undefined) {
       failAt(this, resources.field ? `resources.${resources.field}` : 'resources', resources.problem);
     }
-    assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
+    if (heartbeatFile !== undefined) {
+      assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
+    }
+    if (!Array.isArray(healthCommand) || healthCommand.length === 0 || healthCommand.some((part) => typeof part !== 'string' || part === '')) {
+      failAt(this, 'healthCommand', `must be a non-empty command, got ${show(healthCommand)}`);
+    }
     // The schedule ticks once a minute: anything shorter restarts a healthy scheduler between two ticks.
     assertAt(this, 'heartbeatMaxAgeSeconds', checkInteger(maxAge, 120));
     assertAt(this, 'terminationGracePeriodSeconds', checkInteger(grace, 1));
@@ -123,8 +138,14 @@ export class LaravelScheduler extends Construct {
     const obj = ApiObject.of(this.deployment);
     // One pod: no spread to add, only the path-derived label to drop and the liveness probe.
     obj.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
-    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', heartbeatProbe(heartbeatFile, maxAge, 60, 120)));
-    // Nothing routes to the scheduler; readiness reports that it has ticked, for `kubectl get` and alerts.
-    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', heartbeatProbe(heartbeatFile, maxAge, 30, 5)));
+    const exec = { exec: { command: healthCommand }, timeoutSeconds: 5, successThreshold: 1 };
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', heartbeatFile === undefined
+      // Without a heartbeat only what every running scheduler satisfies; a restart waits for 4 minutes of failures.
+      ? { ...exec, initialDelaySeconds: 10, periodSeconds: 60, failureThreshold: 4 }
+      : heartbeatProbe(heartbeatFile, maxAge, 60, 120)));
+    // Nothing routes to the scheduler; readiness reports that it can work (or has ticked), for `kubectl get` and alerts.
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', heartbeatFile === undefined
+      ? { ...exec, initialDelaySeconds: 5, periodSeconds: 30, failureThreshold: 3 }
+      : heartbeatProbe(heartbeatFile, maxAge, 30, 5)));
   }
 }

@@ -3,6 +3,7 @@ import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
 import { checkDnsLabel } from '../core/checks';
 import { assertAt, show } from '../core/errors';
 import { platformAlertRules } from './private/platform-alert-rules';
+import { laravelQueueListKeyPrefix } from './laravel-queues';
 
 /** The thresholds of the seed alerts; environments tune them. */
 export interface PlatformAlertThresholds {
@@ -50,7 +51,7 @@ export const SEED_ALERT_THRESHOLDS: PlatformAlertThresholds = {
 
 /** Every alert {@link PlatformAlerts} can register, in catalogue order. */
 export const PLATFORM_ALERT_NAMES: readonly string[] = [
-  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
+  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
   'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon', 'PaymentFailureSpike',
   'NoOrdersProcessed', 'SlowResponseTime', 'LowCacheHitRate', 'DatabaseConnectionPoolExhaustion',
   'HighCartAbandonmentRate',
@@ -92,6 +93,19 @@ export interface PlatformAlertsProps {
   readonly databaseJob?: string;
 
   /**
+   * Scrape job of the Redis exporter; it also reports the queues' list lengths (`redis_key_size`).
+   *
+   * @default 'redis-exporter' (seed 001)
+   */
+  readonly redisJob?: string;
+
+  /**
+   * Prefix of the queues' Redis list keys; a queue's name is the rest of the key.
+   *
+   * @default - laravelQueueListKeyPrefix(): `laravel_database_queues:`
+   */
+  readonly queueListKeyPrefix?: string;
+  /**
    * App name: container alerts match its pods (`<appName>-...`, both colours).
    *
    * @default 'laravel'
@@ -113,7 +127,11 @@ export class PlatformAlerts extends Construct {
     const disabled = props.disabledAlerts ?? [];
     const appJob = props.appJob ?? 'laravel-metrics';
     const databaseJob = props.databaseJob ?? 'mysql-exporter';
+    const redisJob = props.redisJob ?? 'redis-exporter';
     const appName = props.appName ?? 'laravel';
+    const keyPrefix = props.queueListKeyPrefix ?? laravelQueueListKeyPrefix();
+    assertAt(this, 'queueListKeyPrefix', /^[A-Za-z0-9_:.-]+$/.test(keyPrefix) ? undefined
+      : `must be letters, digits, '_', ':', '.' or '-', got ${show(keyPrefix)}`);
     assertAt(this, 'appName', checkDnsLabel(appName));
     assertAt(this, 'appNamespace', checkDnsLabel(props.appNamespace));
     for (const [field, value] of Object.entries(thresholds)) {
@@ -133,10 +151,18 @@ export class PlatformAlerts extends Construct {
       appContainers: `${ns},pod=~"${appName}-.+",container!=""`,
       appJob: `job="${appJob}"`,
       databaseJob: `job="${databaseJob}"`,
+      redisJob: `job="${redisJob}"`,
       appTestLabels: ns,
       appContainerTestLabels: `container="app",${ns},pod="${appName}-blue-7d9f8c6b5-x2k4p"`,
+      queueLength: `label_replace(redis_key_size{job="${redisJob}",key=~"${promRegex(keyPrefix)}.+"}, "queue", "$1", "key", "${promRegex(keyPrefix)}(.+)")`,
+      queueLengthTestSeries: (queue) => `redis_key_size{job="${redisJob}",db="db0",key="${keyPrefix}${queue}"}`,
     }, thresholds)
       .filter(({ rule }) => !disabled.includes(rule.alert))
       .map(({ group, rule }) => catalogue.addRule(this, group, rule));
   }
+}
+
+/** `text` as a PromQL regular expression matching it literally (in a double-quoted string). */
+function promRegex(text: string): string {
+  return text.replace(/[.]/g, '\\\\.');
 }

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources } from '../core/container-resources';
-import { assertAt, failAt } from '../core/errors';
+import { ValidationError, assertAt, failAt, show } from '../core/errors';
 import { checkDnsLabel, checkInteger, checkNonEmpty } from '../core/checks';
 import { MonitoringServer, addMonitoringServer, checkPinnedImage } from './monitoring-server';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
@@ -65,6 +65,15 @@ export interface RedisExporterProps {
   readonly redisAddress: string;
   /** Secret key with the Redis password. */
   readonly password: SecretKeyReference;
+
+  /**
+   * Keys (in database 0) whose length is exported as `redis_key_size{db="db0",key=...}` (lists: `LLEN`;
+   * 0 while the key does not exist), through `REDIS_EXPORTER_CHECK_SINGLE_KEYS`: exact keys, no `SCAN`.
+   *
+   * @default - none
+   * @see https://github.com/oliver006/redis_exporter#command-line-flags
+   */
+  readonly checkSingleKeys?: string[];
 }
 
 /** Props of {@link MetricsExporter.mysql}. */
@@ -90,6 +99,16 @@ export interface MysqlExporterProps {
 export class MetricsExporter extends Construct {
   /** redis_exporter on 9121 (seed 001's `redis-exporter:9121`). */
   public static redis(scope: Construct, id: string, props: RedisExporterProps): MetricsExporter {
+    const keys = props.checkSingleKeys ?? [];
+    keys.forEach((key, i) => {
+      // The exporter splits the list on ',' and each entry on '=', and URL-decodes the key.
+      if (typeof key !== 'string' || !/^[^\s,=%]+$/.test(key)) {
+        throw new ValidationError(`${scope.node.path}/${id}`, `checkSingleKeys[${i}]`, `must be a Redis key without spaces, ',', '=' or '%', got ${show(key)}`);
+      }
+    });
+    if (new Set(keys).size !== keys.length) {
+      throw new ValidationError(`${scope.node.path}/${id}`, 'checkSingleKeys', `must not repeat a key, got ${show(keys)}`);
+    }
     return new MetricsExporter(scope, id, {
       name: 'redis-exporter',
       partOf: props.partOf,
@@ -99,7 +118,11 @@ export class MetricsExporter extends Construct {
       resources: props.resources,
       // The image's own user.
       runAsUser: 59000,
-      env: { REDIS_ADDR: props.redisAddress, REDIS_EXPORTER_WEB_LISTEN_ADDRESS: ':9121' },
+      env: {
+        REDIS_ADDR: props.redisAddress,
+        REDIS_EXPORTER_WEB_LISTEN_ADDRESS: ':9121',
+        ...(keys.length > 0 ? { REDIS_EXPORTER_CHECK_SINGLE_KEYS: keys.map((key) => `db0=${key}`).join(',') } : {}),
+      },
       secretEnv: { REDIS_PASSWORD: props.password },
     });
   }

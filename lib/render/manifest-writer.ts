@@ -2,11 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { apiObjectsInSynthOrder } from './private/chart-order';
 import { ValidationError } from '../core/errors';
-import { withFastResolution } from './private/fast-resolve';
-import { serializeApiObject } from './private/l1-serializer';
-import { runBeforeRenderHooks } from './render-hooks';
 import { toYamlStream } from './yaml';
 
 /** One synthesized manifest file. */
@@ -53,16 +49,22 @@ function kebab(id: string): string {
  * @throws ValidationError listing every validation failure, each with its construct path
  */
 export function renderCharts(root: IConstruct): ManifestFile[] {
-  runBeforeRenderHooks(root);
   const constructs = root.node.findAll();
-  const problems: string[] = [];
+  const problems: Array<{ where: string; message: string }> = [];
   for (const construct of constructs) {
     for (const message of construct.node.validate()) {
-      problems.push(`[${construct.node.path}] ${message}`);
+      problems.push({ where: construct.node.path, message });
     }
   }
-  if (problems.length > 0) {
-    throw new ValidationError(rootLabel(root), 'validation', `${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  if (problems.length === 1) {
+    // One problem reads as any other mistake: `[path] field: problem`.
+    const [{ where, message }] = problems;
+    const colon = message.indexOf(': ');
+    throw colon > 0 ? new ValidationError(where, message.slice(0, colon), message.slice(colon + 2)) : new ValidationError(where, 'validation', message);
+  }
+  if (problems.length > 1) {
+    const lines = problems.map((p) => `[${p.where}] ${p.message}`);
+    throw new ValidationError(rootLabel(root), 'validation', `${problems.length} problem(s):\n  ${lines.join('\n  ')}`);
   }
 
   const owners = new Map<string, string>();
@@ -79,13 +81,12 @@ export function renderCharts(root: IConstruct): ManifestFile[] {
   }
 
   const charts = constructs.filter((c): c is Chart => Chart.isChart(c));
-  const inSynthOrder = apiObjectsInSynthOrder(root, constructs);
-  const files = withFastResolution(() => charts.map((chart) => {
-    const own = inSynthOrder?.get(chart);
-    const objects = (own === undefined ? chart.toJson() : own.map(serializeApiObject)) as Array<{ [key: string]: unknown }>;
-    const constructPaths = own === undefined ? attribute(chart, apiObjects, objects) : own.map(constructPath);
+  const files = charts.map((chart) => {
+    // cdk8s' own rendering: resolution, dependency order, JSON patches, exactly as `App.synth()` writes.
+    const objects = chart.toJson() as Array<{ [key: string]: unknown }>;
+    const constructPaths = attribute(chart, apiObjects, objects);
     return { fileName: `${kebab(chart.node.id)}.k8s.yaml`, objects, content: toYamlStream(objects), constructPaths };
-  }));
+  });
   const names = new Set<string>();
   for (const file of files) {
     if (names.has(file.fileName)) {

@@ -117,6 +117,12 @@ export interface DeclaredConnection {
 
 const REGISTRY_ID = 'NetworkConnections';
 
+/** Receives declarations as they are made; see {@link NetworkConnections.subscribe}. */
+export interface NetworkDeclarationListener {
+  /** Called with each declared connection. */
+  readonly connection: (connection: DeclaredConnection) => void;
+}
+
 /**
  * Every connection the constructs of a tree declare they open or accept: the single source the
  * NetworkPolicies are derived from, so the policies follow the code instead of a hand-written list.
@@ -133,6 +139,7 @@ export class NetworkConnections extends Construct {
   }
 
   private readonly declared: DeclaredConnection[] = [];
+  private readonly listeners: NetworkDeclarationListener[] = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -176,7 +183,21 @@ export class NetworkConnections extends Construct {
     }
     const connection: DeclaredConnection = { from: spec.from, to: spec.to, port: spec.port, protocol, reason: spec.reason.trim(), owner: owner.node.path };
     this.declared.push(connection);
+    for (const listener of this.listeners) {
+      listener.connection(connection);
+    }
     return connection;
+  }
+
+  /**
+   * Hands `listener` every connection declared so far, then each one declared later, as it
+   * is declared: what `NetworkPolicies` creates its objects from, wherever it sits in the tree.
+   */
+  public subscribe(listener: NetworkDeclarationListener): void {
+    this.listeners.push(listener);
+    for (const c of [...this.declared]) {
+      listener.connection(c);
+    }
   }
 
   /** Every declared connection, in declaration order. */

@@ -1,12 +1,12 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/checks';
 import { assertAt, failAt } from '../core/errors';
-import { beforeRender } from '../render/render-hooks';
+import { DeclaredNamespaces } from '../core/declared-namespaces';
 import { recommendedLabels } from '../core/labels';
 import { MAX_NAME_LENGTH, shortenName, stableHash } from '../core/names';
-import { NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from './network-connections';
+import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from './network-connections';
 
 /** Annotation listing, for reviewers, every declared connection a policy allows and why. */
 export const CONNECTIONS_ANNOTATION = 'network.ecommerce-platform/connections';
@@ -38,7 +38,8 @@ export interface NetworkPoliciesProps {
   /**
    * Namespaces to lock down with default-deny and the derived allow rules.
    *
-   * @default - every Namespace object rendered in the tree, found when the tree is rendered
+   * @default - every namespace declared in the tree with `DeclaredNamespaces` (every
+   * `AppNamespace` declares its own); a Namespace object rendered in the tree but not declared fails synth
    */
   readonly namespaces?: readonly string[];
 }
@@ -48,6 +49,7 @@ interface Resolved {
   readonly cidr?: { readonly cidr: string; readonly except: readonly string[] };
 }
 
+/** What one derived allow-policy holds; read when the policy's spec is rendered. */
 interface PolicyDraft {
   readonly namespace: string;
   readonly direction: 'ingress' | 'egress';
@@ -55,6 +57,20 @@ interface PolicyDraft {
   /** Rendered peer (JSON) -> ports. */
   readonly rules: Map<string, Set<string>>;
   readonly notes: Set<string>;
+}
+
+/** A created policy and the key that fixes its place in the output. */
+interface Placed {
+  readonly key: string;
+  readonly policy: kplus.k8s.KubeNetworkPolicy;
+}
+
+/** A derived policy's names: from the label values alone, and as rendered. */
+interface Named {
+  readonly identity: string;
+  readonly base: string;
+  readonly policy: kplus.k8s.KubeNetworkPolicy;
+  hashed: boolean;
 }
 
 const DEFAULT_DNS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' }, podLabels: { 'k8s-app': 'kube-dns' } };
@@ -65,16 +81,24 @@ const DEFAULT_DNS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'kube-
  * connection an ingress rule on the accepting pods and an egress rule on the opening pods (on each side
  * that runs in one of our namespaces).
  *
- * The policies are built when the tree is rendered (`renderCharts`), so declarations made by constructs
- * created later, in any chart, are included. Uses the raw `k8s` object: the cdk8s-plus L2 derives peers
- * from construct references and cannot select pods of namespaces this repository does not render.
+ * Each policy object is created as soon as a declaration needs it (a connection, or a namespace declared
+ * with `DeclaredNamespaces`, which `AppNamespace` does), whether the declaration comes
+ * before or after this construct; its spec and annotation are produced lazily when cdk8s renders, so the
+ * output is complete under any synth (`App.synth()`, `Testing.synth()`, `chart.toJson()`). Uses the raw
+ * `k8s` object: the cdk8s-plus L2 derives peers from construct references and cannot select pods of
+ * namespaces this repository does not render.
  */
 export class NetworkPolicies extends Construct {
-  /** The rendered policies, sorted by namespace and name; filled when the tree is rendered. */
-  public readonly policies: kplus.k8s.KubeNetworkPolicy[] = [];
-
   private readonly props: NetworkPoliciesProps;
   private readonly dns: PodPeer;
+  private readonly explicitNamespaces?: ReadonlySet<string>;
+  private readonly owned = new Set<string>();
+  private readonly seen: DeclaredConnection[] = [];
+  private readonly drafts = new Map<string, PolicyDraft>();
+  /** Created policies in output order (namespace, then base policies, then derived ones by name). */
+  private readonly placed: Placed[] = [];
+  /** Derived policies by namespace and base name, to tell when two pod sets would share a name. */
+  private readonly byBaseName = new Map<string, Named[]>();
 
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
@@ -91,76 +115,124 @@ export class NetworkPolicies extends Construct {
     for (const ns of props.namespaces ?? []) {
       assertAt(this, 'namespaces', checkDnsLabel(ns));
     }
-    beforeRender(this, () => this.render());
+    if (props.namespaces !== undefined) {
+      this.explicitNamespaces = new Set(props.namespaces);
+      for (const ns of [...this.explicitNamespaces].sort()) {
+        this.lockDown(ns);
+      }
+    }
+    if (this.explicitNamespaces === undefined) {
+      DeclaredNamespaces.of(this).subscribe((ns) => this.lockDown(ns));
+    }
+    NetworkConnections.of(this).subscribe({
+      connection: (c) => {
+        this.seen.push(c);
+        this.derive(c);
+      },
+    });
+    this.node.addValidation({ validate: () => this.problems() });
   }
 
-  /** The namespaces locked down: the configured list, or every Namespace object in the tree. */
+  /** The policies, sorted by namespace and name (each namespace's default-deny and DNS policy first). */
+  public get policies(): kplus.k8s.KubeNetworkPolicy[] {
+    return this.placed.map((p) => p.policy);
+  }
+
+  /** The namespaces locked down: the configured list, or every namespace declared in the tree. */
   public ownedNamespaces(): string[] {
-    const found = this.props.namespaces ?? this.node.root.node.findAll()
-      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace' && c.apiVersion === 'v1')
-      .map((ns) => ns.name);
-    return [...new Set(found)].sort();
+    return [...this.owned].sort();
   }
 
-  private render(): void {
+  /** Default-deny and DNS for `ns`, and the policies of connections already declared that reach it. */
+  private lockDown(ns: string): void {
+    if (this.owned.has(ns)) {
+      return;
+    }
+    this.owned.add(ns);
+    this.addPolicy(`0\0${ns}\0${0}`, ns, DEFAULT_DENY_POLICY, () => ({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
+    this.addPolicy(`0\0${ns}\0${1}`, ns, ALLOW_DNS_POLICY, () => ({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [JSON.parse(renderPeer({ pods: this.dns }, ns))], ports: [{ port: intOrString(53), protocol: 'UDP' }, { port: intOrString(53), protocol: 'TCP' }] }],
+    }));
+    for (const c of this.seen) {
+      this.derive(c);
+    }
+  }
+
+  /** Adds `c` to the policy of each side that runs in a namespace we own, creating the policy if needed. */
+  private derive(c: DeclaredConnection): void {
+    const from = this.resolve(c.from);
+    const to = this.resolve(c.to);
+    const port = `${c.port}/${c.protocol}`;
+    const note = `${c.from.describe()} -> ${c.to.describe()} ${port}: ${c.reason} (${c.owner})`;
+    const toNs = this.ownNamespace(to);
+    const fromNs = this.ownNamespace(from);
+    if (toNs !== undefined) {
+      const d = this.draft(toNs, 'ingress', to.pods!.podLabels);
+      addPort(d.rules, renderPeer(from, toNs), port);
+      d.notes.add(note);
+    }
+    if (fromNs !== undefined) {
+      const d = this.draft(fromNs, 'egress', from.pods!.podLabels);
+      addPort(d.rules, renderPeer(to, fromNs), port);
+      d.notes.add(note);
+    }
+  }
+
+  private ownNamespace(r: Resolved): string | undefined {
+    const labels = r.pods?.namespaceLabels ?? {};
+    const ns = labels[NAMESPACE_NAME_LABEL];
+    return Object.keys(labels).length === 1 && ns !== undefined && this.owned.has(ns) ? ns : undefined;
+  }
+
+  private draft(namespace: string, direction: 'ingress' | 'egress', podLabels: Readonly<Record<string, string>>): PolicyDraft {
+    const key = JSON.stringify([namespace, direction, sortedRecord(podLabels)]);
+    let d = this.drafts.get(key);
+    if (d === undefined) {
+      const draft: PolicyDraft = { namespace, direction, podLabels, rules: new Map(), notes: new Set() };
+      d = draft;
+      this.drafts.set(key, draft);
+      this.addDerivedPolicy(draft);
+    }
+    return d;
+  }
+
+  /**
+   * Creates a derived policy named after its pod labels. A name longer than 63 characters, or one that two
+   * pod sets of a namespace would share (`app: a-b` and `app: a, tier: b`), ends in a hash of the exact
+   * selector instead of being cut or merged. When a second pod set arrives with a name already in use, the
+   * first policy's rendered name is switched to its hashed form with a JSON patch (its object exists
+   * already), so the result does not depend on which was declared first.
+   */
+  private addDerivedPolicy(draft: PolicyDraft): void {
+    const base = policyName(draft);
+    const identity = JSON.stringify([draft.direction, sortedRecord(draft.podLabels)]);
+    const slot = `${draft.namespace}/${base}`;
+    const siblings = this.byBaseName.get(slot) ?? [];
+    const hashedName = (id: string) => `${base.slice(0, MAX_NAME_LENGTH - 9).replace(/-+$/, '')}-${stableHash(id)}`;
+    const shared = siblings.length > 0;
+    const name = shared ? hashedName(identity) : shortenName(base, identity);
+    for (const sibling of siblings.filter((x) => !x.hashed)) {
+      sibling.hashed = true;
+      if (sibling.policy.name !== hashedName(sibling.identity)) {
+        ApiObject.of(sibling.policy).addJsonPatch(JsonPatch.replace('/metadata/name', hashedName(sibling.identity)));
+      }
+    }
+    const policy = this.addPolicy(`1\0${slot}\0${identity}`, draft.namespace, name, () => renderDraft(draft), () => [...draft.notes].sort().join('\n'));
+    this.byBaseName.set(slot, [...siblings, { identity, base, policy, hashed: shared }]);
+  }
+
+  /** Connections neither of whose ends runs in a namespace we own: judged once the whole tree exists. */
+  private problems(): string[] {
     const owned = this.ownedNamespaces();
-    const drafts = new Map<string, PolicyDraft>();
-    const draft = (namespace: string, direction: 'ingress' | 'egress', podLabels: Readonly<Record<string, string>>) => {
-      const key = JSON.stringify([namespace, direction, sortedRecord(podLabels)]);
-      let d = drafts.get(key);
-      if (d === undefined) {
-        d = { namespace, direction, podLabels, rules: new Map(), notes: new Set() };
-        drafts.set(key, d);
-      }
-      return d;
-    };
-    const ownNamespace = (r: Resolved) => {
-      const labels = r.pods?.namespaceLabels ?? {};
-      const ns = labels[NAMESPACE_NAME_LABEL];
-      return Object.keys(labels).length === 1 && ns !== undefined && owned.includes(ns) ? ns : undefined;
-    };
-    for (const c of NetworkConnections.of(this).connections()) {
-      const from = this.resolve(c.from);
-      const to = this.resolve(c.to);
-      const port = `${c.port}/${c.protocol}`;
-      const note = `${c.from.describe()} -> ${c.to.describe()} ${port}: ${c.reason} (${c.owner})`;
-      const toNs = ownNamespace(to);
-      const fromNs = ownNamespace(from);
-      if (toNs === undefined && fromNs === undefined) {
-        failAt(this, `connections[${c.owner}]`, `neither ${c.from.describe()} nor ${c.to.describe()} runs in a namespace rendered here (${owned.join(', ')})`);
-      }
-      if (toNs !== undefined) {
-        const d = draft(toNs, 'ingress', to.pods!.podLabels);
-        addPort(d.rules, renderPeer(from, toNs), port);
-        d.notes.add(note);
-      }
-      if (fromNs !== undefined) {
-        const d = draft(fromNs, 'egress', from.pods!.podLabels);
-        addPort(d.rules, renderPeer(to, fromNs), port);
-        d.notes.add(note);
-      }
-    }
-    for (const ns of owned) {
-      this.addPolicy(ns, DEFAULT_DENY_POLICY, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-      const dnsPeer = renderPeer({ pods: this.dns }, ns);
-      this.addPolicy(ns, ALLOW_DNS_POLICY, {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [{ to: [JSON.parse(dnsPeer)], ports: [{ port: intOrString(53), protocol: 'UDP' }, { port: intOrString(53), protocol: 'TCP' }] }],
-      });
-    }
-    const sorted = policyNames([...drafts.values()])
-      .sort((a, b) => compare(`${a.d.namespace}/${a.name}`, `${b.d.namespace}/${b.name}`));
-    for (const { d, name } of sorted) {
-      const rules = [...d.rules.entries()].sort(([a], [b]) => compare(a, b)).map(([peer, ports]) => ({
-        peers: [JSON.parse(peer)],
-        ports: [...ports].sort(comparePorts).map((p) => ({ port: intOrString(Number(p.split('/')[0])), protocol: p.split('/')[1] })),
-      }));
-      const spec: kplus.k8s.NetworkPolicySpec = d.direction === 'ingress'
-        ? { podSelector: { matchLabels: sortedRecord(d.podLabels) }, policyTypes: ['Ingress'], ingress: rules.map((r) => ({ from: r.peers, ports: r.ports })) }
-        : { podSelector: { matchLabels: sortedRecord(d.podLabels) }, policyTypes: ['Egress'], egress: rules.map((r) => ({ to: r.peers, ports: r.ports })) };
-      this.addPolicy(d.namespace, name, spec, [...d.notes].sort().join('\n'));
-    }
+    const undeclared = this.explicitNamespaces !== undefined ? [] : this.node.root.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace' && c.apiVersion === 'v1' && !this.owned.has(c.name))
+      .map((ns) => `namespaces: Namespace "${ns.name}" (${ns.node.path}) is rendered but not declared: create it with AppNamespace, `
+        + 'declare it with DeclaredNamespaces.of(this).declare(name), or list the namespaces to lock down in `namespaces`');
+    return [...undeclared, ...this.seen
+      .filter((c) => this.ownNamespace(this.resolve(c.from)) === undefined && this.ownNamespace(this.resolve(c.to)) === undefined)
+      .map((c) => `connections[${c.owner}]: neither ${c.from.describe()} nor ${c.to.describe()} runs in a namespace rendered here (${owned.join(', ')})`)];
   }
 
   private resolve(peer: NetworkPeer): Resolved {
@@ -172,41 +244,55 @@ export class NetworkPolicies extends Construct {
     }
   }
 
-  private addPolicy(namespace: string, name: string, spec: kplus.k8s.NetworkPolicySpec, connections?: string): void {
+  /**
+   * Creates one policy with a lazily produced spec (and connections annotation), placed in output order.
+   *
+   * Output order must not depend on the order constructs declare in, so the policies are chained with
+   * construct dependencies, which is how cdk8s orders a chart's objects: a new policy depends on the one
+   * sorting just before it, and the one sorting just after it depends on the new one. Every adjacent
+   * pair stays linked, so cdk8s emits exactly the sorted order.
+   */
+  private addPolicy(key: string, namespace: string, name: string, spec: () => kplus.k8s.NetworkPolicySpec, connections?: () => string): kplus.k8s.KubeNetworkPolicy {
     const policy = new kplus.k8s.KubeNetworkPolicy(this, `${namespace}-${name}`, {
       metadata: {
         name,
         namespace,
         labels: recommendedLabels({ name: 'network-policy', instance: name, component: 'network', partOf: this.props.partOf }),
-        annotations: connections === undefined ? undefined : { [CONNECTIONS_ANNOTATION]: connections },
+        annotations: connections === undefined ? undefined : { [CONNECTIONS_ANNOTATION]: Lazy.any({ produce: connections }) },
       },
-      spec,
+      spec: Lazy.any({ produce: spec }),
     });
-    this.policies.push(policy);
+    let at = 0;
+    while (at < this.placed.length && compare(this.placed[at].key, key) < 0) {
+      at++;
+    }
+    const before = this.placed[at - 1];
+    const after = this.placed[at];
+    if (before !== undefined) {
+      policy.node.addDependency(before.policy);
+    }
+    if (after !== undefined) {
+      after.policy.node.addDependency(policy);
+    }
+    this.placed.splice(at, 0, { key, policy });
+    return policy;
   }
+}
+
+function renderDraft(d: PolicyDraft): kplus.k8s.NetworkPolicySpec {
+  const rules = [...d.rules.entries()].sort(([a], [b]) => compare(a, b)).map(([peer, ports]) => ({
+    peers: [JSON.parse(peer)],
+    ports: [...ports].sort(comparePorts).map((p) => ({ port: intOrString(Number(p.split('/')[0])), protocol: p.split('/')[1] })),
+  }));
+  return d.direction === 'ingress'
+    ? { podSelector: { matchLabels: sortedRecord(d.podLabels) }, policyTypes: ['Ingress'], ingress: rules.map((r) => ({ from: r.peers, ports: r.ports })) }
+    : { podSelector: { matchLabels: sortedRecord(d.podLabels) }, policyTypes: ['Egress'], egress: rules.map((r) => ({ to: r.peers, ports: r.ports })) };
 }
 
 /** `allow-ingress-to-laravel`, `allow-egress-from-laravel`, from the label values alone. */
 function policyName(d: PolicyDraft): string {
   const values = Object.entries(sortedRecord(d.podLabels)).map(([, v]) => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-')).join('-') || 'all';
   return `allow-${d.direction}-${d.direction === 'ingress' ? 'to' : 'from'}-${values}`.replace(/-+/g, '-').replace(/-$/, '');
-}
-
-/**
- * Each draft's policy name. A name longer than 63 characters, or one that two pod sets of a namespace would
- * share (`app: a-b` and `app: a, tier: b`), gets a hash of the exact selector instead of being cut or merged.
- */
-function policyNames(drafts: PolicyDraft[]): Array<{ d: PolicyDraft; name: string }> {
-  const named = drafts.map((d) => ({ d, name: policyName(d) }));
-  const uses = new Map<string, number>();
-  for (const { d, name } of named) {
-    uses.set(`${d.namespace}/${name}`, (uses.get(`${d.namespace}/${name}`) ?? 0) + 1);
-  }
-  return named.map(({ d, name }) => {
-    const identity = JSON.stringify([d.direction, sortedRecord(d.podLabels)]);
-    const shared = uses.get(`${d.namespace}/${name}`)! > 1;
-    return { d, name: shared ? `${name.slice(0, MAX_NAME_LENGTH - 9).replace(/-+$/, '')}-${stableHash(identity)}` : shortenName(name, identity) };
-  });
 }
 
 function renderPeer(r: Resolved, policyNamespace: string): string {

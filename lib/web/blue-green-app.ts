@@ -53,8 +53,8 @@ export interface BlueGreenAutoscaling {
   readonly memoryUtilizationPercent?: number;
 
   /**
-   * Target average of the pods metric `http_requests_per_second`; only set it when a custom metrics adapter
-   * serves that metric, or the HPA reports the metric as missing.
+   * Target average of the pods metric `http_requests_per_second`; only where a metrics adapter serves that
+   * metric and declares it in `MetricSources` (the HPA refuses it otherwise: it would report it missing).
    *
    * @default - no request-rate metric: the HPA scales on CPU and memory only
    */
@@ -411,9 +411,6 @@ export class BlueGreenApp extends Construct {
       }
       if (a.memoryUtilizationPercent !== undefined) {
         assertAt(this, 'autoscaling.memoryUtilizationPercent', checkInteger(a.memoryUtilizationPercent, 1, 100));
-      }
-      if (a.requestsPerSecondPerPod !== undefined) {
-        assertAt(this, 'autoscaling.requestsPerSecondPerPod', checkInteger(a.requestsPerSecondPerPod, 1));
       }
     }
     // Zero would take the previous release down at a switch: no instant rollback, and no warm pods for

@@ -11,12 +11,16 @@ import {
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
+import { SecretKeyReference } from '../core/secret-references';
+import { RedisListScaler } from './redis-list-scaler';
 
 /**
- * Autoscaling of a queue worker on the length of one queue: the External metric `redis_queue_length{queue=<queue>}` served by a metrics adapter, at `jobsPerPod` jobs per worker.
+ * Autoscaling of a queue worker on the length of its queues, by KEDA (a `ScaledObject` with Redis list
+ * triggers, see {@link RedisListScaler}): the waiting jobs of the measured queues are summed and divided
+ * by `jobsPerPod`. Needs `queueBackend` on the worker.
  */
 export interface QueueLengthScaling {
-  /** Scale on the queue's length. */
+  /** Scale on the queues' length. */
   readonly metric: 'queueLength';
 
   /** Fewest workers. */
@@ -26,18 +30,37 @@ export interface QueueLengthScaling {
   readonly maxReplicas: number;
 
   /**
-   * Queue whose length is measured.
+   * Queues whose waiting jobs are counted; each must be one the worker drains.
    *
-   * @default 'default'
+   * @default - every queue the worker drains
    */
-  readonly queue?: string;
+  readonly queues?: string[];
 
   /**
-   * Target number of waiting jobs per worker (`averageValue`).
+   * Target number of waiting jobs per worker.
    *
    * @default 100
    */
   readonly jobsPerPod?: number;
+}
+
+/** Where a worker's queues live: a Redis server holding one list per queue. */
+export interface RedisQueueBackend {
+  /** Redis `host:port` as the cluster's KEDA operator reaches it (`redis.ecommerce.svc:6379`). */
+  readonly address: string;
+
+  /**
+   * Redis database index of the queue lists.
+   *
+   * @default 0
+   */
+  readonly databaseIndex?: number;
+
+  /** Secret key with the Redis password. */
+  readonly password: SecretKeyReference;
+
+  /** Prefix that turns a queue name into its list key (`<prefix><queue>`); the app's framework decides it. */
+  readonly listKeyPrefix: string;
 }
 
 /** Autoscaling of a queue worker on CPU and memory use. */
@@ -114,12 +137,28 @@ export interface QueueWorkerProps extends BackgroundProcessProps {
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * File the worker touches on every loop; the liveness probe restarts a worker whose file is older than
-   * `jobTimeoutSeconds` + `pollIntervalSeconds` + 60 s.
+   * File the image touches on every worker loop (a listener on the framework's loop event). Give it only
+   * where the image is known to write it: the liveness probe then restarts a worker whose file is older
+   * than `jobTimeoutSeconds` + `pollIntervalSeconds` + 60 s, and an image that never writes it is killed.
    *
-   * @default '/tmp/queue-worker-heartbeat'
+   * @default - no heartbeat: the probes run `healthCommand`
    */
   readonly heartbeatFile?: string;
+
+  /**
+   * Command the liveness and readiness probes run when there is no `heartbeatFile`; exit 0 means the worker
+   * can work (its queue backend answers).
+   *
+   * @default - `kill -0 1`: the worker process is alive
+   */
+  readonly healthCommand?: string[];
+
+  /**
+   * Where the queues live; required with `autoscaling.metric: 'queueLength'`.
+   *
+   * @default - none: the worker cannot scale on queue length
+   */
+  readonly queueBackend?: RedisQueueBackend;
 
   /**
    * Fixed worker count. Give either this or `autoscaling`.
@@ -159,8 +198,14 @@ export class QueueWorker extends Construct {
   /** Deployment `<name>`. */
   public readonly deployment: kplus.Deployment;
 
-  /** HPA `<name>-hpa`, when the worker autoscales. */
+  /** HPA `<name>-hpa`, when the worker autoscales on CPU and memory. */
   public readonly autoscaler?: WorkloadAutoscaler;
+
+  /** ScaledObject `<name>` (KEDA creates and owns HPA `<name>-hpa`), when the worker scales on queue length. */
+  public readonly scaler?: RedisListScaler;
+
+  /** Queues drained, highest priority first. */
+  public readonly queues: string[];
 
   /** PDB `<name>-pdb`, when more than one worker can run. */
   public readonly pdb?: kplus.k8s.KubePodDisruptionBudget;
@@ -182,7 +227,8 @@ export class QueueWorker extends Construct {
     this.jobTimeoutSeconds = props.jobTimeoutSeconds ?? 60;
     const sleep = props.pollIntervalSeconds ?? 3;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.jobTimeoutSeconds + 30;
-    const heartbeatFile = props.heartbeatFile ?? '/tmp/queue-worker-heartbeat';
+    const heartbeatFile = props.heartbeatFile;
+    const healthCommand = props.healthCommand ?? ['/bin/sh', '-c', 'kill -0 1'];
     const runAsUser = props.runAsUser ?? 1000;
     const pinned = props.requirePinnedImages ?? true;
     const writablePaths = props.writablePaths ?? ['/tmp'];
@@ -211,15 +257,26 @@ export class QueueWorker extends Construct {
       failAt(this, 'terminationGracePeriodSeconds',
         `must be at least jobTimeoutSeconds (${this.jobTimeoutSeconds}) so the current job can finish after SIGTERM, got ${this.terminationGracePeriodSeconds}`);
     }
-    assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
-    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);
-    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
-    if (props.autoscaling?.metric === 'queueLength') {
-      const queue = props.autoscaling.queue ?? 'default';
-      assertAt(this, 'autoscaling.jobsPerPod', checkInteger(props.autoscaling.jobsPerPod ?? 100, 1));
-      assertAt(this, 'autoscaling.queue', props.queues.includes(queue) ? undefined
-        : `must be one of the drained queues ${show(props.queues)}, got ${show(queue)}`);
+    if (heartbeatFile !== undefined) {
+      assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
     }
+    if (!Array.isArray(healthCommand) || healthCommand.length === 0 || healthCommand.some((part) => typeof part !== 'string' || part === '')) {
+      failAt(this, 'healthCommand', `must be a non-empty command, got ${show(healthCommand)}`);
+    }
+    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
+    if (props.autoscaling?.metric === 'queueLength') {
+      const a = props.autoscaling;
+      assertAt(this, 'autoscaling.jobsPerPod', checkInteger(a.jobsPerPod ?? 100, 1));
+      if (a.queues !== undefined && a.queues.length === 0) {
+        failAt(this, 'autoscaling.queues', 'needs at least one queue to measure');
+      }
+      (a.queues ?? []).forEach((q, i) => assertAt(this, `autoscaling.queues[${i}]`, props.queues.includes(q) ? undefined
+        : `must be one of the drained queues ${show(props.queues)}, got ${show(q)}`));
+      if (props.queueBackend === undefined) {
+        failAt(this, 'queueBackend', 'required when autoscaling on queue length: the scaler reads the queues from it');
+      }
+    }
+    this.queues = [...props.queues];
 
     this.command = [...props.command];
 
@@ -257,37 +314,48 @@ export class QueueWorker extends Construct {
       envVariables: containerEnvVariables(this, props),
       envFrom: containerEnvFrom(props),
     });
-    mountWritablePaths(this, container, writablePaths, props.resources);
-    // The first loop touches the file right after boot; then no loop happens while a job runs, and a job
-    // runs at most jobTimeoutSeconds.
-    const maxAge = this.jobTimeoutSeconds + sleep + 60;
-    hardenPodTemplate(this.deployment, { selector: this.selector, probes: {
-      livenessProbe: heartbeatProbe(heartbeatFile, maxAge, 30, 60),
-      // Ready once it has looped: a rolling update removes an old worker only after a new one really works.
-      readinessProbe: heartbeatProbe(heartbeatFile, maxAge, 10, 5),
-    } });
+    mountWritablePaths(this, container, writablePaths, props.resources);    const maxAge = this.jobTimeoutSeconds + sleep + 60;
+    hardenPodTemplate(this.deployment, { selector: this.selector, probes: heartbeatFile === undefined
+      ? {
+        // Without a heartbeat nothing tells a busy worker from a stuck one, so the probes hold the worker
+        // only to what any running worker satisfies; a restart waits for two minutes of failures.
+        livenessProbe: { exec: { command: healthCommand }, initialDelaySeconds: 10, periodSeconds: 30, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 4 },
+        readinessProbe: { exec: { command: healthCommand }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 3 },
+      }
+      : {
+        // The first loop touches the file right after boot; then no loop happens while a job runs, and a
+        // job runs at most --timeout seconds.
+        livenessProbe: heartbeatProbe(heartbeatFile, maxAge, 30, 60),
+        // Ready once it has looped: a rolling update removes an old worker only after a new one really works.
+        readinessProbe: heartbeatProbe(heartbeatFile, maxAge, 10, 5),
+      } });
 
     const a = props.autoscaling;
     if (a !== undefined) {
       const hpaName = `${props.name}-hpa`;
-      this.autoscaler = a.metric === 'queueLength'
-        ? new WorkloadAutoscaler(this, 'Autoscaler', {
-          name: hpaName,
-          labels: labels(hpaName),
+      if (a.metric === 'queueLength') {
+        const backend = props.queueBackend!;
+        const measured = a.queues ?? props.queues;
+        this.scaler = new RedisListScaler(this, 'Scaler', {
+          name: props.name,
+          // KEDA names the HPA it creates after this, so `kubectl get hpa <name>-hpa` still answers.
+          hpaName,
+          labels: labels(props.name),
           target: this.deployment,
           minReplicas: a.minReplicas,
           maxReplicas: a.maxReplicas,
-          metrics: [AutoscalerMetric.external({
-            name: 'redis_queue_length',
-            selector: { queue: a.queue ?? 'default' },
-            averageValue: String(a.jobsPerPod ?? 100),
-          })],
+          lists: measured.map((q) => ({ name: `queue_${q.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`, key: `${backend.listKeyPrefix}${q}` })),
+          itemsPerReplica: a.jobsPerPod ?? 100,
+          address: backend.address,
+          databaseIndex: backend.databaseIndex,
+          password: backend.password,
           // Add up to 2 workers a minute; remove 1 every 2 minutes after 10 quiet minutes, so a
           // bursty queue does not make workers flap.
           scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
           scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
-        })
-        : new WorkloadAutoscaler(this, 'Autoscaler', {
+        });
+      } else {
+        this.autoscaler = new WorkloadAutoscaler(this, 'Autoscaler', {
           name: hpaName,
           labels: labels(hpaName),
           target: this.deployment,
@@ -301,6 +369,7 @@ export class QueueWorker extends Construct {
           scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }] },
           scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 2, periodSeconds: 120 }] },
         });
+      }
     }
     const maxPods = a?.maxReplicas ?? props.replicas!;
     if (maxPods > 1) {

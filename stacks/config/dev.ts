@@ -52,6 +52,8 @@ export const dev = {
     imageRepository: WORKER_IMAGE_REPOSITORY,
     imageTag: RELEASES.dev.workersImageTag,
     queues: WORKER_QUEUES,
+    // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
+    imageWritesHeartbeats: { queueWorker: false, scheduler: false },
     jobTimeoutSeconds: 60,
     resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) },
     replicas: 1,

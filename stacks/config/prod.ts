@@ -55,12 +55,14 @@ export const prod = {
     imageRepository: WORKER_IMAGE_REPOSITORY,
     imageTag: RELEASES.prod.workersImageTag,
     queues: WORKER_QUEUES,
+    // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
+    imageWritesHeartbeats: { queueWorker: false, scheduler: false },
     // Longest job (order export) runs about 4 minutes; the grace period follows.
     jobTimeoutSeconds: 300,
     // Seed 001's worker resources.
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
-    // Seed 000's laravel-worker-hpa: 1-5 workers at 100 waiting jobs each on the default queue.
-    autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queue: 'default', jobsPerPod: 100 },
+    // Seed 000's laravel-worker-hpa: 1-5 workers at 100 waiting jobs each (summed over the drained queues).
+    autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, jobsPerPod: 100 },
   },
   scheduler: {
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },

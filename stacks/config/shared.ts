@@ -15,6 +15,8 @@ export const INGRESS_NGINX: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL
 export const PROMETHEUS_SERVER: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus-server' } };
 /** kube-prometheus-stack's Prometheus (operator monitoring) labels its pods `app.kubernetes.io/name: prometheus`. */
 export const OPERATOR_PROMETHEUS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
+/** KEDA's operator (Helm chart `kedacore/keda`, namespace `keda`): it polls the scalers' sources itself. */
+export const KEDA_OPERATOR: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'keda' }, podLabels: { app: 'keda-operator' } };
 /**
  * The internet minus private ranges (RFC 1918) and link-local (the cloud metadata endpoint): pods reach
  * Stripe and S3 but not other services of the VPC or the node's credentials.
@@ -22,7 +24,7 @@ export const OPERATOR_PROMETHEUS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME
 export const PUBLIC_INTERNET = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'] };
 /** The VPC the nodes and the Kubernetes API endpoints live in (kubelet 10250, API server 443). */
 export const CLUSTER_NODES = '10.0.0.0/16';
-export const NETWORK: NetworkConfig = { ingressController: INGRESS_NGINX, prometheus: PROMETHEUS_SERVER, externalHttps: PUBLIC_INTERNET, clusterNodesCidr: CLUSTER_NODES };
+export const NETWORK: NetworkConfig = { ingressController: INGRESS_NGINX, prometheus: PROMETHEUS_SERVER, kedaOperator: KEDA_OPERATOR, externalHttps: PUBLIC_INTERNET, clusterNodesCidr: CLUSTER_NODES };
 export const OPERATOR_NETWORK: NetworkConfig = { ...NETWORK, prometheus: OPERATOR_PROMETHEUS };
 
 export const IMAGE_REPOSITORY = 'ghcr.io/ibekzod/laravel-ecommerce';

@@ -54,6 +54,8 @@ export const staging = {
     imageRepository: WORKER_IMAGE_REPOSITORY,
     imageTag: RELEASES.staging.workersImageTag,
     queues: WORKER_QUEUES,
+    // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
+    imageWritesHeartbeats: { queueWorker: false, scheduler: false },
     jobTimeoutSeconds: 120,
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
     autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 3 },

@@ -165,8 +165,15 @@ export interface WorkersConfig {
   /** Fixed worker count (environments without autoscaling). */
   readonly replicas?: number;
 
-  /** Autoscaling on the queue length (seed 000) or on CPU and memory (seed 001). */
+  /** Autoscaling on the queue length (seed 000, by KEDA) or on CPU and memory (seed 001). */
   readonly autoscaling?: QueueWorkerScaling;
+
+  /**
+   * Which heartbeat files the worker image writes (README "Workers": the `Looping` listener and the
+   * scheduled `touch`). Declare only what the image is known to do: a heartbeat probe kills every process
+   * of an image that does not write its file. Where false, the probes check that PHP runs and Redis answers.
+   */
+  readonly imageWritesHeartbeats: { readonly queueWorker: boolean; readonly scheduler: boolean };
 }
 
 /** The Laravel scheduler (one instance). */
@@ -251,6 +258,9 @@ export interface NetworkConfig {
 
   /** Prometheus, which scrapes every metrics port. */
   readonly prometheus: PodPeer;
+
+  /** KEDA's operator, which reads the queue lengths from Redis to scale the workers. */
+  readonly kedaOperator: PodPeer;
 
   /** Addresses of HTTPS APIs outside the cluster (Stripe, S3), minus the blocks pods must not reach. */
   readonly externalHttps: { readonly cidr: string; readonly except: readonly string[] };

@@ -138,7 +138,7 @@ function validatePolicyAndNetwork(config: EnvironmentConfig, check: (field: stri
   if (config.requirePinnedImages && config.policy.warnings.length > 0) {
     check('policy.warnings', `must be empty where images are pinned: every policy finding fails synth there, got ${JSON.stringify(config.policy.warnings)}`);
   }
-  for (const peer of ['ingressController', 'prometheus'] as const) {
+  for (const peer of ['ingressController', 'prometheus', 'kedaOperator'] as const) {
     const { namespaceLabels, podLabels } = config.network[peer];
     if (Object.keys(namespaceLabels).length === 0) {
       check(`network.${peer}.namespaceLabels`, 'required: at least one label of the namespace');

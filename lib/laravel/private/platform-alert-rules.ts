@@ -7,7 +7,7 @@
  * ignores a quiet one; 000's backlog of 1000 for 10m). Seed expressions that were wrong are fixed where
  * they are written, with the reason.
  */
-import { AlertGroupSpec, AlertRuleSpec } from '../../alerting/alert-catalogue';
+import { AlertGroupSpec, AlertRuleSpec, AlertTestCase } from '../../alerting/alert-catalogue';
 import type { PlatformAlertThresholds } from '../platform-alerts';
 import { Decimal } from '../../core/decimal';
 import { counter, gauge, sampleCount, thresholdCases } from '../../alerting/test-series';
@@ -20,12 +20,21 @@ export interface AlertSelectors {
   readonly appContainers: string;
   /** The app's scrape job, for `up`. */
   readonly appJob: string;
-  /** The MySQL exporter's scrape job, for `up`. */
+  /** The MySQL exporter's scrape job, for `up` and `mysql_up`. */
   readonly databaseJob: string;
+  /** The Redis exporter's scrape job, for `up` and `redis_up`. */
+  readonly redisJob: string;
   /** Label set a test series needs to match `app`. */
   readonly appTestLabels: string;
   /** Label set a test series needs to match `appContainers`. */
   readonly appContainerTestLabels: string;
+  /**
+   * Waiting jobs per queue, labelled `queue`: the length the Redis exporter reports for each queue's list,
+   * the same list the worker's scaler reads.
+   */
+  readonly queueLength: string;
+  /** A series `queueLength` reads, for queue `queue`. */
+  readonly queueLengthTestSeries: (queue: string) => string;
 }
 
 /** Seed 000's groups and intervals, plus seed 001's. */
@@ -86,17 +95,21 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
     },
     {
       alert: 'DatabaseDown',
-      // `or absent(...)`: as for ServiceDown, a vanished exporter must not read as a healthy database.
-      expr: `up{${s.databaseJob}} == 0 or absent(up{${s.databaseJob}})`,
+      expr: serverDown(s.databaseJob, 'mysql_up'),
       for: '1m', severity: 'critical', priority: 'P0', team: 'platform',
       summary: 'Database is unreachable',
-      description: 'Cannot connect to MySQL database in namespace {{ $labels.namespace }}',
+      description: 'Cannot reach MySQL {{ $labels.instance }} in namespace {{ $labels.namespace }}: the exporter reports the server down, the exporter itself is down, or no exporter target exists',
       runbook: 'database-down',
-      tests: thresholdCases({
-        what: 'exporter reports MySQL down', for: '1m', onsetSeconds: 0,
-        bad: [upSeries(s.databaseJob, 0)], healthy: [upSeries(s.databaseJob, 1)],
-        labels: labelsOf(`${s.databaseJob},instance="10.0.0.7:9000",${s.appTestLabels}`),
-      }),
+      tests: serverDownCases(s.databaseJob, 'mysql_up', 'mysql-primary:3306', s.appTestLabels),
+    },
+    {
+      alert: 'RedisDown',
+      expr: serverDown(s.redisJob, 'redis_up'),
+      for: '1m', severity: 'critical', priority: 'P0', team: 'platform',
+      summary: 'Redis is unreachable',
+      description: 'Cannot reach Redis {{ $labels.instance }} in namespace {{ $labels.namespace }}: the exporter reports the server down, the exporter itself is down, or no exporter target exists',
+      runbook: 'redis-down',
+      tests: serverDownCases(s.redisJob, 'redis_up', 'redis-exporter.ecommerce.svc:9121', s.appTestLabels),
     },
     {
       alert: 'HighResponseTime',
@@ -116,34 +129,44 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
     },
     {
       alert: 'QueueBacklog',
-      // `max by (queue)`: every worker pod exports the same queue's depth; one alert per queue.
-      expr: `max by (queue) (queue_jobs_pending{${s.app}}) > ${t.queueBacklogJobs}`,
+      // The list length redis_exporter reads from Redis (what KEDA scales the workers on), not a gauge the
+      // app would have to export; `max by (queue)` keeps one alert per queue.
+      expr: `max by (queue) (${s.queueLength}) > ${t.queueBacklogJobs}`,
       for: '10m', severity: 'warning', priority: 'P1', team: 'platform',
       summary: 'Queue has {{ $value }} pending jobs',
       description: 'Queue {{ $labels.queue }} has been backed up for 10 minutes',
       runbook: 'queue-backlog',
       tests: thresholdCases({
         what: 'backlog above the threshold', for: '10m', onsetSeconds: 0,
-        bad: [gauge(`queue_jobs_pending{${s.appTestLabels},queue="default"}`, t.queueBacklogJobs + 1, n(0))],
-        healthy: [gauge(`queue_jobs_pending{${s.appTestLabels},queue="default"}`, t.queueBacklogJobs, n(0))],
+        bad: [gauge(s.queueLengthTestSeries('default'), t.queueBacklogJobs + 1, n(0))],
+        healthy: [gauge(s.queueLengthTestSeries('default'), t.queueBacklogJobs, n(0))],
         labels: { queue: 'default' },
       }),
     },
     {
       alert: 'PodCrashLooping',
-      // increase() rather than the seed's rate(): the description promises restarts in 15 minutes, and
-      // rate() is restarts per second (1 restart reads as 0.0011).
-      expr: `increase(kube_pod_container_status_restarts_total{${s.app}}[15m]) > 0`,
-      for: '5m', severity: 'warning', priority: 'P1', team: 'platform',
+      // kubernetes-mixin's rule: the kubelet's own verdict (waiting in CrashLoopBackOff) held for 15 minutes.
+      // The seed's restarts-above-zero fired on any single restart (an OOM kill, a node drain, a liveness
+      // blip); CrashLoopBackOff means the container keeps dying and the kubelet is backing off.
+      // max_over_time bridges the seconds a looping container spends running between back-offs.
+      expr: `max_over_time(kube_pod_container_status_waiting_reason{${s.app},reason="CrashLoopBackOff"}[5m]) >= 1`,
+      for: '15m', severity: 'warning', priority: 'P1', team: 'platform',
       summary: 'Pod {{ $labels.pod }} is crash looping',
-      description: 'Pod has restarted {{ $value | humanize }} times in the last 15 minutes',
+      description: 'Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been waiting in CrashLoopBackOff for 15 minutes',
       runbook: 'crash-loop',
-      tests: thresholdCases({
-        what: 'a restart every minute', for: '5m', onsetSeconds: 60,
-        bad: [counter(`kube_pod_container_status_restarts_total{${s.appContainerTestLabels}}`, 1, n(0))],
-        healthy: [gauge(`kube_pod_container_status_restarts_total{${s.appContainerTestLabels}}`, 0, n(0))],
-        labels: labelsOf(s.appContainerTestLabels),
-      }),
+      tests: [
+        ...thresholdCases({
+          what: 'container waiting in CrashLoopBackOff', for: '15m', onsetSeconds: 0,
+          bad: [gauge(`kube_pod_container_status_waiting_reason{${s.appContainerTestLabels},reason="CrashLoopBackOff"}`, 1, n(0))],
+          healthy: [gauge(`kube_pod_container_status_waiting_reason{${s.appContainerTestLabels},reason="ContainerCreating"}`, 1, n(0))],
+          labels: { ...labelsOf(s.appContainerTestLabels), reason: 'CrashLoopBackOff' },
+        }),
+        {
+          name: 'one restart (container running again) never fires',
+          series: [{ series: `kube_pod_container_status_waiting_reason{${s.appContainerTestLabels},reason="CrashLoopBackOff"}`, values: `1 ${'_ '.repeat(n(0) - 1).trim()}` }],
+          silentAt: ['20m'],
+        },
+      ],
     },
     {
       alert: 'HighMemoryUsage',
@@ -334,6 +357,36 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
     ...application.map((rule) => ({ group: APPLICATION_GROUP, rule })),
     ...business.map((rule) => ({ group: BUSINESS_GROUP, rule })),
     ...applicationAlerts.map((rule) => ({ group: APPLICATION_ALERTS_GROUP, rule })),
+  ];
+}
+
+/**
+ * A server watched through its exporter is down when the exporter says so (`<upMetric> == 0`: it answers
+ * but cannot reach the server), when the exporter's scrape fails (`up == 0`), or when the job has no
+ * target at all (`absent`: Deployment deleted). One alert for the three; the first two share labels, so
+ * `or` keeps one series per target.
+ */
+function serverDown(job: string, upMetric: string): string {
+  return `${upMetric}{${job}} == 0\nor\nup{${job}} == 0\nor\nabsent(up{${job}})`;
+}
+
+function serverDownCases(job: string, upMetric: string, instance: string, testLabels: string): AlertTestCase[] {
+  const target = `${job},instance="${instance}",${testLabels}`;
+  const samples = 10;
+  return [
+    ...thresholdCases({
+      what: `exporter up, server down (${upMetric} 0)`, for: '1m', onsetSeconds: 0,
+      bad: [gauge(`up{${target}}`, 1, samples), gauge(`${upMetric}{${target}}`, 0, samples)],
+      healthy: [gauge(`up{${target}}`, 1, samples), gauge(`${upMetric}{${target}}`, 1, samples)],
+      labels: labelsOf(target),
+    }),
+    ...thresholdCases({
+      what: 'exporter down (up 0, no server metric)', for: '1m', onsetSeconds: 0,
+      bad: [gauge(`up{${target}}`, 0, samples)],
+      healthy: [gauge(`up{${target}}`, 1, samples), gauge(`${upMetric}{${target}}`, 1, samples)],
+      labels: labelsOf(target),
+    }),
+    { name: 'no target at all: fires through absent()', series: [], silentAt: ['30s'], firing: [{ at: '2m', labels: labelsOf(job) }] },
   ];
 }
 

@@ -50,9 +50,9 @@ export class ObjectIndex {
           push(this.templatesByLabel, `${o.namespace}\0${k}\0${String(v)}`, o.template);
         }
       }
-      if (o.kind === 'HorizontalPodAutoscaler') {
+      if (isAutoscaler(o)) {
         const ref = o.obj.spec?.scaleTargetRef ?? {};
-        this.hpaByTarget.set(`${ref.kind}\0${o.namespace}\0${ref.name}`, o);
+        this.hpaByTarget.set(`${ref.kind ?? 'Deployment'}\0${o.namespace}\0${ref.name}`, o);
       }
     }
     for (const o of this.all.filter((p) => p.kind === 'PodDisruptionBudget' && !isEmptySelector(p.obj.spec?.selector))) {
@@ -137,10 +137,11 @@ export function serviceFindings(o: IndexedObject, index: ObjectIndex): RawFindin
 
 /** An HPA's scale target and a PDB's selected pods exist. */
 export function targetFindings(o: IndexedObject, index: ObjectIndex): RawFinding[] {
-  if (o.kind === 'HorizontalPodAutoscaler') {
+  if (isAutoscaler(o)) {
     const ref = o.obj.spec?.scaleTargetRef ?? {};
-    const found = index.find(ref.kind, o.namespace, ref.name) !== undefined;
-    return found ? [] : [{ rule: 'scale-target-exists', message: `scaleTargetRef ${ref.kind} ${o.namespace}/${ref.name} is not rendered` }];
+    const kind = ref.kind ?? 'Deployment';
+    const found = index.find(kind, o.namespace, ref.name) !== undefined;
+    return found ? [] : [{ rule: 'scale-target-exists', message: `scaleTargetRef ${kind} ${o.namespace}/${ref.name} is not rendered` }];
   }
   if (o.kind === 'PodDisruptionBudget') {
     const selector = o.obj.spec?.selector;
@@ -153,7 +154,12 @@ export function targetFindings(o: IndexedObject, index: ObjectIndex): RawFinding
 /** Most pods a Deployment or StatefulSet can run: its replicas, or its autoscaler's maximum. */
 function maxReplicas(o: IndexedObject, index: ObjectIndex): number {
   const hpa = index.autoscalerOf(o);
-  return Number(hpa?.obj.spec?.maxReplicas ?? o.obj.spec?.replicas ?? 1);
+  return Number(hpa?.obj.spec?.maxReplicas ?? hpa?.obj.spec?.maxReplicaCount ?? o.obj.spec?.replicas ?? 1);
+}
+
+/** An HPA, or a KEDA ScaledObject (which creates and owns the HPA of its target). */
+function isAutoscaler(o: IndexedObject): boolean {
+  return o.kind === 'HorizontalPodAutoscaler' || (o.kind === 'ScaledObject' && String(o.obj.apiVersion).startsWith('keda.sh/'));
 }
 
 const HOSTNAME = 'kubernetes.io/hostname';

@@ -1,0 +1,79 @@
+import * as YAML from 'yaml';
+import { K8sObject, findObject, ofKind, shippedEnvironments } from './helpers';
+
+/** A KEDA trigger as rendered. */
+type Trigger = { type: string; name: string; metadata: Record<string, string>; authenticationRef: { name: string } };
+
+/**
+ * What the autoscalers of each shipped environment read is produced by something the environment renders:
+ * the worker's KEDA triggers read the Redis lists the exporter reports (the series QueueBacklog alerts on),
+ * and every HPA scales only on resource metrics (metrics-server) — no custom or external metric nothing serves.
+ */
+
+/** `db0=key,...` of the Redis exporter, as [db, key] pairs. */
+function exporterKeys(objects: K8sObject[]): Array<[string, string]> {
+  const env = findObject(objects, 'Deployment', 'redis-exporter').spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
+  const value = env.find((e) => e.name === 'REDIS_EXPORTER_CHECK_SINGLE_KEYS')?.value ?? '';
+  return value.split(',').filter((s) => s !== '').map((pair) => pair.split('=') as [string, string]);
+}
+
+/** Every alerting rule rendered, from the standalone rule files or the operator's PrometheusRule. */
+function alertRules(objects: K8sObject[]): Array<{ alert?: string; expr: string }> {
+  const groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> = [];
+  for (const cm of ofKind(objects, 'ConfigMap').filter((c) => c.metadata.name === 'prometheus-rules')) {
+    for (const text of Object.values(cm.data as Record<string, string>)) {
+      groups.push(...(YAML.parse(text).groups ?? []));
+    }
+  }
+  for (const rule of ofKind(objects, 'PrometheusRule')) {
+    groups.push(...rule.spec.groups);
+  }
+  return groups.flatMap((g) => g.rules);
+}
+
+describe.each(shippedEnvironments())('%s scaling signals', (_name, objects) => {
+  const scaled = ofKind(objects, 'ScaledObject');
+
+  test('every redis trigger reads a list the Redis exporter reports, in the same database', () => {
+    const reported = new Set(exporterKeys(objects).map(([db, key]) => `${db}/${key}`));
+    const triggers = scaled.flatMap((s) => s.spec.triggers as Trigger[]).filter((t) => t.type === 'redis');
+    for (const t of triggers) {
+      expect(reported).toContain(`db${t.metadata.databaseIndex}/${t.metadata.listName}`);
+    }
+    // Environments without queue scaling still export every queue's length for dashboards and QueueBacklog.
+    expect(reported.size).toBeGreaterThanOrEqual(triggers.length);
+    expect(reported.size).toBeGreaterThan(0);
+  });
+
+  test('every ScaledObject targets a rendered Deployment that carries no replicas and has no other autoscaler', () => {
+    for (const s of scaled) {
+      const target = findObject(objects, s.spec.scaleTargetRef.kind, s.spec.scaleTargetRef.name);
+      expect(target.spec.replicas).toBeUndefined();
+      expect(ofKind(objects, 'HorizontalPodAutoscaler').filter((h) => h.spec.scaleTargetRef.name === target.metadata.name)).toEqual([]);
+      for (const t of s.spec.triggers as Trigger[]) {
+        expect(findObject(objects, 'TriggerAuthentication', t.authenticationRef.name).spec.secretTargetRef.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  test('every HPA scales only on resource metrics, which metrics-server serves', () => {
+    for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler')) {
+      expect((hpa.spec.metrics as K8sObject[]).map((m) => m.type)).toEqual(hpa.spec.metrics.map(() => 'Resource'));
+    }
+  });
+
+  test('QueueBacklog reads the lengths the exporter reports, one series per queue the workers drain', () => {
+    const backlog = alertRules(objects).find((r) => r.alert === 'QueueBacklog');
+    expect(backlog).toBeDefined();
+    expect(backlog!.expr).toContain('redis_key_size{job="redis-exporter"');
+    const pattern = /key=~"([^"]+)"/.exec(backlog!.expr)![1].replace(/\\\\/g, '\\');
+    const keys = exporterKeys(objects).map(([, key]) => key);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(new RegExp(`^(?:${pattern})$`).test(key)).toBe(true);
+    }
+    const worker = findObject(objects, 'Deployment', 'laravel-worker').spec.template.spec.containers[0].command as string[];
+    const drained = worker.find((a) => a.startsWith('--queue='))!.slice('--queue='.length).split(',');
+    expect(keys.map((k) => k.slice(k.lastIndexOf(':') + 1))).toEqual(drained);
+  });
+});
