@@ -86,7 +86,7 @@ function queriesOf(env: string): ReleaseQuery[] {
       }
       const query = m.provider.prometheus.query.replace(/\{\{args\.[a-z-]+\}\}/g, CANARY_HASH);
       const { label, value } = releaseMatcher(query);
-      const kind = query.startsWith('release:error_ratio') ? 'errors' : 'latency';
+      const kind = query.includes(':release_error_ratio:') ? 'errors' : 'latency';
       out.push({ what: `${env} AnalysisTemplate/${template.metadata!.name} ${m.name}`, query, max: Number(threshold[1]), kind, namespace: template.metadata!.namespace ?? 'default', releaseLabel: label, releaseValue: value });
     }
   }

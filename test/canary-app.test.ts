@@ -54,7 +54,7 @@ describe('CanaryApp', () => {
     expect(metrics.map((m) => m.name)).toEqual(['error-ratio', 'latency']);
     expect(metrics[0].provider.prometheus).toEqual({
       address: 'http://prometheus:9090',
-      query: 'release:error_ratio:rate2m{slo="availability",rollouts_pod_template_hash="{{args.canary-hash}}"}',
+      query: 'rollouts_pod_template_hash:release_error_ratio:rate2m{slo="availability",rollouts_pod_template_hash="{{args.canary-hash}}"}',
     });
     expect(metrics[0].successCondition).toBe('len(result) > 0 && result[0] <= 0.001');
     expect(metrics[0].failureCondition).toBe('len(result) > 0 && result[0] > 0.001');

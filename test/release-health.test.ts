@@ -17,9 +17,9 @@ describe('ReleaseHealth', () => {
     const group = AlertCatalogue.of(chart).groups().find((g) => g.name === 'release-health-environment');
     expect(group?.interval).toBe('15s');
     const records = group!.recordingRules;
-    expect(records.map((r) => r.record)).toEqual(['release:error_ratio:rate2m', 'release:latency_p95_seconds:rate2m']);
-    expect(records[0].expr).toContain('sum by (environment) (rate(http_requests_total{namespace="ecommerce",status!~"5.."}[2m]))');
-    expect(records[1].expr).toContain('histogram_quantile(0.95, sum by (le, environment) (rate(http_request_duration_seconds_bucket{namespace="ecommerce"}[2m])))');
+    expect(records.map((r) => r.record)).toEqual(['environment:release_error_ratio:rate2m', 'environment:release_latency_p95_seconds:rate2m']);
+    expect(records[0].expr).toContain('sum by (environment) (rate(http_requests_total{namespace="ecommerce",status!~"5..",environment!=""}[2m]))');
+    expect(records[1].expr).toContain('histogram_quantile(0.95, sum by (le, environment) (rate(http_request_duration_seconds_bucket{namespace="ecommerce",environment!=""}[2m])))');
     expect(records.map((r) => r.labels)).toEqual([{ slo: 'availability' }, { slo: 'latency_p95' }]);
     for (const r of records) {
       expect(checkPromql(r.expr)).toBeUndefined();
@@ -29,8 +29,8 @@ describe('ReleaseHealth', () => {
 
   test('builds the query of one release', () => {
     const { health } = render('rollouts_pod_template_hash');
-    expect(health.query(health.errorRatio, '{{args.canary-hash}}')).toBe('release:error_ratio:rate2m{slo="availability",rollouts_pod_template_hash="{{args.canary-hash}}"}');
-    expect(health.recordedNames()).toEqual(['release:error_ratio:rate2m', 'release:latency_p95_seconds:rate2m']);
+    expect(health.query(health.errorRatio, '{{args.canary-hash}}')).toBe('rollouts_pod_template_hash:release_error_ratio:rate2m{slo="availability",rollouts_pod_template_hash="{{args.canary-hash}}"}');
+    expect(health.recordedNames()).toEqual(['rollouts_pod_template_hash:release_error_ratio:rate2m', 'rollouts_pod_template_hash:release_latency_p95_seconds:rate2m']);
   });
 
   test('fails when the latency SLO is a ratio SLO', () => {

@@ -42,8 +42,8 @@ describe('VerifiedSwitch in the shipped environments', () => {
 
   test('prod queries the colour\'s recording rules, and each query names a series the alerting records', () => {
     const env = envOf(findObject(prod, 'Job', 'laravel-verify-switch'));
-    expect(env.ERROR_RATIO_QUERY).toBe('release:error_ratio:rate2m{slo="availability",environment="blue"}');
-    expect(env.LATENCY_QUERY).toBe('release:latency_p95_seconds:rate2m{slo="latency_p95",environment="blue"}');
+    expect(env.ERROR_RATIO_QUERY).toBe('environment:release_error_ratio:rate2m{slo="availability",environment="blue"}');
+    expect(env.LATENCY_QUERY).toBe('environment:release_latency_p95_seconds:rate2m{slo="latency_p95",environment="blue"}');
     for (const [objects, job] of [[prod, envOf(findObject(prod, 'Job', 'laravel-verify-switch'))], [staging, envOf(findObject(staging, 'Job', 'laravel-verify-switch'))]] as const) {
       const recorded = recordedNames(objects);
       expect(recorded.size).toBeGreaterThan(0);

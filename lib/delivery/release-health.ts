@@ -92,10 +92,14 @@ export class ReleaseHealth extends Construct {
     const label = props.releaseLabel;
     this.group = { name: `release-health-${label.replace(/_/g, '-')}`, interval };
     const catalogue = AlertCatalogue.of(this);
-    const { good, total } = props.availability.indicator;
+    // Only series that carry the release label: the others (pods of another kind of release) are no release here.
+    const good = withMatcher(props.availability.indicator.good, `${label}!=""`);
+    const total = withMatcher(props.availability.indicator.total, `${label}!=""`);
     const byRelease = `sum by (${label})`;
 
-    const errorRecord = `release:error_ratio:rate${window}`;
+    // Level-prefixed names (Prometheus' level:metric:operations): groups split by different labels never
+    // record the same series.
+    const errorRecord = `${label}:release_error_ratio:rate${window}`;
     catalogue.addRecordingRule(this, this.group, {
       record: errorRecord,
       // `or 0 * total`: a release whose good counter never appeared failed every request it served.
@@ -105,8 +109,8 @@ export class ReleaseHealth extends Construct {
     this.errorRatio = { name: 'error_ratio', record: errorRecord, selectorTemplate: selector(errorRecord, props.availability.sloName, label) };
 
     const percentile = `p${Math.round(Number(this.quantile) * 100)}`;
-    const latencyRecord = `release:latency_${percentile}_seconds:rate${window}`;
-    const series = (suffix: string) => `${histogram.name}_${suffix}{${histogram.matchers}}`;
+    const latencyRecord = `${label}:release_latency_${percentile}_seconds:rate${window}`;
+    const series = (suffix: string) => `${histogram.name}_${suffix}{${histogram.matchers},${label}!=""}`;
     catalogue.addRecordingRule(this, this.group, {
       record: latencyRecord,
       // `and ... > 0`: without requests histogram_quantile returns NaN, which compares false with anything.
@@ -127,7 +131,7 @@ export class ReleaseHealth extends Construct {
     return this.measurements().map((m) => m.record);
   }
 
-  /** The selector of one measurement for one release (`release:error_ratio:rate2m{slo="availability",environment="green"}`). */
+  /** The selector of one measurement for one release (`environment:release_error_ratio:rate2m{slo="availability",environment="green"}`). */
   public query(measurement: ReleaseMeasurement, value: string): string {
     const query = measurement.selectorTemplate.split(RELEASE_VALUE_PLACEHOLDER).join(value);
     const problem = checkPromql(query);
@@ -136,6 +140,17 @@ export class ReleaseHealth extends Construct {
     }
     return query;
   }
+}
+
+/** `metric{a="b"}` + `c!=""` -> `metric{a="b",c!=""}`. */
+function withMatcher(selectorText: string, matcher: string): string {
+  const trimmed = selectorText.trim();
+  if (trimmed.endsWith('}')) {
+    const open = trimmed.lastIndexOf('{');
+    const inner = trimmed.slice(open + 1, -1).trim();
+    return `${trimmed.slice(0, open)}{${inner.length === 0 ? '' : `${inner},`}${matcher}}`;
+  }
+  return `${trimmed}{${matcher}}`;
 }
 
 function selector(record: string, slo: string, label: string): string {

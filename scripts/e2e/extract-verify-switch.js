@@ -1,6 +1,6 @@
 // Writes what the verified-switch end-to-end run needs from dist/: the hook Job's script (script.sh), its
-// environment (env.sh, one `export NAME='value'` per variable) and the release-health recording rules
-// (rules.yaml, from the alerting manifest's rule files). Usage: node extract-verify-switch.js DIST_ENV_DIR OUT_DIR
+// environment (env.sh, one `export NAME='value'` per variable) and the release-health recording rule
+// groups (rules.yaml, every release-health group of the alerting manifest's rule files, in one file). Usage: node extract-verify-switch.js DIST_ENV_DIR OUT_DIR
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -16,16 +16,16 @@ const container = job.spec.template.spec.containers[0];
 fs.writeFileSync(path.join(out, 'script.sh'), container.command[2]);
 const quote = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
 fs.writeFileSync(path.join(out, 'env.sh'), container.env.map((e) => `export ${e.name}=${quote(e.value)}`).join('\n') + '\n');
-const rules = docs('alerting.k8s.yaml').flatMap((o) => {
+const groups = docs('alerting.k8s.yaml').flatMap((o) => {
   if (o.kind === 'ConfigMap' && o.data) {
-    return Object.entries(o.data).filter(([k]) => k.startsWith('release-health-')).map(([, v]) => v);
+    return Object.entries(o.data).filter(([k]) => k.startsWith('release-health-')).flatMap(([, v]) => YAML.parse(v).groups);
   }
   if (o.kind === 'PrometheusRule') {
-    return o.spec.groups.filter((g) => g.name.startsWith('release-health-')).map((g) => YAML.stringify({ groups: [g] }));
+    return o.spec.groups.filter((g) => g.name.startsWith('release-health-'));
   }
   return [];
 });
-if (rules.length !== 1) {
-  throw new Error(`expected one release-health rule group in ${envDir}/alerting.k8s.yaml, found ${rules.length}`);
+if (groups.length === 0) {
+  throw new Error(`no release-health rule group in ${envDir}/alerting.k8s.yaml`);
 }
-fs.writeFileSync(path.join(out, 'rules.yaml'), rules[0]);
+fs.writeFileSync(path.join(out, 'rules.yaml'), YAML.stringify({ groups }));
