@@ -83,7 +83,7 @@ export class AlertingStack extends Chart {
       output: operator ? 'prometheus-rule' : 'rule-files',
       runbookBaseUrl: config.monitoring.runbookBaseUrl,
       partOf: config.partOf,
-      ruleSelectorLabels: { ...config.monitoring.operatorSelector },
+      ruleSelectorLabels: config.monitoring.mode === 'operator' ? { ...config.monitoring.operatorSelector } : undefined,
     });
     this.routing = new AlertmanagerRouting(this, 'Alertmanager', {
       receivers: alerting.receivers,

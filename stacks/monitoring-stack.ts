@@ -18,8 +18,10 @@ import { MetricsExporter } from '../lib/observability/metrics-exporter';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { OperatorMonitors } from '../lib/observability/operator-monitors';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
-import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, laravelQueueListKeys, platformDashboard, sloDashboard } from '../lib/laravel';import { PrometheusServer } from '../lib/observability/prometheus-server';
-import { PodScrapeTarget, ScrapeTarget } from '../lib/observability/scrape-targets';
+import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, laravelQueueListKeys, platformDashboard, sloDashboard } from '../lib/laravel';
+import { PrometheusServer } from '../lib/observability/prometheus-server';
+import { PodScrapeTarget, ScrapeTarget, certManagerScrapeTarget } from '../lib/observability/scrape-targets';
+import { LARAVEL_APP_METRICS } from '../lib/laravel/platform-alerts';
 import { EnvironmentConfig } from './config';
 
 /** Props of {@link MonitoringStack} and {@link MonitoringExportersStack}. */
@@ -118,7 +120,6 @@ export class MonitoringStack extends Chart {
     const { config } = props;
     super(scope, id, { namespace: MonitoringNames.NAMESPACE, disableResourceNameHashes: true });
     const monitoring = config.monitoring;
-    const stack = monitoring.stack;
     const laravel: PodScrapeTarget = {
       kind: 'pods',
       // Seed 000's job name: its ServiceDown alert selects up{job="laravel-metrics"}.
@@ -129,15 +130,19 @@ export class MonitoringStack extends Chart {
       path: '/metrics',
       // A canary's pods carry the web tier's `app` label; their pod template hash tells canary from stable.
       podTargetLabels: [LabelKeys.APP, LARAVEL_COLOUR_LABEL, ...(config.delivery?.canary === undefined ? [] : [ROLLOUTS_HASH_POD_LABEL])],
+      metrics: LARAVEL_APP_METRICS,
     };
-    this.workloadTargets = [laravel, props.exporters.redis.target, props.exporters.mysql.target];
+    // cert-manager (installed outside this repository) issues the ingress certificate; its metrics feed
+    // CertificateExpiringSoon.
+    const certManager = certManagerScrapeTarget();
+    this.workloadTargets = [laravel, props.exporters.redis.target, props.exporters.mysql.target, certManager];
     const scope_ = { namespace: config.namespace, appName: config.web.appName };
     const dashboards = [platformDashboard(scope_), blueGreenDashboard(scope_), sloDashboard(props.slos)];
 
     if (monitoring.mode === 'operator') {
       this.grafanaProvisioning = new GrafanaProvisioning(this, 'GrafanaProvisioning', {
         partOf: config.partOf,
-        datasources: [{ name: 'Prometheus', type: 'prometheus', uid: DatasourceUids.PROMETHEUS, url: stack.operatorPrometheusUrl, isDefault: true }],
+        datasources: [{ name: 'Prometheus', type: 'prometheus', uid: DatasourceUids.PROMETHEUS, url: monitoring.stack.operatorPrometheusUrl, isDefault: true }],
         dashboards,
         sidecarLabels: true,
         extraLabels: monitoring.operatorSelector,
@@ -149,6 +154,7 @@ export class MonitoringStack extends Chart {
       });
       return;
     }
+    const stack = monitoring.stack;
 
     // Pod Security of `monitoring`: restricted, with no exception. The one component that usually needs more,
     // the log shipper, reads logs through the API server (Alloy's loki.source.kubernetes) instead of a
@@ -245,6 +251,9 @@ export class MonitoringStack extends Chart {
     const nodes = NetworkPeer.cidr(config.network.clusterNodesCidr);
     const internet = NetworkPeer.cidr(config.network.externalHttps.cidr, config.network.externalHttps.except);
     network.allow(this.prometheus, { from: prometheus, to: pods('kube-state-metrics'), port: 8080, reason: 'scrape job kube-state-metrics' });
+    network.allow(this.prometheus, {
+      from: prometheus, to: NetworkPeer.pods(certManager.namespace, certManager.serviceLabels), port: certManager.port, reason: 'scrape job cert-manager',
+    });
     network.allow(this.prometheus, { from: prometheus, to: pods(MonitoringNames.ALERTMANAGER_SERVICE), port: MonitoringNames.ALERTMANAGER_PORT, reason: 'alerts to Alertmanager' });
     network.allow(this.prometheus, { from: prometheus, to: nodes, port: 10250, reason: 'kubelet and cAdvisor scrapes' });
     network.allow(this.prometheus, { from: prometheus, to: nodes, port: 443, reason: 'Kubernetes API for service discovery' });

@@ -92,7 +92,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
   const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, slos: sloPanels(alerting) });
   const network = new NetworkStack(root, 'Network', { config });
-  const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel });
+  const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
   const delivery = config.delivery === undefined ? undefined
     : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, slos: alerting.slos });

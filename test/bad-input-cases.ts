@@ -3,10 +3,12 @@
  * with the exact message synth must print. `test/bad-input-corpus.test.ts` runs each through the whole
  * synth pipeline and checks that nothing was written.
  */
-import { Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { AppNamespace } from '../lib/core/app-namespace';
+import { SyncWave, SyncWaves } from '../lib/delivery/sync-waves';
 import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
@@ -20,6 +22,7 @@ import { assertAt } from '../lib/core/errors';
 import { checkCron } from '../lib/core/checks';
 import { CanaryConfig, DeliveryConfig, ENVIRONMENTS, EnvironmentConfig, EnvironmentName, VerifiedSwitchConfig } from '../stacks/config';
 import { VERIFIED_SWITCH } from '../stacks/config/shared';
+import { WorkersStack } from '../stacks/workers-stack';
 import { SMALL_RESOURCES } from './helpers';
 
 /** One bad input and the message synth must fail with. */
@@ -30,6 +33,8 @@ export interface BadInput {
   readonly env: string;
   /** The environment's configuration, altered. @default the shipped one */
   readonly config?: EnvironmentConfig;
+  /** What the committed output was synthesized from (the deployed state synth compares with). @default nothing deployed */
+  readonly deployed?: EnvironmentConfig;
   /** Constructs a stack adds to the environment's tree. @default none */
   readonly add?: (root: Construct, config: EnvironmentConfig) => void;
   /** The exact message. */
@@ -151,7 +156,7 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'downgraded policy rules in prod', env: 'prod', config: env('prod', () => ({ policy: { warnings: ['image-pinned'] } })), message: '[environment prod] policy.warnings: must be empty where images are pinned: every policy finding fails synth there, got ["image-pinned"]' },
   { what: 'an unknown policy rule', env: 'dev', config: env('dev', () => ({ policy: { warnings: ['no-latest' as never] } })), message: '[environment dev] policy.warnings[0]: must be one of "container-probes", "container-resources", "disruption-budget", "disruption-budget-target", "host-access", "image-pinned", "image-tag", "label-syntax", "node-spread", "object-name", "pod-security-restricted", "rbac-wildcard", "scale-target-exists", "secret-literal-data", "selector-matches-template", "service-selects-pods", got "no-latest"' },
   { what: 'an ingress controller without namespace labels', env: 'prod', config: env('prod', (c) => ({ network: { ...c.network, ingressController: { namespaceLabels: {}, podLabels: {} } } })), message: '[environment prod] network.ingressController.namespaceLabels: required: at least one label of the namespace' },
-  { what: 'an invalid Prometheus pod label', env: 'prod', config: env('prod', (c) => ({ network: { ...c.network, prometheus: { ...c.network.prometheus, podLabels: { app: 'prom etheus' } } } })), message: '[environment prod] network.prometheus.labels.app: must be a label value (at most 63 characters: letters, digits, \'-\', \'_\', \'.\'; alphanumeric at both ends), got "prom etheus"' },
+  { what: 'an invalid Prometheus pod label', env: 'prod', config: env('prod', (c) => ({ network: { ...c.network, prometheus: { ...c.network.prometheus, podLabels: { app: 'prom etheus' } } } })), message: '[environment prod] network.prometheus.podLabels.app: must be a label value (at most 63 characters: letters, digits, \'-\', \'_\', \'.\'; alphanumeric at both ends), got "prom etheus"' },
   { what: 'an invalid external CIDR', env: 'staging', config: env('staging', (c) => ({ network: { ...c.network, externalHttps: { cidr: '0.0.0.0/40', except: [] } } })), message: '[environment staging] network.externalHttps.cidr: must be an IPv4 CIDR block such as "10.0.0.0/8", got "0.0.0.0/40"' },
   { what: 'an external exception with host bits', env: 'prod', config: env('prod', (c) => ({ network: { ...c.network, externalHttps: { cidr: '0.0.0.0/0', except: ['10.1.2.3/8'] } } })), message: '[environment prod] network.externalHttps.except[0]: must start at the network address of the block (host bits zero), got "10.1.2.3/8"' },
   // Constructs a stack adds.
@@ -191,6 +196,15 @@ export const BAD_INPUTS: BadInput[] = [
   // Network declarations.
   { what: 'a connection on port 0', env: 'prod', add: (root) => NetworkConnections.of(root).allow(extra(root), { from: NetworkPeer.pods('ecommerce', { app: 'worker' }), to: NetworkPeer.pods('ecommerce', { app: 'mysql' }), port: 0, reason: 'jobs' }), message: '[prod/Extra] network.allow.port: must be a port number from 1 to 65535, got 0' },
   { what: 'a connection between namespaces nobody renders', env: 'prod', add: (root) => NetworkConnections.of(root).allow(extra(root), { from: NetworkPeer.pods('batch', { app: 'a' }), to: NetworkPeer.pods('batch', { app: 'b' }), port: 80, reason: 'r' }), message: '[prod/Network/Policies] connections[prod/Extra]: neither pods app=a in batch nor pods app=b in batch runs in a namespace rendered here (ecommerce, monitoring)' },
+  // Release order: what live traffic and the database go through while Argo CD applies a release.
+  { what: 'a release changing the serving colour\'s tag without a hotfix', env: 'prod', deployed: ENVIRONMENTS.prod, config: web('prod', { blueImageTag: 'v1.2.4' }),
+    message: '[prod/Web/Laravel] blueImageTag: blue serves live traffic (committed output) with v1.2.3; a release must not change it in place, got v1.2.4: release to the idle colour green and switch, or for an emergency declare a hotfix for v1.2.4 (README "Switching the live colour")' },
+  { what: 'a wave that starts the workers before the migration', env: 'prod', add: (root) => {
+    const workers = root.node.findChild('Workers') as WorkersStack;
+    SyncWaves.setWave(ApiObject.of(workers.worker.deployment), SyncWave.WORKLOADS);
+  }, message: '[prod/Workers/Worker/Deployment/Resource] sync-wave: 0 starts Deployment laravel-worker before the migration (Job laravel-migrate, wave 1) has run; it runs the release\'s code against the database, so it must come after the migration' },
+  { what: 'a switch to an idle colour below the live minimum', env: 'staging', deployed: web('staging', { idleReplicas: 1 }), config: web('staging', { liveColour: 'blue', idleReplicas: 1 }),
+    message: '[staging/Web/Laravel] liveColour: cannot switch from green to blue: blue is deployed with 1 pod(s), below the live minimum of 2; first raise idleReplicas to at least 2 and deploy that, then switch' },
   // Output layout.
   { what: 'a second chart rendering web.k8s.yaml', env: 'prod', add: (root) => new Chart(new Construct(root, 'Nested'), 'Web'), message: '[prod] charts: two charts render web.k8s.yaml: give them distinct ids' },
   { what: 'two ConfigMaps of the same name', env: 'prod', add: (root) => new kplus.ConfigMap(extra(root), 'Copy', { metadata: { name: 'laravel-config' } }), message: '[prod/Extra/Copy] metadata.name: duplicate ConfigMap "ecommerce/laravel-config", already rendered by prod/Web/Config/AppConfig' },
@@ -203,6 +217,20 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a queue-length trigger on a queue the worker does not consume', env: 'prod',
     config: env('prod', (c) => ({ workers: { ...c.workers, autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['emails'] } } })),
     message: '[prod/Workers/Worker] autoscaling.queues[0]: must be one of the drained queues ["high","default","low"], got "emails"' },
+  // Alerts over series nothing produces can never fire.
+  {
+    what: 'an alert over a metric no scrape target produces', env: 'prod',
+    add: (root) => AlertCatalogue.of(root).addRule(extra(root), { name: 'extra' }, {
+      alert: 'StuckExports', expr: 'export_jobs_stuck > 0', severity: 'warning', priority: 'P2', team: 'platform',
+      summary: 'Exports stuck', description: 'Exports are stuck', runbook: 'exports',
+    }),
+    message: '[prod/Alerting/Rules] alert StuckExports: metric export_jobs_stuck is produced by no scrape target in prod',
+  },
+  {
+    what: 'a recording rule over a metric no scrape target produces', env: 'staging',
+    add: (root) => AlertCatalogue.of(root).addRecordingRule(extra(root), { name: 'extra' }, { record: 'job:exports:rate5m', expr: 'sum(rate(exports_total[5m]))' }),
+    message: '[staging/Alerting/Rules] record job:exports:rate5m: metric exports_total is produced by no scrape target in staging',
+  },
   // Progressive delivery.
   { what: 'a bake time of zero', env: 'prod', config: verifiedSwitch('prod', { bakeTime: Duration.seconds(0) }), message: '[environment prod] delivery.verifiedSwitch.bakeTime: must be at least one whole second, got 0s' },
   { what: 'an error-ratio threshold above 1', env: 'prod', config: verifiedSwitch('prod', { errorRatioMax: 1.5 }), message: '[environment prod] delivery.verifiedSwitch.errorRatioMax: must be a fraction in (0, 1], got 1.5' },

@@ -4,7 +4,7 @@ import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_WRITABLE_PATHS, PR
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { SecretReferences } from '../lib/core/secret-references';
 import { MetricSources } from '../lib/core/metric-sources';
-import { K8sObject, SMALL_RESOURCES, diffObjects, findObject, ofKind, selects, synthChart, testChart } from './helpers';
+import { K8sObject, SMALL_RESOURCES, diffObjects, findObject, ofKind, selects, synthChart, testChart, nonEmpty } from './helpers';
 
 const BASE: BlueGreenAppProps = {
   name: 'laravel',
@@ -177,7 +177,7 @@ describe('BlueGreenApp objects', () => {
   });
 
   test('carries no path-derived label', () => {
-    for (const d of ofKind(objects, 'Deployment')) {
+    for (const d of nonEmpty(ofKind(objects, 'Deployment'), 'Deployment')) {
       expect(Object.keys(d.spec.template.metadata.labels).filter((k) => k.startsWith('cdk8s.io'))).toEqual([]);
     }
   });
@@ -205,7 +205,7 @@ describe('BlueGreenApp objects', () => {
 describe('BlueGreenApp replicas and autoscaling', () => {
   test('with autoscaling, no Deployment carries replicas: each colour has its own HPA', () => {
     const { objects } = render();
-    for (const d of ofKind(objects, 'Deployment')) {
+    for (const d of nonEmpty(ofKind(objects, 'Deployment'), 'Deployment')) {
       expect(d.spec.replicas).toBeUndefined();
     }
     const live = findObject(objects, 'HorizontalPodAutoscaler', 'laravel-blue-hpa');

@@ -1,16 +1,15 @@
+import { Duration } from 'cdk8s';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, loadEnvironment } from '../stacks/config';
 import { renderGitOps } from '../stacks/gitops-stack';
-import { renderEnvironment } from '../stacks/synthesize';
-import { K8sObject, findObject } from './helpers';
+import { K8sObject, findObject, renderedFiles } from './helpers';
 
-const files = renderGitOps(ENVIRONMENT_NAMES.map((name) => ({ config: ENVIRONMENTS[name], files: renderEnvironment(ENVIRONMENTS[name]) })));
+const files = renderGitOps(ENVIRONMENT_NAMES.map((name) => ({ config: ENVIRONMENTS[name], files: renderedFiles(ENVIRONMENTS[name]) })));
 const objects = files.flatMap((f) => f.objects as K8sObject[]);
 
 describe('Argo CD (dist/argocd)', () => {
   test('one file with the project and one Application per environment', () => {
     expect(files.map((f) => f.fileName)).toEqual(['applications.k8s.yaml']);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AppProject/ecommerce', 'Application/ecommerce-dev', 'Application/ecommerce-staging', 'Application/ecommerce-prod']);
-    expect(files[0].content).toMatchSnapshot();
   });
 
   test.each(ENVIRONMENT_NAMES)('%s points at dist/<env> on its cluster; only prod waits for a person', (name) => {
@@ -44,7 +43,7 @@ describe('Argo CD (dist/argocd)', () => {
   test('environment config rejects an unpinned smoke test image and a zero chaos duration', () => {
     const prod = { ...ENVIRONMENTS.prod, deployHooks: { ...ENVIRONMENTS.prod.deployHooks, smokeTestImage: 'curlimages/curl' } };
     expect(() => loadEnvironment('prod', { ...ENVIRONMENTS, prod })).toThrow('[environment prod] deployHooks.smokeTestImage: must be an image pinned');
-    const staging = { ...ENVIRONMENTS.staging, chaos: { podFailureDurationSeconds: 0 } };
-    expect(() => loadEnvironment('staging', { ...ENVIRONMENTS, staging })).toThrow('[environment staging] chaos.podFailureDurationSeconds: ');
+    const staging = { ...ENVIRONMENTS.staging, chaos: { podFailureDuration: Duration.seconds(0) } };
+    expect(() => loadEnvironment('staging', { ...ENVIRONMENTS, staging })).toThrow('[environment staging] chaos.podFailureDuration: must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got 0s');
   });
 });

@@ -1,6 +1,6 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { renderCharts } from '../lib/render/manifest-writer';
+import { ManifestFile, renderCharts } from '../lib/render/manifest-writer';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
 import { renderEnvironment } from '../stacks/synthesize';
 
@@ -8,9 +8,24 @@ import { renderEnvironment } from '../stacks/synthesize';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
 
+const rendered = new Map<EnvironmentConfig, ManifestFile[]>();
+
+/**
+ * The manifest files of a configuration, rendered once per test file: most tests read the same shipped
+ * environments, and a render is the expensive part of a test. Callers must not modify what they get.
+ */
+export function renderedFiles(config: EnvironmentConfig): ManifestFile[] {
+  let files = rendered.get(config);
+  if (files === undefined) {
+    files = renderEnvironment(config);
+    rendered.set(config, files);
+  }
+  return files;
+}
+
 /** Every object of an environment, in file order. */
 export function synthObjects(config: EnvironmentConfig): K8sObject[] {
-  return renderEnvironment(config).flatMap((f) => f.objects as K8sObject[]);
+  return renderedFiles(config).flatMap((f) => f.objects as K8sObject[]);
 }
 
 /** The objects of each shipped environment, rendered once per test file. */
@@ -44,6 +59,17 @@ export function ofKind(objects: K8sObject[], kind: string): K8sObject[] {
 /** Whether every key/value of a selector is among the labels. */
 export function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/**
+ * The items a test quantifies over ("every pod...", "each Service..."), after asserting there is at least
+ * one: a check over an empty list passes vacuously, so every such test goes through this helper.
+ */
+export function nonEmpty<T>(items: readonly T[], what: string): readonly T[] {
+  if (items.length === 0) {
+    throw new Error(`expected at least one ${what}, found none: a check over every ${what} would pass without checking anything`);
+  }
+  return items;
 }
 
 /** Pod templates of every workload, with their owner. */

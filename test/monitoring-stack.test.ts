@@ -1,13 +1,14 @@
+import { App } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ENVIRONMENTS } from '../stacks/config';
-import { renderEnvironment } from '../stacks/synthesize';
-import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments } from './helpers';
+import { MetricProducers } from '../lib/alerting/metric-producers';
+import { buildEnvironment } from '../stacks/platform';
+import { ENVIRONMENTS, EnvironmentConfig, StandaloneMonitoringStack, loadEnvironment } from '../stacks/config';
+import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments, nonEmpty, renderedFiles } from './helpers';
 import { isAllowed } from './network-policy-eval';
 import { promqlErrors } from './promql';
 
 const environments = shippedEnvironments();
-const MONITORING_FILES = ['monitoring.k8s.yaml', 'monitoring-exporters.k8s.yaml'];
-const inFile = (name: string, file: string) => renderEnvironment(ENVIRONMENTS[name as keyof typeof ENVIRONMENTS]).find((f) => f.fileName === file)!.objects as K8sObject[];
+const inFile = (name: string, file: string) => renderedFiles(ENVIRONMENTS[name as keyof typeof ENVIRONMENTS]).find((f) => f.fileName === file)!.objects as K8sObject[];
 
 /** `host:port` -> the Service it names (`name`, `name.ns`, `name.ns.svc`), resolved from `namespace`. */
 function serviceFor(objects: K8sObject[], address: string, namespace: string): { service?: K8sObject; port: number } {
@@ -21,18 +22,27 @@ function exposes(service: K8sObject | undefined, port: number): boolean {
   return service !== undefined && service.spec.ports.some((p: { port: number }) => p.port === port);
 }
 
+function standaloneStack(config: EnvironmentConfig): StandaloneMonitoringStack {
+  if (config.monitoring.mode !== 'standalone') {
+    throw new Error(`${config.name} does not run standalone monitoring`);
+  }
+  return config.monitoring.stack;
+}
+
+function operatorSelector(config: EnvironmentConfig): Record<string, string> {
+  if (config.monitoring.mode !== 'operator') {
+    throw new Error(`${config.name} does not run operator monitoring`);
+  }
+  return config.monitoring.operatorSelector;
+}
+
 describe.each(environments)('%s monitoring', (name, objects) => {
   const config = ENVIRONMENTS[name];
   const standalone = config.monitoring.mode === 'standalone';
 
-  test('matches the snapshot', () => {
-    const files = renderEnvironment(config).filter((f) => MONITORING_FILES.includes(f.fileName));
-    expect(files.map((f) => `# ${f.fileName}\n${f.content}`).join('\n')).toMatchSnapshot();
-  });
-
   test('every monitoring pod is restricted, pinned, sized from config and probed', () => {
     const names = [...inFile(name, 'monitoring.k8s.yaml'), ...inFile(name, 'monitoring-exporters.k8s.yaml')].map((o) => `${o.kind}/${o.metadata.name}`);
-    for (const { owner, template } of podTemplates(objects).filter((t) => names.includes(`${t.owner.kind}/${t.owner.metadata.name}`))) {
+    for (const { owner, template } of nonEmpty(podTemplates(objects).filter((t) => names.includes(`${t.owner.kind}/${t.owner.metadata.name}`)), 'monitoring pod template')) {
       expect([owner.metadata.name, template.spec.securityContext.runAsNonRoot]).toEqual([owner.metadata.name, true]);
       for (const c of template.spec.containers) {
         expect(c.image).toMatch(/:v?\d+\.\d+\.\d+$/);
@@ -47,8 +57,8 @@ describe.each(environments)('%s monitoring', (name, objects) => {
   });
 
   test('every monitoring Service selects some pod and targets a port its pods declare', () => {
-    const templates = podTemplates(objects);
-    for (const svc of ofKind(inFile(name, 'monitoring.k8s.yaml').concat(inFile(name, 'monitoring-exporters.k8s.yaml')), 'Service')) {
+    const templates = nonEmpty(podTemplates(objects), 'pod template');
+    for (const svc of nonEmpty(ofKind(inFile(name, 'monitoring.k8s.yaml').concat(inFile(name, 'monitoring-exporters.k8s.yaml')), 'Service'), 'monitoring Service')) {
       const pods = templates.filter((t) => t.owner.metadata.namespace === svc.metadata.namespace && selects(svc.spec.selector, t.template.metadata.labels));
       expect([svc.metadata.name, pods.length]).toEqual([svc.metadata.name, 1]);
       const declared = pods[0].template.spec.containers.flatMap((c: K8sObject) => c.ports.map((p: { containerPort: number }) => p.containerPort));
@@ -79,7 +89,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     expect(cms.map((c) => c.metadata.name).sort()).toEqual(['grafana-dashboard-ecommerce-blue-green', 'grafana-dashboard-ecommerce-production', 'grafana-dashboard-ecommerce-slos']);
     const datasources = YAML.parse(findObject(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']).datasources as Array<{ uid: string; url: string }>;
     const uids = new Set(datasources.map((d) => d.uid));
-    for (const cm of cms) {
+    for (const cm of nonEmpty(cms, 'dashboard ConfigMap')) {
       const dashboard = JSON.parse(Object.values(cm.data)[0] as string);
       const ids = dashboard.panels.map((p: { id: number }) => p.id);
       expect(new Set(ids).size).toBe(ids.length);
@@ -103,9 +113,9 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     });
 
     test('retention and storage follow the environment', () => {
-      const stack = config.monitoring.stack;
+      const stack = standaloneStack(config);
       const args = findObject(objects, 'Deployment', 'prometheus-server').spec.template.spec.containers[0].args;
-      expect(args).toContain(`--storage.tsdb.retention.time=${stack.prometheus.retentionTime}`);
+      expect(args).toContain(`--storage.tsdb.retention.time=${stack.prometheus.retentionTime.toDays()}d`);
       expect(findObject(objects, 'PersistentVolumeClaim', 'prometheus-server-data').spec.resources.requests.storage).toBe(`${stack.prometheus.storageSize.toGibibytes()}Gi`);
       expect(findObject(objects, 'PersistentVolumeClaim', 'grafana-data').spec.resources.requests.storage).toBe(`${stack.grafana.storageSize.toGibibytes()}Gi`);
     });
@@ -118,13 +128,19 @@ describe.each(environments)('%s monitoring', (name, objects) => {
         ...prom.scrape_configs.flatMap((j: K8sObject) => (j.static_configs ?? []).flatMap((s: { targets: string[] }) => s.targets)),
         ...prom.alerting.alertmanagers.flatMap((a: K8sObject) => a.static_configs.flatMap((s: { targets: string[] }) => s.targets)),
       ];
-      expect(addresses.sort()).toEqual(['alertmanager:9093', 'kube-state-metrics.monitoring.svc:8080', 'mysql-exporter.ecommerce.svc:9104', 'redis-exporter.ecommerce.svc:9121']);
-      for (const address of addresses) {
+      expect(addresses.sort()).toEqual([
+        'alertmanager:9093', 'alertmanager:9093', 'cert-manager.cert-manager.svc:9402', 'kube-state-metrics.monitoring.svc:8080', 'localhost:9090',
+        'mysql-exporter.ecommerce.svc:9104', 'redis-exporter.ecommerce.svc:9121',
+      ]);
+      // Prometheus scrapes itself on localhost; cert-manager is installed outside this repository.
+      for (const address of nonEmpty(addresses.filter((a) => !a.startsWith('localhost:') && !a.startsWith('cert-manager.')), 'scrape address')) {
         const { service, port } = serviceFor(objects, address, 'monitoring');
         expect([address, exposes(service, port)]).toEqual([address, true]);
       }
       expect(prom.scrape_configs.map((j: { job_name: string }) => j.job_name))
-        .toEqual(['laravel-metrics', 'redis-exporter', 'mysql-exporter', 'kube-state-metrics', 'kubelet', 'kubelet-cadvisor']);
+        .toEqual(['laravel-metrics', 'redis-exporter', 'mysql-exporter', 'cert-manager', 'kube-state-metrics', 'prometheus', 'alertmanager', 'kubelet', 'kubelet-cadvisor']);
+      const certManager = prom.scrape_configs.find((j: { job_name: string }) => j.job_name === 'cert-manager');
+      expect(certManager).toEqual({ job_name: 'cert-manager', metrics_path: '/metrics', honor_labels: true, static_configs: [{ targets: ['cert-manager.cert-manager.svc:9402'] }] });
     });
 
     test('the laravel pod job finds the web pods: namespace, app label, annotated port', () => {
@@ -142,14 +158,14 @@ describe.each(environments)('%s monitoring', (name, objects) => {
       expect(datasources.map((d) => `${d.uid} ${d.url}`)).toEqual([
         'prometheus http://prometheus-server.monitoring.svc:9090', 'loki http://loki.monitoring.svc:3100', 'jaeger http://jaeger.monitoring.svc:16686',
       ]);
-      for (const ds of datasources) {
+      for (const ds of nonEmpty(datasources, 'datasource')) {
         const { service, port } = serviceFor(objects, ds.url, 'monitoring');
         expect([ds.url, exposes(service, port)]).toEqual([ds.url, true]);
       }
     });
 
     test('Loki keeps logs for the environment\'s retention, enforced by the compactor, on a volume of the configured size', () => {
-      const stack = config.monitoring.stack;
+      const stack = standaloneStack(config);
       const loki = YAML.parse(findObject(objects, 'ConfigMap', 'loki-config').data['loki.yaml']);
       expect(loki.compactor.retention_enabled).toBe(true);
       expect(loki.common.replication_factor).toBe(1);
@@ -170,7 +186,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     });
 
     test('Jaeger stores traces in bounded memory only where the environment allows it, else on a volume', () => {
-      const storage = config.monitoring.stack.jaeger.storage;
+      const storage = standaloneStack(config).jaeger.storage;
       const jaeger = YAML.parse(findObject(objects, 'ConfigMap', 'jaeger-config').data['config.yaml']);
       const backend = jaeger.extensions.jaeger_storage.backends.traces;
       if (storage.kind === 'memory') {
@@ -243,10 +259,10 @@ describe.each(environments)('%s monitoring', (name, objects) => {
       const monitoring = inFile(name, 'monitoring.k8s.yaml');
       expect(monitoring.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
         'ConfigMap/grafana-dashboard-ecommerce-blue-green', 'ConfigMap/grafana-dashboard-ecommerce-production', 'ConfigMap/grafana-dashboard-ecommerce-slos',
-        'ConfigMap/grafana-datasources', 'PodMonitor/laravel-metrics', 'ServiceMonitor/mysql-exporter', 'ServiceMonitor/redis-exporter',
+        'ConfigMap/grafana-datasources', 'PodMonitor/laravel-metrics', 'ServiceMonitor/cert-manager', 'ServiceMonitor/mysql-exporter', 'ServiceMonitor/redis-exporter',
       ]);
-      for (const o of monitoring) {
-        expect([o.metadata.name, selects(config.monitoring.operatorSelector, o.metadata.labels)]).toEqual([o.metadata.name, true]);
+      for (const o of nonEmpty(monitoring, 'operator object')) {
+        expect([o.metadata.name, selects(operatorSelector(config), o.metadata.labels)]).toEqual([o.metadata.name, true]);
       }
       expect(findObject(objects, 'ConfigMap', 'grafana-dashboard-ecommerce-production').metadata.labels?.grafana_dashboard).toBe('1');
       expect(findObject(objects, 'ConfigMap', 'grafana-datasources').metadata.labels?.grafana_datasource).toBe('1');
@@ -257,7 +273,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
       expect(pm.spec.namespaceSelector).toEqual({ matchNames: [config.namespace] });
       const pods = podTemplates(objects).filter((t) => t.owner.metadata.namespace === config.namespace && selects(pm.spec.selector.matchLabels, t.template.metadata.labels));
       expect(pods.map((t) => t.owner.metadata.name).sort()).toEqual(['laravel-blue', 'laravel-green']);
-      for (const t of pods) {
+      for (const t of nonEmpty(pods, 'pod the PodMonitor selects')) {
         expect(t.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toContain(pm.spec.podMetricsEndpoints[0].port);
       }
       expect(pm.spec.podMetricsEndpoints[0].relabelings).toContainEqual({ targetLabel: 'job', replacement: 'laravel-metrics', action: 'replace' });
@@ -266,7 +282,8 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     });
 
     test('each ServiceMonitor selects exactly its exporter Service on a port it exposes', () => {
-      for (const sm of ofKind(objects, 'ServiceMonitor')) {
+      // cert-manager's Service is the Helm chart's, outside this repository.
+      for (const sm of nonEmpty(ofKind(objects, 'ServiceMonitor').filter((sm) => sm.metadata.name !== 'cert-manager'), 'ServiceMonitor')) {
         const services = ofKind(objects, 'Service').filter((s) => sm.spec.namespaceSelector.matchNames.includes(s.metadata.namespace) && selects(sm.spec.selector.matchLabels, s.metadata.labels));
         expect(services.map((s) => s.metadata.name)).toEqual([sm.metadata.name]);
         expect(services[0].spec.ports.map((p: { name: string }) => p.name)).toContain(sm.spec.endpoints[0].port);
@@ -281,7 +298,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
 
 describe('the SLO dashboard', () => {
   test('charts exactly the recording rules the alerting renders', () => {
-    const files = renderEnvironment(ENVIRONMENTS.prod);
+    const files = renderedFiles(ENVIRONMENTS.prod);
     const objectsOf = (file: string) => files.find((f) => f.fileName === file)!.objects as K8sObject[];
     const dashboard = findObject(objectsOf('monitoring.k8s.yaml'), 'ConfigMap', 'grafana-dashboard-ecommerce-slos');
     const exprs: string[] = [];
@@ -305,5 +322,19 @@ describe('the SLO dashboard', () => {
         .flatMap((g) => g.rules.filter((r) => r.record !== undefined).map((r) => `${r.record} ${r.labels?.slo}`))));
     expect(used.size).toBe(8);
     expect([...used].filter((u) => !recorded.has(u))).toEqual([]);
+  });
+});
+
+describe('metric provenance', () => {
+  test.each(['dev', 'staging', 'prod'])('%s: every scrape target declares the metric families it produces, and cert-manager is scraped', (env) => {
+    const stacks = buildEnvironment(new App(), loadEnvironment(env));
+    const targets = stacks.monitoring.workloadTargets;
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of [...targets, ...(stacks.monitoring.kubeStateMetrics ? [stacks.monitoring.kubeStateMetrics.target] : [])]) {
+      expect([target.job, (target.metrics ?? []).length > 0]).toEqual([target.job, true]);
+    }
+    expect(targets.map((t) => t.job)).toContain('cert-manager');
+    expect(MetricProducers.of(stacks.root).producerOf('certmanager_certificate_expiration_timestamp_seconds')).toBe(
+      env === 'staging' ? 'ServiceMonitor cert-manager' : 'scrape job cert-manager');
   });
 });

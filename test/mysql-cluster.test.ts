@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Chart } from 'cdk8s';
 import { MysqlCluster, MysqlClusterProps } from '../lib/data/mysql-cluster';
 import { SecretReferences } from '../lib/core/secret-references';
-import { K8sObject, findObject, ofKind, selects, synthChart, testChart } from './helpers';
+import { K8sObject, findObject, ofKind, selects, synthChart, testChart, nonEmpty } from './helpers';
 
 function props(chart: Chart, overrides: Partial<MysqlClusterProps> = {}): MysqlClusterProps {
   const secret = kplus.Secret.fromSecretName(chart, 'MysqlSecret', 'mysql-secret');
@@ -50,7 +50,7 @@ describe('MysqlCluster', () => {
   });
 
   test('every StatefulSet\'s serviceName is a headless Service that selects exactly its pods', () => {
-    for (const sts of ofKind(objects, 'StatefulSet')) {
+    for (const sts of nonEmpty(ofKind(objects, 'StatefulSet'), 'StatefulSet')) {
       const svc = findObject(objects, 'Service', sts.spec.serviceName);
       expect(svc.spec.clusterIP).toBe('None');
       const matched = ofKind(objects, 'StatefulSet').filter((s) => selects(svc.spec.selector, s.spec.template.metadata.labels));
@@ -126,7 +126,7 @@ describe('MysqlCluster', () => {
     const scripts = [objects, render({ engine: 'mariadb' }).objects]
       .flatMap((o) => Object.values(findObject(o, 'ConfigMap', 'mysql-init-scripts').data as Record<string, string>));
     expect(scripts).toHaveLength(4);
-    for (const script of scripts) {
+    for (const script of nonEmpty(scripts, 'script')) {
       expect(script.startsWith('#!/bin/sh\n')).toBe(true);
       expect(script).toContain('set -eu');
       let available = true;

@@ -7,7 +7,7 @@ import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPe
 import { ALLOW_DNS_POLICY, CONNECTIONS_ANNOTATION, DEFAULT_DENY_POLICY, NetworkPolicies } from '../lib/safety/network-policies';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
-import { K8sObject, findObject, ofKind, selects } from './helpers';
+import { K8sObject, findObject, ofKind, selects, nonEmpty } from './helpers';
 import { Endpoint, inCidr, isAllowed } from './network-policy-eval';
 
 /** Addresses outside the cluster to stand in for an ipBlock peer. */
@@ -104,14 +104,14 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
   });
 
   test('every declared connection is allowed by the rendered policies', () => {
-    const denied = connections.filter((c) => !allowedUnder(policies, config)(c));
+    const denied = nonEmpty(connections, 'declared connection').filter((c) => !allowedUnder(policies, config)(c));
     expect(denied).toEqual([]);
   });
 
   test('the evaluator can fail: under default-deny alone every declared connection is denied, with no policy all pass', () => {
     const denyOnly = policies.filter((p) => p.metadata.name === DEFAULT_DENY_POLICY);
     expect(connections.filter(allowedUnder(denyOnly, config))).toEqual([]);
-    expect(connections.every(allowedUnder([], config))).toBe(true);
+    expect(nonEmpty(connections, 'declared connection').every(allowedUnder([], config))).toBe(true);
   });
 
   test('every pod may reach cluster DNS on UDP and TCP 53, and nothing else there', () => {

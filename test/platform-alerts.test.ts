@@ -1,6 +1,6 @@
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { PLATFORM_ALERT_NAMES, PlatformAlerts, SEED_ALERT_THRESHOLDS } from '../lib/laravel/platform-alerts';
-import { testChart } from './helpers';
+import { testChart, nonEmpty } from './helpers';
 
 const byName = (alerts: PlatformAlerts) => new Map(alerts.rules.map((r) => [r.alert, r]));
 
@@ -44,7 +44,7 @@ describe('PlatformAlerts', () => {
     const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', disabledAlerts: ['NoOrdersProcessed'] });
     expect(alerts.rules.map((r) => r.alert)).not.toContain('NoOrdersProcessed');
     expect(alerts.rules).toHaveLength(16);
-    for (const rule of alerts.rules) {
+    for (const rule of nonEmpty(alerts.rules, 'alert rule')) {
       expect([rule.alert, rule.tests!.some((t) => (t.firing ?? []).length > 0), rule.tests!.some((t) => (t.silentAt ?? []).length > 0)])
         .toEqual([rule.alert, true, true]);
     }

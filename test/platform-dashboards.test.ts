@@ -1,5 +1,6 @@
 import { blueGreenDashboard, placeholderSlos, platformDashboard, sloDashboard } from '../lib/laravel/platform-dashboards';
 import { promqlErrors } from './promql';
+import { nonEmpty } from './helpers';
 
 const scope = { namespace: 'ecommerce', appName: 'laravel' };
 const dashboards = [platformDashboard(scope), blueGreenDashboard(scope), sloDashboard(placeholderSlos('ecommerce'))];
@@ -25,7 +26,7 @@ describe('shipped dashboards', () => {
   });
 
   test.each(dashboards.map((d) => [d.uid, d] as const))('%s: every PromQL expression parses', (_uid, d) => {
-    for (const { panel, expr } of d.expressions()) {
+    for (const { panel, expr } of nonEmpty(d.expressions(), 'panel expression')) {
       expect([panel, expr, promqlErrors(expr)]).toEqual([panel, expr, []]);
     }
   });
@@ -34,7 +35,7 @@ describe('shipped dashboards', () => {
     const ids = d.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
     const cells = new Set<string>();
-    for (const p of d.panels) {
+    for (const p of nonEmpty(d.panels, 'panel')) {
       const g = p.gridPos as { x: number; y: number; w: number; h: number };
       for (let x = g.x; x < g.x + g.w; x++) {
         for (let y = g.y; y < g.y + g.h; y++) {

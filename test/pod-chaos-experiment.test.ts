@@ -1,4 +1,4 @@
-import { Chart, App } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { PodChaosExperiment } from '../lib/safety/pod-chaos-experiment';
 import { ENVIRONMENTS } from '../stacks/config';
 import { findObject, ofKind, shippedEnvironments, synthChart, testChart } from './helpers';
@@ -15,7 +15,8 @@ describe('PodChaosExperiment', () => {
 
   test.each([
     [{ podLabels: {} }, '[test/Chaos] podLabels: required: at least one label, so the experiment cannot pick any pod of the namespace'],
-    [{ podLabels: { app: 'laravel' }, durationSeconds: 0 }, '[test/Chaos] durationSeconds: '],
+    [{ podLabels: { app: 'laravel' }, duration: Duration.seconds(0) }, '[test/Chaos] duration: must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got 0s'],
+    [{ podLabels: { app: 'laravel' }, duration: Duration.millis(1500) }, '[test/Chaos] duration: must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got 1.5s'],
     [{ podLabels: { app: 'laravel' }, name: 'Bad' }, '[test/Chaos] name: '],
   ])('rejects %j', (props, message) => {
     expect(() => new PodChaosExperiment(testChart(), 'Chaos', props)).toThrow(message);
@@ -33,7 +34,7 @@ describe.each(shippedEnvironments())('%s chaos', (name, objects) => {
     if (ENVIRONMENTS[name].chaos === undefined) {
       expect(experiments).toEqual([]);
     } else {
-      expect(experiments.map((o) => o.spec.duration)).toEqual([`${ENVIRONMENTS[name].chaos!.podFailureDurationSeconds}s`]);
+      expect(experiments.map((o) => o.spec.duration)).toEqual([`${ENVIRONMENTS[name].chaos!.podFailureDuration.toSeconds()}s`]);
     }
   });
 });

@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
-import { K8sObject, findObject, ofKind, shippedEnvironments } from './helpers';
+import { ENVIRONMENTS } from '../stacks/config';
+import { K8sObject, findObject, nonEmpty, ofKind, shippedEnvironments } from './helpers';
 
 /** A KEDA trigger as rendered. */
 type Trigger = { type: string; name: string; metadata: Record<string, string>; authenticationRef: { name: string } };
@@ -31,13 +32,16 @@ function alertRules(objects: K8sObject[]): Array<{ alert?: string; expr: string 
   return groups.flatMap((g) => g.rules);
 }
 
-describe.each(shippedEnvironments())('%s scaling signals', (_name, objects) => {
+const environments = shippedEnvironments();
+
+// KEDA scales the workers where they scale on queue length; dev runs one fixed worker.
+describe.each(environments.filter(([name]) => ENVIRONMENTS[name].workers.autoscaling?.metric === 'queueLength'))('%s queue scaling', (_name, objects) => {
   const scaled = ofKind(objects, 'ScaledObject');
 
   test('every redis trigger reads a list the Redis exporter reports, in the same database', () => {
     const reported = new Set(exporterKeys(objects).map(([db, key]) => `${db}/${key}`));
-    const triggers = scaled.flatMap((s) => s.spec.triggers as Trigger[]).filter((t) => t.type === 'redis');
-    for (const t of triggers) {
+    const triggers = nonEmpty(scaled, 'ScaledObject').flatMap((s) => s.spec.triggers as Trigger[]).filter((t) => t.type === 'redis');
+    for (const t of nonEmpty(triggers, 'redis trigger')) {
       expect(reported).toContain(`db${t.metadata.databaseIndex}/${t.metadata.listName}`);
     }
     // Environments without queue scaling still export every queue's length for dashboards and QueueBacklog.
@@ -46,22 +50,27 @@ describe.each(shippedEnvironments())('%s scaling signals', (_name, objects) => {
   });
 
   test('every ScaledObject targets a rendered Deployment that carries no replicas and has no other autoscaler', () => {
-    for (const s of scaled) {
+    for (const s of nonEmpty(scaled, 'ScaledObject')) {
       const target = findObject(objects, s.spec.scaleTargetRef.kind, s.spec.scaleTargetRef.name);
       expect(target.spec.replicas).toBeUndefined();
       expect(ofKind(objects, 'HorizontalPodAutoscaler').filter((h) => h.spec.scaleTargetRef.name === target.metadata.name)).toEqual([]);
-      for (const t of s.spec.triggers as Trigger[]) {
+      for (const t of nonEmpty(s.spec.triggers as Trigger[], 'trigger')) {
         expect(findObject(objects, 'TriggerAuthentication', t.authenticationRef.name).spec.secretTargetRef.length).toBeGreaterThan(0);
       }
     }
   });
+});
 
+// HPAs exist where the web tier autoscales.
+describe.each(environments.filter(([name]) => ENVIRONMENTS[name].web.autoscaling !== undefined))('%s HPAs', (_name, objects) => {
   test('every HPA scales only on resource metrics, which metrics-server serves', () => {
-    for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler')) {
+    for (const hpa of nonEmpty(ofKind(objects, 'HorizontalPodAutoscaler'), 'HorizontalPodAutoscaler')) {
       expect((hpa.spec.metrics as K8sObject[]).map((m) => m.type)).toEqual(hpa.spec.metrics.map(() => 'Resource'));
     }
   });
+});
 
+describe.each(environments)('%s scaling signals', (_name, objects) => {
   test('QueueBacklog reads the lengths the exporter reports, one series per queue the workers drain', () => {
     const backlog = alertRules(objects).find((r) => r.alert === 'QueueBacklog');
     expect(backlog).toBeDefined();

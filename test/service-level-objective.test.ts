@@ -1,6 +1,6 @@
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { BURN_RATE_WINDOW_CATALOGUES, ServiceLevelObjective, ServiceLevelObjectiveProps } from '../lib/alerting/service-level-objective';
-import { testChart } from './helpers';
+import { testChart, nonEmpty } from './helpers';
 
 const AVAILABILITY: ServiceLevelObjectiveProps = {
   name: 'availability', objectivePercent: 99.9, window: '30d', team: 'platform', description: 'requests succeed',
@@ -39,11 +39,11 @@ describe('ServiceLevelObjective', () => {
 
   test('every catalogue: page at 2 % / 5 % of the budget in 1 h / 6 h, and every factor at least 1', () => {
     expect(Object.keys(BURN_RATE_WINDOW_CATALOGUES).sort()).toEqual(['30d', '7d']);
-    for (const [period, tiers] of Object.entries(BURN_RATE_WINDOW_CATALOGUES)) {
+    for (const [period, tiers] of nonEmpty(Object.entries(BURN_RATE_WINDOW_CATALOGUES), 'window catalogue')) {
       const slo = new ServiceLevelObjective(testChart(), 'Slo', { ...AVAILABILITY, window: period });
       expect(tiers.filter((t) => t.notification === 'page').map((t) => [t.longWindow, t.budgetConsumedPercent])).toEqual([['1h', 2], ['6h', 5]]);
       expect(slo.burnRateAlerts.length).toBeGreaterThan(0);
-      for (const alert of slo.burnRateAlerts) {
+      for (const alert of nonEmpty(slo.burnRateAlerts, 'burn-rate alert')) {
         expect([period, alert.tier.longWindow, Number(alert.factor) >= 1]).toEqual([period, alert.tier.longWindow, true]);
       }
     }
@@ -95,7 +95,7 @@ describe('ServiceLevelObjective', () => {
     const long = group.recordingRules.filter((r) => ['slo:error_ratio:rate1d', 'slo:error_ratio:rate3d', 'slo:error_ratio:rate30d'].includes(r.record));
     expect(long.map((r) => r.expr)).toEqual(['1d', '3d', '30d'].map((w) =>
       `sum_over_time(slo:bad_events:rate5m{slo="availability"}[${w}])\n/\n(sum_over_time(slo:events:rate5m{slo="availability"}[${w}]) > 0)`));
-    for (const rule of long) {
+    for (const rule of nonEmpty(long, 'long-window SLI rule')) {
       expect(rule.expr).not.toContain('http_requests_total');
     }
     // ... and a promtool test compares each of them with the raw computation.
@@ -120,7 +120,7 @@ describe('ServiceLevelObjective', () => {
 
   test('tests every tier: a burn above the threshold fires, below and stopped bursts stay silent', () => {
     const slo = new ServiceLevelObjective(testChart(), 'Slo', AVAILABILITY);
-    for (const { rule } of slo.burnRateAlerts) {
+    for (const { rule } of nonEmpty(slo.burnRateAlerts, 'burn-rate alert')) {
       expect(rule.tests!.map((t) => [t.firing?.length ?? 0, t.silentAt?.length ?? 0])).toEqual([[1, 0], [0, 1], [0, 1]]);
     }
     const fast = slo.burnRateAlerts[0].rule.tests!;

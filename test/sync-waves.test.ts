@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { ApiObject } from 'cdk8s';
 import { ArgoCdAnnotations, SYNC_WAVES_BY_KIND, SyncWave, SyncWaves } from '../lib/delivery/sync-waves';
 import { ENVIRONMENTS } from '../stacks/config';
-import { K8sObject, findObject, shippedEnvironments, synthChart, testChart } from './helpers';
+import { K8sObject, findObject, shippedEnvironments, synthChart, testChart, nonEmpty } from './helpers';
 
 const wave = (o: K8sObject) => o.metadata.annotations?.[ArgoCdAnnotations.SYNC_WAVE];
 
@@ -38,29 +38,38 @@ describe('SyncWaves', () => {
     expect(() => new SyncWaves(testChart(), 'Waves', { byKind: { ConfigMap: 1.5 } })).toThrow('[test/Waves] byKind.ConfigMap: must be an integer, got 1.5');
   });
 
-  test('orders namespaces before config before workloads before traffic before monitoring', () => {
-    expect(SyncWave.NAMESPACES).toBeLessThan(SyncWave.CONFIG);
-    expect(SyncWave.CONFIG).toBeLessThan(SyncWave.WORKLOADS);
-    expect(SyncWave.WORKLOADS).toBeLessThan(SyncWave.HOOKS);
-    expect(SyncWave.HOOKS + 2).toBeLessThan(SyncWave.TRAFFIC);
-    expect(SyncWave.TRAFFIC).toBeLessThan(SyncWave.OBSERVE);
+  test('orders namespaces, config, servers, migration, release, warm-up, smoke test, traffic, monitoring, retiring colour', () => {
+    const order = [SyncWave.NAMESPACES, SyncWave.CONFIG, SyncWave.WORKLOADS, SyncWave.MIGRATE, SyncWave.RELEASE, SyncWave.CACHE_WARM,
+      SyncWave.SMOKE_TEST, SyncWave.TRAFFIC, SyncWave.OBSERVE, SyncWave.RETIRE];
+    expect(order).toHaveLength(Object.keys(SyncWave).length);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(new Set(order).size).toBe(order.length);
     expect(SYNC_WAVES_BY_KIND.Deployment).toBe(SyncWave.WORKLOADS);
+  });
+
+  test('effectiveWave is the wave set on an object, else its kind\'s', () => {
+    const chart = testChart();
+    const cm = new kplus.ConfigMap(chart, 'Config', { metadata: { name: 'c' } });
+    const endpoints = new kplus.k8s.KubeEndpoints(chart, 'Endpoints', { metadata: { name: 'e' } });
+    expect(SyncWaves.effectiveWave(ApiObject.of(cm))).toBe(SyncWave.CONFIG);
+    expect(SyncWaves.effectiveWave(endpoints)).toBe(SyncWave.WORKLOADS);
+    SyncWaves.setWave(ApiObject.of(cm), 7);
+    expect(SyncWaves.effectiveWave(ApiObject.of(cm))).toBe(7);
   });
 });
 
 describe.each(shippedEnvironments())('%s sync waves', (name, objects) => {
   test('every object carries a wave; hooks are the only Jobs between workloads and traffic', () => {
-    expect(objects.filter((o) => wave(o) === undefined).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(nonEmpty(objects, 'object').filter((o) => wave(o) === undefined).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     const byWave = (w: number) => objects.filter((o) => wave(o) === String(w)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(byWave(SyncWave.NAMESPACES)).toEqual(objects.filter((o) => o.kind === 'Namespace').map((o) => `Namespace/${o.metadata.name}`).sort());
-    expect(byWave(SyncWave.HOOKS)).toEqual(['Job/laravel-migrate']);
-    expect(byWave(SyncWave.HOOKS + 1)).toEqual(['Job/laravel-cache-warm']);
-    expect(byWave(SyncWave.HOOKS + 2)).toEqual(['Job/laravel-smoke-test']);
+    expect(byWave(SyncWave.MIGRATE)).toEqual(['Job/laravel-migrate']);
+    expect(byWave(SyncWave.CACHE_WARM)).toEqual(['Job/laravel-cache-warm']);
+    expect(byWave(SyncWave.SMOKE_TEST)).toEqual(['Job/laravel-smoke-test']);
     // A canary's stable Ingress moves traffic too (staging); Argo Rollouts then shifts weights within it.
     const canaryIngress = ENVIRONMENTS[name].delivery?.canary === undefined ? [] : [`Ingress/${ENVIRONMENTS[name].delivery!.canary!.appName}-ingress`];
     expect(byWave(SyncWave.TRAFFIC)).toEqual([...canaryIngress, 'Ingress/laravel-ingress', 'Service/laravel-service'].sort());
-    expect(objects.filter((o) => o.kind === 'NetworkPolicy').every((o) => wave(o) === String(SyncWave.CONFIG))).toBe(true);
-    expect(objects.filter((o) => o.kind === 'Deployment').every((o) => wave(o) === String(SyncWave.WORKLOADS))).toBe(true);
+    expect(nonEmpty(objects.filter((o) => o.kind === 'NetworkPolicy'), 'NetworkPolicy').every((o) => wave(o) === String(SyncWave.CONFIG))).toBe(true);
     expect(wave(findObject(objects, 'Service', `${ENVIRONMENTS[name].web.appName}-blue-service`))).toBe(String(SyncWave.WORKLOADS));
   });
 });

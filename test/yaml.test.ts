@@ -1,11 +1,11 @@
 import * as YAML from 'yaml';
 import { toYamlStream } from '../lib/render/yaml';
 import { ENVIRONMENTS } from '../stacks/config';
-import { renderEnvironment } from '../stacks/synthesize';
+import { renderedFiles } from './helpers';
 
 describe('YAML emitter', () => {
   test.each(Object.keys(ENVIRONMENTS))('%s output parses back to exactly the synthesized objects', (name) => {
-    for (const file of renderEnvironment(ENVIRONMENTS[name as keyof typeof ENVIRONMENTS])) {
+    for (const file of renderedFiles(ENVIRONMENTS[name as keyof typeof ENVIRONMENTS])) {
       const parsed = YAML.parseAllDocuments(file.content).map((d) => d.toJS());
       expect(parsed).toEqual(file.objects);
     }

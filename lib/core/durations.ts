@@ -1,28 +1,68 @@
-/** Prometheus durations (`30s`, `5m`, `1h`, `1d`), as rule files and promtool tests write them. */
+/**
+ * Durations at the Prometheus edge: parsing what Prometheus accepts (`30s`, `1h30m`, `5m0s`, `0`) and
+ * formatting a cdk8s `Duration` (or seconds) the way rule files, flags and promtool tests write them.
+ */
+import { Duration } from 'cdk8s';
+import { show } from './errors';
 
-const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-const DURATION = /^(\d+)(ms|s|m|h|d|w|y)$/;
+/** Milliseconds per unit, in the order Prometheus requires them (largest first, each at most once). */
+const UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['y', 365 * 86400000], ['w', 7 * 86400000], ['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000], ['ms', 1],
+];
+/** Prometheus' `model.ParseDuration`: units largest first, each at most once, or a bare `0`. */
+const PROMETHEUS_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
-/** Seconds of a single-unit Prometheus duration, or `undefined` when it is not one. */
-export function durationSeconds(value: unknown): number | undefined {
-  const match = typeof value === 'string' ? DURATION.exec(value) : null;
-  return match === null ? undefined : Number(match[1]) * UNITS[match[2]];
+/**
+ * Milliseconds of a Prometheus duration string, or `undefined` when Prometheus would reject it.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#duration
+ */
+export function parsePrometheusDuration(value: unknown): number | undefined {
+  if (value === '0') {
+    return 0;
+  }
+  const match = typeof value === 'string' && value !== '' ? PROMETHEUS_DURATION.exec(value) : null;
+  if (match === null) {
+    return undefined;
+  }
+  return UNITS.reduce((total, [, ms], i) => total + (match[i + 1] === undefined ? 0 : Number(match[i + 1]) * ms), 0);
 }
 
-/** `undefined` for a valid single-unit duration (`5m`), otherwise the problem. */
+/** Seconds of a `Duration` or a Prometheus duration string, or `undefined` when it is neither. */
+export function durationSeconds(value: unknown): number | undefined {
+  if (value instanceof Duration) {
+    return value.toMilliseconds() / 1000;
+  }
+  const ms = parsePrometheusDuration(value);
+  return ms === undefined ? undefined : ms / 1000;
+}
+
+/** `undefined` for a positive duration (a `Duration` or a Prometheus string such as `5m` or `1h30m`), otherwise the problem. */
 export function checkDuration(value: unknown): string | undefined {
   const seconds = durationSeconds(value);
   return seconds !== undefined && seconds > 0
     ? undefined
-    : `must be a Prometheus duration such as "30s", "5m" or "1h", got ${JSON.stringify(value)}`;
+    : `must be a Prometheus duration such as "30s", "5m" or "1h", got ${value instanceof Duration ? `${seconds}s` : JSON.stringify(value)}`;
 }
 
-/** The shortest single-unit duration for whole seconds (`3600` -> `1h`, `90` -> `90s`). */
-export function formatDuration(seconds: number): string {
-  for (const unit of ['d', 'h', 'm'] as const) {
-    if (seconds % UNITS[unit] === 0) {
-      return `${seconds / UNITS[unit]}${unit}`;
+/**
+ * The shortest single-unit Prometheus duration for a `Duration` or a number of seconds (`3600` -> `1h`,
+ * `90` -> `90s`, `0.5` -> `500ms`): what rule files, flags and promtool tests are written with.
+ */
+export function formatDuration(value: Duration | number): string {
+  const ms = Math.round(value instanceof Duration ? value.toMilliseconds() : value * 1000);
+  for (const [unit, size] of UNITS.filter(([u]) => ['d', 'h', 'm', 's'].includes(u))) {
+    if (ms % size === 0) {
+      return `${ms / size}${unit}`;
     }
   }
-  return `${seconds}s`;
+  return `${ms}ms`;
+}
+
+/** `undefined` for a positive cdk8s `Duration`, otherwise the problem (a JavaScript caller may pass anything). */
+export function checkPositiveDuration(value: unknown, example = 'Duration.days(30)'): string | undefined {
+  if (value instanceof Duration && value.toMilliseconds() > 0) {
+    return undefined;
+  }
+  return `must be a positive Duration such as ${example}, got ${value instanceof Duration ? `${value.toMilliseconds() / 1000}s` : show(value)}`;
 }

@@ -113,6 +113,7 @@ export class KubeStateMetrics extends Construct {
       portName: 'http-metrics',
       port: METRICS_PORT,
       honorLabels: true,
+      metrics: ['kube_'],
     };
   }
 }

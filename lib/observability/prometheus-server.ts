@@ -1,13 +1,15 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
 import { checkNonEmpty } from '../core/checks';
+import { checkPositiveDuration, formatDuration } from '../core/durations';
 import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
 import { ScrapeConfig, ScrapeTarget, renderScrapeConfigs } from './scrape-targets';
+import { MetricProducers } from '../alerting/metric-producers';
 
 /** Props of {@link PrometheusServer}. */
 export interface PrometheusServerProps {
@@ -21,11 +23,11 @@ export interface PrometheusServerProps {
   readonly resources: ContainerResourceSpec;
 
   /**
-   * How long samples are kept (`--storage.tsdb.retention.time`), a Prometheus duration.
+   * How long samples are kept (`--storage.tsdb.retention.time`, written as a Prometheus duration).
    *
    * @see https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects
    */
-  readonly retentionTime: string;
+  readonly retentionTime: Duration;
 
   /** Size of the TSDB volume. */
   readonly storageSize: Size;
@@ -51,12 +53,11 @@ export interface PrometheusServerProps {
   /**
    * Interval of scrapes and rule evaluation.
    *
-   * @default '15s' (seed 001)
+   * @default Duration.seconds(15) (seed 001)
    */
-  readonly scrapeInterval?: string;
+  readonly scrapeInterval?: Duration;
 }
 
-const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const CONFIG_DIR = '/etc/prometheus/config';
 const DATA_DIR = '/prometheus';
 const CONFIG_FILE = 'prometheus.yml';
@@ -93,10 +94,11 @@ export class PrometheusServer extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusServerProps) {
     super(scope, id);
-    const interval = props.scrapeInterval ?? '15s';
+    const scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
     assertAt(this, 'image', checkPinnedImage(props.image));
-    assertAt(this, 'retentionTime', DURATION.test(props.retentionTime) ? undefined : `must be a Prometheus duration such as "30d", got ${JSON.stringify(props.retentionTime)}`);
-    assertAt(this, 'scrapeInterval', DURATION.test(interval) ? undefined : `must be a Prometheus duration such as "15s", got ${JSON.stringify(interval)}`);
+    assertAt(this, 'retentionTime', checkPositiveDuration(props.retentionTime));
+    assertAt(this, 'scrapeInterval', checkPositiveDuration(scrapeInterval, 'Duration.seconds(15)'));
+    const interval = formatDuration(scrapeInterval);
     assertAt(this, 'partOf', checkNonEmpty(props.partOf));
     const resources = checkResources(props.resources);
     if (resources !== undefined) {
@@ -108,8 +110,23 @@ export class PrometheusServer extends Construct {
     } catch (e) {
       failAt(this, 'targets', (e as Error).message);
     }
+    // Prometheus and Alertmanager themselves: the meta alerts (rule evaluation failures) read them.
+    scrapeConfigs.push(
+      { job_name: 'prometheus', metrics_path: '/metrics', static_configs: [{ targets: [`localhost:${MonitoringNames.PROMETHEUS_PORT}`] }] },
+      { job_name: 'alertmanager', metrics_path: '/metrics', static_configs: [{ targets: [`${MonitoringNames.ALERTMANAGER_SERVICE}:${MonitoringNames.ALERTMANAGER_PORT}`] }] },
+    );
+    const producers = MetricProducers.of(this);
+    for (const target of props.targets) {
+      if (target.metrics !== undefined) {
+        producers.declare(this, { name: `scrape job ${target.job}`, metrics: target.metrics });
+      }
+    }
+    producers.declare(this, { name: 'scrape job prometheus', metrics: ['prometheus_'] });
+    producers.declare(this, { name: 'scrape job alertmanager', metrics: ['alertmanager_'] });
     if (props.scrapeKubelet ?? true) {
       scrapeConfigs.push(...kubeletJobs());
+      producers.declare(this, { name: 'scrape job kubelet', metrics: ['kubelet_', 'volume_manager_', 'storage_operation_'] });
+      producers.declare(this, { name: 'scrape job kubelet-cadvisor', metrics: ['container_', 'machine_'] });
     }
 
     const name = MonitoringNames.PROMETHEUS_SERVICE;
@@ -143,7 +160,7 @@ export class PrometheusServer extends Construct {
       args: [
         `--config.file=${CONFIG_DIR}/${CONFIG_FILE}`,
         `--storage.tsdb.path=${DATA_DIR}`,
-        `--storage.tsdb.retention.time=${props.retentionTime}`,
+        `--storage.tsdb.retention.time=${formatDuration(props.retentionTime)}`,
         '--web.console.libraries=/usr/share/prometheus/console_libraries',
         '--web.console.templates=/usr/share/prometheus/consoles',
       ],

@@ -1,8 +1,9 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PodChaos, PodChaosSpecAction, PodChaosSpecMode } from '../../imports/chaos-mesh.org';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkInteger, checkLabelKey, checkLabelValue } from '../core/checks';
+import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/checks';
+import { show } from '../core/errors';
 import { recommendedLabels } from '../core/labels';
 
 /** Props of {@link PodChaosExperiment}. */
@@ -18,11 +19,11 @@ export interface PodChaosExperimentProps {
   readonly podLabels: Readonly<Record<string, string>>;
 
   /**
-   * How long the chosen pod stays failed, in seconds.
+   * How long the chosen pod stays failed: whole seconds, at most an hour (written as Chaos Mesh's `60s`).
    *
-   * @default 60 (seed 000)
+   * @default Duration.seconds(60) (seed 000)
    */
-  readonly durationSeconds?: number;
+  readonly duration?: Duration;
 
   /**
    * `app.kubernetes.io/part-of` of the experiment.
@@ -34,7 +35,7 @@ export interface PodChaosExperimentProps {
 
 /**
  * Seed 000's Chaos Mesh experiment: `pod-failure` of one pod matching `podLabels` in the chart's namespace
- * for `durationSeconds`. The pod is made unavailable (its containers replaced by a pause image), not
+ * for `duration`. The pod is made unavailable (its containers replaced by a pause image), not
  * deleted, so what is tested is that the Service, the PDB and the other replicas carry the traffic.
  *
  * The experiment runs once each time Chaos Mesh sees it created; re-run it by deleting it (Argo CD then
@@ -49,10 +50,12 @@ export class PodChaosExperiment extends Construct {
   constructor(scope: Construct, id: string, props: PodChaosExperimentProps) {
     super(scope, id);
     const name = props.name ?? 'pod-failure-test';
-    const durationSeconds = props.durationSeconds ?? 60;
+    const duration = props.duration ?? Duration.seconds(60);
     const namespace = Chart.of(this).namespace;
     assertAt(this, 'name', checkDnsLabel(name));
-    assertAt(this, 'durationSeconds', checkInteger(durationSeconds, 1, 3600));
+    const durationSeconds = duration instanceof Duration ? duration.toMilliseconds() / 1000 : NaN;
+    assertAt(this, 'duration', Number.isInteger(durationSeconds) && durationSeconds >= 1 && durationSeconds <= 3600 ? undefined
+      : `must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got ${duration instanceof Duration ? `${durationSeconds}s` : show(duration)}`);
     if (namespace === undefined) {
       failAt(this, 'namespace', 'the chart must have a namespace: the experiment is limited to it');
     }

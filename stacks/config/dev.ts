@@ -5,17 +5,16 @@ import { Cron,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { RELEASES } from './releases';
-import { BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
+import { HOTFIXES,RELEASES } from './releases';
+import { APP_IDENTITY,BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const dev = {
   name: 'dev',
-  namespace: 'ecommerce',
-  partOf: 'ecommerce',
+  ...APP_IDENTITY,
   requirePinnedImages: false,
   gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/dev', automatedSync: true, cluster: 'dev-cluster' },
-  deployHooks: { resources: sized(50, 250, 128, 256), smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
+  deployHooks: { resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(256) }, smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
   tlsIssuer: { name: 'letsencrypt-staging', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
@@ -34,7 +33,7 @@ export const dev = {
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
-    ...webRelease(RELEASES.dev),
+    ...webRelease(RELEASES.dev, HOTFIXES.dev),
     replicas: 1,
     idleReplicas: 1,
     resources: {
@@ -86,6 +85,7 @@ export const dev = {
   // Off: dev data is disposable. Switching it on renders backup.k8s.yaml against the in-cluster store.
   backup: {
     enabled: false,
+    preSyncBackup: false,
     engine: 'mysql',
     schedule: Cron.schedule({ minute: '0', hour: '2' }),
     verificationSchedule: Cron.schedule({ minute: '0', hour: '5', weekDay: '1' }),
@@ -101,7 +101,7 @@ export const dev = {
     workspaceSize: Size.gibibytes(2),
     scratchSize: Size.gibibytes(5),
   },
-  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: DEV_MONITORING },
+  monitoring: { mode: 'standalone', runbookBaseUrl: RUNBOOKS, stack: DEV_MONITORING },
   alerting: {
     // One small pod per colour under debug logging: tolerate more before anyone is bothered.
     thresholds: { ...SEED_ALERT_THRESHOLDS, errorRatePercent: 20, responseTimeP95Seconds: 5, averageResponseTimeSeconds: 3 },

@@ -13,7 +13,7 @@ import { staging } from './staging';
 import { EnvironmentConfig,EnvironmentName } from './types';
 import { validateEnvironment } from './validate';
 
-export { RELEASES } from './releases';
+export { HOTFIXES, RELEASES } from './releases';
 export * from './types';
 export { validateEnvironment } from './validate';
 

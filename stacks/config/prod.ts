@@ -5,18 +5,17 @@ import { Cron,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { RELEASES } from './releases';
-import { GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFIED_SWITCH,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
+import { HOTFIXES,RELEASES } from './releases';
+import { APP_IDENTITY,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFIED_SWITCH,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const prod = {
   name: 'prod',
-  namespace: 'ecommerce',
-  partOf: 'ecommerce',
+  ...APP_IDENTITY,
   requirePinnedImages: true,
   // Manual sync: a person reviews the diff in Argo CD and presses Sync (seed 004's approval gate).
   gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/prod', automatedSync: false, cluster: 'production-cluster' },
-  deployHooks: { resources: sized(250, 500, 256, 512), smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
+  deployHooks: { resources: { cpuRequest: Cpu.millis(250), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) }, smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
   tlsIssuer: { name: 'letsencrypt-prod', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
@@ -36,7 +35,7 @@ export const prod = {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
     // Seed 000: blue serves v1.2.3, green holds v1.3.0 ready for the switch (RELEASES above).
-    ...webRelease(RELEASES.prod),
+    ...webRelease(RELEASES.prod, HOTFIXES.prod),
     // Seed 000 runs 3 pods per colour; its laravel-hpa scales the live colour up to 10.
     autoscaling: { minReplicas: 3, maxReplicas: 10 },
     idleReplicas: 3,
@@ -97,6 +96,7 @@ export const prod = {
   // Seed 000: every 6 hours into ecommerce-backups (us-east-1), 30 days' retention; verified weekly.
   backup: {
     enabled: true,
+    preSyncBackup: true,
     engine: 'mysql',
     schedule: Cron.schedule({ minute: '0', hour: '*/6' }),
     verificationSchedule: Cron.schedule({ minute: '30', hour: '3', weekDay: '0' }),
@@ -123,7 +123,7 @@ export const prod = {
     scratchSize: Size.gibibytes(50),
   },
   // The seed's validation script checks prometheus-server, grafana and loki Deployments in `monitoring`.
-  monitoring: { mode: 'standalone', operatorSelector: KUBE_PROMETHEUS_STACK, runbookBaseUrl: RUNBOOKS, stack: PROD_MONITORING },
+  monitoring: { mode: 'standalone', runbookBaseUrl: RUNBOOKS, stack: PROD_MONITORING },
   alerting: {
     thresholds: SEED_ALERT_THRESHOLDS,
     disabledAlerts: [],

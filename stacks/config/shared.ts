@@ -6,8 +6,9 @@ import { Cpu } from 'cdk8s-plus-28';
 import { AlertmanagerReceivers } from '../../lib/alerting/alertmanager-routing';
 import { ContainerResourceSpec } from '../../lib/core/container-resources';
 import { NAMESPACE_NAME_LABEL,PodPeer } from '../../lib/safety/network-connections';
+import { HotfixRelease } from '../../lib/web/blue-green-app';
 
-import { MonitoringImages,MonitoringStackConfig,NetworkConfig,ReleaseState,VerifiedSwitchConfig,WebTierConfig } from './types';
+import { MonitoringImages,NetworkConfig,OperatorMonitoringStack,ReleaseState,StandaloneMonitoringStack,VerifiedSwitchConfig,WebTierConfig } from './types';
 
 /** The ingress-nginx controller's namespace, labelled by the API server with its name. */
 export const INGRESS_NGINX: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'ingress-nginx' }, podLabels: {} };
@@ -59,64 +60,48 @@ export const MONITORING_IMAGES: MonitoringImages = {
   jaeger: 'jaegertracing/jaeger:2.0.0',
 };
 
-export function sized(cpuRequestMillis: number, cpuLimitMillis: number, memoryRequestMi: number, memoryLimitMi: number): ContainerResourceSpec {
-  return {
-    cpuRequest: Cpu.millis(cpuRequestMillis),
-    cpuLimit: Cpu.millis(cpuLimitMillis),
-    memoryRequest: Size.mebibytes(memoryRequestMi),
-    memoryLimit: Size.mebibytes(memoryLimitMi),
-  };
-}
+/** The app's namespace and system name: the same in every environment (the seed's scripts use `ecommerce`). */
+export const APP_IDENTITY = { namespace: 'ecommerce', partOf: 'ecommerce' } as const;
+
+/** What every monitoring stack shares: pinned images and the MySQL primary the exporter reads. */
+const MONITORING_EXPORTERS = { images: MONITORING_IMAGES, mysqlAddress: 'mysql-primary:3306' } as const;
 
 /** Dev: small and short-lived (3 days of metrics). */
-export const DEV_MONITORING: MonitoringStackConfig = {
-  images: MONITORING_IMAGES,
-  prometheus: { retentionTime: '3d', storageSize: Size.gibibytes(10), resources: sized(100, 500, 512, 1024) },
-  alertmanager: { storageSize: Size.gibibytes(1), resources: sized(25, 100, 64, 128) },
-  grafana: { storageSize: Size.gibibytes(2), resources: sized(50, 250, 128, 256) },
-  exporterResources: sized(10, 100, 32, 64),
-  kubeStateMetricsResources: sized(25, 100, 64, 128),
+export const DEV_MONITORING: StandaloneMonitoringStack = {
+  ...MONITORING_EXPORTERS,
+  prometheus: { retentionTime: Duration.days(3), storageSize: Size.gibibytes(10), resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(512), memoryLimit: Size.mebibytes(1024) } },
+  alertmanager: { storageSize: Size.gibibytes(1), resources: { cpuRequest: Cpu.millis(25), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(128) } },
+  grafana: { storageSize: Size.gibibytes(2), resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(256) } },
+  exporterResources: { cpuRequest: Cpu.millis(10), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(64) },
+  kubeStateMetricsResources: { cpuRequest: Cpu.millis(25), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(128) },
   namespaceQuota: { requestsCpu: Cpu.units(2), limitsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(2), limitsMemory: Size.gibibytes(4), pods: 20 },
-  loki: { retentionPeriod: Duration.days(3), storageSize: Size.gibibytes(5), resources: sized(50, 250, 128, 512) },
-  alloyResources: sized(25, 100, 64, 128),
+  loki: { retentionPeriod: Duration.days(3), storageSize: Size.gibibytes(5), resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) } },
+  alloyResources: { cpuRequest: Cpu.millis(25), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(128) },
   // Traces are disposable in dev: bounded memory, lost on restart.
-  jaeger: { resources: sized(50, 250, 128, 512), storage: { kind: 'memory', maxTraces: 10000 } },
-  mysqlAddress: 'mysql-primary:3306',
-  operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+  jaeger: { resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) }, storage: { kind: 'memory', maxTraces: 10000 } },
 };
 
-/** Staging runs kube-prometheus-stack: only the exporters are ours; the rest mirrors prod at half size. */
-export const STAGING_MONITORING: MonitoringStackConfig = {
-  images: MONITORING_IMAGES,
-  prometheus: { retentionTime: '15d', storageSize: Size.gibibytes(50), resources: sized(250, 1000, 1024, 2048) },
-  alertmanager: { storageSize: Size.gibibytes(2), resources: sized(50, 200, 64, 256) },
-  grafana: { storageSize: Size.gibibytes(5), resources: sized(100, 500, 256, 512) },
-  exporterResources: sized(25, 100, 32, 128),
-  kubeStateMetricsResources: sized(50, 200, 128, 256),
-  namespaceQuota: { requestsCpu: Cpu.units(4), limitsCpu: Cpu.units(8), requestsMemory: Size.gibibytes(8), limitsMemory: Size.gibibytes(16), pods: 30 },
-  loki: { retentionPeriod: Duration.days(14), storageSize: Size.gibibytes(25), resources: sized(100, 500, 256, 1024) },
-  alloyResources: sized(25, 200, 64, 256),
-  jaeger: { resources: sized(100, 500, 256, 1024), storage: { kind: 'badger', storageSize: Size.gibibytes(10), spanRetention: Duration.days(3) } },
-  mysqlAddress: 'mysql-primary:3306',
+/** Staging runs kube-prometheus-stack: only the exporters and the Grafana datasource are ours. */
+export const STAGING_MONITORING: OperatorMonitoringStack = {
+  ...MONITORING_EXPORTERS,
+  exporterResources: { cpuRequest: Cpu.millis(25), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(128) },
   operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
 };
 
 /** Prod: seed 000 (30 d retention, Prometheus 100 Gi, Grafana 10 Gi) and seed 001's Prometheus resources. */
-export const PROD_MONITORING: MonitoringStackConfig = {
-  images: MONITORING_IMAGES,
-  prometheus: { retentionTime: '30d', storageSize: Size.gibibytes(100), resources: sized(500, 2000, 2048, 4096) },
-  alertmanager: { storageSize: Size.gibibytes(2), resources: sized(50, 200, 128, 256) },
-  grafana: { storageSize: Size.gibibytes(10), resources: sized(100, 500, 256, 512) },
-  exporterResources: sized(25, 200, 64, 128),
-  kubeStateMetricsResources: sized(100, 500, 256, 512),
+export const PROD_MONITORING: StandaloneMonitoringStack = {
+  ...MONITORING_EXPORTERS,
+  prometheus: { retentionTime: Duration.days(30), storageSize: Size.gibibytes(100), resources: { cpuRequest: Cpu.millis(500), cpuLimit: Cpu.millis(2000), memoryRequest: Size.mebibytes(2048), memoryLimit: Size.mebibytes(4096) } },
+  alertmanager: { storageSize: Size.gibibytes(2), resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(200), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(256) } },
+  grafana: { storageSize: Size.gibibytes(10), resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) } },
+  exporterResources: { cpuRequest: Cpu.millis(25), cpuLimit: Cpu.millis(200), memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(128) },
+  kubeStateMetricsResources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
   namespaceQuota: { requestsCpu: Cpu.units(8), limitsCpu: Cpu.units(16), requestsMemory: Size.gibibytes(16), limitsMemory: Size.gibibytes(32), pods: 40 },
   // Seed 000: Loki on 50 Gi.
-  loki: { retentionPeriod: Duration.days(30), storageSize: Size.gibibytes(50), resources: sized(250, 1000, 512, 2048) },
-  alloyResources: sized(50, 250, 128, 256),
+  loki: { retentionPeriod: Duration.days(30), storageSize: Size.gibibytes(50), resources: { cpuRequest: Cpu.millis(250), cpuLimit: Cpu.millis(1000), memoryRequest: Size.mebibytes(512), memoryLimit: Size.mebibytes(2048) } },
+  alloyResources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(256) },
   // Traces must survive a restart in prod: Badger on a volume, a week of spans.
-  jaeger: { resources: sized(250, 1000, 512, 2048), storage: { kind: 'badger', storageSize: Size.gibibytes(20), spanRetention: Duration.days(7) } },
-  mysqlAddress: 'mysql-primary:3306',
-  operatorPrometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+  jaeger: { resources: { cpuRequest: Cpu.millis(250), cpuLimit: Cpu.millis(1000), memoryRequest: Size.mebibytes(512), memoryLimit: Size.mebibytes(2048) }, storage: { kind: 'badger', storageSize: Size.gibibytes(20), spanRetention: Duration.days(7) } },
 };
 
 /** kube-prometheus-stack installed as release `kube-prometheus-stack` picks up objects labelled so. */
@@ -141,9 +126,10 @@ export function receivers(environment: string, chatChannel: string): Alertmanage
 }
 
 
-/** The web tier's share of a release. */
-export function webRelease(release: ReleaseState): Pick<WebTierConfig, 'liveColour' | 'blueImageTag' | 'greenImageTag'> {
-  return { liveColour: release.liveColour, blueImageTag: release.blueImageTag, greenImageTag: release.greenImageTag };
+/** The web tier's share of a release, with the environment's emergency hotfix if one is declared. */
+export function webRelease(release: ReleaseState, hotfix?: HotfixRelease): Pick<WebTierConfig, 'liveColour' | 'blueImageTag' | 'greenImageTag' | 'hotfix'> {
+  const tags = { liveColour: release.liveColour, blueImageTag: release.blueImageTag, greenImageTag: release.greenImageTag };
+  return hotfix === undefined ? tags : { ...tags, hotfix };
 }
 
 /** Where every environment's manifests are committed. */
@@ -151,7 +137,7 @@ export const GIT_REPOSITORY = 'https://git.example.com/platform/ecommerce-k8s.gi
 /** Seed 000's curl image, pinned. */
 export const SMOKE_TEST_IMAGE = 'curlimages/curl:8.9.1';
 /** Smoke tests: three requests with curl. */
-export const SMOKE_TEST_RESOURCES = sized(10, 100, 16, 64);
+export const SMOKE_TEST_RESOURCES = { cpuRequest: Cpu.millis(10), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(16), memoryLimit: Size.mebibytes(64) };
 
 /**
  * The verified switch's defaults: seed 004's 15 minutes of stability, seed 003's baselines (error rate below

@@ -5,19 +5,18 @@ import { Cron,Duration,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { RELEASES } from './releases';
-import { BACKUP_SMALL,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,OPERATOR_NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,STAGING_MONITORING,VERIFIED_SWITCH,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,sized,webRelease } from './shared';
+import { HOTFIXES,RELEASES } from './releases';
+import { APP_IDENTITY,BACKUP_SMALL,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,OPERATOR_NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFIED_SWITCH,STAGING_MONITORING,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const staging = {
   name: 'staging',
-  namespace: 'ecommerce',
-  partOf: 'ecommerce',
+  ...APP_IDENTITY,
   requirePinnedImages: true,
   gitops: { repoUrl: GIT_REPOSITORY, targetRevision: 'main', path: 'dist/staging', automatedSync: true, cluster: 'staging-cluster' },
-  deployHooks: { resources: sized(100, 500, 192, 384), smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
+  deployHooks: { resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(192), memoryLimit: Size.mebibytes(384) }, smokeTestResources: SMOKE_TEST_RESOURCES, smokeTestImage: SMOKE_TEST_IMAGE },
   // Seed 000's chaos experiment: one web pod failed for a minute, in staging only.
-  chaos: { podFailureDurationSeconds: 60 },
+  chaos: { podFailureDuration: Duration.seconds(60) },
   tlsIssuer: { name: 'letsencrypt-staging', kind: 'ClusterIssuer' },
   ingressClassName: 'nginx',
   quota: {
@@ -36,7 +35,7 @@ export const staging = {
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
-    ...webRelease(RELEASES.staging),
+    ...webRelease(RELEASES.staging, HOTFIXES.staging),
     autoscaling: { minReplicas: 2, maxReplicas: 3 },
     idleReplicas: 2,
     resources: {
@@ -85,6 +84,7 @@ export const staging = {
   network: OPERATOR_NETWORK,
   backup: {
     enabled: true,
+    preSyncBackup: false,
     engine: 'mysql',
     schedule: Cron.schedule({ minute: '0', hour: '2' }),
     verificationSchedule: Cron.schedule({ minute: '0', hour: '5', weekDay: '1' }),
@@ -108,8 +108,8 @@ export const staging = {
     colourTrafficRequestsPerSecond: 2,
     receivers: receivers('staging', '#staging-alerts'),
   },
-  // Staging releases more often: a shorter bake, the same thresholds.
   delivery: {
+    // Staging releases more often: a shorter bake, the same thresholds.
     verifiedSwitch: { ...VERIFIED_SWITCH, bakeTime: Duration.minutes(5) },
     argoRollouts: true,
     // Seed 004's production stage rehearsed on staging: the web tier's next release as a canary at its own

@@ -1,0 +1,8 @@
+/** `npm run test:e2e`: the end-to-end suites (`*.e2e.test.ts`), which start real processes. */
+const unit = require('./jest.config');
+
+module.exports = {
+  ...unit,
+  testMatch: ['**/*.e2e.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+};

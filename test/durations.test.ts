@@ -1,0 +1,35 @@
+import { Duration } from 'cdk8s';
+import { checkDuration, checkPositiveDuration, durationSeconds, formatDuration, parsePrometheusDuration } from '../lib/core/durations';
+
+describe('Prometheus durations', () => {
+  test.each([
+    ['0', 0], ['0s', 0], ['30s', 30], ['5m', 300], ['5m0s', 300], ['1h30m', 5400], ['1d12h', 129600], ['2w', 1209600],
+    ['1y', 31536000], ['1h0m0s', 3600], ['500ms', 0.5], ['1s500ms', 1.5], ['1y2w3d4h5m6s7ms', 31536000 + 1209600 + 259200 + 14400 + 300 + 6.007],
+  ] as const)('accepts %s as Prometheus does (%d s)', (text, seconds) => {
+    expect(durationSeconds(text)).toBeCloseTo(seconds, 6);
+  });
+
+  test.each(['', '5', '1m1h', '1h1h', '5 minutes', '-5m', '1.5h', '5M', ' 5m'])('rejects %j as Prometheus does', (text) => {
+    expect(parsePrometheusDuration(text)).toBeUndefined();
+  });
+
+  test('reads cdk8s Durations as they are', () => {
+    expect(durationSeconds(Duration.minutes(90))).toBe(5400);
+    expect(checkDuration(Duration.hours(1))).toBeUndefined();
+    expect(checkDuration('1h30m')).toBeUndefined();
+    expect(checkDuration('0')).toBe('must be a Prometheus duration such as "30s", "5m" or "1h", got "0"');
+  });
+
+  test('formats a Duration or seconds with the largest whole unit', () => {
+    expect([Duration.days(30), Duration.hours(36), Duration.minutes(90), Duration.seconds(15), Duration.millis(1500)].map((d) => formatDuration(d)))
+      .toEqual(['30d', '36h', '90m', '15s', '1500ms']);
+    expect([86400, 3600, 90, 0].map((s) => formatDuration(s))).toEqual(['1d', '1h', '90s', '0d']);
+  });
+
+  test('a Duration prop rejects what a JavaScript caller might pass instead', () => {
+    expect(checkPositiveDuration(Duration.days(1))).toBeUndefined();
+    expect(checkPositiveDuration('30d')).toBe('must be a positive Duration such as Duration.days(30), got "30d"');
+    expect(checkPositiveDuration(Duration.seconds(0))).toBe('must be a positive Duration such as Duration.days(30), got 0s');
+    expect(checkPositiveDuration(undefined, 'Duration.seconds(15)')).toBe('must be a positive Duration such as Duration.seconds(15), got nothing');
+  });
+});
