@@ -36,7 +36,7 @@ function describeIssue(issue: z.core.$ZodIssue, config: unknown): { field: strin
     return { field: fieldPath(issue.path), problem: `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${show(at(issue.path))}` };
   }
   if (issue.code === 'invalid_type' || issue.code === 'invalid_value') {
-    return { field: fieldPath(issue.path), problem: `must be ${issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message}, got ${show(at(issue.path))}` };
+    return { field: fieldPath(issue.path), problem: `must be ${issue.code === 'invalid_type' ? `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}` : issue.message}, got ${show(at(issue.path))}` };
   }
   return { field: fieldPath(issue.path), problem: issue.message };
 }
