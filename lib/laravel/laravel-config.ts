@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { assertAt, failAt } from '../core/errors';
 import { checkAbsolutePath, checkDnsLabel, checkEnv, checkInteger, checkLabelName, checkPort, checkProps, integer, optional, Rules } from '../core/checks';
 import { recommendedLabels } from '../core/labels';
+import { derivedName } from '../core/names';
 
 /** Props of {@link LaravelConfig}. */
 export interface LaravelConfigProps {
@@ -84,7 +85,7 @@ export class LaravelConfig extends Construct {
     }
 
     const labels = (name: string) => recommendedLabels({ name: props.appName, instance: name, component: 'config', partOf: props.partOf });
-    const appConfigName = `${props.appName}-config`;
+    const appConfigName = derivedName(props.appName, 'config');
     this.appConfig = new kplus.ConfigMap(this, 'AppConfig', {
       metadata: { name: appConfigName, labels: labels(appConfigName) },
       data: sortedRecord(props.settings),

@@ -18,6 +18,7 @@ import { RedisListScaler } from './redis-list-scaler';
 import { BACKGROUND_PROCESS_RULES } from '../core/workload-parts';
 import { checkResourceSpec } from '../core/container-resources';
 import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /**
  * Autoscaling of a queue worker on the length of its queues, by KEDA (a `ScaledObject` with Redis list
@@ -371,7 +372,7 @@ export class QueueWorker extends Construct {
 
     const a = props.autoscaling;
     if (a !== undefined) {
-      const hpaName = `${props.name}-hpa`;
+      const hpaName = derivedName(props.name, 'hpa');
       if (a.metric === 'queueLength') {
         const backend = props.queueBackend!;
         const measured = a.queues ?? props.queues;
@@ -412,7 +413,7 @@ export class QueueWorker extends Construct {
     }
     const maxPods = a?.maxReplicas ?? props.replicas!;
     if (maxPods > 1) {
-      const pdbName = `${props.name}-pdb`;
+      const pdbName = derivedName(props.name, 'pdb');
       this.pdb = addDisruptionBudget(this, 'DisruptionBudget', { name: pdbName, labels: labels(pdbName), selector: this.selector });
     }
   }
