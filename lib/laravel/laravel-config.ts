@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkAbsolutePath, checkDnsLabel, checkEnv, checkInteger, checkLabelName, checkPort, checkProps, integer, optional, Rules } from '../core/checks';
+import { checkAbsolutePath, checkDnsLabel, checkEnv, checkInteger, checkLabelName, checkPort, checkProps, checkArrayOf, checkString, integer, optional, Rules } from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
 /** Props of {@link LaravelConfig}. */
@@ -70,6 +70,8 @@ const LARAVEL_CONFIG_RULES: Rules = {
   listenPort: optional(checkPort),
   documentRoot: optional(checkAbsolutePath),
   clientMaxBodySizeMiB: optional(integer(1)),
+  metricsPort: optional(checkPort),
+  internalPaths: optional(checkArrayOf(checkString)),
 };
 
 /**

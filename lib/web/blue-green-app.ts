@@ -335,6 +335,7 @@ const BLUE_GREEN_APP_RULES: Rules = {
   containerPort: optional(integer(1, 65535)),
   probes: optional(checkHealthProbes),
   metricsPath: optional(checkUrlPath),
+  metricsPort: optional(integer(1, 65535)),
   env: optional(checkEnv),
   secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
   envFromConfigMaps: optional(checkArrayOf(checkConfigMap)),
