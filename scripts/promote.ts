@@ -19,7 +19,7 @@ import { otherColour } from '../lib/web/blue-green-app';
 import { DeployedManifests } from '../lib/web/colour-switch';
 import { diffManifests, formatDiff } from '../lib/render/manifest-diff';
 import { ENVIRONMENT_NAMES } from '../stacks/config';
-import { ReleaseDirection, ReleaseError, formatRelease, readRelease, replaceLine, switchRelease, tagOf } from '../stacks/release';
+import { ReleaseDirection, ReleaseError, applyOrder, formatRelease, readRelease, replaceLine, switchRelease, tagOf } from '../stacks/release';
 
 const root = path.resolve(__dirname, '..', '..');
 const configFile = path.join(root, 'stacks', 'config', 'releases.ts');
@@ -70,6 +70,9 @@ function run(direction: ReleaseDirection, env: string): number {
     `stacks/config/releases.ts and dist/${env} updated. Manifest diff:`,
     '',
     formatDiff(diffManifests(before, after), 'text').trimEnd(),
+    '',
+    'Argo CD applies it in this order (hooks run on every sync; unchanged objects are skipped):',
+    ...applyOrder(before as never[], after as never[]),
     '',
     `Next: review, commit stacks/config/releases.ts and dist/${env}, and let Argo CD sync (prod: press Sync).`,
     'Emergency only (Argo CD reverts it unless this commit follows; self-heal reverts it at once in dev and staging):',

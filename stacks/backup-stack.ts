@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackupCronJob } from '../lib/backup/backup-cron-job';
+import { ArgoCdAnnotations } from '../lib/delivery/sync-waves';
 import { LabelKeys } from '../lib/core/labels';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { EnvironmentConfig } from './config';
@@ -22,6 +23,9 @@ export interface BackupStackProps {
 export class BackupStack extends Chart {
   /** The backup, verification and restore CronJobs. */
   public readonly backups: BackupCronJob;
+
+  /** Job `database-backup-pre-release`: a backup as an Argo CD PreSync hook, where the environment takes one. */
+  public readonly preSyncBackup?: kplus.Job;
 
   constructor(scope: Construct, id: string, props: BackupStackProps) {
     const { config } = props;
@@ -53,6 +57,18 @@ export class BackupStack extends Chart {
       workspaceSize: backup.workspaceSize,
       scratchSize: backup.scratchSize,
     });
+
+    if (backup.preSyncBackup) {
+      // Before every sync, so before the migration hook: the release can be undone by restoring it (README
+      // "Database backups"). PreSync runs before anything is applied; the Job copes with a first deploy.
+      this.preSyncBackup = this.backups.addBackupJob('PreRelease', {
+        suffix: 'pre-release',
+        annotations: {
+          [ArgoCdAnnotations.HOOK]: 'PreSync',
+          [ArgoCdAnnotations.HOOK_DELETE_POLICY]: 'BeforeHookCreation',
+        },
+      });
+    }
 
     // The backup, verification and restore pods (`app: database-backup`) dump from and restore into MySQL
     // and talk to the object store over HTTPS.

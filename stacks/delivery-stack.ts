@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { DeployHooks } from '../lib/delivery/deploy-hooks';
+import { ReleaseOrder } from '../lib/delivery/release-order';
 import { LabelKeys } from '../lib/core/labels';
 import { PodChaosExperiment } from '../lib/safety/pod-chaos-experiment';
 import { LARAVEL_CACHE_WARM_COMMAND, LARAVEL_MIGRATION_COMMAND, LARAVEL_SMOKE_TEST_PATHS } from '../lib/laravel';
@@ -14,15 +15,26 @@ export interface DeployStackProps {
 
   /** The web tier's blue/green app, whose releases the hooks gate. */
   readonly app: BlueGreenApp;
+
+  /**
+   * What else runs the release's code against the database (queue workers, scheduler): moved after the migration.
+   *
+   * @default - none
+   */
+  readonly schemaConsumers?: readonly IConstruct[];
 }
 
 /**
  * The deploy hooks of one environment (`deploy.k8s.yaml`): migration, cache warm-up and smoke tests as
- * Argo CD Sync hooks against the colour the commit makes live (README "Deploy hooks").
+ * Argo CD Sync hooks against the colour the commit makes live, and the release order of the app's colours
+ * and of the workers around them (README "Deploy hooks", "Switching the live colour").
  */
 export class DeployStack extends Chart {
   /** The hook Jobs. */
   public readonly hooks: DeployHooks;
+
+  /** The waves of the app's colours and of the schema consumers. */
+  public readonly releaseOrder: ReleaseOrder;
 
   constructor(scope: Construct, id: string, props: DeployStackProps) {
     const { config } = props;
@@ -35,6 +47,11 @@ export class DeployStack extends Chart {
       migrationCommand: [...LARAVEL_MIGRATION_COMMAND],
       cacheWarmCommand: [...LARAVEL_CACHE_WARM_COMMAND],
       smokeTestPaths: LARAVEL_SMOKE_TEST_PATHS,
+    });
+    this.releaseOrder = new ReleaseOrder(this, 'ReleaseOrder', {
+      app: props.app,
+      migration: this.hooks.migration,
+      schemaConsumers: props.schemaConsumers,
     });
   }
 }

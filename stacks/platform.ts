@@ -88,7 +88,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
   const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, slos: sloPanels(alerting) });
   const network = new NetworkStack(root, 'Network', { config });
-  const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel });
+  const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
   return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, syncWaves };
 }

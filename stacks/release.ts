@@ -7,6 +7,9 @@
  */
 import { Colour, otherColour } from '../lib/web/blue-green-app';
 import { ReleaseState } from './config';
+import { diffManifests } from '../lib/render/manifest-diff';
+import { SyncObject, objectKey, syncTasks } from '../lib/delivery/sync-order';
+import { ArgoCdAnnotations } from '../lib/delivery/sync-waves';
 
 /** Start and end markers of the block. */
 export const RELEASE_BLOCK_START = '// ---- release state: rewritten by `npm run promote` / `npm run rollback` (scripts/promote.ts). ----';
@@ -132,4 +135,35 @@ export function compareVersions(a: string, b: string): number | undefined {
     }
   }
   return 0;
+}
+
+/**
+ * What a sync of `after` over `before` does, in the order Argo CD does it (`syncTasks`): every hook run,
+ * every object applied that changed (with its changed fields, labels and sync-wave annotations left out) and every
+ * object pruned, one line each with phase and wave. Shows a reviewer that the colour about to serve is
+ * raised before the live Service moves and the other colour lowered after it.
+ */
+export function applyOrder(before: readonly SyncObject[], after: readonly SyncObject[]): string[] {
+  const previous = new Map(before.map((o) => [objectKey(o), o]));
+  const lines: string[] = [];
+  for (const task of syncTasks(before, after)) {
+    const o = task.object;
+    const where = `${task.phase} ${task.action === 'prune' ? 'prune' : `wave ${task.wave}`}`.padEnd(16);
+    const what = `${o.kind} ${o.metadata?.name ?? ''}`;
+    if (task.action !== 'apply') {
+      lines.push(`  ${where} ${task.action} ${what}`);
+      continue;
+    }
+    const old = previous.get(objectKey(o));
+    const changes = diffManifests(old === undefined ? [] : [old as never], [o as never]);
+    if (changes.length === 0) {
+      continue;
+    }
+    // Labels follow the image; the wave is the line's own column.
+    const fields = changes[0].fields.filter((f) => !f.path.endsWith(ArgoCdAnnotations.SYNC_WAVE) && !/(^|\.)labels\./.test(f.path))
+      .map((f) => `${f.path}: ${JSON.stringify(f.before)} -> ${JSON.stringify(f.after)}`);
+    const detail = old === undefined ? ' (new)' : fields.length === 0 ? ' (wave only)' : `  ${fields.join('; ')}`;
+    lines.push(`  ${where} apply ${what}${detail.length > 160 ? `${detail.slice(0, 157)}...` : detail}`);
+  }
+  return lines;
 }

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DeployedManifests, checkColourSwitches } from '../lib/web/colour-switch';
+import { checkReleaseOrder } from '../lib/delivery/release-order';
 import { ManifestFile, renderCharts, writeFoldersAtomically } from '../lib/render/manifest-writer';
 import { Policy, PolicyReport } from '../lib/safety/policy';
 import { ValidationError } from '../lib/core/errors';
@@ -58,8 +59,9 @@ export interface RenderedEnvironment {
 }
 
 /**
- * Builds, renders and checks one environment in memory: construct validations, the policy pass over the
- * whole tree (errors throw), and the colour-switch guard against `deployedDir`.
+ * Builds, renders and checks one environment in memory: construct validations, the release order of every
+ * blue/green app, the policy pass over the whole tree (errors throw), and the colour-switch guard against
+ * `deployedDir`.
  *
  * @throws ValidationError for a construct mistake or a policy error, naming the construct paths
  */
@@ -67,6 +69,7 @@ export function renderAndCheckEnvironment(config: EnvironmentConfig, deployedDir
   const app = new App();
   const root = build(app, config);
   const files = renderCharts(root);
+  checkReleaseOrder(root);
   const policy = Policy.of(root).check(files, { warnings: config.policy.warnings });
   policy.throwIfErrors(root.node.path);
   if (deployedDir !== undefined) {

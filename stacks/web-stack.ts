@@ -79,6 +79,7 @@ export class WebStack extends Chart {
       // CPU and memory only: nothing in the cluster serves a request-rate metric (README "Autoscaling").
       autoscaling: web.autoscaling,
       idleReplicas: web.idleReplicas,
+      hotfix: web.hotfix,
       containerPort: LARAVEL_PORT,
       probes: LARAVEL_HEALTH_PROBES,
       probeTypeHeader: PROBE_TYPE_HEADER,

@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
@@ -177,6 +181,65 @@ describe('BackupCronJob', () => {
       ['laravel-secrets', ['db-host', 'db-password', 'db-user']],
       ['s3-credentials', ['access-key-id', 'secret-access-key']],
     ]);
+  });
+});
+
+describe('BackupCronJob.addBackupJob', () => {
+  function oneOff() {
+    const chart = testChart();
+    const backups = new BackupCronJob(chart, 'Backup', props({ name: 'database-backup' }));
+    backups.addBackupJob('PreRelease', { suffix: 'pre-release', annotations: { 'argocd.argoproj.io/hook': 'PreSync' } });
+    return synthChart(chart);
+  }
+
+  test('runs the CronJob\'s dump and upload once, with the same images, credentials and volumes', () => {
+    const objects = oneOff();
+    const job = findObject(objects, 'Job', 'database-backup-pre-release');
+    const cron = findObject(objects, 'CronJob', 'database-backup');
+    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PreSync' });
+    expect(job.metadata.labels?.app).toBe('database-backup');
+    const pod = job.spec.template.spec;
+    const cronPod = cron.spec.jobTemplate.spec.template.spec;
+    const shape = (c: K8sObject) => ({ name: c.name, image: c.image, env: c.env.map((e: { name: string }) => e.name), mounts: c.volumeMounts });
+    expect(pod.initContainers.map(shape)).toEqual(cronPod.initContainers.map(shape));
+    expect(pod.containers.map(shape)).toEqual(cronPod.containers.map(shape));
+    expect(pod.restartPolicy).toBe('Never');
+    expect(job.spec.backoffLimit).toBe(1);
+    // The scripts ConfigMap does not exist yet when a hook runs before a first deploy's objects.
+    expect(pod.volumes.find((v: K8sObject) => v.name === 'scripts').configMap).toEqual({ name: 'database-backup-scripts', defaultMode: 0o444, optional: true });
+    expect(cronPod.volumes.find((v: K8sObject) => v.name === 'scripts').configMap.optional).toBeUndefined();
+  });
+
+  test('backs up when the scripts are there, and succeeds without a backup only when neither scripts nor database exist', () => {
+    const pod = findObject(oneOff(), 'Job', 'database-backup-pre-release').spec.template.spec;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pre-release-'));
+    const local = (script: string) => script.replace(/\/scripts\//g, `${dir}/scripts/`).replace(/\/backup\//g, `${dir}/backup/`);
+    const run = (container: K8sObject, env: Record<string, string> = {}) =>
+      spawnSync('/bin/bash', ['-c', local(container.command[2])], { encoding: 'utf8', env: { PATH: process.env.PATH, DB_HOST: 'no-such-host.invalid', ...env } });
+    fs.mkdirSync(path.join(dir, 'backup'));
+    const [dump, upload] = [pod.initContainers[0], pod.containers[0]];
+
+    const first = run(dump);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('first deploy: neither');
+    expect(run(upload).status).toBe(0);
+
+    fs.rmSync(path.join(dir, 'backup', 'nothing-to-back-up'));
+    fs.mkdirSync(path.join(dir, 'scripts'));
+    fs.writeFileSync(path.join(dir, 'scripts', 'backup.sh'), 'echo dumped; exit 3\n');
+    fs.writeFileSync(path.join(dir, 'scripts', 'upload.sh'), 'echo uploaded\n');
+    const later = run(dump);
+    expect([later.status, later.stdout]).toEqual([3, 'dumped\n']);
+    expect(run(upload).stdout).toBe('uploaded\n');
+    // The database exists but the scripts are gone: the Job fails rather than skip the backup.
+    fs.rmSync(path.join(dir, 'scripts'), { recursive: true });
+    expect(run(dump, { DB_HOST: 'localhost' }).status).not.toBe(0);
+  });
+
+  test('rejects a suffix that makes an invalid name', () => {
+    const chart = testChart();
+    const backups = new BackupCronJob(chart, 'Backup', props());
+    expect(() => backups.addBackupJob('Bad', { suffix: 'Pre_Release' })).toThrow('[test/Backup] suffix: must be a DNS-1123 label');
   });
 });
 

@@ -24,7 +24,12 @@ describe.each(['staging', 'prod'] as EnvironmentName[])('%s backups', (name) => 
     expect(upload.env).toContainEqual({ name: 'RETENTION_DAYS', value: String(config.backup.retentionDays) });
     expect(file.objects.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`)).toEqual([
       'ConfigMap/database-backup-scripts', 'CronJob/database-backup', 'CronJob/database-backup-verify', 'CronJob/database-backup-restore',
+      // Prod backs up before every sync (and so before the migration hook).
+      ...(config.backup.preSyncBackup ? ['Job/database-backup-pre-release'] : []),
     ]);
+    if (config.backup.preSyncBackup) {
+      expect(findObject(objects, 'Job', 'database-backup-pre-release').metadata.annotations?.['argocd.argoproj.io/hook']).toBe('PreSync');
+    }
   });
 
   test('records the seed\'s Secret keys and registers the backup alerts', () => {

@@ -3,10 +3,11 @@
  * with the exact message synth must print. `test/bad-input-corpus.test.ts` runs each through the whole
  * synth pipeline and checks that nothing was written.
  */
-import { Chart, Size } from 'cdk8s';
+import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/core/app-namespace';
+import { SyncWave, SyncWaves } from '../lib/delivery/sync-waves';
 import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
@@ -16,6 +17,7 @@ import { AutoscalerMetric, WorkloadAutoscaler } from '../lib/core/workload-autos
 import { assertAt } from '../lib/core/errors';
 import { checkCron } from '../lib/core/checks';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
+import { WorkersStack } from '../stacks/workers-stack';
 import { SMALL_RESOURCES } from './helpers';
 
 /** One bad input and the message synth must fail with. */
@@ -26,6 +28,8 @@ export interface BadInput {
   readonly env: string;
   /** The environment's configuration, altered. @default the shipped one */
   readonly config?: EnvironmentConfig;
+  /** What the committed output was synthesized from (the deployed state synth compares with). @default nothing deployed */
+  readonly deployed?: EnvironmentConfig;
   /** Constructs a stack adds to the environment's tree. @default none */
   readonly add?: (root: Construct, config: EnvironmentConfig) => void;
   /** The exact message. */
@@ -168,6 +172,15 @@ export const BAD_INPUTS: BadInput[] = [
   // Network declarations.
   { what: 'a connection on port 0', env: 'prod', add: (root) => NetworkConnections.of(root).allow(extra(root), { from: NetworkPeer.pods('ecommerce', { app: 'worker' }), to: NetworkPeer.pods('ecommerce', { app: 'mysql' }), port: 0, reason: 'jobs' }), message: '[prod/Extra] network.allow.port: must be a port number from 1 to 65535, got 0' },
   { what: 'a connection between namespaces nobody renders', env: 'prod', add: (root) => NetworkConnections.of(root).allow(extra(root), { from: NetworkPeer.pods('batch', { app: 'a' }), to: NetworkPeer.pods('batch', { app: 'b' }), port: 80, reason: 'r' }), message: '[prod/Network/Policies] connections[prod/Extra]: neither pods app=a in batch nor pods app=b in batch runs in a namespace rendered here (ecommerce, monitoring)' },
+  // Release order: what live traffic and the database go through while Argo CD applies a release.
+  { what: 'a release changing the serving colour\'s tag without a hotfix', env: 'prod', deployed: ENVIRONMENTS.prod, config: web('prod', { blueImageTag: 'v1.2.4' }),
+    message: '[prod/Web/Laravel] blueImageTag: blue serves live traffic (committed output) with v1.2.3; a release must not change it in place, got v1.2.4: release to the idle colour green and switch, or for an emergency declare a hotfix for v1.2.4 (README "Switching the live colour")' },
+  { what: 'a wave that starts the workers before the migration', env: 'prod', add: (root) => {
+    const workers = root.node.findChild('Workers') as WorkersStack;
+    SyncWaves.setWave(ApiObject.of(workers.worker.deployment), SyncWave.WORKLOADS);
+  }, message: '[prod/Workers/Worker/Deployment/Resource] sync-wave: 0 starts Deployment laravel-worker before the migration (Job laravel-migrate, wave 1) has run; it runs the release\'s code against the database, so it must come after the migration' },
+  { what: 'a switch to an idle colour below the live minimum', env: 'staging', deployed: web('staging', { idleReplicas: 1 }), config: web('staging', { liveColour: 'blue', idleReplicas: 1 }),
+    message: '[staging/Web/Laravel] liveColour: cannot switch from green to blue: blue is deployed with 1 pod(s), below the live minimum of 2; first raise idleReplicas to at least 2 and deploy that, then switch' },
   // Output layout.
   { what: 'a second chart rendering web.k8s.yaml', env: 'prod', add: (root) => new Chart(new Construct(root, 'Nested'), 'Web'), message: '[prod] charts: two charts render web.k8s.yaml: give them distinct ids' },
   { what: 'two ConfigMaps of the same name', env: 'prod', add: (root) => new kplus.ConfigMap(extra(root), 'Copy', { metadata: { name: 'laravel-config' } }), message: '[prod/Extra/Copy] metadata.name: duplicate ConfigMap "ecommerce/laravel-config", already rendered by prod/Web/Config/AppConfig' },

@@ -42,6 +42,9 @@ describe('bad-input corpus', () => {
 
   test.each(BAD_INPUTS.map((c) => [c.what, c] as const))('rejects %s with its exact message and writes nothing', (_what, c) => {
     const outdir = previousOutput();
+    if (c.deployed !== undefined) {
+      synthesize({ outdir, names: [c.env], environments: { ...ENVIRONMENTS, [c.env]: c.deployed } });
+    }
     const before = tree(outdir);
     let message: string | undefined;
     try {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { DeployedManifests, checkColourSwitches } from '../lib/web/colour-switch';
-import { EnvironmentConfig } from '../stacks/config';
+import { EnvironmentConfig, validateEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { renderEnvironment, synthesize } from '../stacks/synthesize';
 import { withWeb } from './helpers';
@@ -50,6 +50,37 @@ describe('colour switch guard', () => {
   test('reads fixed replicas when there is no HPA', () => {
     const dev = withWeb('dev', { replicas: 2, idleReplicas: 1 });
     expect(() => check(withWeb('dev', { replicas: 2, idleReplicas: 1, liveColour: 'green' }), deployed(dev))).toThrow('green is deployed with 1 pod(s), below the live minimum of 2');
+  });
+
+  const prodDeployed = () => deployed(withWeb('prod', {}));
+  const inPlace = '[prod/Web/Laravel] blueImageTag: blue serves live traffic (committed output) with v1.2.3; a release must not change it in place, '
+    + 'got v1.2.4: release to the idle colour green and switch, or for an emergency declare a hotfix for v1.2.4 (README "Switching the live colour")';
+
+  test('refuses a release that changes the serving colour\'s image in place', () => {
+    expect(() => check(withWeb('prod', { blueImageTag: 'v1.2.4' }), prodDeployed())).toThrow(inPlace);
+  });
+
+  test('refuses it in the same commit as a switch too: the old colour is the rollback target', () => {
+    expect(() => check(withWeb('prod', { blueImageTag: 'v1.2.4', liveColour: 'green' }), prodDeployed())).toThrow('[prod/Web/Laravel] blueImageTag: blue serves live traffic');
+  });
+
+  test('allows a new image on the idle colour', () => {
+    expect(() => check(withWeb('prod', { greenImageTag: 'v1.4.0' }), prodDeployed())).not.toThrow();
+  });
+
+  test('allows the in-place change a hotfix names, and only that one', () => {
+    const hotfix = { imageTag: 'v1.2.4', reason: 'INC-1234: checkout fails for EU cards' };
+    expect(() => check(withWeb('prod', { blueImageTag: 'v1.2.4', hotfix }), prodDeployed())).not.toThrow();
+    expect(() => check(withWeb('prod', { blueImageTag: 'v1.2.5', hotfix }), prodDeployed()))
+      .toThrow('got v1.2.5: release to the idle colour green and switch, or for an emergency declare a hotfix for v1.2.5 (README "Switching the live colour"); the declared hotfix allows v1.2.4 only');
+  });
+
+  test('rejects a hotfix without a reason', () => {
+    const noReason = withWeb('prod', { hotfix: { imageTag: 'v1.2.4', reason: ' ' } });
+    expect(() => check(noReason, prodDeployed())).toThrow('[prod/Web/Laravel] hotfix.reason: required, got " "');
+    expect(() => validateEnvironment('prod', noReason)).toThrow('[environment prod] web.hotfix.reason: required, got " "');
+    expect(() => validateEnvironment('prod', withWeb('prod', { hotfix: { imageTag: 'latest', reason: 'r' } })))
+      .toThrow('[environment prod] web.hotfix.imageTag: must be pinned to a semantic version (v1.2.3) or a sha256 digest, got "latest"');
   });
 
   test('synthesize checks the switch against the folder it replaces, and leaves it intact when refused', () => {

@@ -31,8 +31,8 @@ describe('DeployHooks', () => {
   const warm = findObject(objects, 'Job', 'shop-cache-warm');
   const smoke = findObject(objects, 'Job', 'shop-smoke-test');
 
-  test('are Argo CD Sync hooks in waves 1, 2, 3, replaced before the next run', () => {
-    for (const [job, wave] of [[migrate, '1'], [warm, '2'], [smoke, '3']] as const) {
+  test('are Argo CD Sync hooks in waves 1, 3, 4 (the release moves in 2), replaced before the next run', () => {
+    for (const [job, wave] of [[migrate, '1'], [warm, '3'], [smoke, '4']] as const) {
       expect(job.metadata.annotations).toEqual({
         [ArgoCdAnnotations.HOOK]: 'Sync', [ArgoCdAnnotations.HOOK_DELETE_POLICY]: 'BeforeHookCreation', [ArgoCdAnnotations.SYNC_WAVE]: wave,
       });

@@ -19,18 +19,29 @@ describe('diffManifests', () => {
     expect(changes[0].fields).toEqual([{ path: 'spec.containers[app].env[NEW]', before: undefined, after: { name: 'NEW', value: 'x' } }]);
   });
 
-  test('a colour switch in prod reads as the selector and the two HPA bounds (and the deploy hooks retargeted)', () => {
+  test('a colour switch in prod reads as the selector, the two HPA bounds and the colours\' waves (and the deploy hooks retargeted)', () => {
     const hooks = (o: { kind: string; metadata: { name: string } }) => !(o.kind === 'Job' && ['laravel-migrate', 'laravel-cache-warm', 'laravel-smoke-test'].includes(o.metadata.name));
     const text = formatDiff(diffManifests(synthObjects(withWeb('prod', {})).filter(hooks), synthObjects(withWeb('prod', { liveColour: 'green' })).filter(hooks)));
+    const wave = (from: number, to: number) => `    metadata.annotations.argocd.argoproj.io/sync-wave: "${from}" -> "${to}"`;
     expect(text).toBe([
+      '~ Deployment ecommerce/laravel-blue',
+      wave(2, 20),
       '~ HorizontalPodAutoscaler ecommerce/laravel-blue-hpa',
+      wave(2, 20),
       '    spec.maxReplicas: 10 -> 3',
+      '~ PodDisruptionBudget ecommerce/laravel-blue-pdb',
+      wave(2, 20),
+      '~ Deployment ecommerce/laravel-green',
+      wave(20, 2),
       '~ HorizontalPodAutoscaler ecommerce/laravel-green-hpa',
+      wave(20, 2),
       '    spec.maxReplicas: 3 -> 10',
+      '~ PodDisruptionBudget ecommerce/laravel-green-pdb',
+      wave(20, 2),
       '~ Service ecommerce/laravel-service',
       '    spec.selector.environment: "blue" -> "green"',
       '',
-      '3 object(s) differ: 0 added, 0 removed, 3 changed',
+      '7 object(s) differ: 0 added, 0 removed, 7 changed',
       '',
     ].join('\n'));
   });

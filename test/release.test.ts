@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENVIRONMENT_NAMES, RELEASES } from '../stacks/config';
-import { compareVersions, formatRelease, readRelease, replaceLine, switchRelease } from '../stacks/release';
+import { ENVIRONMENTS, ENVIRONMENT_NAMES, RELEASES } from '../stacks/config';
+import { applyOrder, compareVersions, formatRelease, readRelease, replaceLine, switchRelease } from '../stacks/release';
+import { synthObjects, withWeb } from './helpers';
 
 const repo = path.resolve(__dirname, '..');
 const source = fs.readFileSync(path.join(repo, 'stacks', 'config', 'releases.ts'), 'utf8');
@@ -45,5 +46,28 @@ describe('release state block', () => {
     const reshaped = source.replace("  prod: { liveColour: 'blue',", "  prod: {liveColour: 'blue',");
     expect(() => readRelease(reshaped, 'prod')).toThrow('the release line of prod is not in the expected one-line form');
     expect(() => replaceLine('a\nx\nb\nx\n', 'x', 'y')).toThrow('expected the release line exactly once, found it 2 time(s)');
+  });
+});
+
+describe('applyOrder', () => {
+  test('prod promote: backup, migration, workers and the new colour\'s bounds, hooks, the switch, then the old colour\'s bounds', () => {
+    const lines = applyOrder(synthObjects(ENVIRONMENTS.prod), synthObjects(withWeb('prod', { liveColour: 'green' }, { workers: { ...ENVIRONMENTS.prod.workers, imageTag: 'v1.3.0' } })));
+    const worker = lines.find((l) => l.includes('apply Deployment laravel-worker'));
+    expect(worker).toContain('image: "ghcr.io/ibekzod/laravel-ecommerce-worker:v1.2.3" -> "ghcr.io/ibekzod/laravel-ecommerce-worker:v1.3.0"');
+    expect(lines.map((l) => l.trim().replace(/(laravel-(worker|scheduler)) {2}\S.*image.*$/, '$1'))).toEqual([
+      'PreSync wave 0   run Job database-backup-pre-release',
+      'Sync wave 1      run Job laravel-migrate',
+      'Sync wave 2      apply PodDisruptionBudget laravel-green-pdb (wave only)',
+      'Sync wave 2      apply Deployment laravel-green (wave only)',
+      'Sync wave 2      apply Deployment laravel-scheduler',
+      'Sync wave 2      apply Deployment laravel-worker',
+      'Sync wave 2      apply HorizontalPodAutoscaler laravel-green-hpa  spec.maxReplicas: 3 -> 10',
+      'Sync wave 3      run Job laravel-cache-warm',
+      'Sync wave 4      run Job laravel-smoke-test',
+      'Sync wave 10     apply Service laravel-service  spec.selector.environment: "blue" -> "green"',
+      'Sync wave 20     apply PodDisruptionBudget laravel-blue-pdb (wave only)',
+      'Sync wave 20     apply Deployment laravel-blue (wave only)',
+      'Sync wave 20     apply HorizontalPodAutoscaler laravel-blue-hpa  spec.maxReplicas: 10 -> 3',
+    ]);
   });
 });

@@ -38,13 +38,23 @@ describe('SyncWaves', () => {
     expect(() => new SyncWaves(testChart(), 'Waves', { byKind: { ConfigMap: 1.5 } })).toThrow('[test/Waves] byKind.ConfigMap: must be an integer, got 1.5');
   });
 
-  test('orders namespaces before config before workloads before traffic before monitoring', () => {
-    expect(SyncWave.NAMESPACES).toBeLessThan(SyncWave.CONFIG);
-    expect(SyncWave.CONFIG).toBeLessThan(SyncWave.WORKLOADS);
-    expect(SyncWave.WORKLOADS).toBeLessThan(SyncWave.HOOKS);
-    expect(SyncWave.HOOKS + 2).toBeLessThan(SyncWave.TRAFFIC);
-    expect(SyncWave.TRAFFIC).toBeLessThan(SyncWave.OBSERVE);
+  test('orders namespaces, config, servers, migration, release, warm-up, smoke test, traffic, monitoring, retiring colour', () => {
+    const order = [SyncWave.NAMESPACES, SyncWave.CONFIG, SyncWave.WORKLOADS, SyncWave.MIGRATE, SyncWave.RELEASE, SyncWave.CACHE_WARM,
+      SyncWave.SMOKE_TEST, SyncWave.TRAFFIC, SyncWave.OBSERVE, SyncWave.RETIRE];
+    expect(order).toHaveLength(Object.keys(SyncWave).length);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(new Set(order).size).toBe(order.length);
     expect(SYNC_WAVES_BY_KIND.Deployment).toBe(SyncWave.WORKLOADS);
+  });
+
+  test('effectiveWave is the wave set on an object, else its kind\'s', () => {
+    const chart = testChart();
+    const cm = new kplus.ConfigMap(chart, 'Config', { metadata: { name: 'c' } });
+    const endpoints = new kplus.k8s.KubeEndpoints(chart, 'Endpoints', { metadata: { name: 'e' } });
+    expect(SyncWaves.effectiveWave(ApiObject.of(cm))).toBe(SyncWave.CONFIG);
+    expect(SyncWaves.effectiveWave(endpoints)).toBe(SyncWave.WORKLOADS);
+    SyncWaves.setWave(ApiObject.of(cm), 7);
+    expect(SyncWaves.effectiveWave(ApiObject.of(cm))).toBe(7);
   });
 });
 
@@ -53,12 +63,11 @@ describe.each(shippedEnvironments())('%s sync waves', (name, objects) => {
     expect(nonEmpty(objects, 'object').filter((o) => wave(o) === undefined).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     const byWave = (w: number) => objects.filter((o) => wave(o) === String(w)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(byWave(SyncWave.NAMESPACES)).toEqual(objects.filter((o) => o.kind === 'Namespace').map((o) => `Namespace/${o.metadata.name}`).sort());
-    expect(byWave(SyncWave.HOOKS)).toEqual(['Job/laravel-migrate']);
-    expect(byWave(SyncWave.HOOKS + 1)).toEqual(['Job/laravel-cache-warm']);
-    expect(byWave(SyncWave.HOOKS + 2)).toEqual(['Job/laravel-smoke-test']);
+    expect(byWave(SyncWave.MIGRATE)).toEqual(['Job/laravel-migrate']);
+    expect(byWave(SyncWave.CACHE_WARM)).toEqual(['Job/laravel-cache-warm']);
+    expect(byWave(SyncWave.SMOKE_TEST)).toEqual(['Job/laravel-smoke-test']);
     expect(byWave(SyncWave.TRAFFIC)).toEqual(['Ingress/laravel-ingress', 'Service/laravel-service']);
     expect(nonEmpty(objects.filter((o) => o.kind === 'NetworkPolicy'), 'NetworkPolicy').every((o) => wave(o) === String(SyncWave.CONFIG))).toBe(true);
-    expect(nonEmpty(objects.filter((o) => o.kind === 'Deployment'), 'Deployment').every((o) => wave(o) === String(SyncWave.WORKLOADS))).toBe(true);
     expect(wave(findObject(objects, 'Service', `${ENVIRONMENTS[name].web.appName}-blue-service`))).toBe(String(SyncWave.WORKLOADS));
   });
 });

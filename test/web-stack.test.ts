@@ -176,20 +176,33 @@ describe('environment differences', () => {
     expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
   });
 
-  test('switching prod to green changes exactly the live selector and the HPA bounds', () => {
+  // The colours also trade waves: the colour taking traffic moves before the switch, the other after it.
+  test('switching prod to green changes exactly the live selector, the HPA bounds and the colours\' waves', () => {
     const switched = synthObjects(withWeb('prod', { liveColour: 'green' }));
     expect(diffObjects(byName.prod, switched)).toEqual([
+      '~ Deployment/laravel-blue metadata.annotations.argocd.argoproj.io/sync-wave: "2" -> "20"',
+      '~ Deployment/laravel-green metadata.annotations.argocd.argoproj.io/sync-wave: "20" -> "2"',
+      '~ HorizontalPodAutoscaler/laravel-blue-hpa metadata.annotations.argocd.argoproj.io/sync-wave: "2" -> "20"',
       '~ HorizontalPodAutoscaler/laravel-blue-hpa spec.maxReplicas: 10 -> 3',
+      '~ HorizontalPodAutoscaler/laravel-green-hpa metadata.annotations.argocd.argoproj.io/sync-wave: "20" -> "2"',
       '~ HorizontalPodAutoscaler/laravel-green-hpa spec.maxReplicas: 3 -> 10',
+      '~ PodDisruptionBudget/laravel-blue-pdb metadata.annotations.argocd.argoproj.io/sync-wave: "2" -> "20"',
+      '~ PodDisruptionBudget/laravel-green-pdb metadata.annotations.argocd.argoproj.io/sync-wave: "20" -> "2"',
       '~ Service/laravel-service spec.selector.environment: "blue" -> "green"',
     ]);
   });
 
-  test('switching staging back to blue changes exactly the live selector and the HPA bounds', () => {
+  test('switching staging back to blue changes exactly the live selector, the HPA bounds and the colours\' waves', () => {
     const switched = synthObjects(withWeb('staging', { liveColour: 'blue' }));
     expect(diffObjects(byName.staging, switched)).toEqual([
+      '~ Deployment/laravel-blue metadata.annotations.argocd.argoproj.io/sync-wave: "20" -> "2"',
+      '~ Deployment/laravel-green metadata.annotations.argocd.argoproj.io/sync-wave: "2" -> "20"',
+      '~ HorizontalPodAutoscaler/laravel-blue-hpa metadata.annotations.argocd.argoproj.io/sync-wave: "20" -> "2"',
       '~ HorizontalPodAutoscaler/laravel-blue-hpa spec.maxReplicas: 2 -> 3',
+      '~ HorizontalPodAutoscaler/laravel-green-hpa metadata.annotations.argocd.argoproj.io/sync-wave: "2" -> "20"',
       '~ HorizontalPodAutoscaler/laravel-green-hpa spec.maxReplicas: 3 -> 2',
+      '~ PodDisruptionBudget/laravel-blue-pdb metadata.annotations.argocd.argoproj.io/sync-wave: "20" -> "2"',
+      '~ PodDisruptionBudget/laravel-green-pdb metadata.annotations.argocd.argoproj.io/sync-wave: "2" -> "20"',
       '~ Service/laravel-service spec.selector.environment: "green" -> "blue"',
     ]);
   });

@@ -201,6 +201,33 @@ export interface BackupCronJobProps {
   readonly team?: string;
 }
 
+/** Props of {@link BackupCronJob.addBackupJob}. */
+export interface BackupJobProps {
+  /** Appended to the CronJob's name: the Job is `<name>-<suffix>`. */
+  readonly suffix: string;
+
+  /**
+   * Annotations of the Job (e.g. a deploy tool's hook annotations).
+   *
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+
+  /**
+   * Pods a failing Job retries with.
+   *
+   * @default 1
+   */
+  readonly backoffLimit?: number;
+
+  /**
+   * How long the Job may run before it is stopped.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly activeDeadline?: Duration;
+}
+
 /**
  * Database backups that are proven to restore (seed 000's "Automated Database Backup System", done better).
  *
@@ -326,6 +353,46 @@ export class BackupCronJob extends Construct {
       .map((rule) => catalogue.addRule(this, { name: 'backups', interval: '1m' }, rule));
   }
 
+  /**
+   * Adds a one-off backup Job `<name>-<suffix>`: the backup CronJob's dump and upload, run once when the Job
+   * is created (e.g. as a deploy hook before a migration). The backup lands beside the scheduled ones
+   * (`backup-YYYYmmdd-HHMMSS.sql.gz`, pruned by the same retention) and the restore template restores it.
+   *
+   * On a first deploy the database and the scripts ConfigMap do not exist yet: when neither the scripts nor
+   * the database host are there, the Job says so and succeeds without a backup (there is nothing to lose).
+   * Any other failure fails the Job.
+   */
+  public addBackupJob(id: string, props: BackupJobProps): kplus.Job {
+    assertAt(this, 'suffix', checkDnsLabel(`${this.name}-${props.suffix}`));
+    const name = `${this.name}-${props.suffix}`;
+    const job = new kplus.Job(this, id, {
+      metadata: { name, labels: this.labels(name), annotations: props.annotations },
+      podMetadata: { labels: this.labels(name) },
+      backoffLimit: props.backoffLimit ?? 1,
+      activeDeadline: props.activeDeadline ?? Duration.hours(1),
+      restartPolicy: kplus.RestartPolicy.NEVER,
+      automountServiceAccountToken: false,
+      securityContext: restrictedPodSecurityContext(this.runAsUser),
+    });
+    ApiObject.of(job).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    const absent = `${WORKSPACE_PATH}/nothing-to-back-up`;
+    // Only a first deploy lacks both the scripts and a resolvable database host; either one present means
+    // there is data, and a missing script or an unreachable database then fails the Job (and the sync).
+    const dump = [
+      `if [ -e ${SCRIPTS_PATH}/backup.sh ] || getent hosts "$DB_HOST" >/dev/null 2>&1; then exec /bin/bash ${SCRIPTS_PATH}/backup.sh; fi`,
+      `echo "first deploy: neither ${SCRIPTS_PATH}/backup.sh nor database host $DB_HOST exists yet, nothing to back up"`,
+      `touch ${absent}`,
+    ];
+    this.addContainer(job, 'dump', 'backup.sh', { init: true, database: true, command: ['/bin/bash', '-c', dump.join('\n') + '\n'] });
+    const upload = [`if [ -e ${absent} ]; then exit 0; fi`, `exec /bin/bash ${SCRIPTS_PATH}/upload.sh`];
+    this.addContainer(job, 'upload', 'upload.sh', {
+      s3: true,
+      env: { RETENTION_DAYS: String(this.props.retentionDays) },
+      command: ['/bin/bash', '-c', upload.join('\n') + '\n'],
+    });
+    return job;
+  }
+
   private validate(): void {
     const p = this.props;
     assertAt(this, 'name', checkDnsLabel(this.name));
@@ -407,9 +474,9 @@ export class BackupCronJob extends Construct {
     return job;
   }
 
-  private addContainer(job: kplus.CronJob, name: string, script: BackupScriptName, options: {
+  private addContainer(job: kplus.CronJob | kplus.Job, name: string, script: BackupScriptName, options: {
     init?: boolean; database?: boolean; s3?: boolean; scratch?: boolean;
-    env?: Record<string, string>; resources?: ContainerResourceSpec;
+    env?: Record<string, string>; resources?: ContainerResourceSpec; command?: string[];
   }): void {
     const p = this.props;
     const transfer = options.s3 === true;
@@ -450,7 +517,7 @@ export class BackupCronJob extends Construct {
       name,
       image: transfer ? this.transferImage : this.dumpImage,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      command: ['/bin/bash', `${SCRIPTS_PATH}/${script}`],
+      command: options.command ?? ['/bin/bash', `${SCRIPTS_PATH}/${script}`],
       envVariables: Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : 1))),
       resources: toContainerResources(options.resources ?? p.resources),
       securityContext: restrictedContainerSecurityContext(this.runAsUser),
@@ -469,14 +536,15 @@ export class BackupCronJob extends Construct {
   }
 
   /** One volume per pod and purpose, created on first use. */
-  private volume(job: kplus.CronJob, purpose: 'scripts' | 'workspace' | 'tmp' | 'scratch'): kplus.Volume {
+  private volume(job: kplus.CronJob | kplus.Job, purpose: 'scripts' | 'workspace' | 'tmp' | 'scratch'): kplus.Volume {
     const key = `${job.node.id}/${purpose}`;
     let volume = this.volumes.get(key);
     if (volume === undefined) {
       const id = `${job.node.id}${purpose[0].toUpperCase()}${purpose.slice(1)}Volume`;
       const sizes = { workspace: this.props.workspaceSize, scratch: this.props.scratchSize, tmp: Size.mebibytes(64) };
       volume = purpose === 'scripts'
-        ? kplus.Volume.fromConfigMap(this, id, this.scripts, { name: 'scripts', defaultMode: 0o444 })
+        // A one-off Job may run before the ConfigMap exists (a deploy hook on a first deploy): it checks itself.
+        ? kplus.Volume.fromConfigMap(this, id, this.scripts, { name: 'scripts', defaultMode: 0o444, optional: job instanceof kplus.Job ? true : undefined })
         : kplus.Volume.fromEmptyDir(this, id, purpose, { sizeLimit: sizes[purpose] });
       this.volumes.set(key, volume);
     }

@@ -62,8 +62,9 @@ export interface DeployHooksProps {
  * tests against the colour that is about to take traffic (the app's `liveColour` in the commit being
  * synced), all before the live Service moves.
  *
- * Order within a sync (README "Deploy hooks"): namespaces and configuration, then workloads (both colours,
- * healthy), then `<app>-migrate` (`migrationCommand`, the colour's image), `<app>-cache-warm`
+ * Order within a sync (README "Deploy hooks", waves from {@link SyncWave}): namespaces and configuration,
+ * then the servers, then `<app>-migrate` (`migrationCommand`, the colour's image) while the colour serving
+ * today keeps serving, then what runs the release's code (`ReleaseOrder`), then `<app>-cache-warm`
  * (`cacheWarmCommand`: a cold cache right after a switch can take the database down), `<app>-smoke-test`
  * (`smokeTestPaths` requested from `<app>-<colour>-service`), and only then the live Service
  * `<app>-service` and the Ingress. A failed hook fails the sync: the selector is not switched.
@@ -125,12 +126,12 @@ export class DeployHooks extends Construct {
     const servicePort = target.service.ports[0];
     const image = app.image(this.colour);
 
-    this.migration = this.addJob('Migrate', 'migrate', 'migration', SyncWave.HOOKS, { backoffLimit: 0, deadlineSeconds: 600, runAsUser });
+    this.migration = this.addJob('Migrate', 'migrate', 'migration', SyncWave.MIGRATE, { backoffLimit: 0, deadlineSeconds: 600, runAsUser });
     this.addAppContainer(this.migration, 'migrate', appContainer, image, props.migrationCommand, props.resources, runAsUser);
-    this.cacheWarmUp = this.addJob('CacheWarm', 'cache-warm', 'cache-warm-up', SyncWave.HOOKS + 1, { backoffLimit: 2, deadlineSeconds: 300, runAsUser });
+    this.cacheWarmUp = this.addJob('CacheWarm', 'cache-warm', 'cache-warm-up', SyncWave.CACHE_WARM, { backoffLimit: 2, deadlineSeconds: 300, runAsUser });
     this.addAppContainer(this.cacheWarmUp, 'cache-warm', appContainer, image, props.cacheWarmCommand, props.resources, runAsUser);
 
-    this.smokeTest = this.addJob('SmokeTest', 'smoke-test', 'smoke-test', SyncWave.HOOKS + 2, { backoffLimit: 1, deadlineSeconds: 180, runAsUser: smokeUser });
+    this.smokeTest = this.addJob('SmokeTest', 'smoke-test', 'smoke-test', SyncWave.SMOKE_TEST, { backoffLimit: 1, deadlineSeconds: 180, runAsUser: smokeUser });
     const base = `http://${target.service.name}.${namespace}.svc.cluster.local${servicePort.port === 80 ? '' : `:${servicePort.port}`}`;
     this.smokeTest.addContainer({
       name: 'smoke-test',

@@ -13,22 +13,44 @@ export const ArgoCdAnnotations = {
 } as const;
 
 /**
- * The waves of an environment, in apply order. Argo CD applies one wave, waits until every object in it is
- * healthy, then applies the next; a failed hook stops the sync there.
+ * The waves of an environment, in apply order: the one table every wave comes from. Argo CD applies one wave,
+ * waits until every object in it is healthy, then applies the next; a failed hook stops the sync there.
+ *
+ * A release moves through them so that live traffic never loses capacity and no code runs ahead of its
+ * schema (README "Switching the live colour"): the migration runs while the colour serving today keeps
+ * serving; then what runs the release's code moves (the colour about to take traffic, with its autoscaler
+ * raised to the live bounds, and the queue workers and scheduler); then the cache is warmed and the colour
+ * smoke-tested; then traffic moves; and only after that does the colour that stopped serving drop to its
+ * idle size. Prod's database backup runs before all of it, as a PreSync hook.
  */
 export const SyncWave = {
   /** Namespaces: everything else lives in them. */
   NAMESPACES: -2,
   /** Configuration, identity, storage and policy the workloads read when they start. */
   CONFIG: -1,
-  /** Workloads, their autoscalers and budgets, and the per-colour Services smoke tests use. */
+  /** Servers and other workloads that do not run the app's release code (databases, caches, monitoring). */
   WORKLOADS: 0,
-  /** Deploy hooks (migration, cache warm-up, smoke tests), after the workloads are healthy. */
-  HOOKS: 1,
+  /** The migration hook, while the colour serving today keeps serving (expand/contract). */
+  MIGRATE: 1,
+  /**
+   * What runs the release's code against the migrated schema: the colour about to take traffic (its
+   * Deployment, autoscaler raised to the live bounds, disruption budget), the queue workers and the scheduler.
+   */
+  RELEASE: 2,
+  /** The cache warm-up hook, with the release's image. */
+  CACHE_WARM: 3,
+  /** The smoke test hook, against the colour about to take traffic. */
+  SMOKE_TEST: 4,
   /** What moves traffic (the live Service, the Ingress): only after every hook succeeded. */
   TRAFFIC: 10,
   /** Monitoring objects and experiments that expect a running, serving app. */
   OBSERVE: 11,
+  /**
+   * The colour that does not take traffic (its Deployment, pinned autoscaler, disruption budget): it drops
+   * to its idle size only after traffic has left it. Waves between OBSERVE and RETIRE are free for checks
+   * of the switched traffic that should run while the old colour still has its capacity.
+   */
+  RETIRE: 20,
 } as const;
 
 /** The wave of each kind; a kind not listed goes in `SyncWave.WORKLOADS`. */
@@ -98,6 +120,15 @@ export class SyncWaves extends Construct {
   public static waveSetOn(obj: ApiObject): string | undefined {
     const annotations = (obj.metadata.toJson() as { annotations?: Record<string, string> }).annotations;
     return annotations?.[ArgoCdAnnotations.SYNC_WAVE];
+  }
+
+  /**
+   * The wave `obj` is applied in: the one set on it, or else its kind's wave from {@link SYNC_WAVES_BY_KIND}
+   * (what the by-kind pass gives it).
+   */
+  public static effectiveWave(obj: ApiObject): number {
+    const set = SyncWaves.waveSetOn(obj);
+    return set !== undefined ? Number(set) : SYNC_WAVES_BY_KIND[obj.kind] ?? SyncWave.WORKLOADS;
   }
 
   /** The waves by kind in effect. */

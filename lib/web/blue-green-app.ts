@@ -61,6 +61,21 @@ export interface BlueGreenAutoscaling {
   readonly requestsPerSecondPerPod?: number;
 }
 
+/**
+ * An emergency change of the serving colour's image in place, allowed for exactly one tag.
+ *
+ * A release normally goes to the idle colour and traffic is switched to it; the colour-switch guard
+ * (`checkColourSwitches`) refuses a commit that changes the image of the colour serving in the committed
+ * output, unless a hotfix names the new tag.
+ */
+export interface HotfixRelease {
+  /** The tag (or `sha256:` digest) the serving colour may change to in place. */
+  readonly imageTag: string;
+
+  /** Why the fix cannot go through the idle colour (the incident, the ticket). */
+  readonly reason: string;
+}
+
 /** A ConfigMap mounted as files into the app container. */
 export interface ConfigMapMount {
   /** The ConfigMap; its data is hashed into the pod template so a change rolls the pods. */
@@ -133,6 +148,13 @@ export interface BlueGreenAppProps {
    * Before the live colour can switch to it, it must be at least the live colour's minimum.
    */
   readonly idleReplicas: number;
+
+  /**
+   * Lets this commit change the serving colour's image in place, to `hotfix.imageTag` only.
+   *
+   * @default - the serving colour's image never changes in place: synth refuses it against the committed output
+   */
+  readonly hotfix?: HotfixRelease;
 
   /**
    * Port the app listens on, exposed as the container port named `http`.
@@ -303,6 +325,9 @@ export class BlueGreenApp extends Construct {
   /** App name, the prefix of every object name. */
   public readonly appName: string;
 
+  /** The declared emergency hotfix, if any (see {@link HotfixRelease}). */
+  public readonly hotfix?: HotfixRelease;
+
   /** Service account both colours run as (no API token mounted). */
   public readonly serviceAccount: kplus.ServiceAccount;
 
@@ -344,6 +369,7 @@ export class BlueGreenApp extends Construct {
 
     this.liveColour = props.liveColour;
     this.idleColour = otherColour(props.liveColour);
+    this.hotfix = props.hotfix;
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: props.name, labels: this.labels(props.name) },
@@ -364,6 +390,11 @@ export class BlueGreenApp extends Construct {
   /** Full image reference a colour runs. */
   public image(colour: Colour): string {
     return imageReference(this.props.imageRepository, this.tag(colour));
+  }
+
+  /** Image tag (or `sha256:` digest) a colour runs. */
+  public imageTag(colour: Colour): string {
+    return this.tag(colour);
   }
 
   /**
@@ -412,6 +443,10 @@ export class BlueGreenApp extends Construct {
       if (a.memoryUtilizationPercent !== undefined) {
         assertAt(this, 'autoscaling.memoryUtilizationPercent', checkInteger(a.memoryUtilizationPercent, 1, 100));
       }
+    }
+    if (p.hotfix !== undefined) {
+      assertAt(this, 'hotfix.imageTag', checkImageTag(p.hotfix.imageTag, this.requirePinnedImages));
+      assertAt(this, 'hotfix.reason', checkNonEmpty(p.hotfix.reason));
     }
     // Zero would take the previous release down at a switch: no instant rollback, and no warm pods for
     // smoke tests before one.

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { BlueGreenApp, Colour } from './blue-green-app';
+import { BlueGreenApp, Colour, otherColour } from './blue-green-app';
 import { ValidationError } from '../core/errors';
 
 type Manifest = { [key: string]: unknown };
@@ -111,19 +111,63 @@ function deployedSize(deployed: DeployedManifests, namespace: string, appName: s
   return ((deployment.spec ?? {}) as { replicas?: number }).replicas ?? 1;
 }
 
+/** The image a colour's Deployment was deployed with (its app container's). */
+function deployedImage(deployed: DeployedManifests, namespace: string, appName: string, colour: Colour): string | undefined {
+  const deployment = deployed.find('Deployment', namespace, `${appName}-${colour}`);
+  const spec = (deployment?.spec ?? {}) as { template?: { spec?: { containers?: Array<{ name?: string; image?: string }> } } };
+  return spec.template?.spec?.containers?.find((c) => c.name === appName)?.image;
+}
+
+/** The tag or digest of an image reference (`repo:v1.2.3`, `registry:5000/repo@sha256:...`). */
+function tagOfImage(image: string): string {
+  if (image.includes('@')) {
+    return image.slice(image.indexOf('@') + 1);
+  }
+  const colon = image.lastIndexOf(':');
+  return colon > image.lastIndexOf('/') ? image.slice(colon + 1) : image;
+}
+
 /**
- * Refuses a live-colour switch that would send traffic to a colour smaller than the live minimum.
+ * Refuses a change of the serving colour's image in place (seed 000's deploy script: "Cannot deploy to
+ * currently active environment"), unless the app declares a hotfix for exactly the new tag.
+ */
+function checkServingImage(app: BlueGreenApp, deployed: DeployedManifests, namespace: string, serving: Colour): void {
+  const before = deployedImage(deployed, namespace, app.appName, serving);
+  const after = app.image(serving);
+  if (before === undefined || before === after) {
+    return;
+  }
+  const tag = app.imageTag(serving);
+  if (app.hotfix !== undefined && app.hotfix.imageTag === tag) {
+    return;
+  }
+  const repository = (image: string) => image.slice(0, image.length - tagOfImage(image).length);
+  const shown = (image: string) => (repository(before) === repository(after) ? tagOfImage(image) : image);
+  const declared = app.hotfix === undefined ? '' : `; the declared hotfix allows ${app.hotfix.imageTag} only`;
+  throw new ValidationError(app.node.path, `${serving}ImageTag`,
+    `${serving} serves live traffic (committed output) with ${shown(before)}; a release must not change it in place, got ${shown(after)}: `
+    + `release to the idle colour ${otherColour(serving)} and switch, or for an emergency declare a hotfix for ${tag} (README "Switching the live colour")${declared}`);
+}
+
+/**
+ * Refuses a release that would hurt the traffic the committed output serves: one that changes the serving
+ * colour's image in place (without a hotfix for that tag), or a live-colour switch to a colour smaller than
+ * the live minimum.
  *
- * If an app's live colour differs from the deployed one, the colour taking over must already have been
- * deployed with at least the new live minimum: scale the idle colour up first, deploy, then switch (Argo
- * Rollouts' preview-before-promote rule). A first deploy, with nothing deployed, is always allowed.
+ * The serving colour is the one the deployed live Service selects. If an app's live colour differs from it,
+ * the colour taking over must already have been deployed with at least the new live minimum: scale the idle
+ * colour up first, deploy, then switch (Argo Rollouts' preview-before-promote rule). A first deploy, with
+ * nothing deployed, is always allowed.
  *
- * @throws ValidationError naming the app's construct path and `liveColour`
+ * @throws ValidationError naming the app's construct path and `<colour>ImageTag` or `liveColour`
  */
 export function checkColourSwitches(root: IConstruct, deployed: DeployedManifests): void {
   for (const app of root.node.findAll().filter((c): c is BlueGreenApp => c instanceof BlueGreenApp)) {
     const namespace = Chart.of(app).namespace ?? '';
     const previous = deployedLiveColour(deployed, namespace, app.appName, app.colourLabel);
+    if (previous !== undefined) {
+      checkServingImage(app, deployed, namespace, previous);
+    }
     if (previous === undefined || previous === app.liveColour) {
       continue;
     }

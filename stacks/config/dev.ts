@@ -5,7 +5,7 @@ import { Cron,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { RELEASES } from './releases';
+import { HOTFIXES,RELEASES } from './releases';
 import { APP_IDENTITY,BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
@@ -33,7 +33,7 @@ export const dev = {
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
-    ...webRelease(RELEASES.dev),
+    ...webRelease(RELEASES.dev, HOTFIXES.dev),
     replicas: 1,
     idleReplicas: 1,
     resources: {
@@ -85,6 +85,7 @@ export const dev = {
   // Off: dev data is disposable. Switching it on renders backup.k8s.yaml against the in-cluster store.
   backup: {
     enabled: false,
+    preSyncBackup: false,
     engine: 'mysql',
     schedule: Cron.schedule({ minute: '0', hour: '2' }),
     verificationSchedule: Cron.schedule({ minute: '0', hour: '5', weekDay: '1' }),

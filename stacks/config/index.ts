@@ -14,7 +14,7 @@ import { EnvironmentConfig,EnvironmentName } from './types';
 import { validateEnvironment, validateRelease } from './validate';
 import { RELEASES } from './releases';
 
-export { RELEASES } from './releases';
+export { HOTFIXES, RELEASES } from './releases';
 export * from './types';
 export { validateEnvironment, validateRelease } from './validate';
 

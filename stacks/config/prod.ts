@@ -5,7 +5,7 @@ import { Cron,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { RELEASES } from './releases';
+import { HOTFIXES,RELEASES } from './releases';
 import { APP_IDENTITY,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
@@ -35,7 +35,7 @@ export const prod = {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
     // Seed 000: blue serves v1.2.3, green holds v1.3.0 ready for the switch (RELEASES above).
-    ...webRelease(RELEASES.prod),
+    ...webRelease(RELEASES.prod, HOTFIXES.prod),
     // Seed 000 runs 3 pods per colour; its laravel-hpa scales the live colour up to 10.
     autoscaling: { minReplicas: 3, maxReplicas: 10 },
     idleReplicas: 3,
@@ -96,6 +96,7 @@ export const prod = {
   // Seed 000: every 6 hours into ecommerce-backups (us-east-1), 30 days' retention; verified weekly.
   backup: {
     enabled: true,
+    preSyncBackup: true,
     engine: 'mysql',
     schedule: Cron.schedule({ minute: '0', hour: '*/6' }),
     verificationSchedule: Cron.schedule({ minute: '30', hour: '3', weekDay: '0' }),

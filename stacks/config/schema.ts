@@ -95,6 +95,13 @@ export const webTierSchema = z.strictObject({
   liveColour: oneOf<Colour>(COLOURS),
   /** Size of the idle colour; raise it to the live minimum before switching. */
   idleReplicas: integer(1),
+  /** Emergency only: lets the serving colour change its image in place to this tag (`HOTFIXES` in releases.ts). */
+  hotfix: z.strictObject({
+    /** The tag the serving colour may change to in place (`HotfixRelease.imageTag`). */
+    imageTag: imageTag(),
+    /** Why the fix cannot go through the idle colour. */
+    reason: nonEmpty(),
+  }).optional(),
   /** Fixed size of the live colour (environments without autoscaling). */
   replicas: integer(1).optional(),
   /** Autoscaling bounds and targets of the live colour (`BlueGreenAutoscaling`). */
@@ -299,6 +306,11 @@ const networkSchema = z.strictObject({
 const backupSchema = z.strictObject({
   /** Whether the environment renders the Backup chart at all. */
   enabled: flag(),
+  /**
+   * Whether every sync first takes a backup, as an Argo CD PreSync hook (`database-backup-pre-release`), so
+   * the migration that follows can be undone (seed 004's pipeline backs up before a production migration).
+   */
+  preSyncBackup: flag(),
   /** Database engine. */
   engine: oneOf(DATABASE_ENGINES),
   /** When backups run; the BackupTooOld threshold is twice its longest gap. */

@@ -6,6 +6,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { AlertmanagerReceivers } from '../../lib/alerting/alertmanager-routing';
 import { ContainerResourceSpec } from '../../lib/core/container-resources';
 import { NAMESPACE_NAME_LABEL,PodPeer } from '../../lib/safety/network-connections';
+import { HotfixRelease } from '../../lib/web/blue-green-app';
 
 import { MonitoringImages,NetworkConfig,OperatorMonitoringStack,ReleaseState,StandaloneMonitoringStack,WebTierConfig } from './types';
 
@@ -125,9 +126,10 @@ export function receivers(environment: string, chatChannel: string): Alertmanage
 }
 
 
-/** The web tier's share of a release. */
-export function webRelease(release: ReleaseState): Pick<WebTierConfig, 'liveColour' | 'blueImageTag' | 'greenImageTag'> {
-  return { liveColour: release.liveColour, blueImageTag: release.blueImageTag, greenImageTag: release.greenImageTag };
+/** The web tier's share of a release, with the environment's emergency hotfix if one is declared. */
+export function webRelease(release: ReleaseState, hotfix?: HotfixRelease): Pick<WebTierConfig, 'liveColour' | 'blueImageTag' | 'greenImageTag' | 'hotfix'> {
+  const tags = { liveColour: release.liveColour, blueImageTag: release.blueImageTag, greenImageTag: release.greenImageTag };
+  return hotfix === undefined ? tags : { ...tags, hotfix };
 }
 
 /** Where every environment's manifests are committed. */

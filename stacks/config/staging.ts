@@ -5,7 +5,7 @@ import { Cron,Duration,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { RELEASES } from './releases';
+import { HOTFIXES,RELEASES } from './releases';
 import { APP_IDENTITY,BACKUP_SMALL,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,OPERATOR_NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,STAGING_MONITORING,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
@@ -35,7 +35,7 @@ export const staging = {
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,
-    ...webRelease(RELEASES.staging),
+    ...webRelease(RELEASES.staging, HOTFIXES.staging),
     autoscaling: { minReplicas: 2, maxReplicas: 3 },
     idleReplicas: 2,
     resources: {
@@ -84,6 +84,7 @@ export const staging = {
   network: OPERATOR_NETWORK,
   backup: {
     enabled: true,
+    preSyncBackup: false,
     engine: 'mysql',
     schedule: Cron.schedule({ minute: '0', hour: '2' }),
     verificationSchedule: Cron.schedule({ minute: '0', hour: '5', weekDay: '1' }),

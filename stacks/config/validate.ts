@@ -115,6 +115,9 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   const web = config.web;
   check('web.blueImageTag', checkImageTag(web.blueImageTag, config.requirePinnedImages));
   check('web.greenImageTag', checkImageTag(web.greenImageTag, config.requirePinnedImages));
+  if (web.hotfix !== undefined) {
+    check('web.hotfix.imageTag', checkImageTag(web.hotfix.imageTag, config.requirePinnedImages));
+  }
   if (web.autoscaling !== undefined) {
     check('web.autoscaling.minReplicas', checkReplicaBounds(web.autoscaling.minReplicas, web.autoscaling.maxReplicas));
   }
@@ -129,6 +132,9 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   }
   if (w.autoscaling !== undefined) {
     check('workers.autoscaling.minReplicas', checkReplicaBounds(w.autoscaling.minReplicas, w.autoscaling.maxReplicas));
+  }
+  if (config.backup.preSyncBackup && !config.backup.enabled) {
+    check('backup.preSyncBackup', 'needs backups enabled (backup.enabled: true)');
   }
   const m = config.mysql;
   if (memoryToKibibytes(m.primaryBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)
