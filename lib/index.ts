@@ -2,6 +2,7 @@
 export * from './alerting/alert-catalogue';
 export * from './alerting/alert-rules';
 export * from './alerting/alertmanager-routing';
+export * from './alerting/metric-producers';
 export * from './observability/alertmanager-server';
 export * from './core/app-namespace';
 export * from './core/declared-namespaces';
@@ -49,3 +50,4 @@ export * from './web/tls-ingress';
 export * from './core/validation-error';
 export * from './core/workload-autoscaler';
 export * from './core/workload-parts';
+export * from './synth/synth-pipeline';

@@ -16,8 +16,10 @@ import { MetricsExporter } from '../lib/observability/metrics-exporter';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { OperatorMonitors } from '../lib/observability/operator-monitors';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
-import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, laravelQueueListKeys, platformDashboard, sloDashboard } from '../lib/laravel';import { PrometheusServer } from '../lib/observability/prometheus-server';
-import { PodScrapeTarget, ScrapeTarget } from '../lib/observability/scrape-targets';
+import { LARAVEL_COLOUR_LABEL, SloPanelSpec, blueGreenDashboard, laravelQueueListKeys, platformDashboard, sloDashboard } from '../lib/laravel';
+import { PrometheusServer } from '../lib/observability/prometheus-server';
+import { PodScrapeTarget, ScrapeTarget, certManagerScrapeTarget } from '../lib/observability/scrape-targets';
+import { LARAVEL_APP_METRICS } from '../lib/laravel/platform-alerts';
 import { EnvironmentConfig } from './config';
 
 /** Props of {@link MonitoringStack} and {@link MonitoringExportersStack}. */
@@ -125,8 +127,12 @@ export class MonitoringStack extends Chart {
       portName: HTTP_PORT_NAME,
       path: '/metrics',
       podTargetLabels: [LabelKeys.APP, LARAVEL_COLOUR_LABEL],
+      metrics: LARAVEL_APP_METRICS,
     };
-    this.workloadTargets = [laravel, props.exporters.redis.target, props.exporters.mysql.target];
+    // cert-manager (installed outside this repository) issues the ingress certificate; its metrics feed
+    // CertificateExpiringSoon.
+    const certManager = certManagerScrapeTarget();
+    this.workloadTargets = [laravel, props.exporters.redis.target, props.exporters.mysql.target, certManager];
     const scope_ = { namespace: config.namespace, appName: config.web.appName };
     const dashboards = [platformDashboard(scope_), blueGreenDashboard(scope_), sloDashboard(props.slos)];
 
@@ -240,6 +246,9 @@ export class MonitoringStack extends Chart {
     const nodes = NetworkPeer.cidr(config.network.clusterNodesCidr);
     const internet = NetworkPeer.cidr(config.network.externalHttps.cidr, config.network.externalHttps.except);
     network.allow(this.prometheus, { from: prometheus, to: pods('kube-state-metrics'), port: 8080, reason: 'scrape job kube-state-metrics' });
+    network.allow(this.prometheus, {
+      from: prometheus, to: NetworkPeer.pods(certManager.namespace, certManager.serviceLabels), port: certManager.port, reason: 'scrape job cert-manager',
+    });
     network.allow(this.prometheus, { from: prometheus, to: pods(MonitoringNames.ALERTMANAGER_SERVICE), port: MonitoringNames.ALERTMANAGER_PORT, reason: 'alerts to Alertmanager' });
     network.allow(this.prometheus, { from: prometheus, to: nodes, port: 10250, reason: 'kubelet and cAdvisor scrapes' });
     network.allow(this.prometheus, { from: prometheus, to: nodes, port: 443, reason: 'Kubernetes API for service discovery' });

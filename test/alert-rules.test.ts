@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { AlertCatalogue, AlertRuleSpec } from '../lib/alerting/alert-catalogue';
 import { AlertRules } from '../lib/alerting/alert-rules';
+import { MetricProducers } from '../lib/alerting/metric-producers';
+import { selectedMetricNames } from '../lib/alerting/promql';
 import { findObject, synthChart, testChart } from './helpers';
 
 const RULE: AlertRuleSpec = {
@@ -15,9 +17,17 @@ const RULE: AlertRuleSpec = {
 };
 const PROPS = { runbookBaseUrl: 'https://runbooks.example.com', partOf: 'ecommerce' };
 
+/** A chart whose tree declares the producers of RULE's and the pipeline alerts' metrics. */
+function producingChart() {
+  const chart = testChart();
+  MetricProducers.of(chart).declare(chart, { name: 'scrape job backup', metrics: ['backup_'] });
+  MetricProducers.of(chart).declare(chart, { name: 'scrape job prometheus', metrics: ['prometheus_'] });
+  return chart;
+}
+
 describe('AlertRules', () => {
   test('renders one rule file per group into ConfigMap prometheus-rules, including rules registered later', () => {
-    const chart = testChart();
+    const chart = producingChart();
     new AlertRules(chart, 'Rules', { ...PROPS, output: 'rule-files' });
     AlertCatalogue.of(chart).addRule(new Construct(chart, 'Backup'), { name: 'backups', interval: '1m' }, RULE);
     const cm = findObject(synthChart(chart), 'ConfigMap', 'prometheus-rules');
@@ -35,7 +45,7 @@ describe('AlertRules', () => {
   });
 
   test('renders a PrometheusRule with the operator selector labels and string expressions', () => {
-    const chart = testChart();
+    const chart = producingChart();
     new AlertRules(chart, 'Rules', { ...PROPS, output: 'prometheus-rule', ruleSelectorLabels: { release: 'kube-prometheus-stack' } });
     AlertCatalogue.of(chart).addRule(chart, { name: 'backups' }, RULE);
     const objects = synthChart(chart);
@@ -81,5 +91,38 @@ describe('AlertRules', () => {
   test('rejects a runbook base URL with a trailing slash', () => {
     expect(() => new AlertRules(testChart(), 'Rules', { ...PROPS, output: 'rule-files', runbookBaseUrl: 'https://runbooks.example.com/' }))
       .toThrow('[test/Rules] runbookBaseUrl: must be an https URL without a trailing slash, got "https://runbooks.example.com/"');
+  });
+
+  test('fails synth on a rule over a metric no declared target produces, one line per metric', () => {
+    const chart = producingChart();
+    new AlertRules(chart, 'Rules', { ...PROPS, output: 'rule-files' });
+    AlertCatalogue.of(chart).addRule(chart, { name: 'certs' }, {
+      ...RULE, alert: 'CertificateExpiringSoon', expr: 'certmanager_certificate_expiration_timestamp_seconds - time() < 604800', tests: undefined,
+    });
+    expect(() => synthChart(chart)).toThrow('[test/Rules] alert CertificateExpiringSoon: metric certmanager_certificate_expiration_timestamp_seconds is produced by no scrape target in test');
+  });
+
+  test('accepts metrics produced by a declared target, a recording rule, Prometheus itself, or declared external with a reason', () => {
+    const chart = producingChart();
+    new AlertRules(chart, 'Rules', { ...PROPS, output: 'rule-files' });
+    const catalogue = AlertCatalogue.of(chart);
+    catalogue.addRecordingRule(chart, { name: 'rec' }, { record: 'job:backup_age:max', expr: 'max(time() - backup_last_success_timestamp_seconds)' });
+    catalogue.addRule(chart, { name: 'rec' }, { ...RULE, alert: 'RecordedBackupOld', expr: 'job:backup_age:max > 3600 or absent(up{job="backup"})' });
+    catalogue.addRule(chart, { name: 'rec' }, {
+      ...RULE, alert: 'CertificateExpiringSoon', expr: 'certmanager_certificate_expiration_timestamp_seconds - time() < 604800',
+      externalMetrics: { metrics: ['certmanager_'], reason: 'the cluster\'s kube-prometheus-stack scrapes cert-manager' },
+    });
+    expect(() => synthChart(chart)).not.toThrow();
+  });
+
+  test('rejects an external declaration without a reason', () => {
+    const chart = producingChart();
+    expect(() => AlertCatalogue.of(chart).addRule(chart, { name: 'x' }, { ...RULE, externalMetrics: { metrics: ['certmanager_'], reason: ' ' } }))
+      .toThrow('[test] alert BackupTooOld externalMetrics: reason: required (say who produces the metrics), got " "');
+  });
+
+  test('extracts the metric names an expression selects, by name or __name__, skipping regular expressions', () => {
+    expect(selectedMetricNames('sum(rate(a_total{x="1"}[5m])) / on() b or absent(up{job="j"}) + {__name__="c"} - {__name__=~"d.*"} + vector(1)'))
+      .toEqual(['a_total', 'b', 'c', 'up']);
   });
 });

@@ -6,6 +6,7 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { AppNamespace } from '../lib/core/app-namespace';
 import { SyncWave, SyncWaves } from '../lib/delivery/sync-waves';
 import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
@@ -193,4 +194,18 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a queue-length trigger on a queue the worker does not consume', env: 'prod',
     config: env('prod', (c) => ({ workers: { ...c.workers, autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['emails'] } } })),
     message: '[prod/Workers/Worker] autoscaling.queues[0]: must be one of the drained queues ["high","default","low"], got "emails"' },
+  // Alerts over series nothing produces can never fire.
+  {
+    what: 'an alert over a metric no scrape target produces', env: 'prod',
+    add: (root) => AlertCatalogue.of(root).addRule(extra(root), { name: 'extra' }, {
+      alert: 'StuckExports', expr: 'export_jobs_stuck > 0', severity: 'warning', priority: 'P2', team: 'platform',
+      summary: 'Exports stuck', description: 'Exports are stuck', runbook: 'exports',
+    }),
+    message: '[prod/Alerting/Rules] alert StuckExports: metric export_jobs_stuck is produced by no scrape target in prod',
+  },
+  {
+    what: 'a recording rule over a metric no scrape target produces', env: 'staging',
+    add: (root) => AlertCatalogue.of(root).addRecordingRule(extra(root), { name: 'extra' }, { record: 'job:exports:rate5m', expr: 'sum(rate(exports_total[5m]))' }),
+    message: '[staging/Alerting/Rules] record job:exports:rate5m: metric exports_total is produced by no scrape target in staging',
+  },
 ];

@@ -16,6 +16,7 @@ describe('MetricsExporter', () => {
     expect(e.target).toEqual({
       kind: 'service', job: 'redis-exporter', namespace: 'ecommerce', serviceName: 'redis-exporter',
       serviceLabels: { 'app.kubernetes.io/name': 'redis-exporter', 'app.kubernetes.io/instance': 'redis-exporter' }, portName: 'metrics', port: 9121,
+      metrics: ['redis_'],
     });
   });
 

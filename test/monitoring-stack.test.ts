@@ -1,5 +1,8 @@
+import { App } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ENVIRONMENTS, EnvironmentConfig, StandaloneMonitoringStack } from '../stacks/config';
+import { MetricProducers } from '../lib/alerting/metric-producers';
+import { buildEnvironment } from '../stacks/platform';
+import { ENVIRONMENTS, EnvironmentConfig, StandaloneMonitoringStack, loadEnvironment } from '../stacks/config';
 import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments, nonEmpty, renderedFiles } from './helpers';
 import { isAllowed } from './network-policy-eval';
 import { promqlErrors } from './promql';
@@ -125,13 +128,19 @@ describe.each(environments)('%s monitoring', (name, objects) => {
         ...prom.scrape_configs.flatMap((j: K8sObject) => (j.static_configs ?? []).flatMap((s: { targets: string[] }) => s.targets)),
         ...prom.alerting.alertmanagers.flatMap((a: K8sObject) => a.static_configs.flatMap((s: { targets: string[] }) => s.targets)),
       ];
-      expect(addresses.sort()).toEqual(['alertmanager:9093', 'kube-state-metrics.monitoring.svc:8080', 'mysql-exporter.ecommerce.svc:9104', 'redis-exporter.ecommerce.svc:9121']);
-      for (const address of nonEmpty(addresses, 'scrape address')) {
+      expect(addresses.sort()).toEqual([
+        'alertmanager:9093', 'alertmanager:9093', 'cert-manager.cert-manager.svc:9402', 'kube-state-metrics.monitoring.svc:8080', 'localhost:9090',
+        'mysql-exporter.ecommerce.svc:9104', 'redis-exporter.ecommerce.svc:9121',
+      ]);
+      // Prometheus scrapes itself on localhost; cert-manager is installed outside this repository.
+      for (const address of nonEmpty(addresses.filter((a) => !a.startsWith('localhost:') && !a.startsWith('cert-manager.')), 'scrape address')) {
         const { service, port } = serviceFor(objects, address, 'monitoring');
         expect([address, exposes(service, port)]).toEqual([address, true]);
       }
       expect(prom.scrape_configs.map((j: { job_name: string }) => j.job_name))
-        .toEqual(['laravel-metrics', 'redis-exporter', 'mysql-exporter', 'kube-state-metrics', 'kubelet', 'kubelet-cadvisor']);
+        .toEqual(['laravel-metrics', 'redis-exporter', 'mysql-exporter', 'cert-manager', 'kube-state-metrics', 'prometheus', 'alertmanager', 'kubelet', 'kubelet-cadvisor']);
+      const certManager = prom.scrape_configs.find((j: { job_name: string }) => j.job_name === 'cert-manager');
+      expect(certManager).toEqual({ job_name: 'cert-manager', metrics_path: '/metrics', honor_labels: true, static_configs: [{ targets: ['cert-manager.cert-manager.svc:9402'] }] });
     });
 
     test('the laravel pod job finds the web pods: namespace, app label, annotated port', () => {
@@ -250,7 +259,7 @@ describe.each(environments)('%s monitoring', (name, objects) => {
       const monitoring = inFile(name, 'monitoring.k8s.yaml');
       expect(monitoring.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
         'ConfigMap/grafana-dashboard-ecommerce-blue-green', 'ConfigMap/grafana-dashboard-ecommerce-production', 'ConfigMap/grafana-dashboard-ecommerce-slos',
-        'ConfigMap/grafana-datasources', 'PodMonitor/laravel-metrics', 'ServiceMonitor/mysql-exporter', 'ServiceMonitor/redis-exporter',
+        'ConfigMap/grafana-datasources', 'PodMonitor/laravel-metrics', 'ServiceMonitor/cert-manager', 'ServiceMonitor/mysql-exporter', 'ServiceMonitor/redis-exporter',
       ]);
       for (const o of nonEmpty(monitoring, 'operator object')) {
         expect([o.metadata.name, selects(operatorSelector(config), o.metadata.labels)]).toEqual([o.metadata.name, true]);
@@ -272,7 +281,8 @@ describe.each(environments)('%s monitoring', (name, objects) => {
     });
 
     test('each ServiceMonitor selects exactly its exporter Service on a port it exposes', () => {
-      for (const sm of nonEmpty(ofKind(objects, 'ServiceMonitor'), 'ServiceMonitor')) {
+      // cert-manager's Service is the Helm chart's, outside this repository.
+      for (const sm of nonEmpty(ofKind(objects, 'ServiceMonitor').filter((sm) => sm.metadata.name !== 'cert-manager'), 'ServiceMonitor')) {
         const services = ofKind(objects, 'Service').filter((s) => sm.spec.namespaceSelector.matchNames.includes(s.metadata.namespace) && selects(sm.spec.selector.matchLabels, s.metadata.labels));
         expect(services.map((s) => s.metadata.name)).toEqual([sm.metadata.name]);
         expect(services[0].spec.ports.map((p: { name: string }) => p.name)).toContain(sm.spec.endpoints[0].port);
@@ -311,5 +321,19 @@ describe('the SLO dashboard', () => {
         .flatMap((g) => g.rules.filter((r) => r.record !== undefined).map((r) => `${r.record} ${r.labels?.slo}`))));
     expect(used.size).toBe(8);
     expect([...used].filter((u) => !recorded.has(u))).toEqual([]);
+  });
+});
+
+describe('metric provenance', () => {
+  test.each(['dev', 'staging', 'prod'])('%s: every scrape target declares the metric families it produces, and cert-manager is scraped', (env) => {
+    const stacks = buildEnvironment(new App(), loadEnvironment(env));
+    const targets = stacks.monitoring.workloadTargets;
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of [...targets, ...(stacks.monitoring.kubeStateMetrics ? [stacks.monitoring.kubeStateMetrics.target] : [])]) {
+      expect([target.job, (target.metrics ?? []).length > 0]).toEqual([target.job, true]);
+    }
+    expect(targets.map((t) => t.job)).toContain('cert-manager');
+    expect(MetricProducers.of(stacks.root).producerOf('certmanager_certificate_expiration_timestamp_seconds')).toBe(
+      env === 'staging' ? 'ServiceMonitor cert-manager' : 'scrape job cert-manager');
   });
 });

@@ -19,7 +19,7 @@ describe('PrometheusServer', () => {
     const objects = synthChart(c);
     const config = YAML.parse(findObject(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
     expect(config).toEqual(prom.configDocument);
-    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['x', 'kubelet', 'kubelet-cadvisor']);
+    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['x', 'prometheus', 'alertmanager', 'kubelet', 'kubelet-cadvisor']);
     expect(config.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093']);
     expect(findObject(objects, 'PersistentVolumeClaim', 'prometheus-server-data').spec).toMatchObject({ storageClassName: 'fast', resources: { requests: { storage: '100Gi' } }, accessModes: ['ReadWriteOnce'] });
     expect(findObject(objects, 'Service', 'prometheus-server').spec.ports).toEqual([{ name: 'http', port: 9090, targetPort: 9090, protocol: 'TCP' }]);
@@ -51,7 +51,7 @@ describe('PrometheusServer', () => {
   test('kubelet jobs can be left out', () => {
     const c = testChart();
     const prom = new PrometheusServer(c, 'Prometheus', { ...props, scrapeKubelet: false });
-    expect((prom.configDocument.scrape_configs as unknown[]).length).toBe(1);
+    expect((prom.configDocument.scrape_configs as Array<{ job_name: string }>).map((j) => j.job_name)).toEqual(['x', 'prometheus', 'alertmanager']);
   });
 
   test('rejects a moving image, a bad retention and a duplicate job', () => {

@@ -114,13 +114,17 @@ describe('synthesize', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
-  test('dev prints its policy warnings after a successful synth, on stderr', () => {
+  test('a successful synth prints one summary line per environment; warning details only with --verbose', () => {
     const dir = tempDir();
-    const result = captureStreams(() => main(['dev'], dir));
-    expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^policy dev: 0 error\(s\), \d+ warning\(s\), \d+ waived\n/);
-    expect(result.stderr).toMatch(/\n {2}dev\/Web\/Laravel\/Blue\n {4}warning image-pinned: /);
-    expect(result.stdout).toMatch(new RegExp(`^${path.join(dir, 'dev')}: [a-z0-9., -]*network\\.k8s\\.yaml, [a-z0-9., -]*web\\.k8s\\.yaml[a-z0-9., -]* \\(\\d+ objects\\)\n$`));
+    const quiet = captureStreams(() => main(['dev'], dir));
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toMatch(new RegExp(`^${path.join(dir, 'dev')}: \\d+ objects in 8 files, [1-9]\\d* warning\\(s\\), 1 waived \\(--verbose for details\\)\n$`));
+    const verbose = captureStreams(() => main(['dev', '--verbose'], dir));
+    expect(verbose.code).toBe(0);
+    expect(verbose.stdout.split('\n')[0]).toMatch(new RegExp(`^${path.join(dir, 'dev')}: \\d+ objects in 8 files, [1-9]\\d* warning\\(s\\), 1 waived$`));
+    expect(verbose.stdout).toMatch(/\npolicy dev: 0 error\(s\), \d+ warning\(s\), \d+ waived\n/);
+    expect(verbose.stdout).toMatch(/\n {2}dev\/Web\/Laravel\/Blue\n {4}warning image-pinned: /);
   });
 
   test('a user mistake exits 1 with one readable message and no stack trace', () => {
@@ -136,6 +140,7 @@ describe('synthesize', () => {
     const dir = tempDir();
     const result = captureStreams(() => main([], dir));
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`${path.join(dir, 'prod')}: [a-z0-9., -]*web\\.k8s\\.yaml[a-z0-9., -]* \\(\\d+ objects\\)`));
+    expect(result.stdout.split('\n').filter((l) => l !== '').map((l) => l.split(':')[0])).toEqual(['dev', 'staging', 'prod', 'argocd'].map((f) => path.join(dir, f)));
+    expect(result.stdout).toMatch(new RegExp(`${path.join(dir, 'prod')}: \\d+ objects in \\d+ files, 0 warning\\(s\\), 1 waived\n`));
   });
 });

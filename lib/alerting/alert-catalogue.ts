@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { checkDuration } from '../core/durations';
 import { checkPromql } from './promql';
+import type { ExternalMetrics } from './metric-producers';
 import { ValidationError } from '../core/validation-error';
 import { treeSingleton } from '../core/tree-singleton';
 
@@ -53,6 +54,14 @@ export interface AlertRuleSpec {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * Metrics of the expression that no scrape target in this tree produces, with the reason they exist
+   * anyway. Synth checks every other metric the expression selects against the declared producers.
+   *
+   * @default - none: every metric must come from a declared scrape target or recording rule
+   */
+  readonly externalMetrics?: ExternalMetrics;
 
   /**
    * Unit tests run by `promtool test rules` (`npm run verify`). Every alert the platform ships needs at
@@ -166,6 +175,14 @@ export interface RecordingRuleSpec {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * Metrics of the expression that no scrape target in this tree produces, with the reason they exist
+   * anyway. Synth checks every other metric the expression selects against the declared producers.
+   *
+   * @default - none: every metric must come from a declared scrape target or recording rule
+   */
+  readonly externalMetrics?: ExternalMetrics;
 }
 
 /** A named rule group, evaluated together at one interval. */
@@ -220,6 +237,7 @@ export class AlertCatalogue extends Construct {
     };
     check('alert', /^[A-Z][A-Za-z0-9]*$/.test(rule.alert) ? undefined : `must be CamelCase, got ${JSON.stringify(rule.alert)}`);
     check('expr', checkPromql(rule.expr));
+    check('externalMetrics', checkExternal(rule.externalMetrics));
     if (rule.for !== undefined) {
       check('for', checkDuration(rule.for));
     }
@@ -250,6 +268,10 @@ export class AlertCatalogue extends Construct {
     const problem = checkPromql(rule.expr);
     if (problem !== undefined) {
       throw new ValidationError(owner.node.path, `${where} expr`, problem);
+    }
+    const external = checkExternal(rule.externalMetrics);
+    if (external !== undefined) {
+      throw new ValidationError(owner.node.path, `${where} externalMetrics`, external);
     }
     const entry = this.group(owner, group);
     const key = (r: RecordingRuleSpec) => `${r.record}${JSON.stringify(Object.entries(r.labels ?? {}).sort())}`;
@@ -306,4 +328,15 @@ export class AlertCatalogue extends Construct {
     }
     return entry;
   }
+}
+
+function checkExternal(external: ExternalMetrics | undefined): string | undefined {
+  if (external === undefined) {
+    return undefined;
+  }
+  if (!Array.isArray(external.metrics) || external.metrics.length === 0) {
+    return `metrics: must list the metric names or prefixes produced elsewhere, got ${JSON.stringify(external.metrics)}`;
+  }
+  return typeof external.reason === 'string' && external.reason.trim().length > 0 ? undefined
+    : `reason: required (say who produces the metrics), got ${JSON.stringify(external.reason)}`;
 }

@@ -8,6 +8,9 @@ import { assertAt } from '../core/errors';
 import { toYamlDocument } from '../render/yaml';
 import { recommendedLabels } from '../core/labels';
 import { MonitoringNames } from '../observability/monitoring-names';
+import { MetricProducers } from './metric-producers';
+import { selectedMetricNames } from './promql';
+import { thresholdCases } from './test-series';
 
 /**
  * How the rules reach Prometheus: `rule-files` renders ConfigMap `prometheus-rules` (one rule file per
@@ -18,6 +21,9 @@ export type AlertRulesOutput = 'rule-files' | 'prometheus-rule';
 
 /** Name of the alert that always fires, proving the alerting pipeline works end to end. */
 export const WATCHDOG_ALERT = 'Watchdog';
+
+/** Name of the alert on rules Prometheus fails to evaluate (such a rule can never fire). */
+export const RULE_FAILURES_ALERT = 'PrometheusRuleFailures';
 
 /**
  * Alerts that cannot have a silent unit test: they fire by design. Verify requires a silent case for
@@ -49,6 +55,15 @@ export interface AlertRulesProps {
    * @default - none: the operator must select every PrometheusRule
    */
   readonly ruleSelectorLabels?: Record<string, string>;
+
+  /**
+   * Check at synth that every metric each rule selects is produced by a scrape target declared in this
+   * tree (`MetricProducers`), by a recording rule, or is declared external by the rule. Turn it off only
+   * where the Prometheus that loads these rules is not described in the tree.
+   *
+   * @default true
+   */
+  readonly metricProvenance?: boolean;
 }
 
 /** One rendered rule group, ready for a rule file or a PrometheusRule. */
@@ -93,6 +108,9 @@ export class AlertRules extends Construct {
   /** The always-firing alert, routed to the dead-man's switch. */
   public readonly watchdog: AlertRuleSpec;
 
+  /** The alert on rules Prometheus fails to evaluate. */
+  public readonly ruleFailures: AlertRuleSpec;
+
   /** ConfigMap `prometheus-rules` (`rule-files` output). */
   public readonly configMap?: kplus.k8s.KubeConfigMap;
 
@@ -127,6 +145,30 @@ export class AlertRules extends Construct {
         firing: [{ at: '0m' }, { at: '1h' }],
       }],
     });
+
+    this.ruleFailures = this.catalogue.addRule(this, { name: 'alerting-pipeline', interval: '1m' }, {
+      alert: RULE_FAILURES_ALERT,
+      // kube-prometheus' rule: a rule that errors at evaluation (many-to-many matching, a label clash after
+      // a change of exporter) never fires and says so only in this counter and the log.
+      expr: 'increase(prometheus_rule_evaluation_failures_total[5m]) > 0',
+      for: '15m',
+      severity: 'warning',
+      priority: 'P1',
+      team: 'platform',
+      summary: 'Prometheus fails to evaluate rules of group {{ $labels.rule_group }}',
+      description: 'Prometheus {{ $labels.instance }} failed to evaluate {{ $value | humanize }} rules of {{ $labels.rule_group }} in the last 5 minutes: alerts of that group cannot fire.',
+      runbook: 'prometheus-rule-failures',
+      tests: thresholdCases({
+        what: 'a rule failing every evaluation', for: '15m', onsetSeconds: 300,
+        bad: [{ series: 'prometheus_rule_evaluation_failures_total{instance="localhost:9090",job="prometheus",rule_group="/etc/prometheus/rules/application.yaml;application"}', values: '0+2x25' }],
+        healthy: [{ series: 'prometheus_rule_evaluation_failures_total{instance="localhost:9090",job="prometheus",rule_group="/etc/prometheus/rules/application.yaml;application"}', values: '0x25' }],
+        labels: { instance: 'localhost:9090', job: 'prometheus', rule_group: '/etc/prometheus/rules/application.yaml;application' },
+      }),
+    });
+
+    if (props.metricProvenance ?? true) {
+      this.node.addValidation({ validate: () => this.provenanceProblems() });
+    }
 
     const labels = recommendedLabels({ name: 'prometheus-rules', instance: 'prometheus-rules', component: 'alerting', partOf: props.partOf });
     if (props.output === 'rule-files') {
@@ -219,6 +261,34 @@ export class AlertRules extends Construct {
       const silent = cases.some((c) => (c.silentAt ?? []).length > 0) || ALWAYS_FIRING_ALERTS.includes(rule.alert);
       return !fires || !silent;
     }).map((rule) => rule.alert).sort();
+  }
+
+  /**
+   * One line per metric a rule selects that nothing produces: no declared scrape target, no recording rule,
+   * not declared external by the rule. Such a rule cannot fire (or records nothing).
+   */
+  private provenanceProblems(): string[] {
+    const producers = MetricProducers.of(this);
+    const groups = this.catalogue.groups();
+    const recorded = new Set(groups.flatMap((g) => g.recordingRules.map((r) => r.record)));
+    const scope = this.node.path.split('/')[0];
+    const problems: string[] = [];
+    const check = (what: string, expr: string, external: readonly string[]) => {
+      for (const metric of selectedMetricNames(expr)) {
+        if (!recorded.has(metric) && producers.producerOf(metric) === undefined && !external.some((m) => metric.startsWith(m))) {
+          problems.push(`${what}: metric ${metric} is produced by no scrape target in ${scope}`);
+        }
+      }
+    };
+    for (const group of groups) {
+      for (const rule of group.recordingRules) {
+        check(`record ${rule.record}`, rule.expr, rule.externalMetrics?.metrics ?? []);
+      }
+      for (const rule of group.rules) {
+        check(`alert ${rule.alert}`, rule.expr, rule.externalMetrics?.metrics ?? []);
+      }
+    }
+    return problems;
   }
 
   private renderAlert(rule: AlertRuleSpec): Record<string, unknown> {

@@ -28,3 +28,43 @@ export function checkPromql(expr: unknown): string | undefined {
   const near = expr.slice(errorAt, errorAt + 20).replace(/\s+/g, ' ');
   return `is not valid PromQL: syntax error at character ${errorAt + 1} (near ${JSON.stringify(near.length > 0 ? near : '<end>')}) in ${JSON.stringify(expr.replace(/\s+/g, ' ').trim())}`;
 }
+
+/**
+ * Metric names an expression selects, sorted and unique: every vector selector's name, written as
+ * `name{...}` or `{__name__="name"}`. Selectors that match names by regular expression are left out (no
+ * single family to check); so are expressions that do not parse.
+ */
+export function selectedMetricNames(expr: string): string[] {
+  const names = new Set<string>();
+  const tree = parser.parse(expr);
+  tree.iterate({
+    enter: (ref) => {
+      if (ref.type.name !== 'VectorSelector') {
+        return true;
+      }
+      const node = ref.node;
+      const identifier = node.getChild('Identifier');
+      if (identifier !== null) {
+        names.add(expr.slice(identifier.from, identifier.to));
+        return false;
+      }
+      for (const matcher of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
+        const label = matcher.getChild('LabelName');
+        const op = matcher.getChild('MatchOp');
+        const value = matcher.getChild('StringLiteral');
+        if (label !== null && op !== null && value !== null && expr.slice(label.from, label.to) === '__name__' && op.getChild('EqlSingle') !== null) {
+          names.add(parseStringLiteral(expr.slice(value.from, value.to)));
+        }
+      }
+      return false;
+    },
+  });
+  return [...names].sort();
+}
+
+function parseStringLiteral(text: string): string {
+  if (text.startsWith('`')) {
+    return text.slice(1, -1);
+  }
+  return text.startsWith('\'') ? JSON.parse(`"${text.slice(1, -1).replace(/"/g, '\\"')}"`) as string : JSON.parse(text) as string;
+}

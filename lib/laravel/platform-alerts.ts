@@ -49,6 +49,15 @@ export const SEED_ALERT_THRESHOLDS: PlatformAlertThresholds = {
   cartAbandonmentPercent: 85,
 };
 
+/**
+ * Metric families the Laravel app exports on `/metrics`: what the seed alerts, SLOs and dashboards read.
+ * Its scrape target declares them, so synth can tell a rule over a metric nobody exports.
+ */
+export const LARAVEL_APP_METRICS: readonly string[] = [
+  'http_requests_total', 'http_request_duration_seconds', 'queue_jobs_', 'payment_transactions_total', 'orders_created_total',
+  'order_processing_duration_seconds', 'cache_hit_rate', 'db_connections_active', 'cart_abandonment_rate', 'database_queries_per_request',
+];
+
 /** Every alert {@link PlatformAlerts} can register, in catalogue order. */
 export const PLATFORM_ALERT_NAMES: readonly string[] = [
   'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',

@@ -98,6 +98,7 @@ export class KubeStateMetrics extends Construct {
       portName: 'http-metrics',
       port: METRICS_PORT,
       honorLabels: true,
+      metrics: ['kube_'],
     };
   }
 }

@@ -32,6 +32,13 @@ export interface MetricsExporterProps {
   readonly runAsUser: number;
 
   /**
+   * Metric families the exporter produces (names or prefixes: `redis_`); see `ScrapeTarget.metrics`.
+   *
+   * @default - none declared: rules over its metrics fail synth
+   */
+  readonly metrics?: readonly string[];
+
+  /**
    * Command-line arguments.
    *
    * @default - none
@@ -123,6 +130,7 @@ export class MetricsExporter extends Construct {
         REDIS_EXPORTER_WEB_LISTEN_ADDRESS: ':9121',
         ...(keys.length > 0 ? { REDIS_EXPORTER_CHECK_SINGLE_KEYS: keys.map((key) => `db0=${key}`).join(',') } : {}),
       },
+      metrics: ['redis_'],
       secretEnv: { REDIS_PASSWORD: props.password },
     });
   }
@@ -137,6 +145,7 @@ export class MetricsExporter extends Construct {
       healthPath: '/',
       resources: props.resources,
       runAsUser: 65534,
+      metrics: ['mysql_'],
       // v0.15 takes the address and user as flags and only the password from the environment.
       args: [`--mysqld.address=${props.mysqlAddress}`, `--mysqld.username=${props.username}`, '--web.listen-address=:9104'],
       secretEnv: { MYSQLD_EXPORTER_PASSWORD: props.password },
@@ -199,6 +208,7 @@ export class MetricsExporter extends Construct {
       serviceLabels: this.server.selector,
       portName: 'metrics',
       port: props.port,
+      ...(props.metrics !== undefined ? { metrics: [...props.metrics] } : {}),
     };
   }
 }

@@ -5,6 +5,7 @@ import { assertAt } from '../core/errors';
 import { checkLabelValue } from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 import { PodScrapeTarget, SCRAPE_ANNOTATION_META, ScrapeTarget, ServiceScrapeTarget } from './scrape-targets';
+import { MetricProducers } from '../alerting/metric-producers';
 
 /** Props of {@link OperatorMonitors}. */
 export interface OperatorMonitorsProps {
@@ -28,7 +29,22 @@ export interface OperatorMonitorsProps {
    * @default ['grafana_dashboard', 'grafana_datasource']
    */
   readonly sidecarLabelKeys?: string[];
+
+  /**
+   * Metric families kube-prometheus-stack's own jobs produce, which rules may use without a monitor here.
+   *
+   * @default KUBE_PROMETHEUS_STACK_METRICS
+   */
+  readonly stackMetrics?: readonly string[];
 }
+
+/**
+ * What kube-prometheus-stack scrapes with its default values: kube-state-metrics, kubelet and cAdvisor,
+ * node-exporter, the API server, Prometheus and Alertmanager.
+ */
+export const KUBE_PROMETHEUS_STACK_METRICS: readonly string[] = [
+  'kube_', 'kubelet_', 'container_', 'machine_', 'node_', 'apiserver_', 'prometheus_', 'alertmanager_', 'volume_manager_', 'storage_operation_',
+];
 
 /** Kinds kube-prometheus-stack picks up only when they carry its selector labels. */
 const SELECTED_KINDS = new Set(['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Probe', 'AlertmanagerConfig']);
@@ -72,6 +88,13 @@ export class OperatorMonitors extends Construct {
         this.serviceMonitors[target.job] = this.addServiceMonitor(target, labels);
       }
     }
+    const producers = MetricProducers.of(this);
+    for (const target of props.targets) {
+      if (target.metrics !== undefined) {
+        producers.declare(this, { name: `${target.kind === 'pods' ? 'PodMonitor' : 'ServiceMonitor'} ${target.job}`, metrics: target.metrics });
+      }
+    }
+    producers.declare(this, { name: 'kube-prometheus-stack', metrics: props.stackMetrics ?? KUBE_PROMETHEUS_STACK_METRICS });
     this.node.addValidation({ validate: () => this.unselected() });
   }
 

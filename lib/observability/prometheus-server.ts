@@ -9,6 +9,7 @@ import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabel
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
 import { ScrapeConfig, ScrapeTarget, renderScrapeConfigs } from './scrape-targets';
+import { MetricProducers } from '../alerting/metric-producers';
 
 /** Props of {@link PrometheusServer}. */
 export interface PrometheusServerProps {
@@ -109,8 +110,23 @@ export class PrometheusServer extends Construct {
     } catch (e) {
       failAt(this, 'targets', (e as Error).message);
     }
+    // Prometheus and Alertmanager themselves: the meta alerts (rule evaluation failures) read them.
+    scrapeConfigs.push(
+      { job_name: 'prometheus', metrics_path: '/metrics', static_configs: [{ targets: [`localhost:${MonitoringNames.PROMETHEUS_PORT}`] }] },
+      { job_name: 'alertmanager', metrics_path: '/metrics', static_configs: [{ targets: [`${MonitoringNames.ALERTMANAGER_SERVICE}:${MonitoringNames.ALERTMANAGER_PORT}`] }] },
+    );
+    const producers = MetricProducers.of(this);
+    for (const target of props.targets) {
+      if (target.metrics !== undefined) {
+        producers.declare(this, { name: `scrape job ${target.job}`, metrics: target.metrics });
+      }
+    }
+    producers.declare(this, { name: 'scrape job prometheus', metrics: ['prometheus_'] });
+    producers.declare(this, { name: 'scrape job alertmanager', metrics: ['alertmanager_'] });
     if (props.scrapeKubelet ?? true) {
       scrapeConfigs.push(...kubeletJobs());
+      producers.declare(this, { name: 'scrape job kubelet', metrics: ['kubelet_', 'volume_manager_', 'storage_operation_'] });
+      producers.declare(this, { name: 'scrape job kubelet-cadvisor', metrics: ['container_', 'machine_'] });
     }
 
     const name = MonitoringNames.PROMETHEUS_SERVICE;

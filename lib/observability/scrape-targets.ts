@@ -40,6 +40,14 @@ export interface PodScrapeTarget {
    * @default - none beyond `namespace` and `pod`
    */
   readonly podTargetLabels?: string[];
+
+  /**
+   * Metric families the target produces (full names or prefixes such as `mysql_`). Alert and recording
+   * rules are checked against them at synth (`MetricProducers`).
+   *
+   * @default - none declared: a rule over this target's metrics fails synth
+   */
+  readonly metrics?: readonly string[];
 }
 
 /** A Service's endpoint on a named port (an exporter, kube-state-metrics). */
@@ -78,6 +86,54 @@ export interface ServiceScrapeTarget {
    * @default false - the target gets a `namespace` label of the Service's namespace
    */
   readonly honorLabels?: boolean;
+
+  /**
+   * Metric families the target produces (full names or prefixes such as `mysql_`). Alert and recording
+   * rules are checked against them at synth (`MetricProducers`).
+   *
+   * @default - none declared: a rule over this target's metrics fails synth
+   */
+  readonly metrics?: readonly string[];
+}
+
+/** Props of {@link certManagerScrapeTarget}. */
+export interface CertManagerScrapeTargetProps {
+  /**
+   * Namespace cert-manager is installed in.
+   *
+   * @default 'cert-manager'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Name of cert-manager's controller Service.
+   *
+   * @default 'cert-manager' (the Helm chart's name with release name cert-manager)
+   */
+  readonly serviceName?: string;
+}
+
+/**
+ * cert-manager's controller metrics (job `cert-manager`): the Service the Helm chart creates, port
+ * `tcp-prometheus-servicemonitor` (9402). Labels are honoured: `certmanager_certificate_*` series carry the
+ * namespace of the Certificate, not of cert-manager.
+ *
+ * @see https://cert-manager.io/docs/devops-tips/prometheus-metrics/
+ */
+export function certManagerScrapeTarget(props: CertManagerScrapeTargetProps = {}): ServiceScrapeTarget {
+  const namespace = props.namespace ?? 'cert-manager';
+  const serviceName = props.serviceName ?? 'cert-manager';
+  return {
+    kind: 'service',
+    job: 'cert-manager',
+    namespace,
+    serviceName,
+    serviceLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/instance': serviceName, 'app.kubernetes.io/component': 'controller' },
+    portName: 'tcp-prometheus-servicemonitor',
+    port: 9402,
+    honorLabels: true,
+    metrics: ['certmanager_'],
+  };
 }
 
 /** Anything Prometheus scrapes. */
