@@ -103,7 +103,7 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'an upper-case namespace', env: 'prod', config: env('prod', () => ({ namespace: 'E-commerce' })), message: '[environment prod] namespace: must be a DNS-1123 label (lower-case letters, digits and \'-\', at most 63 characters), got "E-commerce"' },
   { what: 'an app name with an underscore', env: 'dev', config: web('dev', { appName: 'laravel_app' }), message: '[environment dev] web.appName: must be a DNS-1123 label (lower-case letters, digits and \'-\', at most 63 characters), got "laravel_app"' },
   { what: 'an app name longer than 63 characters', env: 'dev', config: web('dev', { appName: 'a'.repeat(64) }), message: `[environment dev] web.appName: must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters), got "${'a'.repeat(64)}"` },
-  { what: 'a missing TLS issuer', env: 'staging', config: env('staging', () => ({ tlsIssuer: { name: '', kind: 'ClusterIssuer' } })), message: '[environment staging] tlsIssuer.name: required, got ""' },
+  { what: 'a missing TLS issuer', env: 'staging', config: env('staging', () => ({ tlsIssuer: { name: '', kind: 'ClusterIssuer' } })), message: '[environment staging] tlsIssuer.name: must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got ""' },
   { what: 'a missing host', env: 'prod', config: web('prod', { host: '' }), message: '[environment prod] web.host: required: a DNS host name such as "shop.example.com", got ""' },
   { what: 'an upper-case host', env: 'staging', config: web('staging', { host: 'Shop.Example.com' }), message: '[environment staging] web.host: must be a lower-case DNS host name such as "shop.example.com", got "Shop.Example.com"' },
   // Colours, images, levels.

@@ -3,9 +3,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, memoryQuantity } from './container-resources';
 import { assertAt, failAt } from './errors';
-import { checkDnsLabel, checkInteger, checkOneOf } from './checks';
+import {
+  Check, checkCpu, checkDnsLabel, checkInteger, checkLabelName, checkNumber, checkOneOf, checkProps, checkShape, checkSize, checkString, optional, Rules,
+} from './checks';
 import { DeclaredNamespaces } from './declared-namespaces';
 import { recommendedLabels } from './labels';
+import { checkResourceSpec } from './container-resources';
 
 /** Pod Security Standards levels. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -62,6 +65,20 @@ export interface AppNamespaceProps {
   readonly containerDefaults: ContainerResourceSpec;
 }
 
+/** The run-time check of a {@link NamespaceQuota}: CPU as `Cpu`, memory as `Size`, counts as numbers (their range follows). */
+export const checkNamespaceQuota: Check = checkShape({
+  requestsCpu: checkCpu, limitsCpu: checkCpu, requestsMemory: checkSize, limitsMemory: checkSize, pods: (v) => checkNumber(v), persistentVolumeClaims: optional((v) => checkNumber(v)),
+});
+
+/** Run-time checks of {@link AppNamespaceProps}, applied before anything is created. */
+const APP_NAMESPACE_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: checkLabelName,
+  podSecurity: optional(checkString),
+  quota: checkNamespaceQuota,
+  containerDefaults: checkResourceSpec,
+};
+
 /**
  * A namespace with Pod Security admission, a ResourceQuota and a LimitRange.
  *
@@ -83,6 +100,7 @@ export class AppNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: AppNamespaceProps) {
     super(scope, id);
+    checkProps(this, props, APP_NAMESPACE_RULES);
     const podSecurity = props.podSecurity ?? 'restricted';
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'podSecurity', checkOneOf(podSecurity, POD_SECURITY_LEVELS));

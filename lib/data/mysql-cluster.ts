@@ -4,11 +4,15 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, memoryToKibibytes, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkInteger, checkNonEmpty, checkOneOf } from '../core/checks';
+import {
+  checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkNumber, checkOneOf, checkProps, checkShape, checkSize, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { Engine, adminBinary, clientBinary, primaryCnf, primaryInitScript, replicaCnf, replicaInitScript } from './private/mysql-dialect';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
 
 /** Database engines: MySQL 8 (the seed's) or MariaDB (what CI can install to prove replication). */
 export type MysqlEngine = Engine;
@@ -122,6 +126,25 @@ export interface MysqlServer {
   readonly serverId: number;
 }
 
+/** Run-time checks of {@link MysqlClusterProps}, applied before anything is created. */
+const MYSQL_CLUSTER_RULES: Rules = {
+  partOf: checkLabelName,
+  engine: optional(oneOf(MYSQL_ENGINES)),
+  replicas: (v) => checkNumber(v),
+  database: optional(checkNonEmpty),
+  storage: checkSize,
+  storageClassName: checkDnsLabel,
+  resources: checkResourceSpec,
+  primaryBufferPool: optional(checkSize),
+  replicaBufferPool: optional(checkSize),
+  primaryMaxConnections: optional(integer(1)),
+  replicaMaxConnections: optional(integer(1)),
+  rootPassword: checkSecretKeyReference,
+  replicationPassword: checkSecretKeyReference,
+  replicationUser: optional(checkNonEmpty),
+  appUser: optional(checkShape({ username: checkSecretKeyReference, password: checkSecretKeyReference })),
+};
+
 /**
  * A MySQL primary with read replicas that really replicate (seed 001, fixed).
  *
@@ -165,6 +188,7 @@ export class MysqlCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: MysqlClusterProps) {
     super(scope, id);
+    checkProps(this, props, MYSQL_CLUSTER_RULES);
     this.props = props;
     this.engine = props.engine ?? 'mysql';
     const database = props.database ?? 'ecommerce';

@@ -4,13 +4,14 @@ import { Construct } from 'constructs';
 import { BlueGreenApp, Colour } from '../web/blue-green-app';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkInteger, checkNonEmpty } from '../core/checks';
+import { checkArrayOf, checkInstance, checkInteger, checkNonEmpty, checkProps, checkString, integer, optional, Rules } from '../core/checks';
 import { imagePullPolicy, mountWritablePaths } from '../core/workload-parts';
 import { checkPinnedImage } from '../observability/monitoring-server';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
 import { ArgoCdAnnotations, SyncWave, SyncWaves } from './sync-waves';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Smoke tests when none are given: the health endpoint and the home page. */
 export const DEFAULT_SMOKE_TEST_PATHS: readonly string[] = ['/healthz', '/'];
@@ -57,6 +58,19 @@ export interface DeployHooksProps {
   readonly smokeTestRunAsUser?: number;
 }
 
+/** Run-time checks of {@link DeployHooksProps}, applied before anything is created. */
+const DEPLOY_HOOKS_RULES: Rules = {
+  app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
+  resources: checkResourceSpec,
+  migrationCommand: checkArrayOf(checkString),
+  cacheWarmCommand: checkArrayOf(checkString),
+  smokeTestResources: checkResourceSpec,
+  smokeTestImage: checkString,
+  smokeTestPaths: optional(checkArrayOf(checkString)),
+  runAsUser: optional(integer(1)),
+  smokeTestRunAsUser: optional(integer(1)),
+};
+
 /**
  * The deploy hooks of a BlueGreenApp as Argo CD Sync hooks: database migration, cache warm-up and smoke
  * tests against the colour that is about to take traffic (the app's `liveColour` in the commit being
@@ -91,6 +105,7 @@ export class DeployHooks extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployHooksProps) {
     super(scope, id);
+    checkProps(this, props, DEPLOY_HOOKS_RULES);
     const app = props.app;
     this.app = app;
     const paths = props.smokeTestPaths ?? DEFAULT_SMOKE_TEST_PATHS;

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkInteger } from '../core/checks';
+import { checkAbsolutePath, checkDnsLabel, checkEnv, checkInteger, checkLabelName, checkPort, checkProps, integer, optional, Rules } from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
 /** Props of {@link LaravelConfig}. */
@@ -43,6 +43,16 @@ export interface LaravelConfigProps {
 /** Keys that hold credentials: they belong in a Secret, so putting them in a ConfigMap is refused. */
 const SECRET_LIKE_KEY = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|APP_KEY|ACCESS_KEY)/;
 
+/** Run-time checks of {@link LaravelConfigProps}, applied before anything is created. */
+const LARAVEL_CONFIG_RULES: Rules = {
+  appName: checkDnsLabel,
+  partOf: checkLabelName,
+  settings: checkEnv,
+  listenPort: optional(checkPort),
+  documentRoot: optional(checkAbsolutePath),
+  clientMaxBodySizeMiB: optional(integer(1)),
+};
+
 /**
  * The two ConfigMaps the seed's validation script requires: `<app>-config` (the app's non-secret
  * environment, including `REDIS_HOST`) and `nginx-config` (the server block of the nginx in the app image,
@@ -57,6 +67,7 @@ export class LaravelConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: LaravelConfigProps) {
     super(scope, id);
+    checkProps(this, props, LARAVEL_CONFIG_RULES);
     const listenPort = props.listenPort ?? 8080;
     const documentRoot = props.documentRoot ?? '/var/www/html/public';
     const bodySize = props.clientMaxBodySizeMiB ?? 20;

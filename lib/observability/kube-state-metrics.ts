@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { ContainerResourceSpec } from '../core/container-resources';
 import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { ServiceScrapeTarget } from './scrape-targets';
+import { checkLabelName, checkProps, checkString, Rules } from '../core/checks';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link KubeStateMetrics}. */
 export interface KubeStateMetricsProps {
@@ -42,6 +44,9 @@ const RESOURCES: ReadonlyArray<{ flag: string; apiGroup: string; resourceType: s
   { flag: 'statefulsets', apiGroup: 'apps', resourceType: 'statefulsets' },
 ];
 
+/** Run-time checks of {@link KubeStateMetricsProps}, applied before anything is created. */
+const KUBE_STATE_METRICS_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec };
+
 /**
  * kube-state-metrics (standalone mode): Deployment and Service `kube-state-metrics` (metrics on 8080, its own
  * telemetry on 8081) with a ClusterRole that may only list and watch the kinds it exports.
@@ -64,6 +69,7 @@ export class KubeStateMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, id);
+    checkProps(this, props, KUBE_STATE_METRICS_RULES);
     checkServerProps(this, props);
     const { labels } = componentLabels(NAME, 'metrics-exporter', props.partOf);
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: NAME, labels }, automountToken: false });

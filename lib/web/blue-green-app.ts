@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { DEFAULT_HEALTH_PROBES, HealthProbes, renderHttpProbe } from '../core/http-probes';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkLabelKey, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../core/checks';
+import {
+  Check, checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkEnv, checkEnvName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelName, checkNonEmpty, checkOneOf, checkPositive, checkProps, checkRecordOf, checkReplicaBounds, checkSecret, checkShape, checkString, checkUrlPath, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference } from '../core/secret-references';
 import {
@@ -14,6 +16,9 @@ import {
 } from '../core/workload-parts';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkHealthProbes } from '../core/http-probes';
+import { checkSecretKeyReference } from '../core/secret-references';
 
 /** The two colours of a blue/green pair. */
 export type Colour = 'blue' | 'green';
@@ -293,6 +298,43 @@ export interface ColourDeployment {
   readonly selector: Record<string, string>;
 }
 
+/** The run-time check of {@link BlueGreenAutoscaling}: integer bounds, percentages from 1 to 100. */
+export const checkBlueGreenAutoscaling: Check = checkShape({
+  minReplicas: integer(1),
+  maxReplicas: integer(1),
+  cpuUtilizationPercent: optional(integer(1, 100)),
+  memoryUtilizationPercent: optional(integer(1, 100)),
+  requestsPerSecondPerPod: optional(checkPositive),
+});
+
+/** Run-time checks of {@link BlueGreenAppProps}, applied before anything is created. */
+const BLUE_GREEN_APP_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: optional(checkLabelName),
+  component: optional(checkLabelName),
+  imageRepository: checkImageRepository,
+  blueImageTag: checkString,
+  greenImageTag: checkString,
+  liveColour: oneOf(COLOURS),
+  requirePinnedImages: optional(checkBoolean),
+  resources: checkResourceSpec,
+  replicas: optional(integer(1)),
+  autoscaling: optional(checkBlueGreenAutoscaling),
+  idleReplicas: integer(1),
+  containerPort: optional(integer(1, 65535)),
+  probes: optional(checkHealthProbes),
+  metricsPath: optional(checkUrlPath),
+  env: optional(checkEnv),
+  secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
+  envFromConfigMaps: optional(checkArrayOf(checkConfigMap)),
+  envFromSecrets: optional(checkArrayOf(checkSecret)),
+  configMapMounts: optional(checkArrayOf(checkShape({ configMap: checkConfigMap, path: checkAbsolutePath }))),
+  writablePaths: optional(checkArrayOf(checkAbsolutePath)),
+  preStopSleepSeconds: optional(integer(0)),
+  terminationGracePeriodSeconds: optional(integer(1)),
+  runAsUser: optional(integer(1)),
+};
+
 /**
  * A stateless HTTP app deployed as a blue and a green Deployment behind one live Service.
  *
@@ -352,6 +394,7 @@ export class BlueGreenApp extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
     super(scope, id);
+    checkProps(this, props, BLUE_GREEN_APP_RULES);
     this.props = props;
     this.appName = props.name;
     this.containerPort = props.containerPort ?? 8080;

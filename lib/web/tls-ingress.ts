@@ -2,7 +2,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../../imports/cert-manager.io';
 import { assertAt } from '../core/errors';
-import { checkDnsLabel, checkHostName, checkInteger, checkNonEmpty, checkOneOf } from '../core/checks';
+import {
+  checkDnsLabel, checkDnsSubdomain, checkHostName, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkProps, checkResourceOf, checkString, integer, optional, Rules,
+} from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
 /** Kinds of cert-manager issuer a Certificate can name. */
@@ -52,6 +54,19 @@ export interface TlsIngressProps {
   readonly ingressClassName?: string;
 }
 
+/** Run-time checks of {@link TlsIngressProps}, applied before anything is created. */
+const TLS_INGRESS_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: checkLabelName,
+  host: checkString,
+  service: checkResourceOf('Service', 'a cdk8s-plus Service'),
+  servicePort: optional(integer(1, 65535)),
+  certificateName: checkDnsSubdomain,
+  issuerName: checkDnsSubdomain,
+  issuerKind: optional(checkString),
+  ingressClassName: optional(checkDnsSubdomain),
+};
+
 /**
  * An Ingress for one host with TLS from a cert-manager Certificate.
  *
@@ -67,6 +82,7 @@ export class TlsIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: TlsIngressProps) {
     super(scope, id);
+    checkProps(this, props, TLS_INGRESS_RULES);
     const issuerKind = props.issuerKind ?? 'ClusterIssuer';
     const servicePort = props.servicePort ?? 80;
     assertAt(this, 'name', checkDnsLabel(props.name));

@@ -3,7 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty } from '../core/checks';
+import {
+  Check, checkAbsolutePath, checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkShape, checkString, integer, optional, Rules,
+} from '../core/checks';
 import {
   BackgroundProcessProps, addDisruptionBudget, checkReplicasOrAutoscaling, containerEnvFrom, containerEnvVariables, heartbeatProbe,
   imagePullPolicy, imageReference, mountWritablePaths, versionLabel,
@@ -13,6 +15,9 @@ import { LabelKeys, recommendedLabels } from '../core/labels';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
 import { SecretKeyReference } from '../core/secret-references';
 import { RedisListScaler } from './redis-list-scaler';
+import { BACKGROUND_PROCESS_RULES } from '../core/workload-parts';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
 
 /**
  * Autoscaling of a queue worker on the length of its queues, by KEDA (a `ScaledObject` with Redis list
@@ -184,6 +189,39 @@ export interface QueueWorkerProps extends BackgroundProcessProps {
 
 const QUEUE_NAME = /^[A-Za-z0-9_.:-]+$/;
 
+/** The run-time check of a {@link QueueWorkerScaling}: its metric, then the fields of that kind. */
+export const checkQueueWorkerScaling: Check = (value) => {
+  const metric = (value as { metric?: unknown } | null)?.metric;
+  if (metric === 'queueLength') {
+    return checkShape({ metric: checkString, minReplicas: integer(1), maxReplicas: integer(1), queues: optional(checkArrayOf(checkNonEmpty)), jobsPerPod: optional(integer(1)) })(value);
+  }
+  if (metric === 'resources') {
+    return checkShape({ metric: checkString, minReplicas: integer(1), maxReplicas: integer(1), cpuUtilizationPercent: optional(integer(1, 100)), memoryUtilizationPercent: optional(integer(1, 100)) })(value);
+  }
+  return typeof value === 'object' && value !== null
+    ? { field: '.metric', problem: `must be one of "queueLength", "resources", got ${show(metric)}` }
+    : `must be an object with metric, minReplicas and maxReplicas, got ${show(value)}`;
+};
+
+/** Run-time checks of {@link QueueWorkerProps}, applied before anything is created. */
+const QUEUE_WORKER_RULES: Rules = {
+  ...BACKGROUND_PROCESS_RULES,
+  name: checkDnsLabel,
+  resources: checkResourceSpec,
+  command: checkArrayOf(checkString),
+  queues: checkArrayOf(checkNonEmpty),
+  jobTimeoutSeconds: optional(integer(1)),
+  pollIntervalSeconds: optional(integer(0)),
+  writablePaths: optional(checkArrayOf(checkAbsolutePath)),
+  terminationGracePeriodSeconds: optional(integer(1)),
+  heartbeatFile: optional(checkString),
+  healthCommand: optional(checkArrayOf(checkString)),
+  queueBackend: optional(checkShape({ address: checkNonEmpty, databaseIndex: optional(integer(0, 15)), password: checkSecretKeyReference, listKeyPrefix: checkString })),
+  replicas: optional(integer(1)),
+  autoscaling: optional(checkQueueWorkerScaling),
+  runAsUser: optional(integer(1)),
+};
+
 /**
  * Queue workers: Deployment `<name>` running `command`, optionally autoscaled by HPA `<name>-hpa` on the
  * queue length or on CPU and memory.
@@ -224,6 +262,7 @@ export class QueueWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
+    checkProps(this, props, QUEUE_WORKER_RULES);
     this.jobTimeoutSeconds = props.jobTimeoutSeconds ?? 60;
     const sleep = props.pollIntervalSeconds ?? 3;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.jobTimeoutSeconds + 30;
