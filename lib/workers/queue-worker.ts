@@ -302,7 +302,8 @@ export class QueueWorker extends Construct {
     if (!Array.isArray(healthCommand) || healthCommand.length === 0 || healthCommand.some((part) => typeof part !== 'string' || part === '')) {
       failAt(this, 'healthCommand', `must be a non-empty command, got ${show(healthCommand)}`);
     }
-    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
+    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);
+    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
     if (props.autoscaling?.metric === 'queueLength') {
       const a = props.autoscaling;
       assertAt(this, 'autoscaling.jobsPerPod', checkInteger(a.jobsPerPod ?? 100, 1));
@@ -353,7 +354,8 @@ export class QueueWorker extends Construct {
       envVariables: containerEnvVariables(this, props),
       envFrom: containerEnvFrom(props),
     });
-    mountWritablePaths(this, container, writablePaths, props.resources);    const maxAge = this.jobTimeoutSeconds + sleep + 60;
+    mountWritablePaths(this, container, writablePaths, props.resources);
+    const maxAge = this.jobTimeoutSeconds + sleep + 60;
     hardenPodTemplate(this.deployment, { selector: this.selector, probes: heartbeatFile === undefined
       ? {
         // Without a heartbeat nothing tells a busy worker from a stuck one, so the probes hold the worker

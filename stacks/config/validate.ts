@@ -9,6 +9,7 @@ import { memoryQuantity, memoryToKibibytes } from '../../lib/core/container-reso
 import { ValidationError } from '../../lib/core/errors';
 import { closestName } from '../../lib/core/did-you-mean';
 import { show } from '../../lib/core/errors';
+import { MysqlServiceNames } from '../../lib/data/mysql-cluster';
 
 import { environmentSchema, releaseStateSchema } from './schema';
 import { EnvironmentConfig, ReleaseState } from './types';
@@ -118,6 +119,10 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   if (web.hotfix !== undefined) {
     check('web.hotfix.imageTag', checkImageTag(web.hotfix.imageTag, config.requirePinnedImages));
   }
+  if (key !== 'prod' && web.access.allowSourceRanges.length === 0 && (web.access.publicWaiver ?? '').trim() === '') {
+    // Seed 004: dev and staging sit behind the VPN; an open one exposes debug pages and test data.
+    check('web.access.allowSourceRanges', 'required outside production: list the VPN\'s address blocks, or state why the environment is public in web.access.publicWaiver');
+  }
   if (web.autoscaling !== undefined) {
     check('web.autoscaling.minReplicas', checkReplicaBounds(web.autoscaling.minReplicas, web.autoscaling.maxReplicas));
   }
@@ -137,6 +142,12 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
     check('backup.preSyncBackup', 'needs backups enabled (backup.enabled: true)');
   }
   const m = config.mysql;
+  (m.readHosts ?? []).forEach((host, i) => {
+    const allowed = [...Array.from({ length: m.replicas }, (_, n) => MysqlServiceNames.replica(n + 1)), ...(m.replicas > 0 ? [MysqlServiceNames.READ] : [])];
+    check(`mysql.readHosts[${i}]`, m.replicas === 0
+      ? `the environment has no MySQL replicas (mysql.replicas is 0), so reads go to the primary; remove the read host, got ${show(host)}`
+      : (allowed.includes(host) ? undefined : `must be one of ${allowed.map((a) => show(a)).join(', ')}, got ${show(host)}`));
+  });
   if (memoryToKibibytes(m.primaryBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)
     || memoryToKibibytes(m.replicaBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)) {
     // The buffer pool is only part of what mysqld allocates: at the limit it would be OOM-killed.
