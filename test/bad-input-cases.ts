@@ -194,6 +194,15 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a queue-length trigger on a queue the worker does not consume', env: 'prod',
     config: env('prod', (c) => ({ workers: { ...c.workers, autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['emails'] } } })),
     message: '[prod/Workers/Worker] autoscaling.queues[0]: must be one of the drained queues ["high","default","low"], got "emails"' },
+  { what: 'a read host in an environment without replicas', env: 'dev',
+    config: env('dev', (c) => ({ mysql: { ...c.mysql, readHosts: ['mysql-replica-1'] } })),
+    message: '[environment dev] mysql.readHosts[0]: the environment has no MySQL replicas (mysql.replicas is 0), so reads go to the primary; remove the read host, got "mysql-replica-1"' },
+  { what: 'an ingress allowlist entry that is not a CIDR block', env: 'staging',
+    config: web('staging', { access: { ...ENVIRONMENTS.staging.web.access, allowSourceRanges: ['vpn.example.com'] } }),
+    message: '[environment staging] web.access.allowSourceRanges[0]: must be an IPv4 CIDR block such as "10.0.0.0/8", got "vpn.example.com"' },
+  { what: 'a non-production Ingress open to the internet without a waiver', env: 'dev',
+    config: web('dev', { access: { allowSourceRanges: [] } }),
+    message: '[environment dev] web.access.allowSourceRanges: required outside production: list the VPN\'s address blocks, or state why the environment is public in web.access.publicWaiver' },
   // Alerts over series nothing produces can never fire.
   {
     what: 'an alert over a metric no scrape target produces', env: 'prod',

@@ -105,6 +105,16 @@ export interface MysqlClusterProps {
 }
 
 const PORT = 3306;
+
+/** Names of a {@link MysqlCluster}'s Services, which clients address the servers by. */
+export const MysqlServiceNames = {
+  /** The primary (writes): `mysql-primary`. */
+  PRIMARY: 'mysql-primary',
+  /** The replicas load-balanced, or the primary when there are none: `mysql-replicas`. */
+  READ: 'mysql-replicas',
+  /** Replica `n` (from 1): `mysql-replica-<n>`. */
+  replica: (n: number): string => `mysql-replica-${n}`,
+} as const;
 /** UID of the `mysql` user in both the MySQL and the MariaDB images. */
 const MYSQL_UID = 999;
 
@@ -227,7 +237,7 @@ export class MysqlCluster extends Construct {
     };
     this.primary = this.addServer({
       id: 'Primary',
-      name: 'mysql-primary',
+      name: MysqlServiceNames.PRIMARY,
       pvcName: 'mysql-pvc',
       serverId: 1,
       role: 'primary',
@@ -246,7 +256,7 @@ export class MysqlCluster extends Construct {
 
     this.replicas = [];
     for (let n = 1; n <= props.replicas; n++) {
-      const name = `mysql-replica-${n}`;
+      const name = MysqlServiceNames.replica(n);
       // The primary is 1; replica n is n + 1.
       const serverId = n + 1;
       this.replicas.push(this.addServer({
@@ -267,7 +277,7 @@ export class MysqlCluster extends Construct {
       }));
     }
 
-    this.readService = this.addService('ReadService', 'mysql-replicas', this.roleSelector(props.replicas > 0 ? 'replica' : 'primary'), false);
+    this.readService = this.addService('ReadService', MysqlServiceNames.READ, this.roleSelector(props.replicas > 0 ? 'replica' : 'primary'), false);
     if (props.replicas >= 2) {
       this.replicasPdb = new kplus.k8s.KubePodDisruptionBudget(this, 'ReplicasDisruptionBudget', {
         metadata: { name: 'mysql-replicas-pdb', labels: this.labels('mysql-replicas-pdb') },

@@ -193,11 +193,19 @@ export interface BlueGreenAppProps {
   readonly colourLabel?: string;
 
   /**
-   * Path Prometheus scrapes on the `http` port (pod annotations `prometheus.io/*`).
+   * Path Prometheus scrapes (pod annotations `prometheus.io/*`).
    *
    * @default '/metrics'
    */
   readonly metricsPath?: string;
+
+  /**
+   * Port the app serves `metricsPath` on, exposed as the container port named `metrics` and scraped there.
+   * Give it so metrics stay off the `http` port the Services and the Ingress route to; no Service exposes it.
+   *
+   * @default - the `containerPort`: metrics are served on the `http` port
+   */
+  readonly metricsPort?: number;
 
   /**
    * Plain environment variables.
@@ -270,6 +278,9 @@ export const DEFAULT_WRITABLE_PATHS: readonly string[] = ['/tmp'];
 /** Name of the container port the probes, Services and scrape annotations refer to. */
 export const HTTP_PORT_NAME = 'http';
 
+/** Name of the container port the app serves metrics on when it has its own (`metricsPort`). */
+export const METRICS_PORT_NAME = 'metrics';
+
 /** One colour's Deployment and the objects that belong to it. */
 export interface ColourDeployment {
   /** The colour. */
@@ -325,6 +336,7 @@ const BLUE_GREEN_APP_RULES: Rules = {
   containerPort: optional(integer(1, 65535)),
   probes: optional(checkHealthProbes),
   metricsPath: optional(checkUrlPath),
+  metricsPort: optional(integer(1, 65535)),
   env: optional(checkEnv),
   secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
   envFromConfigMaps: optional(checkArrayOf(checkConfigMap)),
@@ -384,6 +396,12 @@ export class BlueGreenApp extends Construct {
   private readonly containerPort: number;
   private readonly probes: HealthProbes;
   private readonly metricsPath: string;
+
+  /** Port the app serves metrics on, when it is not the `http` port. */
+  public readonly metricsPort?: number;
+
+  /** Name of the container port Prometheus scrapes: `metrics` with a `metricsPort`, else `http`. */
+  public readonly metricsPortName: string;
   private readonly preStopSleepSeconds: number;
   private readonly terminationGracePeriodSeconds: number;
   private readonly runAsUser: number;
@@ -401,6 +419,8 @@ export class BlueGreenApp extends Construct {
     this.containerPort = props.containerPort ?? 8080;
     this.probes = { ...DEFAULT_HEALTH_PROBES, ...props.probes };
     this.metricsPath = props.metricsPath ?? '/metrics';
+    this.metricsPort = props.metricsPort === this.containerPort ? undefined : props.metricsPort;
+    this.metricsPortName = this.metricsPort === undefined ? HTTP_PORT_NAME : METRICS_PORT_NAME;
     this.preStopSleepSeconds = props.preStopSleepSeconds ?? 15;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.preStopSleepSeconds + 30;
     this.runAsUser = props.runAsUser ?? 1000;
@@ -496,6 +516,9 @@ export class BlueGreenApp extends Construct {
     // smoke tests before one.
     assertAt(this, 'idleReplicas', checkInteger(p.idleReplicas, 1));
     assertAt(this, 'containerPort', checkInteger(this.containerPort, 1, 65535));
+    if (this.metricsPort !== undefined) {
+      assertAt(this, 'metricsPort', checkInteger(this.metricsPort, 1, 65535));
+    }
     assertAt(this, 'preStopSleepSeconds', checkInteger(this.preStopSleepSeconds, 0));
     if (this.terminationGracePeriodSeconds <= this.preStopSleepSeconds) {
       failAt(this, 'terminationGracePeriodSeconds',
@@ -543,7 +566,7 @@ export class BlueGreenApp extends Construct {
         labels: podLabels,
         annotations: {
           [AnnotationKeys.PROMETHEUS_SCRAPE]: 'true',
-          [AnnotationKeys.PROMETHEUS_PORT]: String(this.containerPort),
+          [AnnotationKeys.PROMETHEUS_PORT]: String(this.metricsPort ?? this.containerPort),
           [AnnotationKeys.PROMETHEUS_PATH]: this.metricsPath,
           [AnnotationKeys.CONFIG_HASH]: this.configHash(),
         },
@@ -559,7 +582,10 @@ export class BlueGreenApp extends Construct {
       name: p.name,
       image: this.image(colour),
       imagePullPolicy: imagePullPolicy(this.tag(colour)),
-      ports: [{ name: HTTP_PORT_NAME, number: this.containerPort, protocol: kplus.Protocol.TCP }],
+      ports: [
+        { name: HTTP_PORT_NAME, number: this.containerPort, protocol: kplus.Protocol.TCP },
+        ...(this.metricsPort === undefined ? [] : [{ name: METRICS_PORT_NAME, number: this.metricsPort, protocol: kplus.Protocol.TCP }]),
+      ],
       resources: toContainerResources(p.resources),
       securityContext: restrictedContainerSecurityContext(this.runAsUser),
       lifecycle: { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${this.preStopSleepSeconds}`]) },

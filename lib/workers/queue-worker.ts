@@ -224,14 +224,15 @@ const QUEUE_WORKER_RULES: Rules = {
 };
 
 /**
- * Queue workers: Deployment `<name>` running `command`, optionally autoscaled by HPA `<name>-hpa` on the
- * queue length or on CPU and memory.
+ * Queue workers: Deployment `<name>` running `command`, optionally autoscaled on the queue length (KEDA,
+ * which creates HPA `<name>-hpa`) or on CPU and memory (HPA `<name>-hpa`).
  *
- * A SIGTERM lets the current job finish (the grace period covers `jobTimeoutSeconds`), a liveness probe
- * catches a worker that is alive but no longer looping (a heartbeat file),
- * restricted Pod Security with a read-only root, topology spread and a PDB when more than one pod can run.
- * Readiness uses the same heartbeat: a worker serves no traffic, so readiness only gates rollouts, and a
- * new worker counts as available once it has really polled its queues.
+ * A SIGTERM lets the current job finish (the grace period covers `jobTimeoutSeconds`); restricted Pod
+ * Security with a read-only root, topology spread and a PDB when more than one pod can run. Probes: where
+ * the image writes a `heartbeatFile`, liveness catches a worker that is alive but no longer looping and
+ * readiness gates rollouts on a worker that has really polled its queues; without one, both run
+ * `healthCommand`, which any running worker passes, so an image without the heartbeat is never killed.
+ * With `autoscaling.metric: 'queueLength'` a KEDA ScaledObject owns the pod count (see {@link RedisListScaler}).
  */
 export class QueueWorker extends Construct {
   /** Deployment `<name>`. */
@@ -303,7 +304,8 @@ export class QueueWorker extends Construct {
     if (!Array.isArray(healthCommand) || healthCommand.length === 0 || healthCommand.some((part) => typeof part !== 'string' || part === '')) {
       failAt(this, 'healthCommand', `must be a non-empty command, got ${show(healthCommand)}`);
     }
-    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
+    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);
+    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
     if (props.autoscaling?.metric === 'queueLength') {
       const a = props.autoscaling;
       assertAt(this, 'autoscaling.jobsPerPod', checkInteger(a.jobsPerPod ?? 100, 1));
@@ -354,7 +356,8 @@ export class QueueWorker extends Construct {
       envVariables: containerEnvVariables(this, props),
       envFrom: containerEnvFrom(props),
     });
-    mountWritablePaths(this, container, writablePaths, props.resources);    const maxAge = this.jobTimeoutSeconds + sleep + 60;
+    mountWritablePaths(this, container, writablePaths, props.resources);
+    const maxAge = this.jobTimeoutSeconds + sleep + 60;
     hardenPodTemplate(this.deployment, { selector: this.selector, probes: heartbeatFile === undefined
       ? {
         // Without a heartbeat nothing tells a busy worker from a stuck one, so the probes hold the worker

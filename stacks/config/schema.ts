@@ -126,6 +126,24 @@ export const webTierSchema = z.strictObject({
   logLevel: oneOf(['debug', 'info', 'warning', 'error'] as const),
   /** Public host name of the shop. */
   host: checked<string>(checkHostName),
+  /**
+   * Who may reach the host through the Ingress (seed 004's access matrix). Production is public (empty
+   * `allowSourceRanges`); every other environment names the address blocks it accepts, or states in
+   * `publicWaiver` why it is open to the internet (validate.ts).
+   */
+  access: z.strictObject({
+    /** CIDR blocks the ingress controller accepts (VPN egress ranges); empty: every address. */
+    allowSourceRanges: z.array(checked<string>(checkCidr)).readonly(),
+    /** Secret (htpasswd under key `auth`) for HTTP basic auth. */
+    basicAuthSecret: checked<string>(checkDnsLabel).optional(),
+    /** SSO through an oauth2-proxy: the auth URL ingress-nginx checks and the sign-in URL it redirects to. */
+    externalAuth: z.strictObject({
+      url: url(/^https?:\/\/[^\s"']+$/, 'an http(s) URL'),
+      signinUrl: url(/^https?:\/\/[^\s"']+$/, 'an http(s) URL'),
+    }).optional(),
+    /** Why a non-production environment has no allowlist; without it, a missing allowlist there fails synth. */
+    publicWaiver: nonEmpty().optional(),
+  }),
 });
 
 /** Pinned images of the monitoring components (every environment pins them). */
@@ -252,6 +270,12 @@ const mysqlSchema = z.strictObject({
   engine: oneOf(MYSQL_ENGINES),
   /** Number of read replicas (`mysql-replica-1`...); 0 for none. */
   replicas: integer(0, 9),
+  /**
+   * Services the app reads from (`DB_READ_HOST_<n>`, `DB_READ_HOSTS`): replicas `mysql-replica-<n>` or
+   * `mysql-replicas`. Absent: every replica's own Service. Must be absent without replicas: reads then go to
+   * the primary (validate.ts).
+   */
+  readHosts: z.array(checked<string>(checkDnsLabel)).readonly().optional(),
   /** Volume size of each server. */
   storage: size(),
   /** StorageClass of the volumes. */

@@ -138,3 +138,9 @@ export const GIT_REPOSITORY = 'https://git.example.com/platform/ecommerce-k8s.gi
 export const SMOKE_TEST_IMAGE = 'curlimages/curl:8.9.1';
 /** Smoke tests: three requests with curl. */
 export const SMOKE_TEST_RESOURCES = { cpuRequest: Cpu.millis(10), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(16), memoryLimit: Size.mebibytes(64) };
+
+/**
+ * Egress addresses of the company VPN, the only clients dev and staging accept (seed 004: "VPN required").
+ * 203.0.113.0/24 is a documentation range: replace it with the VPN's real egress blocks.
+ */
+export const VPN_EGRESS: readonly string[] = ['203.0.113.0/24'];
