@@ -50,6 +50,7 @@ export * from './web/tls-ingress';
 export * from './core/validation-error';
 export * from './core/workload-autoscaler';
 export * from './core/workload-parts';
+export * from './synth/synth-pipeline';
 export * from './delivery/canary-steps';
 export * from './delivery/release-health';
 export * from './delivery/verified-switch';

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertmanagerServer } from '../lib/observability/alertmanager-server';
 import { AppNamespace } from '../lib/core/app-namespace';
-import { HTTP_PORT_NAME } from '../lib/web/blue-green-app';
+import { METRICS_PORT_NAME } from '../lib/web/blue-green-app';
 import { DatasourceUids } from '../lib/observability/grafana-dashboard';
 import { GrafanaDatasource, GrafanaProvisioning } from '../lib/observability/grafana-provisioning';
 import { GrafanaServer } from '../lib/observability/grafana-server';
@@ -126,7 +126,8 @@ export class MonitoringStack extends Chart {
       job: 'laravel-metrics',
       namespace: config.namespace,
       selector: { [LabelKeys.APP]: config.web.appName },
-      portName: HTTP_PORT_NAME,
+      // The pods' metrics-only port, which no Service or Ingress routes to.
+      portName: METRICS_PORT_NAME,
       path: '/metrics',
       // A canary's pods carry the web tier's `app` label; their pod template hash tells canary from stable.
       podTargetLabels: [LabelKeys.APP, LARAVEL_COLOUR_LABEL, ...(config.delivery?.canary === undefined ? [] : [ROLLOUTS_HASH_POD_LABEL])],

@@ -126,7 +126,7 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'an upper-case namespace', env: 'prod', config: env('prod', () => ({ namespace: 'E-commerce' })), message: '[environment prod] namespace: must be a DNS-1123 label (lower-case letters, digits and \'-\', at most 63 characters), got "E-commerce"' },
   { what: 'an app name with an underscore', env: 'dev', config: web('dev', { appName: 'laravel_app' }), message: '[environment dev] web.appName: must be a DNS-1123 label (lower-case letters, digits and \'-\', at most 63 characters), got "laravel_app"' },
   { what: 'an app name longer than 63 characters', env: 'dev', config: web('dev', { appName: 'a'.repeat(64) }), message: `[environment dev] web.appName: must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters), got "${'a'.repeat(64)}"` },
-  { what: 'a missing TLS issuer', env: 'staging', config: env('staging', () => ({ tlsIssuer: { name: '', kind: 'ClusterIssuer' } })), message: '[environment staging] tlsIssuer.name: required, got ""' },
+  { what: 'a missing TLS issuer', env: 'staging', config: env('staging', () => ({ tlsIssuer: { name: '', kind: 'ClusterIssuer' } })), message: '[environment staging] tlsIssuer.name: must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got ""' },
   { what: 'a missing host', env: 'prod', config: web('prod', { host: '' }), message: '[environment prod] web.host: required: a DNS host name such as "shop.example.com", got ""' },
   { what: 'an upper-case host', env: 'staging', config: web('staging', { host: 'Shop.Example.com' }), message: '[environment staging] web.host: must be a lower-case DNS host name such as "shop.example.com", got "Shop.Example.com"' },
   // Colours, images, levels.
@@ -217,6 +217,15 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a queue-length trigger on a queue the worker does not consume', env: 'prod',
     config: env('prod', (c) => ({ workers: { ...c.workers, autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['emails'] } } })),
     message: '[prod/Workers/Worker] autoscaling.queues[0]: must be one of the drained queues ["high","default","low"], got "emails"' },
+  { what: 'a read host in an environment without replicas', env: 'dev',
+    config: env('dev', (c) => ({ mysql: { ...c.mysql, readHosts: ['mysql-replica-1'] } })),
+    message: '[environment dev] mysql.readHosts[0]: the environment has no MySQL replicas (mysql.replicas is 0), so reads go to the primary; remove the read host, got "mysql-replica-1"' },
+  { what: 'an ingress allowlist entry that is not a CIDR block', env: 'staging',
+    config: web('staging', { access: { ...ENVIRONMENTS.staging.web.access, allowSourceRanges: ['vpn.example.com'] } }),
+    message: '[environment staging] web.access.allowSourceRanges[0]: must be an IPv4 CIDR block such as "10.0.0.0/8", got "vpn.example.com"' },
+  { what: 'a non-production Ingress open to the internet without a waiver', env: 'dev',
+    config: web('dev', { access: { allowSourceRanges: [] } }),
+    message: '[environment dev] web.access.allowSourceRanges: required outside production: list the VPN\'s address blocks, or state why the environment is public in web.access.publicWaiver' },
   // Alerts over series nothing produces can never fire.
   {
     what: 'an alert over a metric no scrape target produces', env: 'prod',

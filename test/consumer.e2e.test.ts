@@ -45,12 +45,21 @@ describe('a consumer of the packed library', () => {
     expect(() => execFileSync(process.execPath, [tsc, '-p', path.join(project, 'tsconfig.json')], { encoding: 'utf8' })).not.toThrow();
   }, 120_000);
 
-  test('synthesizes its own blue/green app, alert and backup', () => {
-    const bundle = path.join(project, 'main.js');
-    execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), [path.join(project, 'main.ts'), '--bundle', '--platform=node', '--packages=external', `--outfile=${bundle}`, '--log-level=warning']);
+  test('synthesizes its own blue/green app, alert and backup through the three-line main.ts', () => {
+    const esbuild = path.join(root, 'node_modules', '.bin', 'esbuild');
+    const bundle = (entry: string) => {
+      const out = path.join(project, `${entry}.js`);
+      execFileSync(esbuild, [path.join(project, `${entry}.ts`), '--bundle', '--platform=node', '--packages=external', `--outfile=${out}`, '--log-level=warning']);
+      return out;
+    };
+    expect(fs.readFileSync(path.join(project, 'main.ts'), 'utf8').trim().split('\n')).toHaveLength(3);
     const out = path.join(work, 'out');
-    execFileSync(process.execPath, [bundle, out], { cwd: project });
-    const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(out, 'storefront', 'storefront.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    fs.mkdirSync(out, { recursive: true });
+    const env = { ...process.env, CDK8S_OUTDIR: undefined };
+    const summary = execFileSync(process.execPath, [bundle('main')], { cwd: out, env, encoding: 'utf8' });
+    // The library's default PostgreSQL dump image (postgres:16.4) is not a full semantic version.
+    expect(summary).toMatch(/^dist\/storefront: \d+ objects in 1 files, 4 warning\(s\), 0 waived \(--verbose for details\)\n$/);
+    const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(out, 'dist', 'storefront', 'storefront.k8s.yaml'), 'utf8')).map((d) => d.toJS());
     const names = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
     expect(names('Deployment')).toEqual(['storefront-blue', 'storefront-green']);
     expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'storefront-service').spec.selector).toEqual({ app: 'storefront', colour: 'green' });
@@ -61,7 +70,7 @@ describe('a consumer of the packed library', () => {
 
     // Stock cdk8s (`app.synth()`) writes exactly the same objects.
     const stockOut = path.join(work, 'stock');
-    execFileSync(process.execPath, [bundle, '--stock', stockOut], { cwd: project });
+    execFileSync(process.execPath, [bundle('stock'), stockOut], { cwd: project, env });
     const stockObjects = fs.readdirSync(stockOut).filter((f) => f.endsWith('.k8s.yaml'))
       .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(stockOut, f), 'utf8')).map((d) => d.toJS()));
     const byKey = (list: Array<{ kind: string; metadata: { name: string; namespace?: string } }>) =>

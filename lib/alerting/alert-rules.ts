@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { AlertCatalogue, AlertRuleSpec, RecordingRuleSpec } from './alert-catalogue';
-import { checkDnsLabel } from '../core/checks';
+import { checkDnsLabel, checkLabelName, checkLabels, checkProps, checkString, oneOf, optional, Rules } from '../core/checks';
 import { assertAt } from '../core/errors';
 import { toYamlDocument } from '../render/yaml';
 import { recommendedLabels } from '../core/labels';
@@ -94,6 +94,15 @@ export interface PromtoolTestFile {
   readonly content: Record<string, unknown>;
 }
 
+/** Run-time checks of {@link AlertRulesProps}, applied before anything is created. */
+const ALERT_RULES_RULES: Rules = {
+  output: oneOf(['rule-files', 'prometheus-rule']),
+  runbookBaseUrl: checkString,
+  partOf: checkLabelName,
+  prometheusRuleName: optional(checkString),
+  ruleSelectorLabels: optional(checkLabels),
+};
+
 /**
  * Renders every rule of the {@link AlertCatalogue} — the platform's alerts, SLO rules, and whatever other
  * constructs register — as one Prometheus rule file per group in ConfigMap `prometheus-rules`, or as the
@@ -121,6 +130,7 @@ export class AlertRules extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertRulesProps) {
     super(scope, id);
+    checkProps(this, props, ALERT_RULES_RULES);
     const prometheusRuleName = props.prometheusRuleName ?? 'laravel-ecommerce-alerts';
     assertAt(this, 'prometheusRuleName', checkDnsLabel(prometheusRuleName));
     assertAt(this, 'runbookBaseUrl', /^https:\/\/\S+[^/]$/.test(props.runbookBaseUrl)

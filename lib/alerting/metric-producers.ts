@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { show } from '../core/errors';
 import { ValidationError } from '../core/validation-error';
 import { treeSingleton } from '../core/tree-singleton';
 
@@ -58,6 +59,9 @@ export class MetricProducers extends Construct {
    * @throws ValidationError when it declares no metric, or an empty name
    */
   public declare(owner: IConstruct, producer: MetricProducer): MetricProducer {
+    if (typeof producer !== 'object' || producer === null || typeof producer.name !== 'string' || producer.name.trim() === '') {
+      throw new ValidationError(owner.node.path, 'producer.name', `required: who produces the metrics, got ${show((producer as MetricProducer | null)?.name)}`);
+    }
     if (!Array.isArray(producer.metrics) || producer.metrics.length === 0 || producer.metrics.some((m) => typeof m !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(m))) {
       throw new ValidationError(owner.node.path, `metrics of ${producer.name}`, `must list metric names or prefixes, got ${JSON.stringify(producer.metrics)}`);
     }

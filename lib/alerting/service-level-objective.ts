@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
-import { AlertCatalogue, AlertGroupSpec, AlertRuleSpec, AlertTestCase, Priority, RecordingTestCase, Severity } from './alert-catalogue';
+import { AlertCatalogue, AlertGroupSpec, AlertRuleSpec, AlertTestCase, PRIORITIES, Priority, RecordingTestCase, Severity } from './alert-catalogue';
 import { Decimal } from '../core/decimal';
 import { checkDuration, durationSeconds, formatDuration } from '../core/durations';
 import { assertAt, show } from '../core/errors';
 import { checkPromql } from './promql';
 import { num } from './test-series';
+import {
+  Check, checkArrayOf, checkLabelName, checkMetricName, checkNumber, checkPositive, checkProps, checkShape, checkString, oneOf, optional, Rules,
+} from '../core/checks';
 
 /** What a burn-rate tier asks of a human: page now, or open a ticket. */
 export type BurnNotification = 'page' | 'ticket';
@@ -168,6 +171,29 @@ export interface SloRecordingRule {
   readonly window: string;
 }
 
+
+
+/** The run-time check of a {@link BurnRateTier}. */
+export const checkBurnRateTier: Check = checkShape({
+  notification: oneOf(['page', 'ticket']),
+  longWindow: checkDuration,
+  shortWindow: checkDuration,
+  budgetConsumedPercent: (v) => checkNumber(v, Number.MIN_VALUE, 100),
+});
+
+/** Run-time checks of {@link ServiceLevelObjectiveProps}, applied before anything is created. */
+const SERVICE_LEVEL_OBJECTIVE_RULES: Rules = {
+  name: checkString,
+  objectivePercent: (v) => checkNumber(v),
+  window: checkString,
+  team: checkLabelName,
+  description: checkString,
+  ratio: optional(checkShape({ good: checkString, total: checkString, testSeries: checkShape({ good: checkString, bad: checkString }) })),
+  latency: optional(checkShape({ histogram: checkMetricName, matchers: checkString, thresholdSeconds: checkPositive })),
+  tiers: optional(checkArrayOf(checkBurnRateTier)),
+  pagePriority: optional(checkString),
+};
+
 /**
  * The counters an SLO is computed from, for readers that need the same SLI split another way (by colour,
  * by canary pod template) rather than a second definition of "good".
@@ -184,8 +210,6 @@ export interface SloIndicator {
    */
   readonly histogram?: { readonly name: string; readonly matchers: string };
 }
-
-const PRIORITIES: readonly Priority[] = ['P0', 'P1', 'P2', 'P3'];
 
 /**
  * A service-level objective: recording rules for its error ratio over every window its alerts need,
@@ -222,6 +246,7 @@ export class ServiceLevelObjective extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
     super(scope, id);
+    checkProps(this, props, SERVICE_LEVEL_OBJECTIVE_RULES);
     const pagePriority = props.pagePriority ?? 'P1';
     assertAt(this, 'name', /^[a-z][a-z0-9_]*$/.test(props.name) ? undefined : `must be lower_snake_case, got ${show(props.name)}`);
     assertAt(this, 'objectivePercent', typeof props.objectivePercent === 'number' && props.objectivePercent > 0 && props.objectivePercent < 100

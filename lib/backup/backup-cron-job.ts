@@ -6,11 +6,16 @@ import { ContainerResourceSpec, checkResources, toContainerResources } from '../
 import { WatchedCronJob, backupAlertRules, stalenessThresholdSeconds } from './private/backup-alerts';
 import { BACKUP_SCRIPT_NAMES, BackupScriptName, backupScripts } from './private/backup-scripts';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkInteger, checkNonEmpty, checkOneOf } from '../core/checks';
+import {
+  checkCronObject, checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { checkCronSchedule, cronGaps } from '../core/cron';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /** Database engines a backup can dump. */
 export type DatabaseEngine = 'mysql' | 'postgresql';
@@ -29,7 +34,6 @@ const TRANSFER_IMAGE = 'amazon/aws-cli:2.17.36';
  */
 const PINNED_IMAGE = /^[^\s:@]+(:\d+\.\d+(\.\d+)?([-.][A-Za-z0-9_.-]+)?|@sha256:[a-f0-9]{64})$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const TIME_ZONE = /^(UTC|[A-Z][A-Za-z_-]+(\/[A-Za-z0-9_+-]+)+)$/;
 /** 31 February: the restore template must never run on a schedule, even if someone unsuspends it. */
 const NEVER = Cron.schedule({ minute: '0', hour: '0', day: '31', month: '2' });
 const SCRIPTS_PATH = '/scripts';
@@ -201,6 +205,42 @@ export interface BackupCronJobProps {
   readonly team?: string;
 }
 
+/** Run-time checks of {@link BackupCronJobProps}, applied before anything is created. */
+const BACKUP_CRON_JOB_RULES: Rules = {
+  name: optional(checkDnsLabel),
+  partOf: optional(checkLabelName),
+  engine: oneOf(DATABASE_ENGINES),
+  schedule: checkCronObject,
+  verificationSchedule: checkCronObject,
+  timeZone: checkTimeZone,
+  databaseName: checkNonEmpty,
+  databasePort: optional(checkPort),
+  databaseHost: checkSecretKeyReference,
+  databaseUser: checkSecretKeyReference,
+  databasePassword: checkSecretKeyReference,
+  bucket: optional(checkString),
+  region: checkNonEmpty,
+  endpoint: optional(checkString),
+  accessKeyId: checkSecretKeyReference,
+  secretAccessKey: checkSecretKeyReference,
+  retentionDays: integer(1),
+  resources: checkResourceSpec,
+  verificationResources: checkResourceSpec,
+  workspaceSize: checkSize,
+  scratchSize: checkSize,
+  rowCountTolerancePercent: optional(integer(0, 100)),
+  dumpImage: optional(checkString),
+  transferImage: optional(checkString),
+  runAsUser: optional(integer(1)),
+  startingDeadline: optional((v) => checkTimeSpan(v)),
+  activeDeadline: optional((v) => checkTimeSpan(v)),
+  verificationActiveDeadline: optional((v) => checkTimeSpan(v)),
+  backoffLimit: optional(integer(0)),
+  jobsHistoryLimit: optional(integer(0)),
+  jobTtl: optional((v) => checkTimeSpan(v)),
+  team: optional(checkLabelName),
+};
+
 /** Props of {@link BackupCronJob.addBackupJob}. */
 export interface BackupJobProps {
   /** Appended to the CronJob's name: the Job is `<name>-<suffix>`. */
@@ -276,6 +316,7 @@ export class BackupCronJob extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupCronJobProps) {
     super(scope, id);
+    checkProps(this, props, BACKUP_CRON_JOB_RULES);
     this.props = props;
     this.name = props.name ?? 'database-backup';
     this.partOf = props.partOf ?? this.name;
@@ -297,7 +338,7 @@ export class BackupCronJob extends Construct {
     this.checkDeadlines('verificationActiveDeadline', verificationStartingDeadline, verificationActiveDeadline, verificationGaps.minSeconds);
 
     this.scripts = new kplus.ConfigMap(this, 'Scripts', {
-      metadata: { name: `${this.name}-scripts`, labels: this.labels(`${this.name}-scripts`) },
+      metadata: { name: derivedName(this.name, 'scripts'), labels: this.labels(derivedName(this.name, 'scripts')) },
       data: backupScripts(),
     });
 
@@ -310,7 +351,7 @@ export class BackupCronJob extends Construct {
     this.addContainer(this.backup, 'dump', 'backup.sh', { init: true, database: true });
     this.addContainer(this.backup, 'upload', 'upload.sh', { s3: true, env: { RETENTION_DAYS: String(props.retentionDays) } });
 
-    this.verification = this.addCronJob('Verification', `${this.name}-verify`, {
+    this.verification = this.addCronJob('Verification', derivedName(this.name, 'verify'), {
       schedule: props.verificationSchedule,
       startingDeadline: verificationStartingDeadline,
       activeDeadline: verificationActiveDeadline,
@@ -325,7 +366,7 @@ export class BackupCronJob extends Construct {
       env: { ROW_COUNT_TOLERANCE_PERCENT: tolerance, SCRATCH_DIR: SCRATCH_PATH },
     });
 
-    this.restore = this.addCronJob('Restore', `${this.name}-restore`, {
+    this.restore = this.addCronJob('Restore', derivedName(this.name, 'restore'), {
       schedule: NEVER,
       suspend: true,
       startingDeadline: Duration.seconds(60),
@@ -398,7 +439,6 @@ export class BackupCronJob extends Construct {
     assertAt(this, 'name', checkDnsLabel(this.name));
     assertAt(this, 'schedule', checkCronSchedule(p.schedule?.expressionString));
     assertAt(this, 'verificationSchedule', checkCronSchedule(p.verificationSchedule?.expressionString));
-    assertAt(this, 'timeZone', TIME_ZONE.test(p.timeZone ?? '') ? undefined : `must be an IANA time zone such as "Europe/Berlin" or "UTC", got ${show(p.timeZone)}`);
     assertAt(this, 'databaseName', checkNonEmpty(p.databaseName));
     if (p.databasePort !== undefined) {
       assertAt(this, 'databasePort', checkInteger(p.databasePort, 1, 65535));

@@ -3,8 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkNonEmpty } from '../core/checks';
+import { checkNonEmpty, checkProps, Rules } from '../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Pinned cluster-autoscaler image (seed 000; the minor version follows the cluster's, 1.28). */
 export const CLUSTER_AUTOSCALER_IMAGE = 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.28.0';
@@ -53,6 +54,9 @@ const NAMESPACE_RULES: Rule[] = [
   { apiGroups: [''], resources: ['configmaps'], resourceNames: ['cluster-autoscaler-status', 'cluster-autoscaler-priority-expander'], verbs: ['delete', 'get', 'update', 'watch'] },
 ];
 
+/** Run-time checks of {@link ClusterAutoscalerProps}, applied before anything is created. */
+const CLUSTER_AUTOSCALER_RULES: Rules = { cloudProvider: checkNonEmpty, nodeGroupAutoDiscovery: checkNonEmpty, resources: checkResourceSpec };
+
 /**
  * The Kubernetes cluster autoscaler, as seed 000 deploys it: ServiceAccount, ClusterRole, Role, their
  * bindings and the Deployment, all named `cluster-autoscaler`, with the seed's flags.
@@ -73,6 +77,7 @@ export class ClusterAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
+    checkProps(this, props, CLUSTER_AUTOSCALER_RULES);
     assertAt(this, 'cloudProvider', checkNonEmpty(props.cloudProvider));
     assertAt(this, 'nodeGroupAutoDiscovery', checkNonEmpty(props.nodeGroupAutoDiscovery));
     const resources = checkResources(props.resources);

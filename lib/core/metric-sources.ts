@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import { failAt, show } from './errors';
+import { assertAt, failAt, show } from './errors';
 import { treeSingleton } from './tree-singleton';
+import { checkMetricName, checkOneOf } from './checks';
 
 /** Metric APIs an HPA reads beyond resource metrics: `Pods` (custom.metrics.k8s.io) and `External` (external.metrics.k8s.io). */
 export type MetricApiType = 'Pods' | 'External';
@@ -33,6 +34,8 @@ export class MetricSources extends Construct {
    * @throws ValidationError when another construct already declared it
    */
   public declare(server: IConstruct, type: MetricApiType, name: string): void {
+    assertAt(server, 'metric.type', checkOneOf(type, ['Pods', 'External']));
+    assertAt(server, 'metric.name', checkMetricName(name));
     const key = `${type}\0${name}`;
     const owner = this.served.get(key);
     if (owner !== undefined && owner !== server.node.path) {

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
 import { assertAt } from '../core/errors';
-import { checkDnsLabel, checkNonEmpty } from '../core/checks';
+import {
+  checkBoolean, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkLabelName, checkNonEmpty, checkProps, checkString, optional, Rules,
+} from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
 /** Files of an environment folder Argo CD applies: only rendered manifests, never scripts or reports beside them. */
@@ -71,6 +73,19 @@ export interface ArgoCdApplicationProps {
   readonly partOf?: string;
 }
 
+/** Run-time checks of {@link ArgoCdApplicationProps}, applied before anything is created. */
+const ARGO_CD_APPLICATION_RULES: Rules = {
+  name: checkDnsSubdomain,
+  namespace: optional(checkDnsLabel),
+  project: checkDnsSubdomain,
+  repoUrl: checkString,
+  targetRevision: checkGitRevision,
+  path: checkString,
+  cluster: checkNonEmpty,
+  automatedSync: checkBoolean,
+  partOf: optional(checkLabelName),
+};
+
 /**
  * An Argo CD Application that applies one folder of rendered manifests.
  *
@@ -90,6 +105,7 @@ export class ArgoCdApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
+    checkProps(this, props, ARGO_CD_APPLICATION_RULES);
     const namespace = props.namespace ?? 'argocd';
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'namespace', checkDnsLabel(namespace));

@@ -6,6 +6,8 @@ import { ContainerResourceSpec } from '../core/container-resources';
 import { assertAt } from '../core/errors';
 import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { ServiceScrapeTarget } from './scrape-targets';
+import { checkLabelName, checkProps, checkString, Rules } from '../core/checks';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link KubeStateMetrics}. */
 export interface KubeStateMetricsProps {
@@ -52,6 +54,9 @@ const RESOURCES: ReadonlyArray<{ flag: string; apiGroup: string; resourceType: s
   { flag: 'statefulsets', apiGroup: 'apps', resourceType: 'statefulsets' },
 ];
 
+/** Run-time checks of {@link KubeStateMetricsProps}, applied before anything is created. */
+const KUBE_STATE_METRICS_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec };
+
 /**
  * kube-state-metrics (standalone mode): Deployment and Service `kube-state-metrics` (metrics on 8080, its own
  * telemetry on 8081) with a ClusterRole that may only list and watch the kinds it exports.
@@ -74,6 +79,7 @@ export class KubeStateMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, id);
+    checkProps(this, props, KUBE_STATE_METRICS_RULES);
     checkServerProps(this, props);
     const serviceAnnotations = [...new Set(props.serviceAnnotations ?? [])].sort();
     serviceAnnotations.forEach((key, i) => assertAt(this, `serviceAnnotations[${i}]`, checkLabelKey(key)));

@@ -3,10 +3,11 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkNonEmpty } from '../core/checks';
+import { checkArrayOf, checkLabelKey, checkLabelName, checkNonEmpty, checkProps, checkString, optional, Rules } from '../core/checks';
 import { checkPinnedImage, componentLabels, hashFiles, imageTag } from './monitoring-server';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AnnotationKeys } from '../core/labels';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link LogShipper}. */
 export interface LogShipperProps {
@@ -92,6 +93,9 @@ export function alloyConfig(lokiPushUrl: string, podLabels: readonly string[]): 
   ].join('\n');
 }
 
+/** Run-time checks of {@link LogShipperProps}, applied before anything is created. */
+const LOG_SHIPPER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, lokiPushUrl: checkString, podLabels: optional(checkArrayOf(checkLabelKey)) };
+
 /**
  * Grafana Alloy as a DaemonSet `alloy` shipping every pod's logs to Loki (Promtail, the seed's agent,
  * reached end of life in March 2026).
@@ -118,6 +122,7 @@ export class LogShipper extends Construct {
 
   constructor(scope: Construct, id: string, props: LogShipperProps) {
     super(scope, id);
+    checkProps(this, props, LOG_SHIPPER_RULES);
     assertAt(this, 'image', checkPinnedImage(props.image));
     assertAt(this, 'partOf', checkNonEmpty(props.partOf));
     assertAt(this, 'lokiPushUrl', /^https?:\/\/[^\s/]+\/loki\/api\/v1\/push$/.test(props.lokiPushUrl)

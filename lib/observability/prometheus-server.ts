@@ -3,12 +3,16 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkNonEmpty } from '../core/checks';
+import {
+  checkArrayOf, checkBoolean, checkDnsSubdomain, checkLabelName, checkNonEmpty, checkProps, checkSize, checkString, optional, Rules,
+} from '../core/checks';
 import { checkPositiveDuration, formatDuration } from '../core/durations';
 import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
 import { ScrapeConfig, ScrapeTarget, renderScrapeConfigs } from './scrape-targets';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkScrapeTarget } from './scrape-targets';
 import { MetricProducers } from '../alerting/metric-producers';
 
 /** Props of {@link PrometheusServer}. */
@@ -65,6 +69,17 @@ const CONFIG_FILE = 'prometheus.yml';
 const PROMETHEUS_UID = 65534;
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
+/** Run-time checks of {@link PrometheusServerProps}, applied before anything is created. */
+const PROMETHEUS_SERVER_RULES: Rules = {
+  partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
+  retentionTime: (v) => checkPositiveDuration(v),
+  storageSize: checkSize,
+  storageClassName: optional(checkDnsSubdomain),
+  targets: checkArrayOf(checkScrapeTarget),
+  scrapeKubelet: optional(checkBoolean),
+  scrapeInterval: optional((v) => checkPositiveDuration(v, 'Duration.seconds(15)')),
+};
+
 /**
  * Prometheus (standalone mode): Deployment and Service `prometheus-server` on 9090, the configuration
  * ConfigMap `prometheus-config`, a TSDB volume, and a ServiceAccount with a read-only ClusterRole for
@@ -94,6 +109,7 @@ export class PrometheusServer extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusServerProps) {
     super(scope, id);
+    checkProps(this, props, PROMETHEUS_SERVER_RULES);
     const scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
     assertAt(this, 'image', checkPinnedImage(props.image));
     assertAt(this, 'retentionTime', checkPositiveDuration(props.retentionTime));

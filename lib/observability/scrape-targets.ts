@@ -7,6 +7,10 @@
  * target labels, so alert rules and dashboards work unchanged in both modes.
  */
 import { AnnotationKeys } from '../core/labels';
+import {
+  Check, checkArrayOf, checkBoolean, checkDnsLabel, checkLabelKey, checkLabels, checkNonEmpty, checkPort, checkShape, checkUrlPath, optional,
+} from '../core/checks';
+import { show } from '../core/errors';
 
 /**
  * Pods discovered through the Kubernetes API that opt in with the `prometheus.io/scrape: "true"`
@@ -218,3 +222,27 @@ function serviceScrapeConfig(t: ServiceScrapeTarget): ScrapeConfig {
   }
   return config;
 }
+
+const POD_TARGET = checkShape({
+  job: checkNonEmpty, namespace: checkDnsLabel, selector: checkLabels, portName: checkNonEmpty,
+  path: optional(checkUrlPath), podTargetLabels: optional(checkArrayOf(checkLabelKey)),
+});
+
+const SERVICE_TARGET = checkShape({
+  job: checkNonEmpty, namespace: checkDnsLabel, serviceName: checkDnsLabel, serviceLabels: checkLabels, portName: checkNonEmpty,
+  port: checkPort, path: optional(checkUrlPath), honorLabels: optional(checkBoolean),
+});
+
+/** The run-time check of a {@link ScrapeTarget}: its kind, then the fields of that kind. */
+export const checkScrapeTarget: Check = (value) => {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  if (kind === 'pods') {
+    return POD_TARGET(value);
+  }
+  if (kind === 'service') {
+    return SERVICE_TARGET(value);
+  }
+  return typeof value === 'object' && value !== null
+    ? { field: '.kind', problem: `must be one of "pods", "service", got ${show(kind)}` }
+    : `must be a scrape target object, got ${show(value)}`;
+};

@@ -1,6 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
-import { checkCidr, checkDnsLabel, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkPort } from '../core/checks';
-import { failAt } from '../core/errors';
+import {
+  Check, checkCidr, checkDnsLabel, checkInstance, checkLabelKey, checkLabels, checkLabelValue, checkNonEmpty, checkOneOf, checkPort, checkShape, checkString, findProblem, oneOf, optional,
+} from '../core/checks';
+import { failAt, show } from '../core/errors';
 import { treeSingleton } from '../core/tree-singleton';
 
 /** Label every Namespace carries with its own name (set by the API server). */
@@ -117,6 +119,17 @@ export interface DeclaredConnection {
 
 const REGISTRY_ID = 'NetworkConnections';
 
+/** The run-time check of a {@link PodPeer}: namespace and pod labels. */
+export const checkPodPeer: Check = checkShape({ namespaceLabels: checkLabels, podLabels: checkLabels });
+
+const CONNECTION_RULES = {
+  from: checkInstance((v) => v instanceof NetworkPeer, 'a NetworkPeer such as NetworkPeer.pods(namespace, labels)'),
+  to: checkInstance((v) => v instanceof NetworkPeer, 'a NetworkPeer such as NetworkPeer.pods(namespace, labels)'),
+  port: checkPort,
+  protocol: optional(oneOf(PROTOCOLS)),
+  reason: checkString,
+};
+
 /** Receives declarations as they are made; see {@link NetworkConnections.subscribe}. */
 export interface NetworkDeclarationListener {
   /** Called with each declared connection. */
@@ -152,6 +165,13 @@ export class NetworkConnections extends Construct {
    * between two external peers, or DNS (allowed for every pod already)
    */
   public allow(owner: IConstruct, spec: ConnectionSpec): DeclaredConnection {
+    if (typeof spec !== 'object' || spec === null) {
+      failAt(owner, 'network.allow', `must be a connection object, got ${show(spec)}`);
+    }
+    const typed = findProblem(spec, CONNECTION_RULES);
+    if (typed !== undefined) {
+      failAt(owner, `network.allow.${typed.field}`, typed.problem);
+    }
     const protocol = spec.protocol ?? 'TCP';
     const field = 'network.allow';
     const check = (sub: string, problem: string | undefined) => {

@@ -1,12 +1,12 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/checks';
+import { checkArrayOf, checkDnsLabel, checkLabelKey, checkLabelName, checkLabelValue, checkProps, optional, Rules } from '../core/checks';
 import { assertAt, failAt } from '../core/errors';
 import { DeclaredNamespaces } from '../core/declared-namespaces';
 import { recommendedLabels } from '../core/labels';
 import { MAX_NAME_LENGTH, shortenName, stableHash } from '../core/names';
-import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from './network-connections';
+import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer, checkPodPeer } from './network-connections';
 
 /** Annotation listing, for reviewers, every declared connection a policy allows and why. */
 export const CONNECTIONS_ANNOTATION = 'network.ecommerce-platform/connections';
@@ -75,6 +75,15 @@ interface Named {
 
 const DEFAULT_DNS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' }, podLabels: { 'k8s-app': 'kube-dns' } };
 
+/** Run-time checks of {@link NetworkPoliciesProps}, applied before anything is created. */
+const NETWORK_POLICIES_RULES: Rules = {
+  partOf: checkLabelName,
+  ingressController: checkPodPeer,
+  prometheus: checkPodPeer,
+  dns: optional(checkPodPeer),
+  namespaces: optional(checkArrayOf(checkDnsLabel)),
+};
+
 /**
  * NetworkPolicies derived from the connections constructs declare in {@link NetworkConnections}:
  * default-deny ingress and egress in every namespace we render, DNS for every pod, and for each declared
@@ -102,6 +111,7 @@ export class NetworkPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
+    checkProps(this, props, NETWORK_POLICIES_RULES);
     this.props = props;
     this.dns = props.dns ?? DEFAULT_DNS;
     for (const [field, peer] of [['ingressController', props.ingressController], ['prometheus', props.prometheus], ['dns', this.dns]] as const) {

@@ -49,6 +49,8 @@ export const prod = {
     appDebug: false,
     logLevel: 'warning',
     host: 'shop.example.com',
+    // Seed 004: the public internet.
+    access: { allowSourceRanges: [] },
   },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,

@@ -152,3 +152,9 @@ export const VERIFIED_SWITCH: VerifiedSwitchConfig = {
   image: SMOKE_TEST_IMAGE,
   resources: SMOKE_TEST_RESOURCES,
 };
+
+/**
+ * Egress addresses of the company VPN, the only clients dev and staging accept (seed 004: "VPN required").
+ * 203.0.113.0/24 is a documentation range: replace it with the VPN's real egress blocks.
+ */
+export const VPN_EGRESS: readonly string[] = ['203.0.113.0/24'];
