@@ -13,8 +13,9 @@ import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { Policy } from '../lib/safety/policy';
-import { CanaryApp } from '../lib/delivery/canary-app';
-import { ProgressiveDeliveryStack } from '../stacks/progressive-delivery-stack';
+import { CanaryApp, ROLLOUTS_HASH_SERIES_LABEL } from '../lib/delivery/canary-app';
+import { ReleaseHealth } from '../lib/delivery/release-health';
+import { AlertingStack } from '../stacks/alerting-stack';
 import { DEFAULT_HEALTH_PROBES } from '../lib/core/http-probes';
 import { TlsIngress } from '../lib/web/tls-ingress';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../lib/core/workload-autoscaler';
@@ -252,8 +253,10 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a canary threshold above 1', env: 'staging', config: canary('staging', { errorRatioMax: 2 }), message: '[environment staging] delivery.canary.errorRatioMax: must be a fraction in (0, 1], got 2' },
   { what: 'a canary failure limit as large as the count', env: 'staging', config: canary('staging', { analysisCount: 3, analysisFailureLimit: 3 }), message: '[environment staging] delivery.canary.analysisFailureLimit: must be an integer from 0 to 2, got 3' },
   { what: 'a canary analysis of an app without metrics', env: 'staging', add: (root) => {
-    const health = (root.node.findChild('Delivery') as ProgressiveDeliveryStack).canaryHealth!;
-    new CanaryApp(extra(root), 'Storefront', {
+    const slos = (root.node.findChild('Alerting') as AlertingStack).slos;
+    const c = extra(root);
+    const health = new ReleaseHealth(c, 'Health', { availability: slos.availability, latency: slos.latency, releaseLabel: ROLLOUTS_HASH_SERIES_LABEL });
+    new CanaryApp(c, 'Storefront', {
       name: 'storefront', partOf: 'ecommerce', image: 'ghcr.io/acme/storefront:v1.0.0', replicas: 2, resources: SMALL_RESOURCES, containerPort: 8080,
       probes: DEFAULT_HEALTH_PROBES, host: 'storefront.example.com', ingressClassName: 'nginx', analysis: { health, prometheusUrl: 'http://prometheus:9090' },
     });

@@ -63,6 +63,11 @@ describe('CanaryApp', () => {
     expect(template.spec.args).toEqual([{ name: 'canary-hash' }]);
   });
 
+  test('the AnalysisTemplate is applied a wave before the Rollout that runs it', () => {
+    const wave = (o: K8sObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+    expect(wave(template)).toBeLessThan(wave(rollout));
+  });
+
   test('the pods are restricted, sized, probed and scraped', () => {
     const pod = rollout.spec.template;
     const c = pod.spec.containers[0];

@@ -73,13 +73,3 @@ describe.each(shippedEnvironments())('%s sync waves', (name, objects) => {
     expect(wave(findObject(objects, 'Service', `${ENVIRONMENTS[name].web.appName}-blue-service`))).toBe(String(SyncWave.WORKLOADS));
   });
 });
-
-describe('progressive delivery waves', () => {
-  const staging = shippedEnvironments().find(([n]) => n === 'staging')![1];
-
-  test('the AnalysisTemplate is applied before the Rollout that runs it', () => {
-    const template = findObject(staging, 'AnalysisTemplate', 'laravel-canary-slo');
-    const rollout = findObject(staging, 'Rollout', 'laravel-canary');
-    expect(Number(wave(template))).toBeLessThan(Number(wave(rollout)));
-  });
-});
