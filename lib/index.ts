@@ -53,3 +53,4 @@ export * from './core/validation-error';
 export * from './core/workload-autoscaler';
 export * from './core/workload-parts';
 export * from './synth/synth-pipeline';
+export * from './delivery/canary-steps';

@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DeliveryAnnotations } from '../lib/delivery/verified-switch';
+import { ROLLOUTS_HASH_POD_LABEL } from '../lib/delivery/canary-app';
 import { LabelKeys } from '../lib/core/labels';
 import { MetricsExporter } from '../lib/observability/metrics-exporter';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
@@ -99,11 +101,19 @@ export class MonitoringStack extends Chart {
           loki: monitoring.stack.loki,
           jaeger: monitoring.stack.jaeger,
           kubeStateMetricsResources: monitoring.stack.kubeStateMetricsResources,
+          // ReleaseRolledBack reads the verification hook's rollback record on the live Service.
+          kubeStateMetricsServiceAnnotations: config.delivery?.verifiedSwitch === undefined ? [] : [DeliveryAnnotations.ROLLED_BACK, DeliveryAnnotations.ROLLBACK_REASON],
           alloyResources: monitoring.stack.alloyResources,
           namespaceQuota: monitoring.stack.namespaceQuota,
           containerDefaults: config.containerDefaults,
         }),
-      apps: [{ app: props.app, job: LARAVEL_METRICS_JOB, metrics: LARAVEL_APP_METRICS }],
+      apps: [{
+        app: props.app,
+        job: LARAVEL_METRICS_JOB,
+        metrics: LARAVEL_APP_METRICS,
+        // A canary's pods carry the web tier's `app` label; their pod template hash tells canary from stable.
+        extraPodLabels: config.delivery?.canary === undefined ? [] : [ROLLOUTS_HASH_POD_LABEL],
+      }],
       targets: [props.exporters.redis.target, props.exporters.mysql.target, certManager],
       externalTargets: [certManager],
       dashboards: [platformDashboard(dashboardScope), blueGreenDashboard(dashboardScope), sloDashboard(props.slos)],

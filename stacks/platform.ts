@@ -14,6 +14,7 @@ import { DataStack } from './data-stack';
 import { WorkersStack } from './workers-stack';
 import { SyncWaves } from '../lib/delivery/sync-waves';
 import { ChaosStack, DeployStack } from './delivery-stack';
+import { ProgressiveDeliveryStack } from './progressive-delivery-stack';
 
 /** The charts of one environment. */
 export interface EnvironmentStacks {
@@ -56,6 +57,9 @@ export interface EnvironmentStacks {
   /** Chaos experiments (`chaos.k8s.yaml`), where the environment configures them. */
   readonly chaos?: ChaosStack;
 
+  /** Progressive delivery (`delivery.k8s.yaml`), where the environment configures it. */
+  readonly delivery?: ProgressiveDeliveryStack;
+
   /** Argo CD sync waves of every object of the environment, by kind. */
   readonly syncWaves: SyncWaves;
 }
@@ -94,5 +98,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
-  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, syncWaves };
+  const delivery = config.delivery === undefined ? undefined
+    : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, slos: alerting.slos });
+  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, delivery, syncWaves };
 }

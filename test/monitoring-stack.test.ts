@@ -277,7 +277,8 @@ describe.each(environments)('%s monitoring', (name, objects) => {
         expect(t.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toContain(pm.spec.podMetricsEndpoints[0].port);
       }
       expect(pm.spec.podMetricsEndpoints[0].relabelings).toContainEqual({ targetLabel: 'job', replacement: 'laravel-metrics', action: 'replace' });
-      expect(pm.spec.podTargetLabels).toEqual(['app', 'environment']);
+      // A canary's pod template hash tells its series from the stable pods' (staging runs a canary).
+      expect(pm.spec.podTargetLabels).toEqual(['app', 'environment', ...(config.delivery?.canary === undefined ? [] : ['rollouts-pod-template-hash'])]);
     });
 
     test('each ServiceMonitor selects exactly its exporter Service on a port it exposes', () => {

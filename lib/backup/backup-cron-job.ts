@@ -15,6 +15,7 @@ import { LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
 import { checkResourceSpec } from '../core/container-resources';
 import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /** Database engines a backup can dump. */
 export type DatabaseEngine = 'mysql' | 'postgresql';
@@ -336,7 +337,7 @@ export class BackupCronJob extends Construct {
     this.checkDeadlines('verificationActiveDeadline', verificationStartingDeadline, verificationActiveDeadline, verificationGaps.minSeconds);
 
     this.scripts = new kplus.ConfigMap(this, 'Scripts', {
-      metadata: { name: `${this.name}-scripts`, labels: this.labels(`${this.name}-scripts`) },
+      metadata: { name: derivedName(this.name, 'scripts'), labels: this.labels(derivedName(this.name, 'scripts')) },
       data: backupScripts(),
     });
 
@@ -349,7 +350,7 @@ export class BackupCronJob extends Construct {
     this.addContainer(this.backup, 'dump', 'backup.sh', { init: true, database: true });
     this.addContainer(this.backup, 'upload', 'upload.sh', { s3: true, env: { RETENTION_DAYS: String(props.retentionDays) } });
 
-    this.verification = this.addCronJob('Verification', `${this.name}-verify`, {
+    this.verification = this.addCronJob('Verification', derivedName(this.name, 'verify'), {
       schedule: props.verificationSchedule,
       startingDeadline: verificationStartingDeadline,
       activeDeadline: verificationActiveDeadline,
@@ -364,7 +365,7 @@ export class BackupCronJob extends Construct {
       env: { ROW_COUNT_TOLERANCE_PERCENT: tolerance, SCRATCH_DIR: SCRATCH_PATH },
     });
 
-    this.restore = this.addCronJob('Restore', `${this.name}-restore`, {
+    this.restore = this.addCronJob('Restore', derivedName(this.name, 'restore'), {
       schedule: NEVER,
       suspend: true,
       startingDeadline: Duration.seconds(60),

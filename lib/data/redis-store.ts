@@ -10,6 +10,7 @@ import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
 import { checkResourceSpec } from '../core/container-resources';
 import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /** Redis `maxmemory-policy` values. */
 export type RedisMaxMemoryPolicy = 'noeviction' | 'allkeys-lru' | 'volatile-lru' | 'allkeys-lfu' | 'volatile-lfu' | 'volatile-ttl';
@@ -115,11 +116,11 @@ export class RedisStore extends Construct {
     const selector = { [LabelKeys.APP]: name };
 
     this.config = new kplus.ConfigMap(this, 'Config', {
-      metadata: { name: `${name}-config`, labels: labels(`${name}-config`) },
+      metadata: { name: derivedName(name, 'config'), labels: labels(derivedName(name, 'config')) },
       data: { 'redis.conf': redisConf(props.maxMemory, policy) },
     });
     this.pvc = new kplus.PersistentVolumeClaim(this, 'Data', {
-      metadata: { name: `${name}-pvc`, labels: labels(`${name}-pvc`) },
+      metadata: { name: derivedName(name, 'pvc'), labels: labels(derivedName(name, 'pvc')) },
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
       storage: props.storage,
       storageClassName: props.storageClassName,

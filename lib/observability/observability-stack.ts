@@ -134,6 +134,13 @@ export interface StandaloneObservabilityOptions {
   readonly kubeStateMetricsResources?: ContainerResourceSpec;
 
   /**
+   * Service annotations kube-state-metrics exports as `kube_service_annotations` labels.
+   *
+   * @default - none
+   */
+  readonly kubeStateMetricsServiceAnnotations?: readonly string[];
+
+  /**
    * Requests and limits of the Alloy log shipper, per node.
    *
    * @default - 25m/100m CPU, 64Mi/128Mi memory
@@ -217,6 +224,13 @@ export interface ObservedApp {
    * @default - none declared
    */
   readonly metrics?: readonly string[];
+
+  /**
+   * Pod labels copied onto its samples besides `app` and the colour label.
+   *
+   * @default - none
+   */
+  readonly extraPodLabels?: readonly string[];
 }
 
 /** The operator mode's fields; the standalone mode's are checked by the servers it creates. */
@@ -237,6 +251,7 @@ const OBSERVABILITY_STACK_RULES: Rules = {
     app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
     job: optional(checkString),
     metrics: optional(checkStrings()),
+    extraPodLabels: optional(checkStrings()),
   }))),
   targets: optional(checkArrayOf(checkShape({ kind: oneOf(['pods', 'service']), job: checkString }))),
   externalTargets: optional(checkArrayOf(checkShape({ kind: oneOf(['service']), job: checkString }))),
@@ -335,7 +350,7 @@ export class ObservabilityStack extends Construct {
       // The app's metrics port: a metrics-only port when it has one, so no Service or Ingress routes to it.
       portName: observed.app.metricsPortName,
       path: observed.app.metricsPath,
-      podTargetLabels: [LabelKeys.APP, observed.app.colourLabel],
+      podTargetLabels: [LabelKeys.APP, observed.app.colourLabel, ...(observed.extraPodLabels ?? [])],
       ...(observed.metrics === undefined ? {} : { metrics: observed.metrics }),
     }));
     this.workloadTargets = [...appTargets, ...(props.targets ?? [])];
@@ -381,6 +396,7 @@ export class ObservabilityStack extends Construct {
       partOf: props.partOf,
       image: images.kubeStateMetrics,
       resources: mode.kubeStateMetricsResources ?? sized(25, 100, 64, 128),
+      serviceAnnotations: [...(mode.kubeStateMetricsServiceAnnotations ?? [])],
     });
     this.prometheus = new PrometheusServer(this, 'Prometheus', {
       partOf: props.partOf,

@@ -10,8 +10,10 @@ import { ValidationError } from '../../lib/core/errors';
 import { closestName } from '../../lib/core/did-you-mean';
 import { show } from '../../lib/core/errors';
 import { MysqlServiceNames } from '../../lib/data/mysql-cluster';
-import { environmentSchema } from './schema';
-import { EnvironmentConfig } from './types';
+
+import { environmentSchema, releaseStateSchema } from './schema';
+import { validateDeliveryConfig } from './validate-delivery';
+import { EnvironmentConfig, ReleaseState } from './types';
 
 /** `a.b[0].c` for a zod issue path. */
 function fieldPath(path: readonly PropertyKey[]): string {
@@ -19,12 +21,12 @@ function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** One `field: problem` pair for the first problem zod found, worded like the rest of the checks. */
-function describeIssue(issue: z.core.$ZodIssue, config: unknown): { field: string; problem: string } {
+function describeIssue(root: z.ZodType, issue: z.core.$ZodIssue, config: unknown): { field: string; problem: string } {
   const at = (path: readonly PropertyKey[]) => path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), config);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const owner = at(issue.path);
-    const known = Object.keys(knownKeys(issue.path, config)).filter((k) => !(owner !== null && typeof owner === 'object' && issue.keys.includes(k)));
+    const known = Object.keys(knownKeys(root, issue.path, config)).filter((k) => !(owner !== null && typeof owner === 'object' && issue.keys.includes(k)));
     const suggestion = closestName(key, known);
     return {
       field: fieldPath([...issue.path, key]),
@@ -36,14 +38,14 @@ function describeIssue(issue: z.core.$ZodIssue, config: unknown): { field: strin
     return { field: fieldPath(issue.path), problem: `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${show(at(issue.path))}` };
   }
   if (issue.code === 'invalid_type' || issue.code === 'invalid_value') {
-    return { field: fieldPath(issue.path), problem: `must be ${issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message}, got ${show(at(issue.path))}` };
+    return { field: fieldPath(issue.path), problem: `must be ${issue.code === 'invalid_type' ? `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}` : issue.message}, got ${show(at(issue.path))}` };
   }
   return { field: fieldPath(issue.path), problem: issue.message };
 }
 
 /** The keys the schema allows at a path of the config (the object that held an unknown key). */
-function knownKeys(path: readonly PropertyKey[], config: unknown): Record<string, unknown> {
-  let schema: z.ZodType = environmentSchema;
+function knownKeys(root: z.ZodType, path: readonly PropertyKey[], config: unknown): Record<string, unknown> {
+  let schema: z.ZodType = root;
   let value: unknown = config;
   for (const key of path) {
     schema = unwrap(schema, value);
@@ -76,6 +78,24 @@ function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
   return s;
 }
 
+/** Throws the first problem the schema finds in `value`, as `[where] field: problem`. */
+function checkSchema(schema: z.ZodType, where: string, value: unknown): void {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const { field, problem } = describeIssue(schema, parsed.error.issues[0], value);
+    throw new ValidationError(where, field, problem);
+  }
+}
+
+/**
+ * Checks one line of `releases.ts` (what promote and rollback rewrite) against its schema.
+ *
+ * @throws ValidationError `[releases <key>] <field>: <problem>`, e.g. a misspelt key with the closest known one
+ */
+export function validateRelease(key: string, release: ReleaseState): void {
+  checkSchema(releaseStateSchema, `releases ${key}`, release);
+}
+
 /**
  * Checks an environment's configuration: the schema first (unknown keys, types, single-field rules), then
  * the rules across fields. Constructs check their own props again for library consumers with the same
@@ -85,17 +105,14 @@ function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
  */
 export function validateEnvironment(key: string, config: EnvironmentConfig): void {
   const where = `environment ${key}`;
-  const parsed = environmentSchema.safeParse(config);
-  if (!parsed.success) {
-    const { field, problem } = describeIssue(parsed.error.issues[0], config);
-    throw new ValidationError(where, field, problem);
-  }
+  checkSchema(environmentSchema, where, config);
   const check = (field: string, problem: string | undefined) => {
     if (problem !== undefined) {
       throw new ValidationError(where, field, problem);
     }
   };
   check('name', config.name === key ? undefined : `must equal its key ${JSON.stringify(key)}, got ${JSON.stringify(config.name)}`);
+  validateDeliveryConfig(config, check);
   // Argo CD must apply this environment's folder and nothing else.
   check('gitops.path', config.gitops.path === `dist/${key}` ? undefined : `must be "dist/${key}", got ${JSON.stringify(config.gitops.path)}`);
   const web = config.web;
