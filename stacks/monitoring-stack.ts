@@ -106,6 +106,8 @@ export class MonitoringStack extends Chart {
           alloyResources: monitoring.stack.alloyResources,
           namespaceQuota: monitoring.stack.namespaceQuota,
           containerDefaults: config.containerDefaults,
+          // The platform's Prometheus owns the unprefixed names.
+          clusterObjectPrefix: '',
         }),
       apps: [{
         app: props.app,

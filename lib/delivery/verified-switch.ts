@@ -57,7 +57,7 @@ export interface VerifiedSwitchProps {
   readonly apiServerCidr: string;
 
   /**
-   * How long the new colour is watched (seed 004: "stable for 15 minutes?").
+   * How long the new colour is watched.
    *
    * @default Duration.minutes(15)
    */
@@ -71,14 +71,14 @@ export interface VerifiedSwitchProps {
   readonly checkInterval?: Duration;
 
   /**
-   * Highest error ratio allowed, a fraction in (0, 1] (seed 003: below 0.1 %).
+   * Highest error ratio allowed, a fraction in (0, 1].
    *
    * @default 0.001
    */
   readonly errorRatioMax?: number;
 
   /**
-   * Highest response time percentile allowed (the percentile is the latency SLO's objective; seed 003: 200 ms).
+   * Highest response time percentile allowed (the percentile is the latency SLO's objective).
    *
    * @default Duration.millis(200)
    */
