@@ -1,4 +1,4 @@
-import { ENVIRONMENTS } from '../stacks/config';
+import { ENVIRONMENTS, loadEnvironment } from '../stacks/config';
 import { K8sObject, findObject, ofKind, shippedEnvironments } from './helpers';
 import { Endpoint, isAllowed } from './network-policy-eval';
 
@@ -100,5 +100,15 @@ describe.each(shippedEnvironments())('%s public surface', (name, objects) => {
       const sso = annotations['nginx.ingress.kubernetes.io/auth-url']?.startsWith('https://') === true;
       expect([basic, sso]).toContain(true);
     }
+  });
+});
+
+describe('non-production access waiver', () => {
+  test('a non-production environment may be public when the waiver says why', () => {
+    const dev = ENVIRONMENTS.dev;
+    const open = { ...dev, web: { ...dev.web, access: { allowSourceRanges: [], publicWaiver: 'public demo for the trade fair, no customer data' } } };
+    expect(loadEnvironment('dev', { dev: open }).web.access.publicWaiver).toBe('public demo for the trade fair, no customer data');
+    expect(() => loadEnvironment('dev', { dev: { ...open, web: { ...open.web, access: { allowSourceRanges: [] } } } }))
+      .toThrow('[environment dev] web.access.allowSourceRanges: required outside production');
   });
 });

@@ -15,6 +15,7 @@ import { LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
 import { checkResourceSpec } from '../core/container-resources';
 import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /** Database engines a backup can dump. */
 export type DatabaseEngine = 'mysql' | 'postgresql';
@@ -25,7 +26,7 @@ export const DATABASE_ENGINES: readonly DatabaseEngine[] = ['mysql', 'postgresql
 /** Image with the engine's client tools (and server, for the scratch restore), by engine. */
 const DUMP_IMAGES: Record<DatabaseEngine, string> = { mysql: 'mysql:8.0.39', postgresql: 'postgres:16.4' };
 const DEFAULT_PORTS: Record<DatabaseEngine, number> = { mysql: 3306, postgresql: 5432 };
-/** AWS CLI v2, installed in the image: nothing is installed at run time (seed 000 ran apt-get in the job). */
+/** AWS CLI v2, installed in the image: nothing is installed at run time (installing the CLI in the job at every run is slow and unpinned). */
 const TRANSFER_IMAGE = 'amazon/aws-cli:2.17.36';
 /**
  * A version tag (`8.0.39`, `16.4`, `2.17.36-amd64`) or a digest; never `latest` or a major-only tag. Use
@@ -45,7 +46,7 @@ export interface BackupCronJobProps {
    * Name of the backup CronJob; the other objects are named after it (`<name>-verify`, `<name>-restore`,
    * `<name>-scripts`).
    *
-   * @default 'database-backup' (seed 000)
+   * @default 'database-backup'
    */
   readonly name?: string;
 
@@ -56,7 +57,7 @@ export interface BackupCronJobProps {
    */
   readonly partOf?: string;
 
-  /** Database engine: decides the dump tool (`mysqldump` with seed 000's flags, or `pg_dump`) and the image. */
+  /** Database engine: decides the dump tool (`mysqldump --single-transaction`, or `pg_dump`) and the image. */
   readonly engine: DatabaseEngine;
 
   /** When backups run. @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax */
@@ -78,13 +79,13 @@ export interface BackupCronJobProps {
    */
   readonly databasePort?: number;
 
-  /** Secret key holding the database host (seed: `laravel-secrets` `db-host`). */
+  /** Secret key holding the database host (`db-host`). */
   readonly databaseHost: SecretKeyReference;
 
-  /** Secret key holding the database user (seed: `laravel-secrets` `db-user`). */
+  /** Secret key holding the database user (`db-user`). */
   readonly databaseUser: SecretKeyReference;
 
-  /** Secret key holding the database password (seed: `laravel-secrets` `db-password`). */
+  /** Secret key holding the database password (`db-password`). */
   readonly databasePassword: SecretKeyReference;
 
   /** S3 bucket the backups go to. */
@@ -184,7 +185,7 @@ export interface BackupCronJobProps {
   /**
    * Finished Jobs each CronJob keeps, per outcome (`successfulJobsHistoryLimit`, `failedJobsHistoryLimit`).
    *
-   * @default 3 (seed 000)
+   * @default 3
    */
   readonly jobsHistoryLimit?: number;
 
@@ -268,7 +269,7 @@ export interface BackupJobProps {
 }
 
 /**
- * Database backups that are proven to restore (seed 000's "Automated Database Backup System", done better).
+ * Database backups that are proven to restore.
  *
  * Renders, in the chart's namespace:
  * - CronJob `<name>`: an init container dumps the database into a shared `emptyDir` and checks the file
@@ -277,8 +278,7 @@ export interface BackupJobProps {
  *   stored size and deletes backups older than `retentionDays`;
  * - CronJob `<name>-verify`: downloads the newest backup and restores it into a scratch database server
  *   started inside the pod, failing unless tables, columns and row counts match the backup's manifest;
- * - CronJob `<name>-restore`, suspended and scheduled never: the disaster recovery procedure of seed 000's
- *   restore script, run with `kubectl create job --from=cronjob/<name>-restore`; a safety dump of the
+ * - CronJob `<name>-restore`, suspended and scheduled never: the disaster recovery procedure, run with `kubectl create job --from=cronjob/<name>-restore`; a safety dump of the
  *   current database is uploaded before anything is dropped;
  * - ConfigMap `<name>-scripts` with the shell all of them run;
  * - alerts `BackupTooOld`, `BackupJobFailed`, `BackupVerificationFailed`, `BackupVerificationTooOld` in
@@ -337,7 +337,7 @@ export class BackupCronJob extends Construct {
     this.checkDeadlines('verificationActiveDeadline', verificationStartingDeadline, verificationActiveDeadline, verificationGaps.minSeconds);
 
     this.scripts = new kplus.ConfigMap(this, 'Scripts', {
-      metadata: { name: `${this.name}-scripts`, labels: this.labels(`${this.name}-scripts`) },
+      metadata: { name: derivedName(this.name, 'scripts'), labels: this.labels(derivedName(this.name, 'scripts')) },
       data: backupScripts(),
     });
 
@@ -350,7 +350,7 @@ export class BackupCronJob extends Construct {
     this.addContainer(this.backup, 'dump', 'backup.sh', { init: true, database: true });
     this.addContainer(this.backup, 'upload', 'upload.sh', { s3: true, env: { RETENTION_DAYS: String(props.retentionDays) } });
 
-    this.verification = this.addCronJob('Verification', `${this.name}-verify`, {
+    this.verification = this.addCronJob('Verification', derivedName(this.name, 'verify'), {
       schedule: props.verificationSchedule,
       startingDeadline: verificationStartingDeadline,
       activeDeadline: verificationActiveDeadline,
@@ -365,7 +365,7 @@ export class BackupCronJob extends Construct {
       env: { ROW_COUNT_TOLERANCE_PERCENT: tolerance, SCRATCH_DIR: SCRATCH_PATH },
     });
 
-    this.restore = this.addCronJob('Restore', `${this.name}-restore`, {
+    this.restore = this.addCronJob('Restore', derivedName(this.name, 'restore'), {
       schedule: NEVER,
       suspend: true,
       startingDeadline: Duration.seconds(60),

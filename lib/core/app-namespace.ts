@@ -9,6 +9,7 @@ import {
 import { DeclaredNamespaces } from './declared-namespaces';
 import { recommendedLabels } from './labels';
 import { checkResourceSpec } from './container-resources';
+import { derivedName } from './names';
 
 /** Pod Security Standards levels. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -147,7 +148,7 @@ export class AppNamespace extends Construct {
     const q = props.quota;
     const quantity = kplus.k8s.Quantity.fromString;
     this.quota = new kplus.k8s.KubeResourceQuota(this, 'Quota', {
-      metadata: { name: `${props.name}-quota`, namespace: props.name, labels: labels(`${props.name}-quota`) },
+      metadata: { name: derivedName(props.name, 'quota'), namespace: props.name, labels: labels(derivedName(props.name, 'quota')) },
       spec: {
         hard: {
           'requests.cpu': quantity(q.requestsCpu.amount),
@@ -165,7 +166,7 @@ export class AppNamespace extends Construct {
 
     const d = props.containerDefaults;
     this.limitRange = new kplus.k8s.KubeLimitRange(this, 'LimitRange', {
-      metadata: { name: `${props.name}-limits`, namespace: props.name, labels: labels(`${props.name}-limits`) },
+      metadata: { name: derivedName(props.name, 'limits'), namespace: props.name, labels: labels(derivedName(props.name, 'limits')) },
       spec: {
         limits: [{
           type: 'Container',

@@ -12,6 +12,7 @@ import { LabelKeys, recommendedLabels } from '../core/labels';
 import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
 import { ArgoCdAnnotations, SyncWave, SyncWaves } from './sync-waves';
 import { checkResourceSpec } from '../core/container-resources';
+import { derivedName } from '../core/names';
 
 /** Smoke tests when none are given: the health endpoint and the home page. */
 export const DEFAULT_SMOKE_TEST_PATHS: readonly string[] = ['/healthz', '/'];
@@ -161,7 +162,7 @@ export class DeployHooks extends Construct {
     SyncWaves.setWave(ApiObject.of(app.liveService), SyncWave.TRAFFIC);
 
     const network = NetworkConnections.of(this);
-    const pods = (job: string) => NetworkPeer.pods(namespace!, { [LabelKeys.APP]: `${app.appName}-${job}` });
+    const pods = (job: string) => NetworkPeer.pods(namespace!, { [LabelKeys.APP]: derivedName(app.appName, job) });
     const peer = (labels: Record<string, string>) => NetworkPeer.pods(namespace!, labels);
     for (const job of ['migrate', 'cache-warm']) {
       network.allow(this, { from: pods(job), to: peer({ [LabelKeys.APP]: 'mysql' }), port: 3306, reason: `${job} hook reads and writes MySQL` });
@@ -177,7 +178,7 @@ export class DeployHooks extends Construct {
 
   private addJob(id: string, suffix: string, component: string, wave: number, options: { backoffLimit: number; deadlineSeconds: number; runAsUser: number }): kplus.Job {
     const app = this.app;
-    const name = `${app.appName}-${suffix}`;
+    const name = derivedName(app.appName, suffix);
     const partOf = app.colour(this.colour).deployment.metadata.getLabel(LabelKeys.PART_OF) ?? app.appName;
     const labels = { ...recommendedLabels({ name: app.appName, instance: name, component, partOf }), [LabelKeys.APP]: name };
     const job = new kplus.Job(this, id, {

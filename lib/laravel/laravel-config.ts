@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkAbsolutePath, checkDnsLabel, checkEnv, checkInteger, checkLabelName, checkPort, checkProps, integer, optional, Rules } from '../core/checks';
+import { checkAbsolutePath, checkDnsLabel, checkEnv, checkInteger, checkLabelName, checkPort, checkProps, checkArrayOf, checkString, integer, optional, Rules } from '../core/checks';
 import { recommendedLabels } from '../core/labels';
+import { derivedName } from '../core/names';
 
 /** Props of {@link LaravelConfig}. */
 export interface LaravelConfigProps {
@@ -70,6 +71,8 @@ const LARAVEL_CONFIG_RULES: Rules = {
   listenPort: optional(checkPort),
   documentRoot: optional(checkAbsolutePath),
   clientMaxBodySizeMiB: optional(integer(1)),
+  metricsPort: optional(checkPort),
+  internalPaths: optional(checkArrayOf(checkString)),
 };
 
 /**
@@ -110,7 +113,7 @@ export class LaravelConfig extends Construct {
     }
 
     const labels = (name: string) => recommendedLabels({ name: props.appName, instance: name, component: 'config', partOf: props.partOf });
-    const appConfigName = `${props.appName}-config`;
+    const appConfigName = derivedName(props.appName, 'config');
     this.appConfig = new kplus.ConfigMap(this, 'AppConfig', {
       metadata: { name: appConfigName, labels: labels(appConfigName) },
       data: sortedRecord(props.settings),

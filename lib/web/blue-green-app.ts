@@ -19,6 +19,7 @@ import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscale
 import { checkResourceSpec } from '../core/container-resources';
 import { checkHealthProbes } from '../core/http-probes';
 import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /** The two colours of a blue/green pair. */
 export type Colour = 'blue' | 'green';
@@ -335,6 +336,7 @@ const BLUE_GREEN_APP_RULES: Rules = {
   containerPort: optional(integer(1, 65535)),
   probes: optional(checkHealthProbes),
   metricsPath: optional(checkUrlPath),
+  metricsPort: optional(integer(1, 65535)),
   env: optional(checkEnv),
   secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
   envFromConfigMaps: optional(checkArrayOf(checkConfigMap)),
@@ -387,14 +389,15 @@ export class BlueGreenApp extends Construct {
   /** Label key that carries the colour on pods and in the Services' selectors. */
   public readonly colourLabel: string;
 
+  /** Path Prometheus scrapes on the `http` port. */
+  public readonly metricsPath: string;
+
   /** Directories the app writes to; jobs that run the app image (deploy hooks) mount the same. */
   public readonly writablePaths: readonly string[];
 
   private readonly props: BlueGreenAppProps;
   private readonly containerPort: number;
   private readonly probes: HealthProbes;
-  private readonly metricsPath: string;
-
   /** Port the app serves metrics on, when it is not the `http` port. */
   public readonly metricsPort?: number;
 
@@ -441,7 +444,7 @@ export class BlueGreenApp extends Construct {
     this.blue = this.addColour('blue');
     this.green = this.addColour('green');
 
-    this.liveService = this.addService('LiveService', `${props.name}-service`, this.colourSelector(this.liveColour));
+    this.liveService = this.addService('LiveService', derivedName(props.name, 'service'), this.colourSelector(this.liveColour));
   }
 
   /** The objects of one colour. */
@@ -545,7 +548,7 @@ export class BlueGreenApp extends Construct {
   private addColour(colour: Colour): ColourDeployment {
     const p = this.props;
     const id = colour === 'blue' ? 'Blue' : 'Green';
-    const instance = `${p.name}-${colour}`;
+    const instance = derivedName(p.name, colour);
     const selector = this.colourSelector(colour);
     const version = versionLabel(this.tag(colour));
     const podLabels = this.labels(instance, { ...selector, [LabelKeys.VERSION]: version }, version);
@@ -601,7 +604,7 @@ export class BlueGreenApp extends Construct {
       },
     });
 
-    const service = this.addService(`${id}Service`, `${instance}-service`, selector);
+    const service = this.addService(`${id}Service`, derivedName(p.name, colour, 'service'), selector);
     const hpa = p.autoscaling === undefined ? undefined : this.addAutoscaler(colour, deployment, p.autoscaling);
     const pdb = this.maximumReplicas(colour) > 1 ? this.addDisruptionBudget(colour, selector) : undefined;
     return { colour, deployment, service, hpa, pdb, selector };
@@ -650,7 +653,7 @@ export class BlueGreenApp extends Construct {
 
   private addAutoscaler(colour: Colour, deployment: kplus.Deployment, a: BlueGreenAutoscaling): WorkloadAutoscaler {
     const id = colour === 'blue' ? 'BlueAutoscaler' : 'GreenAutoscaler';
-    const name = `${this.appName}-${colour}-hpa`;
+    const name = derivedName(this.appName, colour, 'hpa');
     return new WorkloadAutoscaler(this, id, {
       name,
       labels: this.labels(name),
@@ -687,7 +690,7 @@ export class BlueGreenApp extends Construct {
   }
 
   private addDisruptionBudget(colour: Colour, selector: Record<string, string>): kplus.k8s.KubePodDisruptionBudget {
-    const name = `${this.appName}-${colour}-pdb`;
+    const name = derivedName(this.appName, colour, 'pdb');
     return addDisruptionBudget(this, colour === 'blue' ? 'BlueDisruptionBudget' : 'GreenDisruptionBudget', { name, labels: this.labels(name), selector });
   }
 }

@@ -4,7 +4,7 @@ import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivate
 import { assertAt, failAt, show } from '../core/errors';
 import { SecretReferences } from '../core/secret-references';
 import {
-  checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostName, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkProps, checkResourceOf, checkString, integer, optional, Rules,
+  checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostName, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkArrayOf, checkProps, checkResourceOf, checkSecret, checkShape, checkString, integer, optional, Rules,
 } from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
@@ -15,7 +15,7 @@ const ISSUER_KINDS: readonly IssuerKind[] = ['ClusterIssuer', 'Issuer'];
 
 /** Props of {@link TlsIngress}. */
 export interface TlsIngressProps {
-  /** Ingress name (the seed's validation script checks `laravel-ingress`). */
+  /** Ingress name (`storefront-ingress`). */
   readonly name: string;
 
   /** System it belongs to (`app.kubernetes.io/part-of`). */
@@ -34,7 +34,7 @@ export interface TlsIngressProps {
    */
   readonly servicePort?: number;
 
-  /** Name of the cert-manager Certificate and of the TLS Secret it writes (`ecommerce-tls`). */
+  /** Name of the cert-manager Certificate and of the TLS Secret it writes (`storefront-tls`). */
   readonly certificateName: string;
 
   /** Name of the cert-manager issuer (`letsencrypt-prod`). */
@@ -91,6 +91,7 @@ export const IngressAccessAnnotations = {
   AUTH_URL: 'nginx.ingress.kubernetes.io/auth-url',
   AUTH_SIGNIN: 'nginx.ingress.kubernetes.io/auth-signin',
 } as const;
+
 /** Run-time checks of {@link TlsIngressProps}, applied before anything is created. */
 const TLS_INGRESS_RULES: Rules = {
   name: checkDnsLabel,
@@ -102,6 +103,9 @@ const TLS_INGRESS_RULES: Rules = {
   issuerName: checkDnsSubdomain,
   issuerKind: optional(checkString),
   ingressClassName: optional(checkDnsSubdomain),
+  allowSourceRanges: optional(checkArrayOf(checkString)),
+  basicAuthSecret: optional(checkSecret),
+  externalAuth: optional(checkShape({ url: checkString, signinUrl: checkString })),
 };
 
 /**

@@ -18,6 +18,7 @@ import { RedisListScaler } from './redis-list-scaler';
 import { BACKGROUND_PROCESS_RULES } from '../core/workload-parts';
 import { checkResourceSpec } from '../core/container-resources';
 import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /**
  * Autoscaling of a queue worker on the length of its queues, by KEDA (a `ScaledObject` with Redis list
@@ -223,14 +224,15 @@ const QUEUE_WORKER_RULES: Rules = {
 };
 
 /**
- * Queue workers: Deployment `<name>` running `command`, optionally autoscaled by HPA `<name>-hpa` on the
- * queue length or on CPU and memory.
+ * Queue workers: Deployment `<name>` running `command`, optionally autoscaled on the queue length (KEDA,
+ * which creates HPA `<name>-hpa`) or on CPU and memory (HPA `<name>-hpa`).
  *
- * A SIGTERM lets the current job finish (the grace period covers `jobTimeoutSeconds`), a liveness probe
- * catches a worker that is alive but no longer looping (a heartbeat file),
- * restricted Pod Security with a read-only root, topology spread and a PDB when more than one pod can run.
- * Readiness uses the same heartbeat: a worker serves no traffic, so readiness only gates rollouts, and a
- * new worker counts as available once it has really polled its queues.
+ * A SIGTERM lets the current job finish (the grace period covers `jobTimeoutSeconds`); restricted Pod
+ * Security with a read-only root, topology spread and a PDB when more than one pod can run. Probes: where
+ * the image writes a `heartbeatFile`, liveness catches a worker that is alive but no longer looping and
+ * readiness gates rollouts on a worker that has really polled its queues; without one, both run
+ * `healthCommand`, which any running worker passes, so an image without the heartbeat is never killed.
+ * With `autoscaling.metric: 'queueLength'` a KEDA ScaledObject owns the pod count (see {@link RedisListScaler}).
  */
 export class QueueWorker extends Construct {
   /** Deployment `<name>`. */
@@ -373,7 +375,7 @@ export class QueueWorker extends Construct {
 
     const a = props.autoscaling;
     if (a !== undefined) {
-      const hpaName = `${props.name}-hpa`;
+      const hpaName = derivedName(props.name, 'hpa');
       if (a.metric === 'queueLength') {
         const backend = props.queueBackend!;
         const measured = a.queues ?? props.queues;
@@ -414,7 +416,7 @@ export class QueueWorker extends Construct {
     }
     const maxPods = a?.maxReplicas ?? props.replicas!;
     if (maxPods > 1) {
-      const pdbName = `${props.name}-pdb`;
+      const pdbName = derivedName(props.name, 'pdb');
       this.pdb = addDisruptionBudget(this, 'DisruptionBudget', { name: pdbName, labels: labels(pdbName), selector: this.selector });
     }
   }
