@@ -18,7 +18,7 @@ export interface WebStackProps {
 }
 
 /** Port the Laravel pods serve HTTP and metrics on (nginx `listen`, container port `http`). */
-const LARAVEL_PORT = 8080;
+export const LARAVEL_PORT = 8080;
 
 /** Port only Prometheus reaches: nginx serves `/metrics` there and nowhere else (README "Access"). */
 const LARAVEL_METRICS_PORT = 9090;

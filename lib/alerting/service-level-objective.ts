@@ -96,7 +96,7 @@ export const SloLabels = {
 
 /** An SLI as good events over all events, from two counters. */
 export interface RatioIndicator {
-  /** Counter selector of good events (`http_requests_total{namespace="ecommerce",status!~"5.."}`). */
+  /** Counter selector of good events (`http_requests_total{namespace="shop",status!~"5.."}`). */
   readonly good: string;
   /** Counter selector of all events. */
   readonly total: string;
@@ -108,7 +108,7 @@ export interface RatioIndicator {
 export interface LatencyIndicator {
   /** Histogram name without suffix (`http_request_duration_seconds`). */
   readonly histogram: string;
-  /** Equality matchers, without braces (`namespace="ecommerce"`). */
+  /** Equality matchers, without braces (`namespace="shop"`). */
   readonly matchers: string;
   /** Threshold; must be one of the histogram's bucket bounds (`le`). */
   readonly thresholdSeconds: number;
@@ -195,6 +195,23 @@ const SERVICE_LEVEL_OBJECTIVE_RULES: Rules = {
 };
 
 /**
+ * The counters an SLO is computed from, for readers that need the same SLI split another way (by colour,
+ * by canary pod template) rather than a second definition of "good".
+ */
+export interface SloIndicator {
+  /** Selector of good events (a counter, or the histogram bucket at the latency threshold). */
+  readonly good: string;
+  /** Selector of all events. */
+  readonly total: string;
+  /**
+   * The histogram of a latency SLI: its name without suffix and its matchers without braces.
+   *
+   * @default - a ratio SLI has no histogram
+   */
+  readonly histogram?: { readonly name: string; readonly matchers: string };
+}
+
+/**
  * A service-level objective: recording rules for its error ratio over every window its alerts need,
  * an error-budget-remaining recording rule, and multi-window multi-burn-rate alerts (Google SRE
  * workbook) with exact thresholds and unit tests at every tier.
@@ -223,6 +240,9 @@ export class ServiceLevelObjective extends Construct {
 
   /** The SLO name. */
   public readonly sloName: string;
+
+  /** The SLI's counters (and histogram for a latency SLO). */
+  public readonly indicator: SloIndicator;
 
   constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
     super(scope, id);
@@ -265,6 +285,11 @@ export class ServiceLevelObjective extends Construct {
     const record = (windowName: string) => `slo:error_ratio:rate${windowName}`;
     const selector = (name: string) => `${name}{${SloLabels.SLO}="${props.name}"}`;
     const sli = indicator(props);
+    this.indicator = {
+      good: sli.good,
+      total: sli.total,
+      histogram: props.latency === undefined ? undefined : { name: props.latency.histogram, matchers: props.latency.matchers },
+    };
 
     // The raw counters are read once, over the base window: all events, and bad ones (all minus good;
     // `or vector(0)`: a good-events series that never existed means none were good).

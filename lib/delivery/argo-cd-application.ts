@@ -9,9 +9,23 @@ import { recommendedLabels } from '../core/labels';
 /** Files of an environment folder Argo CD applies: only rendered manifests, never scripts or reports beside them. */
 export const MANIFEST_GLOB = '*.k8s.yaml';
 
+/** Fields of one object Argo CD does not compare (`spec.ignoreDifferences[]`). */
+export interface IgnoredDifference {
+  /** API group (`''` for the core group). */
+  readonly group: string;
+  /** Kind (`Service`). */
+  readonly kind: string;
+  /** Namespace of the object. */
+  readonly namespace: string;
+  /** Name of the object. */
+  readonly name: string;
+  /** JSON pointers of the ignored fields (`/spec/selector`). */
+  readonly jsonPointers: readonly string[];
+}
+
 /** Props of {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {
-  /** Application name (`ecommerce-prod`). */
+  /** Application name (`shop-prod`). */
   readonly name: string;
 
   /**
@@ -41,6 +55,15 @@ export interface ArgoCdApplicationProps {
    * shows the app OutOfSync and waits for a person to sync it.
    */
   readonly automatedSync: boolean;
+
+  /**
+   * Fields Argo CD leaves out of its diff, so a change made in the cluster by design (a hook's rollback of a
+   * Service selector) is no drift for self-heal to revert. A sync still applies them from git.
+   *
+   * @default - every field is compared
+   * @see https://argo-cd.readthedocs.io/en/stable/user-guide/diffing/
+   */
+  readonly ignoreDifferences?: readonly IgnoredDifference[];
 
   /**
    * `app.kubernetes.io/part-of` of the Application.
@@ -93,6 +116,11 @@ export class ArgoCdApplication extends Construct {
       ? undefined : `must be a relative folder inside the repository, got ${JSON.stringify(props.path)}`);
     assertAt(this, 'cluster', checkNonEmpty(props.cluster));
     this.automatedSync = props.automatedSync;
+    const ignored = [...(props.ignoreDifferences ?? [])];
+    ignored.forEach((d, i) => {
+      assertAt(this, `ignoreDifferences[${i}].name`, checkNonEmpty(d.name));
+      d.jsonPointers.forEach((p, j) => assertAt(this, `ignoreDifferences[${i}].jsonPointers[${j}]`, /^(\/[^/\s]+)+$/.test(p) ? undefined : `must be a JSON pointer such as "/spec/selector", got ${JSON.stringify(p)}`));
+    });
 
     this.application = new Application(this, 'Resource', {
       metadata: {
@@ -110,6 +138,7 @@ export class ArgoCdApplication extends Construct {
           directory: { include: MANIFEST_GLOB, recurse: false },
         },
         destination: { name: props.cluster },
+        ignoreDifferences: ignored.length === 0 ? undefined : ignored.map((d) => ({ ...d, jsonPointers: [...d.jsonPointers] })),
         syncPolicy: {
           automated: props.automatedSync ? { prune: true, selfHeal: true } : undefined,
           // ApplyOutOfSyncOnly: a sync applies only what changed (a colour switch touches three objects);

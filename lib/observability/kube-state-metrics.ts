@@ -1,7 +1,9 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkLabelKey } from '../core/checks';
 import { ContainerResourceSpec } from '../core/container-resources';
+import { assertAt } from '../core/errors';
 import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { ServiceScrapeTarget } from './scrape-targets';
 import { checkLabelName, checkProps, checkString, Rules } from '../core/checks';
@@ -17,6 +19,14 @@ export interface KubeStateMetricsProps {
 
   /** Requests and limits of the container. */
   readonly resources: ContainerResourceSpec;
+
+  /**
+   * Service annotations exported as labels of `kube_service_annotations` (`annotation_<key, sanitized>`), for
+   * alerts that read state a controller or hook records on a Service.
+   *
+   * @default - none: kube-state-metrics exports no annotation
+   */
+  readonly serviceAnnotations?: readonly string[];
 }
 
 const NAME = 'kube-state-metrics';
@@ -71,6 +81,8 @@ export class KubeStateMetrics extends Construct {
     super(scope, id);
     checkProps(this, props, KUBE_STATE_METRICS_RULES);
     checkServerProps(this, props);
+    const serviceAnnotations = [...new Set(props.serviceAnnotations ?? [])].sort();
+    serviceAnnotations.forEach((key, i) => assertAt(this, `serviceAnnotations[${i}]`, checkLabelKey(key)));
     const { labels } = componentLabels(NAME, 'metrics-exporter', props.partOf);
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: NAME, labels }, automountToken: false });
     this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels } });
@@ -83,7 +95,10 @@ export class KubeStateMetrics extends Construct {
       component: 'metrics-exporter',
       partOf: props.partOf,
       image: props.image,
-      args: [`--port=${METRICS_PORT}`, `--telemetry-port=${TELEMETRY_PORT}`, `--resources=${RESOURCES.map((r) => r.flag).join(',')}`],
+      args: [
+        `--port=${METRICS_PORT}`, `--telemetry-port=${TELEMETRY_PORT}`, `--resources=${RESOURCES.map((r) => r.flag).join(',')}`,
+        ...(serviceAnnotations.length === 0 ? [] : [`--metric-annotations-allowlist=services=[${serviceAnnotations.join(',')}]`]),
+      ],
       ports: [{ name: 'http-metrics', port: METRICS_PORT }, { name: 'telemetry', port: TELEMETRY_PORT }],
       resources: props.resources,
       uid: 65534,

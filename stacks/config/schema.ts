@@ -408,6 +408,64 @@ const alertingSchema = z.strictObject({
   receivers: receiversSchema,
 });
 
+/** Anything that is a number; its range is judged with the other delivery rules (validate-delivery.ts). */
+const number = () => checked<number>(typed('number', '0.001'));
+
+/**
+ * The verified switch: bake time, SLO thresholds and the hook Job's image and size (README "Progressive
+ * delivery"). Ranges and relations are checked by validate-delivery.ts.
+ */
+const verifiedSwitchSchema = z.strictObject({
+  /** How long the new colour is watched after the switch (seed 004: "stable for 15 minutes?"). */
+  bakeTime: duration(),
+  /** Time between two Prometheus queries during the bake. */
+  checkInterval: duration(),
+  /** Highest error ratio (5xx share, a fraction in (0, 1]) the new colour may show (seed 003: < 0.1 %). */
+  errorRatioMax: number(),
+  /** Highest 95th percentile response time the new colour may show (seed 003: < 200 ms). */
+  latencyP95Max: duration(),
+  /** Pinned image with `/bin/sh`, `curl`, `sed` and `awk` (curlimages/curl). */
+  image: pinnedImage(),
+  /** Requests and limits of the hook Job. */
+  resources: resourcesSchema,
+});
+
+/** A canary release (Argo Rollouts) of the web tier: steps and analysis. */
+const canarySchema = z.strictObject({
+  /** Name of the canary app (Rollout `<name>`, Services `<name>-stable` and `<name>-canary`). */
+  appName: checked<string>(checkDnsLabel),
+  /** Tag of the web tier's image the Rollout runs; changing it starts a canary release. */
+  imageTag: checked<string>((v) => checkImageTag(v, true)),
+  /** Public host of the canary app's stable Ingress. */
+  host: checked<string>(checkHostName),
+  /** Traffic weights in percent, increasing, the last one 100; an analysis runs after every step but the last. */
+  weightsPercent: z.array(number()).readonly(),
+  /** Pause after each weight below 100, before its analysis (zero for none). */
+  pause: duration(),
+  /** Time between two measurements of an analysis. */
+  analysisInterval: duration(),
+  /** Measurements per analysis. */
+  analysisCount: number(),
+  /** Failed measurements an analysis tolerates; one more aborts the rollout. */
+  analysisFailureLimit: number(),
+  /** Highest error ratio (a fraction in (0, 1]) the canary may show. */
+  errorRatioMax: number(),
+  /** Highest 95th percentile response time the canary may show. */
+  latencyP95Max: duration(),
+  /** Pods of the Rollout. */
+  replicas: number(),
+});
+
+/** Progressive delivery of the web tier (README "Progressive delivery"). */
+export const deliverySchema = z.strictObject({
+  /** Watch the new colour after a sync that switched it, and switch back on an SLO breach. */
+  verifiedSwitch: verifiedSwitchSchema.optional(),
+  /** Whether the Argo Rollouts controller (and its CRDs) runs in the cluster; a canary needs it. */
+  argoRollouts: flag().optional(),
+  /** A canary release (Argo Rollouts) of the web tier beside the blue/green Deployments. */
+  canary: canarySchema.optional(),
+});
+
 /** One environment's complete configuration. */
 export const environmentSchema = z.strictObject({
   /** Environment name; also the root of every construct path (`prod/Web/Laravel`). */
@@ -488,6 +546,8 @@ export const environmentSchema = z.strictObject({
         : `must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got ${v instanceof Duration ? `${seconds}s` : show(v)}`;
     }),
   }).optional(),
+  /** Progressive delivery; absent where a switch is a plain selector change (dev). */
+  delivery: deliverySchema.optional(),
 });
 
 /** What a release changes: the live colour and the images (`releases.ts`, rewritten by promote and rollback). */

@@ -12,6 +12,7 @@ import { show } from '../../lib/core/errors';
 import { MysqlServiceNames } from '../../lib/data/mysql-cluster';
 
 import { environmentSchema, releaseStateSchema } from './schema';
+import { validateDeliveryConfig } from './validate-delivery';
 import { EnvironmentConfig, ReleaseState } from './types';
 
 /** `a.b[0].c` for a zod issue path. */
@@ -111,6 +112,7 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
     }
   };
   check('name', config.name === key ? undefined : `must equal its key ${JSON.stringify(key)}, got ${JSON.stringify(config.name)}`);
+  validateDeliveryConfig(config, check);
   // Argo CD must apply this environment's folder and nothing else.
   check('gitops.path', config.gitops.path === `dist/${key}` ? undefined : `must be "dist/${key}", got ${JSON.stringify(config.gitops.path)}`);
   const web = config.web;
