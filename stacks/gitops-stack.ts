@@ -4,6 +4,7 @@ import { ArgoCdApplication, IgnoredDifference } from '../lib/delivery/argo-cd-ap
 import { DeliveryAnnotations } from '../lib/delivery/verified-switch';
 import { ArgoCdProject, GroupKind } from '../lib/delivery/argo-cd-project';
 import { ManifestFile, renderCharts } from '../lib/render/manifest-writer';
+import { RegistryOwner } from '../lib/core/registry-owner';
 import { Policy } from '../lib/safety/policy';
 import { EnvironmentConfig } from './config';
 
@@ -112,6 +113,7 @@ function verifiedServiceSelectors(files: readonly ManifestFile[]): IgnoredDiffer
  */
 export function renderGitOps(environments: readonly RenderedEnvironmentFiles[]): ManifestFile[] {
   const root = new Construct(new App(), GITOPS_FOLDER);
+  RegistryOwner.declare(root);
   new GitOpsStack(root, 'Applications', { environments });
   const files = renderCharts(root);
   Policy.of(root).check(files, { warnings: [] }).throwIfErrors(root.node.path);

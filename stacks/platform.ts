@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/core/secret-references';
+import { RegistryOwner } from '../lib/core/registry-owner';
 import { AlertingStack } from './alerting-stack';
 import { BackupStack } from './backup-stack';
 import { EnvironmentConfig } from './config';
@@ -81,6 +82,9 @@ function sloPanels(alerting: AlertingStack): SloPanelSpec[] {
 /** Builds every chart of one environment into `app`. */
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const root = new Construct(app, config.name);
+  // Every chart of the environment shares one secret, network, policy and alert registry; another
+  // environment or team in the same App has its own.
+  RegistryOwner.declare(root);
   const syncWaves = new SyncWaves(root, 'SyncWaves');
   const web = new WebStack(root, 'Web', { config });
   const data = new DataStack(root, 'Data', { config });
@@ -90,7 +94,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const backup = config.backup.enabled ? new BackupStack(root, 'Backup', { config }) : undefined;
   const monitoringExporters = new MonitoringExportersStack(root, 'MonitoringExporters', { config });
   const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
-  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, slos: sloPanels(alerting) });
+  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, app: web.laravel, slos: sloPanels(alerting) });
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });

@@ -167,6 +167,10 @@ export const FIXTURES: Record<string, Fixture> = {
     props: () => ({ partOf: 'ecommerce', namespaces: ['ecommerce'], ingressController: { namespaceLabels: { team: 'edge' }, podLabels: {} }, prometheus: { namespaceLabels: { team: 'mon' }, podLabels: { app: 'prometheus' } }, dns: { namespaceLabels: { team: 'dns' }, podLabels: {} } }),
     create: standard(lib.NetworkPolicies),
   },
+  ObservabilityStack: {
+    props: () => ({ partOf: 'shop', mode: lib.ObservabilityMode.operator({ prometheusUrl: 'http://prometheus.monitoring.svc:9090', selector: { release: 'kps' } }) }),
+    create: standard(lib.ObservabilityStack),
+  },
   OperatorMonitors: { props: () => ({ targets: TARGETS, selector: { release: 'kps' }, partOf: 'ecommerce', sidecarLabelKeys: ['release'] }), create: standard(lib.OperatorMonitors) },
   PlatformAlerts: {
     props: () => ({

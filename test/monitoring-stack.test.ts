@@ -328,9 +328,9 @@ describe('the SLO dashboard', () => {
 describe('metric provenance', () => {
   test.each(['dev', 'staging', 'prod'])('%s: every scrape target declares the metric families it produces, and cert-manager is scraped', (env) => {
     const stacks = buildEnvironment(new App(), loadEnvironment(env));
-    const targets = stacks.monitoring.workloadTargets;
+    const targets = stacks.monitoring.observability.workloadTargets;
     expect(targets.length).toBeGreaterThan(0);
-    for (const target of [...targets, ...(stacks.monitoring.kubeStateMetrics ? [stacks.monitoring.kubeStateMetrics.target] : [])]) {
+    for (const target of [...targets, ...(stacks.monitoring.observability.kubeStateMetrics ? [stacks.monitoring.observability.kubeStateMetrics.target] : [])]) {
       expect([target.job, (target.metrics ?? []).length > 0]).toEqual([target.job, true]);
     }
     expect(targets.map((t) => t.job)).toContain('cert-manager');

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { renderCharts } from '../lib/render/manifest-writer';
 import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from '../lib/safety/network-connections';
 import { ALLOW_DNS_POLICY, CONNECTIONS_ANNOTATION, DEFAULT_DENY_POLICY, NetworkPolicies } from '../lib/safety/network-policies';
+import { PLATFORM_CONNECTIONS_ANNOTATION } from '../lib/laravel';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { K8sObject, findObject, ofKind, selects, nonEmpty } from './helpers';
@@ -163,7 +164,7 @@ describe('NetworkPolicies', () => {
     expect(isAllowed(policies, worker, mysql, 3306)).toBe(true);
     expect(isAllowed(policies, worker, redis, 6379)).toBe(false);
     expect(isAllowed(policies, laravel, mysql, 3306)).toBe(true);
-    const documented = findObject(objects, 'NetworkPolicy', 'allow-ingress-to-mysql').metadata.annotations![CONNECTIONS_ANNOTATION].split('\n');
+    const documented = findObject(objects, 'NetworkPolicy', 'allow-ingress-to-mysql').metadata.annotations![PLATFORM_CONNECTIONS_ANNOTATION].split('\n');
     expect(documented).toEqual(expect.arrayContaining([
       'pods app=laravel in ecommerce -> pods app=mysql in ecommerce 3306/TCP: orders, users and catalogue in MySQL (prod/Web/Laravel)',
       'pods app=queue-worker in ecommerce -> pods app=mysql in ecommerce 3306/TCP: jobs read orders (prod/LateChart)',

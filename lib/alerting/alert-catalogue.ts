@@ -5,7 +5,7 @@ import { show } from '../core/errors';
 import { checkPromql } from './promql';
 import type { ExternalMetrics } from './metric-producers';
 import { ValidationError } from '../core/validation-error';
-import { treeSingleton } from '../core/tree-singleton';
+import { ownedSingleton } from '../core/registry-owner';
 
 /** How urgently an alert needs a human: `critical` pages, `warning` goes to chat, `info` to e-mail. */
 export type Severity = 'critical' | 'warning' | 'info';
@@ -82,7 +82,7 @@ export interface AlertRuleSpec {
 
 /** One input series of a promtool unit test. */
 export interface AlertTestSeries {
-  /** The series, with every label (`http_requests_total{namespace="ecommerce",status="500"}`). */
+  /** The series, with every label (`http_requests_total{namespace="shop",status="500"}`). */
   readonly series: string;
 
   /**
@@ -243,12 +243,12 @@ function checkArgument(owner: IConstruct, name: string, value: unknown, rules: R
 /**
  * Every alert the construct tree declares, grouped: the single source from which rule files and
  * PrometheusRule objects are rendered. Constructs register their own alerts (a backup job its
- * `BackupTooOld`), so the catalogue grows with the platform. One catalogue exists per tree.
+ * `BackupTooOld`), so the catalogue grows with the platform. One catalogue exists per owner (RegistryOwner): each team's chart has its own.
  */
 export class AlertCatalogue extends Construct {
-  /** The catalogue of the tree `scope` belongs to, created on first use. */
+  /** The catalogue of `scope`'s owner (RegistryOwner.of: a declared platform root, else the outermost Chart), created on first use. */
   public static of(scope: IConstruct): AlertCatalogue {
-    return treeSingleton(scope, CATALOGUE_ID, (c): c is AlertCatalogue => c instanceof AlertCatalogue, (root, id) => new AlertCatalogue(root, id));
+    return ownedSingleton(scope, CATALOGUE_ID, (c): c is AlertCatalogue => c instanceof AlertCatalogue, (owner, id) => new AlertCatalogue(owner, id));
   }
 
   private readonly groupList: Array<{

@@ -130,8 +130,8 @@ const ALERTMANAGER_ROUTING_RULES: Rules = {
 };
 
 /**
- * The Alertmanager configuration, rendered as the Secret `alertmanager-config` (seed 000): seed 000's
- * route tree and timings, severity routing from seed 004 (critical to the pager and on to chat, warning
+ * The Alertmanager configuration, rendered as the Secret `alertmanager-config`: a route tree grouped by
+ * alert, cluster and service, severity routing (critical to the pager and on to chat, warning
  * to chat, info to e-mail), the Watchdog to a dead-man's switch, and inhibition.
  *
  * It holds no credential: every receiver reads its secret from a file under `credentialsPath` (`*_file`
@@ -271,9 +271,9 @@ export class AlertmanagerRouting extends Construct {
     this.configYaml = toYamlDocument(this.config);
 
     this.routeExpectations = [
-      { labels: { alertname: 'HighErrorRate', severity: 'critical', namespace: 'ecommerce' }, receivers: [r.pagerReceiver, r.chatReceiver] },
-      { labels: { alertname: 'QueueBacklog', severity: 'warning', namespace: 'ecommerce' }, receivers: [r.chatReceiver] },
-      { labels: { alertname: 'CertificateExpiringSoon', severity: 'info', namespace: 'ecommerce' }, receivers: [r.emailReceiver] },
+      { labels: { alertname: 'AnyCritical', severity: 'critical', namespace: 'default' }, receivers: [r.pagerReceiver, r.chatReceiver] },
+      { labels: { alertname: 'AnyWarning', severity: 'warning', namespace: 'default' }, receivers: [r.chatReceiver] },
+      { labels: { alertname: 'AnyInfo', severity: 'info', namespace: 'default' }, receivers: [r.emailReceiver] },
       { labels: { alertname: WATCHDOG_ALERT, severity: 'info' }, receivers: [r.deadMansSwitchReceiver] },
       { labels: { alertname: 'SomethingWithoutSeverity' }, receivers: [r.chatReceiver] },
     ];

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { show } from '../core/errors';
 import { ValidationError } from '../core/validation-error';
-import { treeSingleton } from '../core/tree-singleton';
+import { ownedSingleton } from '../core/registry-owner';
 
 /**
  * Series Prometheus itself writes for every scrape target and every alerting rule, whoever the targets are.
@@ -44,7 +44,7 @@ const REGISTRY_ID = 'MetricProducers';
 export class MetricProducers extends Construct {
   /** The registry of the tree `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): MetricProducers {
-    return treeSingleton(scope, REGISTRY_ID, (c): c is MetricProducers => c instanceof MetricProducers, (root, id) => new MetricProducers(root, id));
+    return ownedSingleton(scope, REGISTRY_ID, (c): c is MetricProducers => c instanceof MetricProducers, (owner, id) => new MetricProducers(owner, id));
   }
 
   private readonly producerList: Array<MetricProducer & { owner: string }> = [];

@@ -96,7 +96,7 @@ export const SloLabels = {
 
 /** An SLI as good events over all events, from two counters. */
 export interface RatioIndicator {
-  /** Counter selector of good events (`http_requests_total{namespace="ecommerce",status!~"5.."}`). */
+  /** Counter selector of good events (`http_requests_total{namespace="shop",status!~"5.."}`). */
   readonly good: string;
   /** Counter selector of all events. */
   readonly total: string;
@@ -108,7 +108,7 @@ export interface RatioIndicator {
 export interface LatencyIndicator {
   /** Histogram name without suffix (`http_request_duration_seconds`). */
   readonly histogram: string;
-  /** Equality matchers, without braces (`namespace="ecommerce"`). */
+  /** Equality matchers, without braces (`namespace="shop"`). */
   readonly matchers: string;
   /** Threshold; must be one of the histogram's bucket bounds (`le`). */
   readonly thresholdSeconds: number;

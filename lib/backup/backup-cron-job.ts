@@ -26,7 +26,7 @@ export const DATABASE_ENGINES: readonly DatabaseEngine[] = ['mysql', 'postgresql
 /** Image with the engine's client tools (and server, for the scratch restore), by engine. */
 const DUMP_IMAGES: Record<DatabaseEngine, string> = { mysql: 'mysql:8.0.39', postgresql: 'postgres:16.4' };
 const DEFAULT_PORTS: Record<DatabaseEngine, number> = { mysql: 3306, postgresql: 5432 };
-/** AWS CLI v2, installed in the image: nothing is installed at run time (seed 000 ran apt-get in the job). */
+/** AWS CLI v2, installed in the image: nothing is installed at run time (installing the CLI in the job at every run is slow and unpinned). */
 const TRANSFER_IMAGE = 'amazon/aws-cli:2.17.36';
 /**
  * A version tag (`8.0.39`, `16.4`, `2.17.36-amd64`) or a digest; never `latest` or a major-only tag. Use
@@ -46,7 +46,7 @@ export interface BackupCronJobProps {
    * Name of the backup CronJob; the other objects are named after it (`<name>-verify`, `<name>-restore`,
    * `<name>-scripts`).
    *
-   * @default 'database-backup' (seed 000)
+   * @default 'database-backup'
    */
   readonly name?: string;
 
@@ -57,7 +57,7 @@ export interface BackupCronJobProps {
    */
   readonly partOf?: string;
 
-  /** Database engine: decides the dump tool (`mysqldump` with seed 000's flags, or `pg_dump`) and the image. */
+  /** Database engine: decides the dump tool (`mysqldump --single-transaction`, or `pg_dump`) and the image. */
   readonly engine: DatabaseEngine;
 
   /** When backups run. @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax */
@@ -79,13 +79,13 @@ export interface BackupCronJobProps {
    */
   readonly databasePort?: number;
 
-  /** Secret key holding the database host (seed: `laravel-secrets` `db-host`). */
+  /** Secret key holding the database host (`db-host`). */
   readonly databaseHost: SecretKeyReference;
 
-  /** Secret key holding the database user (seed: `laravel-secrets` `db-user`). */
+  /** Secret key holding the database user (`db-user`). */
   readonly databaseUser: SecretKeyReference;
 
-  /** Secret key holding the database password (seed: `laravel-secrets` `db-password`). */
+  /** Secret key holding the database password (`db-password`). */
   readonly databasePassword: SecretKeyReference;
 
   /** S3 bucket the backups go to. */
@@ -185,7 +185,7 @@ export interface BackupCronJobProps {
   /**
    * Finished Jobs each CronJob keeps, per outcome (`successfulJobsHistoryLimit`, `failedJobsHistoryLimit`).
    *
-   * @default 3 (seed 000)
+   * @default 3
    */
   readonly jobsHistoryLimit?: number;
 
@@ -269,7 +269,7 @@ export interface BackupJobProps {
 }
 
 /**
- * Database backups that are proven to restore (seed 000's "Automated Database Backup System", done better).
+ * Database backups that are proven to restore.
  *
  * Renders, in the chart's namespace:
  * - CronJob `<name>`: an init container dumps the database into a shared `emptyDir` and checks the file
@@ -278,8 +278,7 @@ export interface BackupJobProps {
  *   stored size and deletes backups older than `retentionDays`;
  * - CronJob `<name>-verify`: downloads the newest backup and restores it into a scratch database server
  *   started inside the pod, failing unless tables, columns and row counts match the backup's manifest;
- * - CronJob `<name>-restore`, suspended and scheduled never: the disaster recovery procedure of seed 000's
- *   restore script, run with `kubectl create job --from=cronjob/<name>-restore`; a safety dump of the
+ * - CronJob `<name>-restore`, suspended and scheduled never: the disaster recovery procedure, run with `kubectl create job --from=cronjob/<name>-restore`; a safety dump of the
  *   current database is uploaded before anything is dropped;
  * - ConfigMap `<name>-scripts` with the shell all of them run;
  * - alerts `BackupTooOld`, `BackupJobFailed`, `BackupVerificationFailed`, `BackupVerificationTooOld` in

@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { assertAt, failAt, show } from './errors';
-import { treeSingleton } from './tree-singleton';
+import { ownedSingleton } from './registry-owner';
 import { checkMetricName, checkOneOf } from './checks';
 
 /** Metric APIs an HPA reads beyond resource metrics: `Pods` (custom.metrics.k8s.io) and `External` (external.metrics.k8s.io). */
@@ -19,7 +19,7 @@ const REGISTRY_ID = 'MetricSources';
 export class MetricSources extends Construct {
   /** The registry of the tree `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): MetricSources {
-    return treeSingleton(scope, REGISTRY_ID, (c): c is MetricSources => c instanceof MetricSources, (root, id) => new MetricSources(root, id));
+    return ownedSingleton(scope, REGISTRY_ID, (c): c is MetricSources => c instanceof MetricSources, (owner, id) => new MetricSources(owner, id));
   }
 
   private readonly served = new Map<string, string>();

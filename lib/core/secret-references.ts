@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Check, checkDataKey, checkSecret, checkShape } from './checks';
 import { assertAt } from './errors';
-import { treeSingleton } from './tree-singleton';
+import { ownedSingleton } from './registry-owner';
 
 /** One key of a Secret, referenced (never copied) by a consumer. */
 export interface SecretKeyReference {
@@ -51,9 +51,9 @@ const REGISTRY_ID = 'SecretReferences';
  * record into it with {@link SecretReferences.of}.
  */
 export class SecretReferences extends Construct {
-  /** The registry of the tree `scope` belongs to, created on first use. */
+  /** The registry of `scope`'s owner (RegistryOwner.of: a declared platform root, else the outermost Chart), created on first use. */
   public static of(scope: IConstruct): SecretReferences {
-    return treeSingleton(scope, REGISTRY_ID, (c): c is SecretReferences => c instanceof SecretReferences, (root, id) => new SecretReferences(root, id));
+    return ownedSingleton(scope, REGISTRY_ID, (c): c is SecretReferences => c instanceof SecretReferences, (owner, id) => new SecretReferences(owner, id));
   }
 
   private readonly entries = new Map<string, Entry>();

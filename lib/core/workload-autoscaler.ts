@@ -133,7 +133,7 @@ export type ScalableWorkload = kplus.Deployment | kplus.StatefulSet;
 
 /** Props of {@link WorkloadAutoscaler}. */
 export interface WorkloadAutoscalerProps {
-  /** Name of the HorizontalPodAutoscaler (`laravel-worker-hpa`). */
+  /** Name of the HorizontalPodAutoscaler (`storefront-worker-hpa`). */
   readonly name: string;
 
   /**

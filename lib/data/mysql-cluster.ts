@@ -41,7 +41,7 @@ export interface MysqlClusterProps {
   /**
    * Database the primary creates on first start (`MYSQL_DATABASE`).
    *
-   * @default 'ecommerce'
+   * @default 'app'
    */
   readonly database?: string;
 
@@ -57,28 +57,28 @@ export interface MysqlClusterProps {
   /**
    * `innodb_buffer_pool_size` of the primary; below the memory limit.
    *
-   * @default Size.gibibytes(2) (seed 001)
+   * @default Size.gibibytes(2)
    */
   readonly primaryBufferPool?: Size;
 
   /**
    * `innodb_buffer_pool_size` of each replica; below the memory limit.
    *
-   * @default Size.gibibytes(3) (seed 001)
+   * @default Size.gibibytes(3)
    */
   readonly replicaBufferPool?: Size;
 
   /**
    * `max_connections` of the primary.
    *
-   * @default 500 (seed 001)
+   * @default 500
    */
   readonly primaryMaxConnections?: number;
 
   /**
    * `max_connections` of each replica.
    *
-   * @default 1000 (seed 001)
+   * @default 1000
    */
   readonly replicaMaxConnections?: number;
 
@@ -156,7 +156,7 @@ const MYSQL_CLUSTER_RULES: Rules = {
 };
 
 /**
- * A MySQL primary with read replicas that really replicate (seed 001, fixed).
+ * A MySQL primary with read replicas that really replicate.
  *
  * - Primary StatefulSet `mysql-primary` behind headless Service `mysql-primary`; replicas
  *   `mysql-replica-<n>`, each its own StatefulSet and headless Service (the seed's DNS names
@@ -201,7 +201,7 @@ export class MysqlCluster extends Construct {
     checkProps(this, props, MYSQL_CLUSTER_RULES);
     this.props = props;
     this.engine = props.engine ?? 'mysql';
-    const database = props.database ?? 'ecommerce';
+    const database = props.database ?? 'app';
     const primaryBufferPool = props.primaryBufferPool ?? Size.gibibytes(2);
     const replicaBufferPool = props.replicaBufferPool ?? Size.gibibytes(3);
     const replicationUser = props.replicationUser ?? 'repl';

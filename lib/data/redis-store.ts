@@ -32,7 +32,7 @@ export interface RedisStoreProps {
   /** System name (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
 
-  /** Password (seed 000: Secret `redis-password`, key `password`). */
+  /** Password (Secret `redis-password`, key `password`). */
   readonly password: SecretKeyReference;
 
   /** Requests and limits of the Redis container. */
@@ -73,7 +73,7 @@ const REDIS_STORE_RULES: Rules = {
 
 /**
  * Redis for cache, sessions and queues: Deployment `redis` (one pod, `Recreate`: the volume has one writer),
- * Service `redis` (the `REDIS_HOST` in `laravel-config`), PVC `redis-pvc` (seed 000's name) holding the
+ * Service `redis` (the apps' `REDIS_HOST`), PVC `redis-pvc` holding the
  * append-only file, and ConfigMap `redis-config`.
  *
  * The password comes from the Secret at start-up into an include file on a memory-backed volume, so it is

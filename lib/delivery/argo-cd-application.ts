@@ -25,7 +25,7 @@ export interface IgnoredDifference {
 
 /** Props of {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {
-  /** Application name (`ecommerce-prod`). */
+  /** Application name (`shop-prod`). */
   readonly name: string;
 
   /**

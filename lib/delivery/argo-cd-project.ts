@@ -24,7 +24,7 @@ export interface ProjectDestination {
 
 /** Props of {@link ArgoCdProject}. */
 export interface ArgoCdProjectProps {
-  /** Project name (`ecommerce`). */
+  /** Project name (`shop`). */
   readonly name: string;
 
   /**

@@ -81,7 +81,7 @@ export class GrafanaServer extends Construct {
     checkProps(this, props, GRAFANA_SERVER_RULES);
     checkServerProps(this, props);
     const { labels } = componentLabels('grafana', 'monitoring', props.partOf);
-    // Seed 000's provider, pointed at the mounted ConfigMaps; one sub-folder per dashboard.
+    // A file provider, pointed at the mounted ConfigMaps; one sub-folder per dashboard.
     const providerFile = toYamlDocument({
       apiVersion: 1,
       providers: [{

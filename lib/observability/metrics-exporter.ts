@@ -120,7 +120,7 @@ const METRICS_EXPORTER_RULES: Rules = {
  * namespace (so it can read that namespace's Secrets), and the scrape target describing it.
  */
 export class MetricsExporter extends Construct {
-  /** redis_exporter on 9121 (seed 001's `redis-exporter:9121`). */
+  /** redis_exporter on 9121 (`redis-exporter:9121`). */
   public static redis(scope: Construct, id: string, props: RedisExporterProps): MetricsExporter {
     const keys = props.checkSingleKeys ?? [];
     keys.forEach((key, i) => {
@@ -151,7 +151,7 @@ export class MetricsExporter extends Construct {
     });
   }
 
-  /** mysqld_exporter on 9104 (seed 001's `mysql-exporter:9104`). */
+  /** mysqld_exporter on 9104 (`mysql-exporter:9104`). */
   public static mysql(scope: Construct, id: string, props: MysqlExporterProps): MetricsExporter {
     return new MetricsExporter(scope, id, {
       name: 'mysql-exporter',

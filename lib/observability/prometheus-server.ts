@@ -57,7 +57,7 @@ export interface PrometheusServerProps {
   /**
    * Interval of scrapes and rule evaluation.
    *
-   * @default Duration.seconds(15) (seed 001)
+   * @default Duration.seconds(15)
    */
   readonly scrapeInterval?: Duration;
 }

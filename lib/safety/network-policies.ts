@@ -8,8 +8,8 @@ import { recommendedLabels } from '../core/labels';
 import { MAX_NAME_LENGTH, shortenName, stableHash } from '../core/names';
 import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer, checkPodPeer } from './network-connections';
 
-/** Annotation listing, for reviewers, every declared connection a policy allows and why. */
-export const CONNECTIONS_ANNOTATION = 'network.ecommerce-platform/connections';
+/** Default annotation listing, for reviewers, every declared connection a policy allows and why. */
+export const CONNECTIONS_ANNOTATION = 'network.k8s-constructs/connections';
 
 /** Name of the policy denying all ingress and egress in each namespace. */
 export const DEFAULT_DENY_POLICY = 'default-deny';
@@ -42,6 +42,13 @@ export interface NetworkPoliciesProps {
    * `AppNamespace` declares its own); a Namespace object rendered in the tree but not declared fails synth
    */
   readonly namespaces?: readonly string[];
+
+  /**
+   * Annotation key under which each policy lists the declared connections it allows.
+   *
+   * @default CONNECTIONS_ANNOTATION
+   */
+  readonly connectionsAnnotation?: string;
 }
 
 interface Resolved {
@@ -124,6 +131,9 @@ export class NetworkPolicies extends Construct {
     }
     for (const ns of props.namespaces ?? []) {
       assertAt(this, 'namespaces', checkDnsLabel(ns));
+    }
+    if (props.connectionsAnnotation !== undefined) {
+      assertAt(this, 'connectionsAnnotation', checkLabelKey(props.connectionsAnnotation));
     }
     if (props.namespaces !== undefined) {
       this.explicitNamespaces = new Set(props.namespaces);
@@ -268,7 +278,7 @@ export class NetworkPolicies extends Construct {
         name,
         namespace,
         labels: recommendedLabels({ name: 'network-policy', instance: name, component: 'network', partOf: this.props.partOf }),
-        annotations: connections === undefined ? undefined : { [CONNECTIONS_ANNOTATION]: Lazy.any({ produce: connections }) },
+        annotations: connections === undefined ? undefined : { [this.props.connectionsAnnotation ?? CONNECTIONS_ANNOTATION]: Lazy.any({ produce: connections }) },
       },
       spec: Lazy.any({ produce: spec }),
     });
@@ -289,6 +299,7 @@ export class NetworkPolicies extends Construct {
   }
 }
 
+/** `allow-ingress-to-storefront`, `allow-egress-from-storefront`, from the label values alone. */
 function renderDraft(d: PolicyDraft): kplus.k8s.NetworkPolicySpec {
   const rules = [...d.rules.entries()].sort(([a], [b]) => compare(a, b)).map(([peer, ports]) => ({
     peers: [JSON.parse(peer)],

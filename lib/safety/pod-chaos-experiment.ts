@@ -13,17 +13,17 @@ export interface PodChaosExperimentProps {
   /**
    * Name of the experiment.
    *
-   * @default 'pod-failure-test' (seed 000)
+   * @default 'pod-failure-test'
    */
   readonly name?: string;
 
-  /** Labels of the pods the experiment may fail (seed 000: `app: laravel`). */
+  /** Labels of the pods the experiment may fail (`app: storefront`). */
   readonly podLabels: Readonly<Record<string, string>>;
 
   /**
    * How long the chosen pod stays failed: whole seconds, at most an hour (written as Chaos Mesh's `60s`).
    *
-   * @default Duration.seconds(60) (seed 000)
+   * @default Duration.seconds(60)
    */
   readonly duration?: Duration;
 
@@ -44,7 +44,7 @@ const POD_CHAOS_EXPERIMENT_RULES: Rules = {
 };
 
 /**
- * Seed 000's Chaos Mesh experiment: `pod-failure` of one pod matching `podLabels` in the chart's namespace
+ * A Chaos Mesh experiment: `pod-failure` of one pod matching `podLabels` in the chart's namespace
  * for `duration`. The pod is made unavailable (its containers replaced by a pause image), not
  * deleted, so what is tested is that the Service, the PDB and the other replicas carry the traffic.
  *

@@ -389,14 +389,15 @@ export class BlueGreenApp extends Construct {
   /** Label key that carries the colour on pods and in the Services' selectors. */
   public readonly colourLabel: string;
 
+  /** Path Prometheus scrapes on the `http` port. */
+  public readonly metricsPath: string;
+
   /** Directories the app writes to; jobs that run the app image (deploy hooks) mount the same. */
   public readonly writablePaths: readonly string[];
 
   private readonly props: BlueGreenAppProps;
   private readonly containerPort: number;
   private readonly probes: HealthProbes;
-  private readonly metricsPath: string;
-
   /** Port the app serves metrics on, when it is not the `http` port. */
   public readonly metricsPort?: number;
 

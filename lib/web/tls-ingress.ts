@@ -15,7 +15,7 @@ const ISSUER_KINDS: readonly IssuerKind[] = ['ClusterIssuer', 'Issuer'];
 
 /** Props of {@link TlsIngress}. */
 export interface TlsIngressProps {
-  /** Ingress name (the seed's validation script checks `laravel-ingress`). */
+  /** Ingress name (`storefront-ingress`). */
   readonly name: string;
 
   /** System it belongs to (`app.kubernetes.io/part-of`). */
@@ -34,7 +34,7 @@ export interface TlsIngressProps {
    */
   readonly servicePort?: number;
 
-  /** Name of the cert-manager Certificate and of the TLS Secret it writes (`ecommerce-tls`). */
+  /** Name of the cert-manager Certificate and of the TLS Secret it writes (`storefront-tls`). */
   readonly certificateName: string;
 
   /** Name of the cert-manager issuer (`letsencrypt-prod`). */
