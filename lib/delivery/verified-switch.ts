@@ -2,8 +2,8 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
-import { checkCidr, checkInteger, checkNonEmpty } from '../core/checks';
-import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
+import { Check, Rules, checkCidr, checkInstance, checkInteger, checkNonEmpty, checkNumber, checkProps, checkString, integer, optional } from '../core/checks';
+import { ContainerResourceSpec, checkResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
@@ -99,6 +99,24 @@ export interface VerifiedSwitchProps {
   readonly runAsUser?: number;
 }
 
+const checkDurationProp: Check = checkInstance((v) => v instanceof Duration, 'a Duration such as Duration.minutes(15)');
+
+/** Run-time checks of {@link VerifiedSwitchProps}, applied before anything is created. */
+const VERIFIED_SWITCH_RULES: Rules = {
+  app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
+  health: checkInstance((v) => v instanceof ReleaseHealth, 'a ReleaseHealth'),
+  prometheusUrl: checkString,
+  image: checkString,
+  resources: checkResourceSpec,
+  apiServerCidr: checkString,
+  bakeTime: optional(checkDurationProp),
+  checkInterval: optional(checkDurationProp),
+  errorRatioMax: optional((v) => checkNumber(v)),
+  latencyMax: optional(checkDurationProp),
+  rollbackCommand: optional(checkString),
+  runAsUser: optional(integer(1)),
+};
+
 /** Seconds the Job may run beyond its bake time (image pull, scheduling, the rollback itself). */
 const DEADLINE_MARGIN_SECONDS = 300;
 
@@ -140,6 +158,7 @@ export class VerifiedSwitch extends Construct {
 
   constructor(scope: Construct, id: string, props: VerifiedSwitchProps) {
     super(scope, id);
+    checkProps(this, props, VERIFIED_SWITCH_RULES);
     const app = props.app;
     const bake = props.bakeTime ?? Duration.minutes(15);
     const interval = props.checkInterval ?? Duration.seconds(30);
