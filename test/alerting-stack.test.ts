@@ -85,3 +85,12 @@ describe('changes reach the running servers', () => {
     expect(after.prometheus).toBe(before.prometheus);
   });
 });
+
+test('DatabaseDown inhibits the replication alerts it causes, in the same namespace', () => {
+  const stacks = buildEnvironment(new App(), loadEnvironment('prod'));
+  expect(stacks.alerting.routing.config.inhibit_rules).toContainEqual({
+    source_matchers: ['alertname="DatabaseDown"'],
+    target_matchers: ['alertname=~"MySQLReplicationStopped|MySQLReplicationLag"'],
+    equal: ['namespace'],
+  });
+});
