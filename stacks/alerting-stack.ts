@@ -6,8 +6,7 @@ import { AlertmanagerRouting } from '../lib/alerting/alertmanager-routing';
 import { BlueGreenAlerts } from '../lib/web/blue-green-alerts';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
-import { PlatformAlerts } from '../lib/laravel/platform-alerts';
-import { PlatformSlos } from '../lib/laravel/platform-slos';
+import { LARAVEL_PROMETHEUS_RULE_NAME, PlatformAlerts, PlatformSlos } from '../lib/laravel';
 import { Policy } from '../lib/safety/policy';
 import { EnvironmentConfig } from './config';
 
@@ -84,6 +83,7 @@ export class AlertingStack extends Chart {
       runbookBaseUrl: config.monitoring.runbookBaseUrl,
       partOf: config.partOf,
       ruleSelectorLabels: config.monitoring.mode === 'operator' ? { ...config.monitoring.operatorSelector } : undefined,
+      prometheusRuleName: LARAVEL_PROMETHEUS_RULE_NAME,
     });
     this.routing = new AlertmanagerRouting(this, 'Alertmanager', {
       receivers: alerting.receivers,

@@ -1,11 +1,8 @@
-import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DeployedManifests, checkColourSwitches } from '../lib/web/colour-switch';
-import { checkReleaseOrder } from '../lib/delivery/release-order';
-import { ManifestFile, renderCharts, writeFoldersAtomically } from '../lib/render/manifest-writer';
-import { Policy, PolicyReport } from '../lib/safety/policy';
-import { ValidationError } from '../lib/core/errors';
+import { ManifestFile } from '../lib/render/manifest-writer';
+import { PolicyReport } from '../lib/safety/policy';
+import { RenderedFolder, SynthFolder, SynthOptions, renderFolder, runSynth, synthesizeFolders } from '../lib/synth/synth-pipeline';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, loadEnvironment } from './config';
 import { buildEnvironment } from './platform';
 import { GITOPS_FOLDER, renderGitOps } from './gitops-stack';
@@ -50,12 +47,15 @@ export type EnvironmentBuilder = (app: App, config: EnvironmentConfig) => Constr
 const defaultBuild: EnvironmentBuilder = (app, config) => buildEnvironment(app, config).root;
 
 /** One environment rendered in memory, with its policy report. */
-export interface RenderedEnvironment {
-  /** The manifest files. */
-  readonly files: ManifestFile[];
+export type RenderedEnvironment = RenderedFolder;
 
-  /** The policy pass over every object of the environment. */
-  readonly policy: PolicyReport;
+/** One environment as a folder of the synth pipeline; its configuration is loaded (and checked) when it is built. */
+function environmentFolder(name: string, environments: Readonly<Record<string, EnvironmentConfig>>, build: EnvironmentBuilder): SynthFolder {
+  const config = environments[name];
+  return {
+    build: (app) => build(app, loadEnvironment(name, environments)),
+    policyWarnings: config?.policy?.warnings ?? [],
+  };
 }
 
 /**
@@ -66,21 +66,27 @@ export interface RenderedEnvironment {
  * @throws ValidationError for a construct mistake or a policy error, naming the construct paths
  */
 export function renderAndCheckEnvironment(config: EnvironmentConfig, deployedDir?: string, build: EnvironmentBuilder = defaultBuild): RenderedEnvironment {
-  const app = new App();
-  const root = build(app, config);
-  const files = renderCharts(root);
-  checkReleaseOrder(root);
-  const policy = Policy.of(root).check(files, { warnings: config.policy.warnings });
-  policy.throwIfErrors(root.node.path);
-  if (deployedDir !== undefined) {
-    checkColourSwitches(root, DeployedManifests.fromDirectory(deployedDir));
-  }
-  return { files, policy };
+  return renderFolder({ build: (app) => build(app, config), policyWarnings: config.policy.warnings }, deployedDir);
 }
 
 /** Renders one environment's manifest files in memory, checking policy and the switch against `deployedDir`. */
 export function renderEnvironment(config: EnvironmentConfig, deployedDir?: string): ManifestFile[] {
   return renderAndCheckEnvironment(config, deployedDir).files;
+}
+
+/** The synth pipeline's options for the shipped environments (and, in a full synth, `dist/argocd/`). */
+export function pipelineOptions(options: Omit<SynthesizeOptions, 'outdir' | 'names'> & { outdir?: string } = {}): SynthOptions {
+  const environments = options.environments ?? ENVIRONMENTS;
+  const build = options.build ?? defaultBuild;
+  const names = Object.keys(environments).length > 0 ? Object.keys(environments) : ENVIRONMENT_NAMES;
+  return {
+    outdir: options.outdir,
+    folderKind: 'environment',
+    folders: Object.fromEntries(names.map((name) => [name, environmentFolder(name, environments, build)])),
+    onPolicyReport: options.onPolicyReport,
+    // The Argo CD folder covers every environment, so only a synth of all of them rewrites it.
+    derive: (rendered) => new Map([[GITOPS_FOLDER, renderGitOps([...rendered].map(([name, folder]) => ({ config: loadEnvironment(name, environments), files: folder.files })))]]),
+  };
 }
 
 /**
@@ -92,59 +98,13 @@ export function renderEnvironment(config: EnvironmentConfig, deployedDir?: strin
  * @throws ValidationError for a mistake in the configuration or the construct tree
  */
 export function synthesize(options: SynthesizeOptions): Map<string, ManifestFile[]> {
-  const environments = options.environments ?? ENVIRONMENTS;
-  const names = options.names !== undefined && options.names.length > 0 ? options.names : ENVIRONMENT_NAMES;
-  const folders = new Map<string, ManifestFile[]>();
-  for (const name of names) {
-    const config = loadEnvironment(name, environments);
-    const rendered = renderAndCheckEnvironment(config, path.join(options.outdir, name), options.build);
-    options.onPolicyReport?.(name, rendered.policy);
-    folders.set(name, rendered.files);
-  }
-  if (options.names === undefined || options.names.length === 0) {
-    // The Argo CD folder covers every environment, so only a synth of all of them rewrites it.
-    folders.set(GITOPS_FOLDER, renderGitOps(names.map((name) => ({ config: loadEnvironment(name, environments), files: folders.get(name)! }))));
-  }
-  writeFoldersAtomically(options.outdir, folders);
-  return folders;
+  return synthesizeFolders({ ...pipelineOptions(options), only: options.names });
 }
 
 /**
- * Command-line entry: synthesizes, prints a summary, and returns the exit code. A user mistake prints one
- * readable report and no stack trace (set `SYNTH_DEBUG=1` to see one).
+ * Command-line entry: the shipped environments through the package's synth pipeline (`runSynth`): one
+ * summary line per environment, `--verbose` for policy details, one readable report on a mistake.
  */
 export function main(argv: readonly string[], outdir: string, options: Pick<SynthesizeOptions, 'environments' | 'build'> = {}): number {
-  try {
-    const reports: string[] = [];
-    const folders = synthesize({
-      ...options,
-      outdir,
-      names: argv,
-      onPolicyReport: (name, report) => {
-        if (report.findings.length > 0 || report.unusedWaivers.length > 0) {
-          reports.push(`policy ${name}: ${report.format()}\n`);
-        }
-      },
-    });
-    // Printed only once every environment passed, so a failure shows one report, not a trail of warnings.
-    for (const report of reports) {
-      process.stderr.write(report);
-    }
-    for (const [name, files] of folders) {
-      const count = files.reduce((n, f) => n + f.objects.length, 0);
-      process.stdout.write(`${path.join(outdir, name)}: ${files.map((f) => f.fileName).join(', ')} (${count} objects)\n`);
-    }
-    return 0;
-  } catch (error) {
-    const debug = process.env.SYNTH_DEBUG === '1';
-    if (error instanceof ValidationError && !debug) {
-      process.stderr.write(`synth failed, ${outdir}/ left unchanged:\n${error.message}\n`);
-      return 1;
-    }
-    if (error instanceof Error && !debug) {
-      process.stderr.write(`synth failed, ${outdir}/ left unchanged:\n${error.message}\n(set SYNTH_DEBUG=1 for a stack trace)\n`);
-      return 1;
-    }
-    throw error;
-  }
+  return runSynth({ ...pipelineOptions({ ...options, outdir }), argv });
 }

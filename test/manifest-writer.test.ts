@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { renderCharts, writeFoldersAtomically } from '../lib/render/manifest-writer';
+import { removeStaleStaging, renderCharts, writeFoldersAtomically } from '../lib/render/manifest-writer';
 
 describe('renderCharts', () => {
   test('writes one file per chart, named after the chart id, sorted', () => {
@@ -147,5 +147,30 @@ describe('writeFoldersAtomically', () => {
     expect(() => writeFoldersAtomically(dir, bad)).toThrow();
     expect(fs.readdirSync(dir)).toEqual(['prod']);
     expect(fs.readFileSync(path.join(dir, 'prod', 'web.k8s.yaml'), 'utf8')).toBe('old');
+  });
+});
+
+describe('removeStaleStaging', () => {
+  test('removes the staging folders of dead processes and old unnamed ones, keeps those of running writes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writer-'));
+    const make = (name: string) => fs.mkdirSync(path.join(dir, name, 'prod'), { recursive: true });
+    // 999999999 is above any Linux pid_max: no such process can run.
+    make('.synth-999999999-aaaaaa');
+    make(`.synth-${process.pid}-bbbbbb`);
+    make(`.synth-${process.ppid}-cccccc`);
+    make('.synth-dddddd');
+    make('.synth-eeeeee');
+    const old = new Date(Date.now() - 3600 * 1000);
+    fs.utimesSync(path.join(dir, '.synth-dddddd'), old, old);
+    make('prod');
+    expect(removeStaleStaging(dir).sort()).toEqual(['.synth-999999999-aaaaaa', '.synth-dddddd']);
+    expect(fs.readdirSync(dir).sort()).toEqual([`.synth-${process.pid}-bbbbbb`, `.synth-${process.ppid}-cccccc`, '.synth-eeeeee', 'prod'].sort());
+  });
+
+  test('a write removes the staging folders of dead processes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writer-'));
+    fs.mkdirSync(path.join(dir, '.synth-999999999-aaaaaa'));
+    writeFoldersAtomically(dir, new Map([['prod', [{ fileName: 'web.k8s.yaml', content: 'new\n', objects: [] }]]]));
+    expect(fs.readdirSync(dir)).toEqual(['prod']);
   });
 });

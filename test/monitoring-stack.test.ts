@@ -285,7 +285,8 @@ describe.each(environments)('%s monitoring', (name, objects) => {
         expect(t.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toContain(pm.spec.podMetricsEndpoints[0].port);
       }
       expect(pm.spec.podMetricsEndpoints[0].relabelings).toContainEqual({ targetLabel: 'job', replacement: 'laravel-metrics', action: 'replace' });
-      expect(pm.spec.podTargetLabels).toEqual(['app', 'environment']);
+      // A canary's pod template hash tells its series from the stable pods' (staging runs a canary).
+      expect(pm.spec.podTargetLabels).toEqual(['app', 'environment', ...(config.delivery?.canary === undefined ? [] : ['rollouts-pod-template-hash'])]);
     });
 
     test('each ServiceMonitor selects exactly its exporter Service on a port it exposes', () => {
@@ -335,9 +336,9 @@ describe('the SLO dashboard', () => {
 describe('metric provenance', () => {
   test.each(['dev', 'staging', 'prod'])('%s: every scrape target declares the metric families it produces, and cert-manager is scraped', (env) => {
     const stacks = buildEnvironment(new App(), loadEnvironment(env));
-    const targets = stacks.monitoring.workloadTargets;
+    const targets = stacks.monitoring.observability.workloadTargets;
     expect(targets.length).toBeGreaterThan(0);
-    for (const target of [...targets, ...(stacks.monitoring.kubeStateMetrics ? [stacks.monitoring.kubeStateMetrics.target] : [])]) {
+    for (const target of [...targets, ...(stacks.monitoring.observability.kubeStateMetrics ? [stacks.monitoring.observability.kubeStateMetrics.target] : [])]) {
       expect([target.job, (target.metrics ?? []).length > 0]).toEqual([target.job, true]);
     }
     expect(targets.map((t) => t.job)).toContain('cert-manager');

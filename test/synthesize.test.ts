@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import { ENVIRONMENTS } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
-import { main, renderEnvironment, synthesize } from '../stacks/synthesize';
+import { main, synthesize } from '../stacks/synthesize';
 import { withWeb, nonEmpty } from './helpers';
 
 function tempDir(): string {
@@ -42,23 +42,34 @@ function captureStreams(run: () => number): { code: number; stdout: string; stde
 }
 
 describe('synthesize', () => {
-  test('writes one folder per environment holding only .k8s.yaml files, one per chart', () => {
+  // One full synth the tests below start from (a synth of every environment is the expensive step).
+  let full: { dir: string; folders: ReturnType<typeof synthesize> };
+  beforeAll(() => {
     const dir = tempDir();
-    synthesize({ outdir: dir });
+    full = { dir, folders: synthesize({ outdir: dir }) };
+  });
+  /** A folder holding what the full synth wrote, as a previous synth would have left it. */
+  const previousSynth = () => {
+    const dir = tempDir();
+    fs.cpSync(full.dir, dir, { recursive: true });
+    return dir;
+  };
+
+  test('writes one folder per environment holding only .k8s.yaml files, one per chart', () => {
+    const dir = full.dir;
     expect(fs.readdirSync(dir).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
     for (const env of ['dev', 'staging', 'prod']) {
       const files = fs.readdirSync(path.join(dir, env));
       expect(files).toContain('web.k8s.yaml');
       expect(nonEmpty(files, 'file').every((f) => f.endsWith('.k8s.yaml'))).toBe(true);
-      const charts = renderEnvironment(ENVIRONMENTS[env as keyof typeof ENVIRONMENTS]).map((f) => f.fileName);
+      const charts = full.folders.get(env)!.map((f) => f.fileName);
       expect(files.sort()).toEqual(charts.sort());
     }
   });
 
   test('is deterministic: two synths are byte-identical, with no timestamps or machine paths', () => {
-    const a = tempDir();
+    const a = full.dir;
     const b = tempDir();
-    synthesize({ outdir: a });
     synthesize({ outdir: b });
     const first = snapshotTree(a);
     expect(snapshotTree(b)).toEqual(first);
@@ -76,8 +87,7 @@ describe('synthesize', () => {
   });
 
   test('fails atomically: a bad environment leaves every previous folder byte for byte intact', () => {
-    const dir = tempDir();
-    synthesize({ outdir: dir });
+    const dir = previousSynth();
     const before = snapshotTree(dir);
     const environments = { ...ENVIRONMENTS, prod: withWeb('prod', { greenImageTag: 'latest' }), dev: withWeb('dev', { appEnv: 'changed' }) };
     expect(() => synthesize({ outdir: dir, environments })).toThrow('[environment prod] web.greenImageTag');
@@ -86,8 +96,7 @@ describe('synthesize', () => {
   });
 
   test('a policy error in one environment fails the whole synth and leaves every folder byte for byte intact', () => {
-    const dir = tempDir();
-    synthesize({ outdir: dir });
+    const dir = previousSynth();
     const before = snapshotTree(dir);
     const reports: string[] = [];
     expect(() => synthesize({
@@ -105,13 +114,17 @@ describe('synthesize', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
-  test('dev prints its policy warnings after a successful synth, on stderr', () => {
+  test('a successful synth prints one summary line per environment; warning details only with --verbose', () => {
     const dir = tempDir();
-    const result = captureStreams(() => main(['dev'], dir));
-    expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^policy dev: 0 error\(s\), \d+ warning\(s\), \d+ waived\n/);
-    expect(result.stderr).toMatch(/\n {2}dev\/Web\/Laravel\/Blue\n {4}warning image-pinned: /);
-    expect(result.stdout).toMatch(new RegExp(`^${path.join(dir, 'dev')}: [a-z0-9., -]*network\\.k8s\\.yaml, [a-z0-9., -]*web\\.k8s\\.yaml[a-z0-9., -]* \\(\\d+ objects\\)\n$`));
+    const quiet = captureStreams(() => main(['dev'], dir));
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toMatch(new RegExp(`^${path.join(dir, 'dev')}: \\d+ objects in 8 files, [1-9]\\d* warning\\(s\\), 1 waived \\(--verbose for details\\)\n$`));
+    const verbose = captureStreams(() => main(['dev', '--verbose'], dir));
+    expect(verbose.code).toBe(0);
+    expect(verbose.stdout.split('\n')[0]).toMatch(new RegExp(`^${path.join(dir, 'dev')}: \\d+ objects in 8 files, [1-9]\\d* warning\\(s\\), 1 waived$`));
+    expect(verbose.stdout).toMatch(/\npolicy dev: 0 error\(s\), \d+ warning\(s\), \d+ waived\n/);
+    expect(verbose.stdout).toMatch(/\n {2}dev\/Web\/Laravel\/Blue\n {4}warning image-pinned: /);
   });
 
   test('a user mistake exits 1 with one readable message and no stack trace', () => {
@@ -127,6 +140,7 @@ describe('synthesize', () => {
     const dir = tempDir();
     const result = captureStreams(() => main([], dir));
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`${path.join(dir, 'prod')}: [a-z0-9., -]*web\\.k8s\\.yaml[a-z0-9., -]* \\(\\d+ objects\\)`));
+    expect(result.stdout.split('\n').filter((l) => l !== '').map((l) => l.split(':')[0])).toEqual(['dev', 'staging', 'prod', 'argocd'].map((f) => path.join(dir, f)));
+    expect(result.stdout).toMatch(new RegExp(`${path.join(dir, 'prod')}: \\d+ objects in \\d+ files, 0 warning\\(s\\), 1 waived\n`));
   });
 });

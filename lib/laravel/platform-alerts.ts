@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
-import { checkDnsLabel } from '../core/checks';
+import { Check, checkArrayOf, checkDnsLabel, checkNonEmpty, checkPositive, checkProps, checkShape, checkString, optional, Rules } from '../core/checks';
 import { assertAt, show } from '../core/errors';
 import { platformAlertRules } from './private/platform-alert-rules';
 import { laravelQueueListKeyPrefix } from './laravel-queues';
@@ -129,6 +129,25 @@ export interface PlatformAlertsProps {
   readonly appName?: string;
 }
 
+/** Every threshold field, for the run-time check. */
+const THRESHOLD_FIELDS: ReadonlyArray<keyof PlatformAlertThresholds> = [
+  'errorRatePercent', 'responseTimeP95Seconds', 'averageResponseTimeSeconds', 'queueBacklogJobs', 'memoryUsagePercent', 'cpuUsagePercent',
+  'diskFreePercent', 'certificateExpiryDays', 'paymentFailurePercent', 'cacheHitRatePercent', 'databaseConnections', 'cartAbandonmentPercent',
+];
+
+/** The run-time check of {@link PlatformAlertThresholds}: every threshold a finite number above zero. */
+export const checkAlertThresholds: Check = checkShape(Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f, checkPositive])));
+
+/** Run-time checks of {@link PlatformAlertsProps}, applied before anything is created. */
+const PLATFORM_ALERTS_RULES: Rules = {
+  appNamespace: checkDnsLabel,
+  thresholds: optional(checkAlertThresholds),
+  disabledAlerts: optional(checkArrayOf(checkString)),
+  appJob: optional(checkNonEmpty),
+  databaseJob: optional(checkNonEmpty),
+  appName: optional(checkDnsLabel),
+};
+
 /**
  * Registers the seed alerts (seed 000's `laravel-ecommerce-alerts` and seed 001's `alerts.yml`) in the
  * {@link AlertCatalogue}, with the environment's thresholds, each with its promtool unit tests.
@@ -139,6 +158,7 @@ export class PlatformAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
     super(scope, id);
+    checkProps(this, props, PLATFORM_ALERTS_RULES);
     const thresholds = props.thresholds ?? SEED_ALERT_THRESHOLDS;
     const disabled = props.disabledAlerts ?? [];
     const appJob = props.appJob ?? 'laravel-metrics';

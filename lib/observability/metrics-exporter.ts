@@ -3,10 +3,14 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources } from '../core/container-resources';
 import { ValidationError, assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkInteger, checkNonEmpty } from '../core/checks';
+import {
+  checkArrayOf, checkDnsLabel, checkEnv, checkEnvName, checkInteger, checkLabelName, checkNonEmpty, checkPort, checkProps, checkRecordOf, checkString, checkUrlPath, integer, optional, Rules,
+} from '../core/checks';
 import { MonitoringServer, addMonitoringServer, checkPinnedImage } from './monitoring-server';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
 import { ServiceScrapeTarget } from './scrape-targets';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
 
 /** Props of {@link MetricsExporter}. */
 export interface MetricsExporterProps {
@@ -114,12 +118,24 @@ export interface MysqlExporterProps {
   readonly password: SecretKeyReference;
 }
 
+/** Run-time checks of {@link MetricsExporterProps}, applied before anything is created. */
+const METRICS_EXPORTER_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
+  port: checkPort,
+  healthPath: checkUrlPath,
+  runAsUser: integer(1),
+  args: optional(checkArrayOf(checkString)),
+  env: optional(checkEnv),
+  secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
+};
+
 /**
  * A Prometheus exporter beside the server it watches: Deployment and Service `<name>` in the chart's
  * namespace (so it can read that namespace's Secrets), and the scrape target describing it.
  */
 export class MetricsExporter extends Construct {
-  /** redis_exporter on 9121 (seed 001's `redis-exporter:9121`). */
+  /** redis_exporter on 9121 (`redis-exporter:9121`). */
   public static redis(scope: Construct, id: string, props: RedisExporterProps): MetricsExporter {
     const keys = props.checkSingleKeys ?? [];
     keys.forEach((key, i) => {
@@ -150,7 +166,7 @@ export class MetricsExporter extends Construct {
     });
   }
 
-  /** mysqld_exporter on 9104 (seed 001's `mysql-exporter:9104`). */
+  /** mysqld_exporter on 9104 (`mysql-exporter:9104`). */
   public static mysql(scope: Construct, id: string, props: MysqlExporterProps): MetricsExporter {
     const replicas = props.replicaAddresses ?? [];
     for (const [i, address] of replicas.entries()) {
@@ -188,6 +204,7 @@ export class MetricsExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: MetricsExporterProps) {
     super(scope, id);
+    checkProps(this, props, METRICS_EXPORTER_RULES);
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'image', checkPinnedImage(props.image));
     assertAt(this, 'port', checkInteger(props.port, 1, 65535));

@@ -122,16 +122,65 @@ function attribute(chart: Chart, apiObjects: ApiObject[], objects: Array<{ [key:
   });
 }
 
+/** Prefix of the staging folders `writeFoldersAtomically` creates inside the output folder. */
+export const STAGING_PREFIX = '.synth-';
+
+/** Whether a process with that id runs (one of another user counts as running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the staging folders of killed writes from `outdir`: `.synth-<pid>-*` whose process is gone, and
+ * folders of the older `.synth-XXXXXX` form once they are ten minutes old. A folder a running write uses
+ * is left alone.
+ */
+export function removeStaleStaging(outdir: string, now: number = Date.now()): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(outdir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries.filter((e) => e.startsWith(STAGING_PREFIX))) {
+    const full = path.join(outdir, entry);
+    const pid = /^\.synth-(\d+)-/.exec(entry)?.[1];
+    let stale: boolean;
+    if (pid !== undefined) {
+      stale = Number(pid) !== process.pid && !isRunning(Number(pid));
+    } else {
+      try {
+        stale = now - fs.statSync(full).mtimeMs > 10 * 60 * 1000;
+      } catch {
+        stale = false;
+      }
+    }
+    if (stale) {
+      fs.rmSync(full, { recursive: true, force: true });
+      removed.push(entry);
+    }
+  }
+  return removed;
+}
+
 /**
  * Replaces `outdir/<folder>` for every folder in `folders` with exactly the given files, all or nothing.
  *
  * Everything is first written to a temporary folder inside `outdir` (same file system, so the final
- * renames are atomic); only then is each old folder swapped out. A failure while writing leaves every
- * existing folder untouched.
+ * renames are atomic), named after this process (`.synth-<pid>-XXXXXX`); only then is each old folder
+ * swapped out. A failure while writing leaves every existing folder untouched. Staging folders of killed
+ * writes are removed first ({@link removeStaleStaging}).
  */
 export function writeFoldersAtomically(outdir: string, folders: ReadonlyMap<string, ManifestFile[]>): void {
   fs.mkdirSync(outdir, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(outdir, '.synth-'));
+  removeStaleStaging(outdir);
+  const staging = fs.mkdtempSync(path.join(outdir, `${STAGING_PREFIX}${process.pid}-`));
   try {
     for (const [folder, files] of folders) {
       const dir = path.join(staging, folder);
