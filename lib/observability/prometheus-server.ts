@@ -211,6 +211,17 @@ export class PrometheusServer extends Construct {
     this.deployment = this.server.deployment;
     this.service = this.server.service;
   }
+
+  /**
+   * Hashes files the server mounts from an object rendered elsewhere (the rule files of ConfigMap `prometheus-rules`) into the pod
+   * template, so any change to them rolls the pod and reaches the running server without a manual step.
+   * `files` is read when the manifest is rendered.
+   *
+   * @throws Error when `name` is hashed already
+   */
+  public hashMountedConfig(name: string, files: () => Record<string, string>): void {
+    this.server.configHash!.add(name, files);
+  }
 }
 
 /** kubelet and cAdvisor on every node, over HTTPS with the service account's token and CA. */
