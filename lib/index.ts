@@ -54,3 +54,5 @@ export * from './core/workload-autoscaler';
 export * from './core/workload-parts';
 export * from './synth/synth-pipeline';
 export * from './delivery/canary-steps';
+export * from './delivery/release-health';
+export * from './delivery/verified-switch';

@@ -91,6 +91,12 @@ export class AlertingStack extends Chart {
       credentialsSecret: kplus.Secret.fromSecretName(this, 'ReceiverCredentials', MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET),
       credentialsPath: operator ? OPERATOR_SECRETS_PATH : MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH,
       configKey: operator ? OPERATOR_CONFIG_KEY : MonitoringNames.ALERTMANAGER_CONFIG_KEY,
+      // A database that is down stops every replica's IO thread: the one page says it all.
+      inhibitions: [{
+        sourceMatchers: ['alertname="DatabaseDown"'],
+        targetMatchers: ['alertname=~"MySQLReplicationStopped|MySQLReplicationLag"'],
+        equal: ['namespace'],
+      }],
     });
     Policy.suppress(this.routing, 'secret-literal-data',
       'the Alertmanager configuration carries no credentials (receivers read them from *_file mounts of the '

@@ -49,6 +49,8 @@ export class MonitoringExportersStack extends Chart {
       image: stack.images.mysqlExporter,
       resources: stack.exporterResources,
       mysqlAddress: stack.mysqlAddress,
+      // Every replica of the data tier (MysqlCluster's `mysql-replica-<n>` Services), probed by the same exporter.
+      replicaAddresses: Array.from({ length: config.mysql.replicas }, (_, i) => `mysql-replica-${i + 1}:3306`),
       username: 'exporter',
       password: { secret: kplus.Secret.fromSecretName(this, 'MysqlExporterCredentials', 'mysql-exporter-credentials'), key: 'password' },
     });
@@ -106,6 +108,8 @@ export class MonitoringStack extends Chart {
           alloyResources: monitoring.stack.alloyResources,
           namespaceQuota: monitoring.stack.namespaceQuota,
           containerDefaults: config.containerDefaults,
+          // The platform's Prometheus owns the unprefixed names.
+          clusterObjectPrefix: '',
         }),
       apps: [{
         app: props.app,

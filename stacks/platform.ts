@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/core/secret-references';
 import { RegistryOwner } from '../lib/core/registry-owner';
 import { AlertingStack } from './alerting-stack';
+import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { BackupStack } from './backup-stack';
 import { EnvironmentConfig } from './config';
 import { SloPanelSpec } from '../lib/laravel/platform-dashboards';
@@ -95,6 +96,10 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const monitoringExporters = new MonitoringExportersStack(root, 'MonitoringExporters', { config });
   const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
   const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, app: web.laravel, slos: sloPanels(alerting) });
+  // A changed rule or routing rolls the server that mounts it (the kubelet's ConfigMap refresh alone is never
+  // loaded: neither server watches its files).
+  monitoring.observability.prometheus?.hashMountedConfig(MonitoringNames.RULES_CONFIG_MAP, () => alerting.rules.ruleFiles());
+  monitoring.observability.alertmanager?.hashMountedConfig(MonitoringNames.ALERTMANAGER_CONFIG_SECRET, () => ({ [alerting.routing.configKey]: alerting.routing.configYaml }));
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });

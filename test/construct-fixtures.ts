@@ -181,6 +181,25 @@ export const FIXTURES: Record<string, Fixture> = {
     create: standard(lib.PlatformAlerts),
   },
   PlatformSlos: { props: () => ({ appNamespace: 'ecommerce' }), create: standard(lib.PlatformSlos) },
+  ReleaseHealth: {
+    props: (c) => {
+      const slos = new lib.PlatformSlos(c, 'Slos', { appNamespace: 'ecommerce' });
+      return { availability: slos.availability, latency: slos.latency, releaseLabel: 'colour', window: '2m', interval: '15s' };
+    },
+    create: standard(lib.ReleaseHealth),
+  },
+  VerifiedSwitch: {
+    props: (c) => {
+      const slos = new lib.PlatformSlos(c, 'Slos', { appNamespace: 'ecommerce' });
+      const health = new lib.ReleaseHealth(c, 'Health', { availability: slos.availability, latency: slos.latency, releaseLabel: 'colour' });
+      return {
+        app: blueGreen(c), health, prometheusUrl: 'http://prometheus:9090', image: 'curlimages/curl:8.9.1', resources: SMALL_RESOURCES,
+        apiServerCidr: '10.0.0.0/16', bakeTime: Duration.minutes(15), checkInterval: Duration.seconds(30), errorRatioMax: 0.001,
+        latencyMax: Duration.millis(200), rollbackCommand: 'npm run rollback -- prod', runAsUser: 100,
+      };
+    },
+    create: standard(lib.VerifiedSwitch),
+  },
   PodChaosExperiment: { props: () => ({ name: 'pod-failure-test', podLabels: { app: 'laravel' }, durationSeconds: 60, partOf: 'ecommerce' }), create: standard(lib.PodChaosExperiment) },
   Policy: { propsAre: 'arguments', props: () => ({ rule: 'image-pinned', reason: 'a reason' }), create: (c, p) => lib.Policy.suppress(new Construct(c, 'Owner'), p.rule as never, p.reason as never) },
   PrometheusServer: {

@@ -26,7 +26,7 @@ export function stableHash(text: string): string {
 }
 
 /**
- * An object name derived from a base name and suffixes (`laravel-blue-hpa`), shortened with a stable hash
+ * An object name derived from a base name and suffixes (`storefront-blue-hpa`), shortened with a stable hash
  * when it would pass 63 characters, so a long but valid base name never yields an invalid or cut name.
  */
 export function derivedName(base: string, ...suffixes: string[]): string {

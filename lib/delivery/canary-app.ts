@@ -70,14 +70,14 @@ export interface CanaryAnalysisProps {
   readonly failureLimit?: number;
 
   /**
-   * Highest error ratio, a fraction in (0, 1] (seed 003: below 0.1 %).
+   * Highest error ratio, a fraction in (0, 1].
    *
    * @default 0.001
    */
   readonly errorRatioMax?: number;
 
   /**
-   * Highest response time percentile (seed 003: 200 ms).
+   * Highest response time percentile.
    *
    * @default Duration.millis(200)
    */

@@ -4,6 +4,7 @@ import { checkPromql } from '../alerting/promql';
 import { ServiceLevelObjective, SloLabels } from '../alerting/service-level-objective';
 import { checkDuration } from '../core/durations';
 import { assertAt, failAt, show } from '../core/errors';
+import { Rules, checkInstance, checkProps, checkString, optional } from '../core/checks';
 
 /** Props of {@link ReleaseHealth}. */
 export interface ReleaseHealthProps {
@@ -33,6 +34,17 @@ export interface ReleaseHealthProps {
    */
   readonly interval?: string;
 }
+
+const isSlo = (v: unknown) => v instanceof ServiceLevelObjective;
+
+/** Run-time checks of {@link ReleaseHealthProps}, applied before anything is created. */
+const RELEASE_HEALTH_RULES: Rules = {
+  availability: checkInstance(isSlo, 'a ServiceLevelObjective'),
+  latency: checkInstance(isSlo, 'a ServiceLevelObjective'),
+  releaseLabel: checkString,
+  window: optional(checkString),
+  interval: optional(checkString),
+};
 
 /** A recorded series of one release. */
 export interface ReleaseMeasurement {
@@ -74,6 +86,7 @@ export class ReleaseHealth extends Construct {
 
   constructor(scope: Construct, id: string, props: ReleaseHealthProps) {
     super(scope, id);
+    checkProps(this, props, RELEASE_HEALTH_RULES);
     const window = props.window ?? '2m';
     const interval = props.interval ?? '15s';
     assertAt(this, 'releaseLabel', /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(props.releaseLabel) && !props.releaseLabel.startsWith('__')

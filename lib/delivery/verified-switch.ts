@@ -2,8 +2,8 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
-import { checkCidr, checkInteger, checkNonEmpty } from '../core/checks';
-import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
+import { Check, Rules, checkCidr, checkInstance, checkInteger, checkNonEmpty, checkNumber, checkProps, checkString, integer, optional } from '../core/checks';
+import { ContainerResourceSpec, checkResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
@@ -57,7 +57,7 @@ export interface VerifiedSwitchProps {
   readonly apiServerCidr: string;
 
   /**
-   * How long the new colour is watched (seed 004: "stable for 15 minutes?").
+   * How long the new colour is watched.
    *
    * @default Duration.minutes(15)
    */
@@ -71,14 +71,14 @@ export interface VerifiedSwitchProps {
   readonly checkInterval?: Duration;
 
   /**
-   * Highest error ratio allowed, a fraction in (0, 1] (seed 003: below 0.1 %).
+   * Highest error ratio allowed, a fraction in (0, 1].
    *
    * @default 0.001
    */
   readonly errorRatioMax?: number;
 
   /**
-   * Highest response time percentile allowed (the percentile is the latency SLO's objective; seed 003: 200 ms).
+   * Highest response time percentile allowed (the percentile is the latency SLO's objective).
    *
    * @default Duration.millis(200)
    */
@@ -98,6 +98,24 @@ export interface VerifiedSwitchProps {
    */
   readonly runAsUser?: number;
 }
+
+const checkDurationProp: Check = checkInstance((v) => v instanceof Duration, 'a Duration such as Duration.minutes(15)');
+
+/** Run-time checks of {@link VerifiedSwitchProps}, applied before anything is created. */
+const VERIFIED_SWITCH_RULES: Rules = {
+  app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
+  health: checkInstance((v) => v instanceof ReleaseHealth, 'a ReleaseHealth'),
+  prometheusUrl: checkString,
+  image: checkString,
+  resources: checkResourceSpec,
+  apiServerCidr: checkString,
+  bakeTime: optional(checkDurationProp),
+  checkInterval: optional(checkDurationProp),
+  errorRatioMax: optional((v) => checkNumber(v)),
+  latencyMax: optional(checkDurationProp),
+  rollbackCommand: optional(checkString),
+  runAsUser: optional(integer(1)),
+};
 
 /** Seconds the Job may run beyond its bake time (image pull, scheduling, the rollback itself). */
 const DEADLINE_MARGIN_SECONDS = 300;
@@ -140,6 +158,7 @@ export class VerifiedSwitch extends Construct {
 
   constructor(scope: Construct, id: string, props: VerifiedSwitchProps) {
     super(scope, id);
+    checkProps(this, props, VERIFIED_SWITCH_RULES);
     const app = props.app;
     const bake = props.bakeTime ?? Duration.minutes(15);
     const interval = props.checkInterval ?? Duration.seconds(30);

@@ -31,6 +31,12 @@ export interface PlatformAlertThresholds {
   readonly databaseConnections: number;
   /** HighCartAbandonmentRate: abandoned carts, in percent. */
   readonly cartAbandonmentPercent: number;
+  /**
+   * MySQLReplicationLag: seconds a replica may fall behind its source (for 5 minutes) before it alerts.
+   *
+   * @default 30
+   */
+  readonly replicationLagSeconds?: number;
 }
 
 /** The seeds' thresholds (000's where both seeds set one). */
@@ -47,6 +53,7 @@ export const SEED_ALERT_THRESHOLDS: PlatformAlertThresholds = {
   cacheHitRatePercent: 80,
   databaseConnections: 450,
   cartAbandonmentPercent: 85,
+  replicationLagSeconds: 30,
 };
 
 /**
@@ -60,7 +67,7 @@ export const LARAVEL_APP_METRICS: readonly string[] = [
 
 /** Every alert {@link PlatformAlerts} can register, in catalogue order. */
 export const PLATFORM_ALERT_NAMES: readonly string[] = [
-  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
+  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'MySQLReplicationStopped', 'MySQLReplicationLag', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
   'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon', 'PaymentFailureSpike',
   'NoOrdersProcessed', 'SlowResponseTime', 'LowCacheHitRate', 'DatabaseConnectionPoolExhaustion',
   'HighCartAbandonmentRate',

@@ -81,6 +81,8 @@ export class AlertmanagerServer extends Construct {
       readiness: { path: '/-/ready', portName: 'http', periodSeconds: 10, failureThreshold: 3 },
       liveness: { path: '/-/healthy', portName: 'http', periodSeconds: 15, failureThreshold: 3 },
       storage: { size: props.storageSize, mountPath: DATA_DIR, storageClassName: props.storageClassName },
+      // The configuration is rendered by the alerting constructs; it joins the hash through hashMountedConfig.
+      configData: {},
       secrets: [
         { secret: config, path: CONFIG_DIR },
         { secret: receivers, path: MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH },
@@ -88,5 +90,16 @@ export class AlertmanagerServer extends Construct {
     });
     this.deployment = this.server.deployment;
     this.service = this.server.service;
+  }
+
+  /**
+   * Hashes files the server mounts from an object rendered elsewhere (the configuration of Secret `alertmanager-config`) into the pod
+   * template, so any change to them rolls the pod and reaches the running server without a manual step.
+   * `files` is read when the manifest is rendered.
+   *
+   * @throws Error when `name` is hashed already
+   */
+  public hashMountedConfig(name: string, files: () => Record<string, string>): void {
+    this.server.configHash!.add(name, files);
   }
 }

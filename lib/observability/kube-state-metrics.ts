@@ -6,7 +6,7 @@ import { ContainerResourceSpec } from '../core/container-resources';
 import { assertAt } from '../core/errors';
 import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { ServiceScrapeTarget } from './scrape-targets';
-import { checkLabelName, checkProps, checkString, Rules } from '../core/checks';
+import { checkDnsSubdomain, checkLabelName, checkProps, checkString, optional, Rules } from '../core/checks';
 import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link KubeStateMetrics}. */
@@ -27,6 +27,13 @@ export interface KubeStateMetricsProps {
    * @default - none: kube-state-metrics exports no annotation
    */
   readonly serviceAnnotations?: readonly string[];
+
+  /**
+   * Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique per cluster.
+   *
+   * @default 'kube-state-metrics'
+   */
+  readonly clusterRoleName?: string;
 }
 
 const NAME = 'kube-state-metrics';
@@ -55,7 +62,7 @@ const RESOURCES: ReadonlyArray<{ flag: string; apiGroup: string; resourceType: s
 ];
 
 /** Run-time checks of {@link KubeStateMetricsProps}, applied before anything is created. */
-const KUBE_STATE_METRICS_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec };
+const KUBE_STATE_METRICS_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, clusterRoleName: optional(checkString) };
 
 /**
  * kube-state-metrics (standalone mode): Deployment and Service `kube-state-metrics` (metrics on 8080, its own
@@ -85,9 +92,11 @@ export class KubeStateMetrics extends Construct {
     serviceAnnotations.forEach((key, i) => assertAt(this, `serviceAnnotations[${i}]`, checkLabelKey(key)));
     const { labels } = componentLabels(NAME, 'metrics-exporter', props.partOf);
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: NAME, labels }, automountToken: false });
-    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels } });
+    const clusterRoleName = props.clusterRoleName ?? NAME;
+    assertAt(this, 'clusterRoleName', checkDnsSubdomain(clusterRoleName));
+    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: clusterRoleName, labels } });
     this.clusterRole.allow(['list', 'watch'], ...RESOURCES.map((r) => kplus.ApiResource.custom({ apiGroup: r.apiGroup, resourceType: r.resourceType })));
-    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: NAME, labels }, role: this.clusterRole });
+    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: clusterRoleName, labels }, role: this.clusterRole });
     binding.addSubjects(serviceAccount);
 
     this.server = addMonitoringServer(this, {

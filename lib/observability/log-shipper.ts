@@ -30,6 +30,13 @@ export interface LogShipperProps {
    * @default []
    */
   readonly podLabels?: readonly string[];
+
+  /**
+   * Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique per cluster.
+   *
+   * @default 'alloy'
+   */
+  readonly clusterRoleName?: string;
 }
 
 const NAME = 'alloy';
@@ -94,7 +101,7 @@ export function alloyConfig(lokiPushUrl: string, podLabels: readonly string[]): 
 }
 
 /** Run-time checks of {@link LogShipperProps}, applied before anything is created. */
-const LOG_SHIPPER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, lokiPushUrl: checkString, podLabels: optional(checkArrayOf(checkLabelKey)) };
+const LOG_SHIPPER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, lokiPushUrl: checkString, podLabels: optional(checkArrayOf(checkLabelKey)), clusterRoleName: optional(checkString) };
 
 /**
  * Grafana Alloy as a DaemonSet `alloy` shipping every pod's logs to Loki (Promtail, the seed's agent,
@@ -140,10 +147,11 @@ export class LogShipper extends Construct {
     this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${NAME}-config`, labels }, data: { [CONFIG_KEY]: configFile } });
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: NAME, labels }, automountToken: false });
-    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels } });
+    const clusterRoleName = props.clusterRoleName ?? NAME;
+    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: clusterRoleName, labels } });
     this.clusterRole.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS);
     this.clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'pods/log' }));
-    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: NAME, labels }, role: this.clusterRole });
+    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: clusterRoleName, labels }, role: this.clusterRole });
     binding.addSubjects(this.serviceAccount);
 
     this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {

@@ -43,6 +43,13 @@ export interface MetricsExporterProps {
   readonly metrics?: readonly string[];
 
   /**
+   * Servers probed through the exporter's `/probe` endpoint; see `ServiceScrapeTarget.probeTargets`.
+   *
+   * @default - none: the exporter's `/metrics` is the one target
+   */
+  readonly probeTargets?: readonly string[];
+
+  /**
    * Command-line arguments.
    *
    * @default - none
@@ -97,6 +104,14 @@ export interface MysqlExporterProps {
   readonly resources: ContainerResourceSpec;
   /** MySQL `host:port` (`mysql-primary:3306`). */
   readonly mysqlAddress: string;
+  /**
+   * More MySQL servers (`host:port`) the exporter probes (`/probe?target=`, same user and password), so
+   * every replica is watched: replication threads and lag exist only on replicas. The primary
+   * (`mysqlAddress`) is probed too, so all servers share one job with an `instance` each.
+   *
+   * @default - none: only `mysqlAddress`, scraped at `/metrics`
+   */
+  readonly replicaAddresses?: readonly string[];
   /** MySQL user with PROCESS, REPLICATION CLIENT and SELECT grants (not secret). */
   readonly username: string;
   /** Secret key with that user's password. */
@@ -153,7 +168,14 @@ export class MetricsExporter extends Construct {
 
   /** mysqld_exporter on 9104 (`mysql-exporter:9104`). */
   public static mysql(scope: Construct, id: string, props: MysqlExporterProps): MetricsExporter {
+    const replicas = props.replicaAddresses ?? [];
+    for (const [i, address] of replicas.entries()) {
+      if (!/^[a-z0-9.-]+:[0-9]+$/.test(address)) {
+        throw new ValidationError(`${scope.node.path}/${id}`, `replicaAddresses[${i}]`, `must be host:port, got ${JSON.stringify(address)}`);
+      }
+    }
     return new MetricsExporter(scope, id, {
+      probeTargets: replicas.length > 0 ? [props.mysqlAddress, ...replicas] : undefined,
       name: 'mysql-exporter',
       partOf: props.partOf,
       image: props.image,
@@ -226,6 +248,7 @@ export class MetricsExporter extends Construct {
       portName: 'metrics',
       port: props.port,
       ...(props.metrics !== undefined ? { metrics: [...props.metrics] } : {}),
+      ...(props.probeTargets !== undefined ? { probeTargets: [...props.probeTargets] } : {}),
     };
   }
 }

@@ -141,6 +141,14 @@ export interface StandaloneObservabilityOptions {
   readonly kubeStateMetricsServiceAnnotations?: readonly string[];
 
   /**
+   * Prefix of the cluster-scoped objects (the ClusterRoles and ClusterRoleBindings of Prometheus,
+   * kube-state-metrics and Alloy), which must be unique in the cluster.
+   *
+   * @default - `<namespace>-`, the chart's namespace: two setups in different namespaces never collide
+   */
+  readonly clusterObjectPrefix?: string;
+
+  /**
    * Requests and limits of the Alloy log shipper, per node.
    *
    * @default - 25m/100m CPU, 64Mi/128Mi memory
@@ -380,6 +388,7 @@ export class ObservabilityStack extends Construct {
     const lokiSizing = mode.loki ?? { retentionPeriod: Duration.days(3), storageSize: Size.gibibytes(5), resources: sized(50, 250, 128, 512) };
     const jaegerSizing = mode.jaeger ?? { resources: sized(50, 250, 128, 512), storage: { kind: 'memory', maxTraces: 10000 } };
     const namespace = Chart.of(this).namespace ?? MonitoringNames.NAMESPACE;
+    const clusterPrefix = mode.clusterObjectPrefix ?? `${namespace}-`;
 
     // Pod Security of the monitoring namespace: restricted, with no exception. The one component that
     // usually needs more, the log shipper, reads logs through the API server (Alloy's
@@ -397,6 +406,7 @@ export class ObservabilityStack extends Construct {
       image: images.kubeStateMetrics,
       resources: mode.kubeStateMetricsResources ?? sized(25, 100, 64, 128),
       serviceAnnotations: [...(mode.kubeStateMetricsServiceAnnotations ?? [])],
+      clusterRoleName: `${clusterPrefix}kube-state-metrics`,
     });
     this.prometheus = new PrometheusServer(this, 'Prometheus', {
       partOf: props.partOf,
@@ -406,6 +416,7 @@ export class ObservabilityStack extends Construct {
       storageSize: prometheusSizing.storageSize,
       storageClassName,
       targets: [...this.workloadTargets, this.kubeStateMetrics.target],
+      clusterRoleName: `${clusterPrefix}prometheus-server`,
     });
     this.alertmanager = new AlertmanagerServer(this, 'Alertmanager', {
       partOf: props.partOf,
@@ -428,6 +439,7 @@ export class ObservabilityStack extends Construct {
       image: images.alloy,
       resources: mode.alloyResources ?? sized(25, 100, 64, 128),
       lokiPushUrl: `${lokiUrl}/loki/api/v1/push`,
+      clusterRoleName: `${clusterPrefix}alloy`,
       podLabels: [...new Set([LabelKeys.APP, ...apps.map((a) => a.app.colourLabel)])],
     });
     this.jaeger = new JaegerServer(this, 'Jaeger', {

@@ -135,14 +135,17 @@ export class OperatorMonitors extends Construct {
       spec: {
         selector: { matchLabels: { ...t.serviceLabels } },
         namespaceSelector: { matchNames: [t.namespace] },
-        endpoints: [{
+        endpoints: (t.probeTargets !== undefined && t.probeTargets.length > 0 ? t.probeTargets : [undefined]).map((probe) => ({
           port: t.portName,
-          path: t.path ?? '/metrics',
+          path: probe === undefined ? t.path ?? '/metrics' : t.probePath ?? '/probe',
           ...(t.honorLabels === true ? { honorLabels: true } : {}),
+          ...(probe === undefined ? {} : { params: { target: [probe] } }),
           relabelings: [
             { targetLabel: 'job', replacement: t.job, action: mon.ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE },
+            // As the standalone job: one target per probed server, named after it.
+            ...(probe === undefined ? [] : [{ targetLabel: 'instance', replacement: probe, action: mon.ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE }]),
           ],
-        }],
+        })),
       },
     });
   }

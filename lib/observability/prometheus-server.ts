@@ -60,6 +60,14 @@ export interface PrometheusServerProps {
    * @default Duration.seconds(15)
    */
   readonly scrapeInterval?: Duration;
+
+  /**
+   * Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique per cluster, so a second Prometheus
+   * in the same cluster needs its own.
+   *
+   * @default 'prometheus-server'
+   */
+  readonly clusterRoleName?: string;
 }
 
 const CONFIG_DIR = '/etc/prometheus/config';
@@ -78,6 +86,7 @@ const PROMETHEUS_SERVER_RULES: Rules = {
   targets: checkArrayOf(checkScrapeTarget),
   scrapeKubelet: optional(checkBoolean),
   scrapeInterval: optional((v) => checkPositiveDuration(v, 'Duration.seconds(15)')),
+  clusterRoleName: optional(checkDnsSubdomain),
 };
 
 /**
@@ -159,12 +168,13 @@ export class PrometheusServer extends Construct {
     this.config = new kplus.ConfigMap(this, 'Config', { metadata: { name: 'prometheus-config', labels }, data: { [CONFIG_FILE]: configText } });
 
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountToken: false });
-    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name, labels } });
+    const clusterRoleName = props.clusterRoleName ?? name;
+    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: clusterRoleName, labels } });
     // Discovery of pods, plus the kubelet's metrics endpoints; nothing that writes, nothing in Secrets.
     const read = ['get', 'list', 'watch'];
     this.clusterRole.allow(read, kplus.ApiResource.PODS, kplus.ApiResource.NODES, kplus.ApiResource.SERVICES, kplus.ApiResource.ENDPOINTS);
     this.clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/metrics' }));
-    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name, labels }, role: this.clusterRole });
+    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: clusterRoleName, labels }, role: this.clusterRole });
     binding.addSubjects(serviceAccount);
 
     const rules = kplus.ConfigMap.fromConfigMapName(this, 'Rules', MonitoringNames.RULES_CONFIG_MAP);
@@ -200,6 +210,17 @@ export class PrometheusServer extends Construct {
     });
     this.deployment = this.server.deployment;
     this.service = this.server.service;
+  }
+
+  /**
+   * Hashes files the server mounts from an object rendered elsewhere (the rule files of ConfigMap `prometheus-rules`) into the pod
+   * template, so any change to them rolls the pod and reaches the running server without a manual step.
+   * `files` is read when the manifest is rendered.
+   *
+   * @throws Error when `name` is hashed already
+   */
+  public hashMountedConfig(name: string, files: () => Record<string, string>): void {
+    this.server.configHash!.add(name, files);
   }
 }
 

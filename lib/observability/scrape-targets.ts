@@ -92,6 +92,22 @@ export interface ServiceScrapeTarget {
   readonly honorLabels?: boolean;
 
   /**
+   * Servers the exporter probes on Prometheus' behalf (the multi-target exporter pattern): each becomes a
+   * target scraped at `probePath?target=<server>`, labelled `instance="<server>"`, through this Service.
+   *
+   * @default - none: the Service's own metrics endpoint is the one target
+   * @see https://prometheus.io/docs/guides/multi-target-exporter/
+   */
+  readonly probeTargets?: readonly string[];
+
+  /**
+   * Path of the probe endpoint (with `probeTargets`).
+   *
+   * @default '/probe'
+   */
+  readonly probePath?: string;
+
+  /**
    * Metric families the target produces (full names or prefixes such as `mysql_`). Alert and recording
    * rules are checked against them at synth (`MetricProducers`).
    *
@@ -212,6 +228,18 @@ function podScrapeConfig(t: PodScrapeTarget): ScrapeConfig {
 }
 
 function serviceScrapeConfig(t: ServiceScrapeTarget): ScrapeConfig {
+  if (t.probeTargets !== undefined && t.probeTargets.length > 0) {
+    return {
+      job_name: t.job,
+      metrics_path: t.probePath ?? '/probe',
+      static_configs: [{ targets: [...t.probeTargets], labels: { namespace: t.namespace } }],
+      relabel_configs: [
+        { source_labels: ['__address__'], target_label: '__param_target', action: 'replace' },
+        { source_labels: ['__param_target'], target_label: 'instance', action: 'replace' },
+        { target_label: '__address__', replacement: serviceAddress(t), action: 'replace' },
+      ],
+    };
+  }
   const config: ScrapeConfig = {
     job_name: t.job,
     metrics_path: t.path ?? '/metrics',

@@ -6,6 +6,7 @@ import { assertAt, failAt } from '../core/errors';
 import { DeclaredNamespaces } from '../core/declared-namespaces';
 import { recommendedLabels } from '../core/labels';
 import { MAX_NAME_LENGTH, shortenName, stableHash } from '../core/names';
+import { RegistryOwner } from '../core/registry-owner';
 import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer, checkPodPeer } from './network-connections';
 
 /** Default annotation listing, for reviewers, every declared connection a policy allows and why. */
@@ -246,7 +247,7 @@ export class NetworkPolicies extends Construct {
   /** Connections neither of whose ends runs in a namespace we own: judged once the whole tree exists. */
   private problems(): string[] {
     const owned = this.ownedNamespaces();
-    const undeclared = this.explicitNamespaces !== undefined ? [] : this.node.root.node.findAll()
+    const undeclared = this.explicitNamespaces !== undefined ? [] : RegistryOwner.of(this).node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace' && c.apiVersion === 'v1' && !this.owned.has(c.name))
       .map((ns) => `namespaces: Namespace "${ns.name}" (${ns.node.path}) is rendered but not declared: create it with AppNamespace, `
         + 'declare it with DeclaredNamespaces.of(this).declare(name), or list the namespaces to lock down in `namespaces`');
@@ -310,7 +311,7 @@ function renderDraft(d: PolicyDraft): kplus.k8s.NetworkPolicySpec {
     : { podSelector: { matchLabels: sortedRecord(d.podLabels) }, policyTypes: ['Egress'], egress: rules.map((r) => ({ to: r.peers, ports: r.ports })) };
 }
 
-/** `allow-ingress-to-laravel`, `allow-egress-from-laravel`, from the label values alone. */
+/** `allow-ingress-to-storefront`, `allow-egress-from-storefront`, from the label values alone. */
 function policyName(d: PolicyDraft): string {
   const values = Object.entries(sortedRecord(d.podLabels)).map(([, v]) => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-')).join('-') || 'all';
   return `allow-${d.direction}-${d.direction === 'ingress' ? 'to' : 'from'}-${values}`.replace(/-+/g, '-').replace(/-$/, '');

@@ -129,7 +129,7 @@ function tagOfImage(image: string): string {
 }
 
 /**
- * Refuses a change of the serving colour's image in place (seed 000's deploy script: "Cannot deploy to
+ * Refuses a change of the serving colour's image in place (a blue/green deploy never writes to the colour that serves: "Cannot deploy to
  * currently active environment"), unless the app declares a hotfix for exactly the new tag.
  */
 function checkServingImage(app: BlueGreenApp, deployed: DeployedManifests, namespace: string, serving: Colour): void {

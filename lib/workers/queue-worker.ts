@@ -52,7 +52,7 @@ export interface QueueLengthScaling {
 
 /** Where a worker's queues live: a Redis server holding one list per queue. */
 export interface RedisQueueBackend {
-  /** Redis `host:port` as the cluster's KEDA operator reaches it (`redis.ecommerce.svc:6379`). */
+  /** Redis `host:port` as the cluster's KEDA operator reaches it (`redis.shop.svc:6379`). */
   readonly address: string;
 
   /**

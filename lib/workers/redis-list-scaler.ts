@@ -53,7 +53,7 @@ export interface RedisListScalerProps {
   /** Target number of waiting items per pod (the summed length divided by the pod count). */
   readonly itemsPerReplica: number;
 
-  /** Redis `host:port` as KEDA's operator reaches it (`redis.ecommerce.svc:6379`). */
+  /** Redis `host:port` as KEDA's operator reaches it (`redis.shop.svc:6379`). */
   readonly address: string;
 
   /**

@@ -400,6 +400,7 @@ const alertingSchema = z.strictObject({
     cacheHitRatePercent: positive(),
     databaseConnections: positive(),
     cartAbandonmentPercent: positive(),
+    replicationLagSeconds: positive().optional(),
   }),
   /** Seed alerts switched off (names from PLATFORM_ALERT_NAMES). */
   disabledAlerts: z.array(oneOf(PLATFORM_ALERT_NAMES)).readonly(),
