@@ -5,4 +5,6 @@ module.exports = {
   ...unit,
   testMatch: ['**/*.e2e.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
+  globalSetup: undefined,
+  globalTeardown: undefined,
 };

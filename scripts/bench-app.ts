@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { renderCharts, writeFoldersAtomically } from '../lib/render/manifest-writer';
 import { Policy } from '../lib/safety/policy';
+import { RegistryOwner } from '../lib/core/registry-owner';
 import { ENVIRONMENTS } from '../stacks/config';
 
 const count = Number(process.env.BENCH_APPS ?? '10');
@@ -15,6 +16,7 @@ const outdir = process.env.CDK8S_OUTDIR ?? 'build/bench-out';
 const web = ENVIRONMENTS.prod.web;
 
 const root = new Construct(new App(), 'bench');
+RegistryOwner.declare(root);
 const chart = new Chart(root, 'Apps', { namespace: 'ecommerce', disableResourceNameHashes: true });
 for (let i = 1; i <= count; i++) {
   const name = `shop-${String(i).padStart(4, '0')}`;

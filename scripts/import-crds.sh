@@ -29,6 +29,7 @@ import_group monitoring.coreos.com \
   monitoring.coreos.com_podmonitors.yaml \
   monitoring.coreos.com_probes.yaml \
   monitoring.coreos.com_alertmanagerconfigs.yaml
-import_group argoproj.io application-crd.yaml appproject-crd.yaml
+import_group argoproj.io application-crd.yaml appproject-crd.yaml \
+  argoproj.io_rollouts-crd.yaml argoproj.io_analysistemplates-crd.yaml
 import_group chaos-mesh.org chaos-mesh.org_podchaos.yaml
 import_group keda.sh keda.sh_scaledobjects.yaml keda.sh_triggerauthentications.yaml

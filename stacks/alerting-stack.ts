@@ -6,8 +6,7 @@ import { AlertmanagerRouting } from '../lib/alerting/alertmanager-routing';
 import { BlueGreenAlerts } from '../lib/web/blue-green-alerts';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
-import { PlatformAlerts } from '../lib/laravel/platform-alerts';
-import { PlatformSlos } from '../lib/laravel/platform-slos';
+import { LARAVEL_PROMETHEUS_RULE_NAME, PlatformAlerts, PlatformSlos } from '../lib/laravel';
 import { Policy } from '../lib/safety/policy';
 import { EnvironmentConfig } from './config';
 
@@ -84,6 +83,7 @@ export class AlertingStack extends Chart {
       runbookBaseUrl: config.monitoring.runbookBaseUrl,
       partOf: config.partOf,
       ruleSelectorLabels: config.monitoring.mode === 'operator' ? { ...config.monitoring.operatorSelector } : undefined,
+      prometheusRuleName: LARAVEL_PROMETHEUS_RULE_NAME,
     });
     this.routing = new AlertmanagerRouting(this, 'Alertmanager', {
       receivers: alerting.receivers,
@@ -91,6 +91,12 @@ export class AlertingStack extends Chart {
       credentialsSecret: kplus.Secret.fromSecretName(this, 'ReceiverCredentials', MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET),
       credentialsPath: operator ? OPERATOR_SECRETS_PATH : MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH,
       configKey: operator ? OPERATOR_CONFIG_KEY : MonitoringNames.ALERTMANAGER_CONFIG_KEY,
+      // A database that is down stops every replica's IO thread: the one page says it all.
+      inhibitions: [{
+        sourceMatchers: ['alertname="DatabaseDown"'],
+        targetMatchers: ['alertname=~"MySQLReplicationStopped|MySQLReplicationLag"'],
+        equal: ['namespace'],
+      }],
     });
     Policy.suppress(this.routing, 'secret-literal-data',
       'the Alertmanager configuration carries no credentials (receivers read them from *_file mounts of the '

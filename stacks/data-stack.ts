@@ -1,3 +1,4 @@
+import { LARAVEL_DATABASE } from '../lib/laravel';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -31,6 +32,7 @@ export class DataStack extends Chart {
     this.mysql = new MysqlCluster(this, 'Mysql', {
       partOf: config.partOf,
       engine: m.engine,
+      database: LARAVEL_DATABASE,
       replicas: m.replicas,
       storage: m.storage,
       storageClassName: m.storageClassName,

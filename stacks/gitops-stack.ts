@@ -1,8 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ArgoCdApplication } from '../lib/delivery/argo-cd-application';
+import { ArgoCdApplication, IgnoredDifference } from '../lib/delivery/argo-cd-application';
+import { DeliveryAnnotations } from '../lib/delivery/verified-switch';
 import { ArgoCdProject, GroupKind } from '../lib/delivery/argo-cd-project';
 import { ManifestFile, renderCharts } from '../lib/render/manifest-writer';
+import { RegistryOwner } from '../lib/core/registry-owner';
 import { Policy } from '../lib/safety/policy';
 import { EnvironmentConfig } from './config';
 
@@ -71,7 +73,7 @@ export class GitOpsStack extends Chart {
       }),
       clusterResources,
     });
-    for (const { config } of props.environments) {
+    for (const { config, files } of props.environments) {
       this.applications[config.name] = new ArgoCdApplication(this, `Application-${config.name}`, {
         name: `${partOf}-${config.name}`,
         namespace: ARGOCD_NAMESPACE,
@@ -81,10 +83,26 @@ export class GitOpsStack extends Chart {
         path: config.gitops.path,
         cluster: config.gitops.cluster,
         automatedSync: config.gitops.automatedSync,
+        ignoreDifferences: verifiedServiceSelectors(files),
         partOf,
       });
     }
   }
+}
+
+/**
+ * The selectors of Services a verification hook may switch back (those carrying the release annotation):
+ * self-heal must not undo an automatic rollback. A switch committed to git still reaches the cluster, because
+ * it also changes the Service's release annotation, which is compared.
+ */
+function verifiedServiceSelectors(files: readonly ManifestFile[]): IgnoredDifference[] {
+  return files.flatMap((f) => f.objects).filter((obj) => {
+    const annotations = (obj.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
+    return obj.kind === 'Service' && annotations[DeliveryAnnotations.RELEASE] !== undefined;
+  }).map((obj) => {
+    const { name, namespace } = obj.metadata as { name: string; namespace: string };
+    return { group: '', kind: 'Service', namespace, name, jsonPointers: ['/spec/selector'] };
+  });
 }
 
 /**
@@ -95,6 +113,7 @@ export class GitOpsStack extends Chart {
  */
 export function renderGitOps(environments: readonly RenderedEnvironmentFiles[]): ManifestFile[] {
   const root = new Construct(new App(), GITOPS_FOLDER);
+  RegistryOwner.declare(root);
   new GitOpsStack(root, 'Applications', { environments });
   const files = renderCharts(root);
   Policy.of(root).check(files, { warnings: [] }).throwIfErrors(root.node.path);

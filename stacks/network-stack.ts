@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkPolicies } from '../lib/safety/network-policies';
+import { PLATFORM_CONNECTIONS_ANNOTATION } from '../lib/laravel';
 import { EnvironmentConfig } from './config';
 
 /** Props of {@link NetworkStack}. */
@@ -27,6 +28,7 @@ export class NetworkStack extends Chart {
       partOf: config.partOf,
       ingressController: config.network.ingressController,
       prometheus: config.network.prometheus,
+      connectionsAnnotation: PLATFORM_CONNECTIONS_ANNOTATION,
     });
   }
 }

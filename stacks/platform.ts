@@ -1,7 +1,9 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretReferences } from '../lib/core/secret-references';
+import { RegistryOwner } from '../lib/core/registry-owner';
 import { AlertingStack } from './alerting-stack';
+import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { BackupStack } from './backup-stack';
 import { EnvironmentConfig } from './config';
 import { SloPanelSpec } from '../lib/laravel/platform-dashboards';
@@ -13,6 +15,7 @@ import { DataStack } from './data-stack';
 import { WorkersStack } from './workers-stack';
 import { SyncWaves } from '../lib/delivery/sync-waves';
 import { ChaosStack, DeployStack } from './delivery-stack';
+import { ProgressiveDeliveryStack } from './progressive-delivery-stack';
 
 /** The charts of one environment. */
 export interface EnvironmentStacks {
@@ -55,6 +58,9 @@ export interface EnvironmentStacks {
   /** Chaos experiments (`chaos.k8s.yaml`), where the environment configures them. */
   readonly chaos?: ChaosStack;
 
+  /** Progressive delivery (`delivery.k8s.yaml`), where the environment configures it. */
+  readonly delivery?: ProgressiveDeliveryStack;
+
   /** Argo CD sync waves of every object of the environment, by kind. */
   readonly syncWaves: SyncWaves;
 }
@@ -77,6 +83,9 @@ function sloPanels(alerting: AlertingStack): SloPanelSpec[] {
 /** Builds every chart of one environment into `app`. */
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const root = new Construct(app, config.name);
+  // Every chart of the environment shares one secret, network, policy and alert registry; another
+  // environment or team in the same App has its own.
+  RegistryOwner.declare(root);
   const syncWaves = new SyncWaves(root, 'SyncWaves');
   const web = new WebStack(root, 'Web', { config });
   const data = new DataStack(root, 'Data', { config });
@@ -86,9 +95,15 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const backup = config.backup.enabled ? new BackupStack(root, 'Backup', { config }) : undefined;
   const monitoringExporters = new MonitoringExportersStack(root, 'MonitoringExporters', { config });
   const alerting = new AlertingStack(root, 'Alerting', { config, blueGreenApps: [web.laravel] });
-  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, slos: sloPanels(alerting) });
+  const monitoring = new MonitoringStack(root, 'Monitoring', { config, exporters: monitoringExporters, app: web.laravel, slos: sloPanels(alerting) });
+  // A changed rule or routing rolls the server that mounts it (the kubelet's ConfigMap refresh alone is never
+  // loaded: neither server watches its files).
+  monitoring.observability.prometheus?.hashMountedConfig(MonitoringNames.RULES_CONFIG_MAP, () => alerting.rules.ruleFiles());
+  monitoring.observability.alertmanager?.hashMountedConfig(MonitoringNames.ALERTMANAGER_CONFIG_SECRET, () => ({ [alerting.routing.configKey]: alerting.routing.configYaml }));
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
-  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, syncWaves };
+  const delivery = config.delivery === undefined ? undefined
+    : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, slos: alerting.slos });
+  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, delivery, syncWaves };
 }

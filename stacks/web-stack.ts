@@ -1,8 +1,11 @@
 import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppNamespace } from '../lib/core/app-namespace';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
-import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_REDIS_PREFIX, LARAVEL_WRITABLE_PATHS, LaravelConfig, PROBE_TYPE_HEADER } from '../lib/laravel';import { LabelKeys } from '../lib/core/labels';
+import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_REDIS_PREFIX, LARAVEL_WRITABLE_PATHS, LaravelConfig, PROBE_TYPE_HEADER, laravelReadHostSettings } from '../lib/laravel';
+import { MysqlServiceNames } from '../lib/data/mysql-cluster';
+import { LabelKeys } from '../lib/core/labels';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { TlsIngress } from '../lib/web/tls-ingress';
 import { EnvironmentConfig } from './config';
@@ -15,7 +18,10 @@ export interface WebStackProps {
 }
 
 /** Port the Laravel pods serve HTTP and metrics on (nginx `listen`, container port `http`). */
-const LARAVEL_PORT = 8080;
+export const LARAVEL_PORT = 8080;
+
+/** Port only Prometheus reaches: nginx serves `/metrics` there and nowhere else (README "Access"). */
+const LARAVEL_METRICS_PORT = 9090;
 
 /**
  * The web tier of one environment: namespace, configuration, the blue/green Laravel app and its ingress.
@@ -50,6 +56,7 @@ export class WebStack extends Chart {
     this.laravelConfig = new LaravelConfig(this, 'Config', {
       appName: web.appName,
       partOf: config.partOf,
+      metricsPort: LARAVEL_METRICS_PORT,
       settings: {
         APP_URL: `https://${web.host}`,
         LOG_LEVEL: web.logLevel,
@@ -61,6 +68,11 @@ export class WebStack extends Chart {
         // Stated rather than derived from APP_NAME: the queue scaler and the exporter read these keys.
         REDIS_PREFIX: LARAVEL_REDIS_PREFIX,
         SESSION_DRIVER: 'redis',
+        // Reads go to the replicas (writes to DB_HOST); Laravel's sticky option keeps a request that wrote
+        // reading its own writes from the primary (README "Reads from the replicas").
+        ...laravelReadHostSettings(
+          config.mysql.readHosts ?? Array.from({ length: config.mysql.replicas }, (_, n) => MysqlServiceNames.replica(n + 1)),
+          MysqlServiceNames.PRIMARY),
       },
     });
 
@@ -81,6 +93,7 @@ export class WebStack extends Chart {
       idleReplicas: web.idleReplicas,
       hotfix: web.hotfix,
       containerPort: LARAVEL_PORT,
+      metricsPort: LARAVEL_METRICS_PORT,
       probes: LARAVEL_HEALTH_PROBES,
       probeTypeHeader: PROBE_TYPE_HEADER,
       colourLabel: LARAVEL_COLOUR_LABEL,
@@ -101,6 +114,9 @@ export class WebStack extends Chart {
       issuerName: config.tlsIssuer.name,
       issuerKind: config.tlsIssuer.kind,
       ingressClassName: config.ingressClassName,
+      allowSourceRanges: [...web.access.allowSourceRanges],
+      basicAuthSecret: web.access.basicAuthSecret === undefined ? undefined : kplus.Secret.fromSecretName(this, 'BasicAuth', web.access.basicAuthSecret),
+      externalAuth: web.access.externalAuth,
     });
 
     // Who the web tier talks to. The NetworkPolicies are derived from these declarations (README
@@ -108,7 +124,7 @@ export class WebStack extends Chart {
     const network = NetworkConnections.of(this);
     const laravelPods = NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: web.appName });
     network.allow(this.laravel, { from: NetworkPeer.ingressController(), to: laravelPods, port: LARAVEL_PORT, reason: 'shop traffic through the ingress' });
-    network.allow(this.laravel, { from: NetworkPeer.prometheus(), to: laravelPods, port: LARAVEL_PORT, reason: 'metrics scrape (prometheus.io/port)' });
+    network.allow(this.laravel, { from: NetworkPeer.prometheus(), to: laravelPods, port: LARAVEL_METRICS_PORT, reason: 'metrics scrape (prometheus.io/port)' });
     network.allow(this.laravel, { from: laravelPods, to: NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'mysql' }), port: 3306, reason: 'orders, users and catalogue in MySQL' });
     network.allow(this.laravel, { from: laravelPods, to: NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'redis' }), port: 6379, reason: 'cache, sessions and queues in Redis' });
     const external = config.network.externalHttps;

@@ -1,6 +1,14 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../lib/alerting/alert-catalogue';
+import { RegistryOwner } from '../lib/core/registry-owner';
+
+/** An App that owns its registries, as a platform root does. */
+function ownedApp(): App {
+  const app = new App();
+  RegistryOwner.declare(app);
+  return app;
+}
 
 const RULE: AlertRuleSpec = {
   alert: 'BackupTooOld', expr: 'time() - x > 3600', for: '5m', severity: 'critical', priority: 'P1', team: 'platform',
@@ -8,16 +16,16 @@ const RULE: AlertRuleSpec = {
 };
 
 describe('AlertCatalogue', () => {
-  test('is one registry per tree, reachable from any construct', () => {
-    const app = new App();
+  test('is one registry per owner, reachable from any construct beneath it', () => {
+    const app = ownedApp();
     const a = new Construct(app, 'A');
     const b = new Construct(new Construct(app, 'B'), 'C');
     expect(AlertCatalogue.of(a)).toBe(AlertCatalogue.of(b));
-    expect(AlertCatalogue.of(new App())).not.toBe(AlertCatalogue.of(a));
+    expect(AlertCatalogue.of(ownedApp())).not.toBe(AlertCatalogue.of(a));
   });
 
   test('keeps groups and rules in declaration order', () => {
-    const app = new App();
+    const app = ownedApp();
     const owner = new Construct(app, 'Backup');
     const catalogue = AlertCatalogue.of(app);
     catalogue.addRule(owner, { name: 'backups', interval: '1m' }, RULE);
@@ -30,14 +38,14 @@ describe('AlertCatalogue', () => {
   });
 
   test('rejects a duplicate alert in a group, naming both owners', () => {
-    const app = new App();
+    const app = ownedApp();
     AlertCatalogue.of(app).addRule(new Construct(app, 'First'), { name: 'g' }, RULE);
     expect(() => AlertCatalogue.of(app).addRule(new Construct(app, 'Second'), { name: 'g' }, RULE))
       .toThrow('[Second] alert BackupTooOld: already declared in group g by First');
   });
 
   test('rejects a group redeclared with another interval', () => {
-    const app = new App();
+    const app = ownedApp();
     const owner = new Construct(app, 'X');
     AlertCatalogue.of(app).addRule(owner, { name: 'g', interval: '1m' }, RULE);
     expect(() => AlertCatalogue.of(app).addRule(owner, { name: 'g', interval: '5m' }, { ...RULE, alert: 'Other' }))
@@ -47,19 +55,19 @@ describe('AlertCatalogue', () => {
 
 describe('AlertCatalogue rule checks', () => {
   test('rejects an expression that is not PromQL, naming the owner and the alert', () => {
-    const app = new App();
+    const app = ownedApp();
     expect(() => AlertCatalogue.of(app).addRule(new Construct(app, 'Backup'), { name: 'g' }, { ...RULE, expr: 'sum(rate(x[5m]) > ' }))
       .toThrow('[Backup] alert BackupTooOld expr: is not valid PromQL: syntax error at character 19');
   });
 
   test('rejects an unclosed label matcher', () => {
-    const app = new App();
+    const app = ownedApp();
     expect(() => AlertCatalogue.of(app).addRule(new Construct(app, 'X'), { name: 'g' }, { ...RULE, expr: 'up{job="a" == 0' }))
       .toThrow(/^\[X\] alert BackupTooOld expr: is not valid PromQL: syntax error at character 12/);
   });
 
   test('rejects a non-CamelCase name, a bad for and an empty summary', () => {
-    const app = new App();
+    const app = ownedApp();
     const owner = new Construct(app, 'X');
     const add = (rule: Partial<AlertRuleSpec>) => () => AlertCatalogue.of(app).addRule(owner, { name: 'g' }, { ...RULE, ...rule });
     expect(add({ alert: 'backup_too_old' })).toThrow('[X] alert backup_too_old alert: must be CamelCase, got "backup_too_old"');
@@ -68,13 +76,13 @@ describe('AlertCatalogue rule checks', () => {
   });
 
   test('rejects a group name that cannot be a ConfigMap key', () => {
-    const app = new App();
+    const app = ownedApp();
     expect(() => AlertCatalogue.of(app).addRule(new Construct(app, 'X'), { name: 'my group' }, RULE))
       .toThrow('[X] alert group my group: name must consist of letters, digits, \'-\', \'_\' and \'.\' (it names a ConfigMap key)');
   });
 
   test('keeps recording rules beside alerts and rejects the same series recorded twice', () => {
-    const app = new App();
+    const app = ownedApp();
     const owner = new Construct(app, 'Slo');
     const catalogue = AlertCatalogue.of(app);
     catalogue.addRecordingRule(owner, { name: 'slo' }, { record: 'slo:error_ratio:rate5m', expr: 'vector(0)', labels: { slo: 'a' } });

@@ -44,13 +44,13 @@ describe('AlertRules', () => {
     });
   });
 
-  test('renders a PrometheusRule with the operator selector labels and string expressions', () => {
+  test('renders a PrometheusRule with the operator selector labels and string expressions, named <partOf>-alerts by default', () => {
     const chart = producingChart();
     new AlertRules(chart, 'Rules', { ...PROPS, output: 'prometheus-rule', ruleSelectorLabels: { release: 'kube-prometheus-stack' } });
     AlertCatalogue.of(chart).addRule(chart, { name: 'backups' }, RULE);
     const objects = synthChart(chart);
     expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
-    const rule = findObject(objects, 'PrometheusRule', 'laravel-ecommerce-alerts');
+    const rule = findObject(objects, 'PrometheusRule', 'ecommerce-alerts');
     expect(rule.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack', 'app.kubernetes.io/part-of': 'ecommerce' });
     expect(rule.spec.groups.map((g: { name: string }) => g.name)).toEqual(['alerting-pipeline', 'backups']);
     expect(rule.spec.groups[1].rules[0].expr).toBe(RULE.expr);

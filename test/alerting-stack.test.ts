@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ENVIRONMENTS, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
+import { renderEnvironment } from '../stacks/synthesize';
 import { K8sObject, findObject, ofKind, shippedEnvironments, nonEmpty, renderedFiles } from './helpers';
 
 describe.each(shippedEnvironments())('%s alerting', (name) => {
@@ -58,5 +59,38 @@ describe('alerting configuration', () => {
     const prod = ENVIRONMENTS.prod;
     const broken = { ...prod, alerting: { ...prod.alerting, thresholds: { ...prod.alerting.thresholds, queueBacklogJobs: 0 } } };
     expect(() => loadEnvironment('prod', { prod: broken })).toThrow('[environment prod] alerting.thresholds.queueBacklogJobs: must be a positive number, got 0');
+  });
+});
+
+describe('changes reach the running servers', () => {
+  const rolled = (config: typeof ENVIRONMENTS.prod) => {
+    const monitoring = renderEnvironment(config).find((f) => f.fileName === 'monitoring.k8s.yaml')!.objects as K8sObject[];
+    const hash = (name: string) => findObject(monitoring, 'Deployment', name).spec.template.metadata.annotations['checksum/config'] as string;
+    return { prometheus: hash('prometheus-server'), alertmanager: hash('alertmanager') };
+  };
+  const prod = ENVIRONMENTS.prod;
+  const before = rolled(prod);
+
+  test('a threshold change rolls Prometheus (its rule files are hashed into the pod template), not Alertmanager', () => {
+    const after = rolled({ ...prod, alerting: { ...prod.alerting, thresholds: { ...prod.alerting.thresholds, errorRatePercent: prod.alerting.thresholds.errorRatePercent + 1 } } });
+    expect(after.prometheus).toMatch(/^[0-9a-f]{64}$/);
+    expect(after.prometheus).not.toBe(before.prometheus);
+    expect(after.alertmanager).toBe(before.alertmanager);
+  });
+
+  test('a routing change rolls Alertmanager (its configuration Secret is hashed into the pod template), not Prometheus', () => {
+    const after = rolled({ ...prod, alerting: { ...prod.alerting, receivers: { ...prod.alerting.receivers, chatChannel: '#other-alerts' } } });
+    expect(after.alertmanager).toMatch(/^[0-9a-f]{64}$/);
+    expect(after.alertmanager).not.toBe(before.alertmanager);
+    expect(after.prometheus).toBe(before.prometheus);
+  });
+});
+
+test('DatabaseDown inhibits the replication alerts it causes, in the same namespace', () => {
+  const stacks = buildEnvironment(new App(), loadEnvironment('prod'));
+  expect(stacks.alerting.routing.config.inhibit_rules).toContainEqual({
+    source_matchers: ['alertname="DatabaseDown"'],
+    target_matchers: ['alertname=~"MySQLReplicationStopped|MySQLReplicationLag"'],
+    equal: ['namespace'],
   });
 });

@@ -3,7 +3,7 @@
  * with the exact message synth must print. `test/bad-input-corpus.test.ts` runs each through the whole
  * synth pipeline and checks that nothing was written.
  */
-import { ApiObject, Chart, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
@@ -13,11 +13,16 @@ import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { Policy } from '../lib/safety/policy';
+import { CanaryApp, ROLLOUTS_HASH_SERIES_LABEL } from '../lib/delivery/canary-app';
+import { ReleaseHealth } from '../lib/delivery/release-health';
+import { AlertingStack } from '../stacks/alerting-stack';
+import { DEFAULT_HEALTH_PROBES } from '../lib/core/http-probes';
 import { TlsIngress } from '../lib/web/tls-ingress';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../lib/core/workload-autoscaler';
 import { assertAt } from '../lib/core/errors';
 import { checkCron } from '../lib/core/checks';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
+import { CanaryConfig, DeliveryConfig, ENVIRONMENTS, EnvironmentConfig, EnvironmentName, VerifiedSwitchConfig } from '../stacks/config';
+import { VERIFIED_SWITCH } from '../stacks/config/shared';
 import { WorkersStack } from '../stacks/workers-stack';
 import { SMALL_RESOURCES } from './helpers';
 
@@ -43,6 +48,25 @@ function env(name: EnvironmentName, change: (c: EnvironmentConfig) => Partial<En
 
 function web(name: EnvironmentName, change: Partial<EnvironmentConfig['web']>): EnvironmentConfig {
   return env(name, (c) => ({ web: { ...c.web, ...change } }));
+}
+
+function delivery(name: EnvironmentName, change: Partial<DeliveryConfig>): EnvironmentConfig {
+  return env(name, (c) => ({ delivery: { ...c.delivery, ...change } }));
+}
+
+function verifiedSwitch(name: EnvironmentName, change: Partial<VerifiedSwitchConfig>): EnvironmentConfig {
+  return delivery(name, { verifiedSwitch: { ...VERIFIED_SWITCH, ...change } });
+}
+
+/** A canary as staging declares it, with changes. */
+function canary(name: EnvironmentName, change: Partial<CanaryConfig>, argoRollouts = true): EnvironmentConfig {
+  return delivery(name, {
+    argoRollouts,
+    canary: {
+      appName: 'storefront', imageTag: 'v1.0.0', host: 'storefront.example.com', weightsPercent: [10, 50, 100], pause: Duration.minutes(1), analysisInterval: Duration.minutes(1),
+      analysisCount: 5, analysisFailureLimit: 1, errorRatioMax: 0.001, latencyP95Max: Duration.millis(200), replicas: 2, ...change,
+    },
+  });
 }
 
 /** A chart in the app namespace, as a later stack would add. */
@@ -103,7 +127,7 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'an upper-case namespace', env: 'prod', config: env('prod', () => ({ namespace: 'E-commerce' })), message: '[environment prod] namespace: must be a DNS-1123 label (lower-case letters, digits and \'-\', at most 63 characters), got "E-commerce"' },
   { what: 'an app name with an underscore', env: 'dev', config: web('dev', { appName: 'laravel_app' }), message: '[environment dev] web.appName: must be a DNS-1123 label (lower-case letters, digits and \'-\', at most 63 characters), got "laravel_app"' },
   { what: 'an app name longer than 63 characters', env: 'dev', config: web('dev', { appName: 'a'.repeat(64) }), message: `[environment dev] web.appName: must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters), got "${'a'.repeat(64)}"` },
-  { what: 'a missing TLS issuer', env: 'staging', config: env('staging', () => ({ tlsIssuer: { name: '', kind: 'ClusterIssuer' } })), message: '[environment staging] tlsIssuer.name: required, got ""' },
+  { what: 'a missing TLS issuer', env: 'staging', config: env('staging', () => ({ tlsIssuer: { name: '', kind: 'ClusterIssuer' } })), message: '[environment staging] tlsIssuer.name: must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters), got ""' },
   { what: 'a missing host', env: 'prod', config: web('prod', { host: '' }), message: '[environment prod] web.host: required: a DNS host name such as "shop.example.com", got ""' },
   { what: 'an upper-case host', env: 'staging', config: web('staging', { host: 'Shop.Example.com' }), message: '[environment staging] web.host: must be a lower-case DNS host name such as "shop.example.com", got "Shop.Example.com"' },
   // Colours, images, levels.
@@ -194,6 +218,15 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a queue-length trigger on a queue the worker does not consume', env: 'prod',
     config: env('prod', (c) => ({ workers: { ...c.workers, autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['emails'] } } })),
     message: '[prod/Workers/Worker] autoscaling.queues[0]: must be one of the drained queues ["high","default","low"], got "emails"' },
+  { what: 'a read host in an environment without replicas', env: 'dev',
+    config: env('dev', (c) => ({ mysql: { ...c.mysql, readHosts: ['mysql-replica-1'] } })),
+    message: '[environment dev] mysql.readHosts[0]: the environment has no MySQL replicas (mysql.replicas is 0), so reads go to the primary; remove the read host, got "mysql-replica-1"' },
+  { what: 'an ingress allowlist entry that is not a CIDR block', env: 'staging',
+    config: web('staging', { access: { ...ENVIRONMENTS.staging.web.access, allowSourceRanges: ['vpn.example.com'] } }),
+    message: '[environment staging] web.access.allowSourceRanges[0]: must be an IPv4 CIDR block such as "10.0.0.0/8", got "vpn.example.com"' },
+  { what: 'a non-production Ingress open to the internet without a waiver', env: 'dev',
+    config: web('dev', { access: { allowSourceRanges: [] } }),
+    message: '[environment dev] web.access.allowSourceRanges: required outside production: list the VPN\'s address blocks, or state why the environment is public in web.access.publicWaiver' },
   // Alerts over series nothing produces can never fire.
   {
     what: 'an alert over a metric no scrape target produces', env: 'prod',
@@ -208,4 +241,25 @@ export const BAD_INPUTS: BadInput[] = [
     add: (root) => AlertCatalogue.of(root).addRecordingRule(extra(root), { name: 'extra' }, { record: 'job:exports:rate5m', expr: 'sum(rate(exports_total[5m]))' }),
     message: '[staging/Alerting/Rules] record job:exports:rate5m: metric exports_total is produced by no scrape target in staging',
   },
+  // Progressive delivery.
+  { what: 'a bake time of zero', env: 'prod', config: verifiedSwitch('prod', { bakeTime: Duration.seconds(0) }), message: '[environment prod] delivery.verifiedSwitch.bakeTime: must be at least one whole second, got 0s' },
+  { what: 'an error-ratio threshold above 1', env: 'prod', config: verifiedSwitch('prod', { errorRatioMax: 1.5 }), message: '[environment prod] delivery.verifiedSwitch.errorRatioMax: must be a fraction in (0, 1], got 1.5' },
+  { what: 'an error-ratio threshold of zero', env: 'staging', config: verifiedSwitch('staging', { errorRatioMax: 0 }), message: '[environment staging] delivery.verifiedSwitch.errorRatioMax: must be a fraction in (0, 1], got 0' },
+  { what: 'a check interval longer than the bake time', env: 'prod', config: verifiedSwitch('prod', { checkInterval: Duration.minutes(20) }), message: '[environment prod] delivery.verifiedSwitch.checkInterval: must be whole seconds between 1 and the bake time, got 1200s' },
+  { what: 'canary steps that stop at 50 %', env: 'staging', config: canary('staging', { weightsPercent: [10, 50] }), message: '[environment staging] delivery.canary.weightsPercent: must end at 100 (all traffic on the new release), got [10,50]' },
+  { what: 'a canary weight of 0', env: 'staging', config: canary('staging', { weightsPercent: [0, 50, 100] }), message: '[environment staging] delivery.canary.weightsPercent: each weight must be a whole percentage from 1 to 100, got 0 at position 0 of [0,50,100]' },
+  { what: 'a canary weight above 100', env: 'staging', config: canary('staging', { weightsPercent: [10, 150] }), message: '[environment staging] delivery.canary.weightsPercent: each weight must be a whole percentage from 1 to 100, got 150 at position 1 of [10,150]' },
+  { what: 'canary weights that do not increase', env: 'staging', config: canary('staging', { weightsPercent: [50, 10, 100] }), message: '[environment staging] delivery.canary.weightsPercent: weights must increase, got 10 after 50 in [50,10,100]' },
+  { what: 'a canary threshold above 1', env: 'staging', config: canary('staging', { errorRatioMax: 2 }), message: '[environment staging] delivery.canary.errorRatioMax: must be a fraction in (0, 1], got 2' },
+  { what: 'a canary failure limit as large as the count', env: 'staging', config: canary('staging', { analysisCount: 3, analysisFailureLimit: 3 }), message: '[environment staging] delivery.canary.analysisFailureLimit: must be an integer from 0 to 2, got 3' },
+  { what: 'a canary analysis of an app without metrics', env: 'staging', add: (root) => {
+    const slos = (root.node.findChild('Alerting') as AlertingStack).slos;
+    const c = extra(root);
+    const health = new ReleaseHealth(c, 'Health', { availability: slos.availability, latency: slos.latency, releaseLabel: ROLLOUTS_HASH_SERIES_LABEL });
+    new CanaryApp(c, 'Storefront', {
+      name: 'storefront', partOf: 'ecommerce', image: 'ghcr.io/acme/storefront:v1.0.0', replicas: 2, resources: SMALL_RESOURCES, containerPort: 8080,
+      probes: DEFAULT_HEALTH_PROBES, host: 'storefront.example.com', ingressClassName: 'nginx', analysis: { health, prometheusUrl: 'http://prometheus:9090' },
+    });
+  }, message: '[staging/Extra/Storefront] analysis: storefront exposes no metrics (metricsPath is not set): an analysis would have nothing to measure' },
+  { what: 'a canary where Argo Rollouts is not declared', env: 'prod', config: canary('prod', {}, false), message: '[environment prod] delivery.canary: needs Argo Rollouts in the cluster: declare it with delivery.argoRollouts: true (and install the controller) or remove the canary' },
 ];

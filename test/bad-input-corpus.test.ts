@@ -4,7 +4,10 @@ import * as path from 'path';
 import { ENVIRONMENTS } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { main, synthesize } from '../stacks/synthesize';
-import { BAD_INPUTS, BadInput } from './bad-input-cases';
+import { BAD_INPUTS as CASES, BadInput } from './bad-input-cases';
+import { VALUE_MISTAKES } from './bad-input-values';
+
+const BAD_INPUTS: BadInput[] = [...CASES, ...VALUE_MISTAKES];
 
 /** A previous synth's output: every environment folder with a file whose bytes must survive. */
 function previousOutput(): string {
@@ -21,38 +24,40 @@ function tree(dir: string): string[] {
     .map((f) => (fs.statSync(path.join(dir, f)).isFile() ? `${f}: ${fs.readFileSync(path.join(dir, f), 'utf8')}` : `${f}/`));
 }
 
-function run(c: BadInput, outdir: string): void {
-  synthesize({
-    outdir,
-    names: [c.env],
-    environments: c.config === undefined ? ENVIRONMENTS : { ...ENVIRONMENTS, [c.env]: c.config },
-    build: (app, config) => {
-      const { root } = buildEnvironment(app, config);
-      c.add?.(root, config);
-      return root;
-    },
-  });
+/** Runs `c` through the command-line entry point, in process: its exit code and what it printed to stderr. */
+function run(c: BadInput, outdir: string): { code: number; stderr: string } {
+  const stderr: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { stderr.push(String(chunk)); return true; });
+  try {
+    const code = main([c.env], outdir, {
+      environments: c.config === undefined ? ENVIRONMENTS : { ...ENVIRONMENTS, [c.env]: c.config },
+      build: (app, config) => {
+        const { root } = buildEnvironment(app, config);
+        c.add?.(root, config);
+        return root;
+      },
+    });
+    return { code, stderr: stderr.join('') };
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 describe('bad-input corpus', () => {
-  test('holds at least 40 distinct mistakes', () => {
-    expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40);
+  test('holds at least 120 distinct mistakes', () => {
+    expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(120);
     expect(new Set(BAD_INPUTS.map((c) => c.what)).size).toBe(BAD_INPUTS.length);
   });
 
-  test.each(BAD_INPUTS.map((c) => [c.what, c] as const))('rejects %s with its exact message and writes nothing', (_what, c) => {
+  test.each(BAD_INPUTS.map((c) => [c.what, c] as const))('rejects %s: exit 1, its exact message, nothing written', (_what, c) => {
     const outdir = previousOutput();
     if (c.deployed !== undefined) {
       synthesize({ outdir, names: [c.env], environments: { ...ENVIRONMENTS, [c.env]: c.deployed } });
     }
     const before = tree(outdir);
-    let message: string | undefined;
-    try {
-      run(c, outdir);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toBe(c.message);
+    const { code, stderr } = run(c, outdir);
+    expect(stderr).toBe(`synth failed, ${outdir}/ left unchanged:\n${c.message}\n`);
+    expect(code).toBe(1);
     expect(tree(outdir)).toEqual(before);
   });
 

@@ -216,6 +216,16 @@ describe('BlueGreenApp replicas and autoscaling', () => {
     expect([idle.spec.minReplicas, idle.spec.maxReplicas]).toEqual([3, 3]);
   });
 
+  test('a separate metrics port is a named container port the scrape annotations point at, and no Service exposes it', () => {
+    const { app, objects } = render({ metricsPort: 9090 });
+    const c = container(objects, 'laravel-blue');
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'metrics', containerPort: 9090, protocol: 'TCP' }]);
+    expect(findObject(objects, 'Deployment', 'laravel-blue').spec.template.metadata.annotations['prometheus.io/port']).toBe('9090');
+    expect(app.metricsPortName).toBe('metrics');
+    expect(ofKind(objects, 'Service').flatMap((svc) => svc.spec.ports.map((p: K8sObject) => p.targetPort))).not.toContain(9090);
+    expect(render().app.metricsPortName).toBe('http');
+  });
+
   test('a request-rate target renders the Pods metric only where an adapter serves it', () => {
     const props = { ...BASE, autoscaling: { minReplicas: 3, maxReplicas: 10, requestsPerSecondPerPod: 1000 } };
     expect(() => new BlueGreenApp(testChart(), 'Laravel', props)).toThrow(

@@ -21,10 +21,14 @@ let packedFiles: string[] = [];
 beforeAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(packageDir, { recursive: true });
-  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = execFileSync('npm', ['pack', './build/package', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const [packed] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
   packedFiles = packed.files.map((f) => f.path).sort();
   execFileSync('tar', ['-xzf', path.join(work, packed.filename), '-C', packageDir, '--strip-components=1']);
+  // The consumer's own package.json: without it, Node would resolve the library's name to this repository
+  // (a package may import itself by name through its `exports`).
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'storefront-stack', private: true }));
   for (const file of fs.readdirSync(path.join(root, 'test', 'fixtures', 'consumer'))) {
     fs.copyFileSync(path.join(root, 'test', 'fixtures', 'consumer', file), path.join(project, file));
   }
@@ -32,12 +36,30 @@ beforeAll(() => {
 
 describe('a consumer of the packed library', () => {
   test('the tarball holds the compiled library, its declarations and the CRD bindings, nothing else', () => {
-    const outside = packedFiles.filter((f) => !/^build\/(lib|imports)\/.+\.(js|d\.ts)$/.test(f) && !['package.json', 'README.md'].includes(f));
+    const outside = packedFiles.filter((f) => !/^(lib|imports)\/.+\.(js|d\.ts)$/.test(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f));
     expect(outside).toEqual([]);
-    expect(packedFiles).toContain('build/lib/index.js');
-    expect(packedFiles).toContain('build/lib/index.d.ts');
-    expect(packedFiles.some((f) => f.startsWith('build/imports/'))).toBe(true);
+    expect(packedFiles).toContain('lib/index.js');
+    expect(packedFiles).toContain('lib/laravel/index.d.ts');
+    expect(packedFiles.some((f) => f.startsWith('imports/'))).toBe(true);
     expect(packedFiles.some((f) => f.includes('stacks/') || f.startsWith('test/') || f.startsWith('dist/'))).toBe(false);
+  });
+
+  test('ships the consumer README, not the operations manual, and declares cdk8s as peers', () => {
+    const readme = fs.readFileSync(path.join(packageDir, 'README.md'), 'utf8');
+    expect(readme).toContain('ObservabilityStack');
+    expect(readme).not.toMatch(/seed 0|promote|rollback/i);
+    const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'cdk8s-plus-28', 'constructs']);
+    expect(pkg.dependencies.cdk8s).toBeUndefined();
+    expect(pkg.license).toBe('Apache-2.0');
+  });
+
+  test('exposes the public entry points only: deep imports of internal files fail', () => {
+    // Node's own resolution, from the consumer's project (jest's resolver would answer from this repository).
+    const resolve = (request: string) => execFileSync(process.execPath, ['-p', `require.resolve(${JSON.stringify(request)})`], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    expect(resolve('@ecommerce-platform/k8s-constructs')).toBe(path.join(packageDir, 'lib', 'index.js'));
+    expect(resolve('@ecommerce-platform/k8s-constructs/laravel')).toBe(path.join(packageDir, 'lib', 'laravel', 'index.js'));
+    expect(() => resolve('@ecommerce-platform/k8s-constructs/lib/core/checks')).toThrow(/not exported|PACKAGE_PATH_NOT_EXPORTED/i);
   });
 
   test('type-checks against the shipped declarations', () => {
@@ -45,7 +67,7 @@ describe('a consumer of the packed library', () => {
     expect(() => execFileSync(process.execPath, [tsc, '-p', path.join(project, 'tsconfig.json')], { encoding: 'utf8' })).not.toThrow();
   }, 120_000);
 
-  test('synthesizes its own blue/green app, alert and backup through the three-line main.ts', () => {
+  test('synthesizes its own blue/green app, monitoring, alerts and backup through the three-line main.ts', () => {
     const esbuild = path.join(root, 'node_modules', '.bin', 'esbuild');
     const bundle = (entry: string) => {
       const out = path.join(project, `${entry}.js`);
@@ -58,14 +80,17 @@ describe('a consumer of the packed library', () => {
     const env = { ...process.env, CDK8S_OUTDIR: undefined };
     const summary = execFileSync(process.execPath, [bundle('main')], { cwd: out, env, encoding: 'utf8' });
     // The library's default PostgreSQL dump image (postgres:16.4) is not a full semantic version.
-    expect(summary).toMatch(/^dist\/storefront: \d+ objects in 1 files, 4 warning\(s\), 0 waived \(--verbose for details\)\n$/);
-    const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(out, 'dist', 'storefront', 'storefront.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    expect(summary).toMatch(/^dist\/storefront: \d+ objects in 2 files, \d+ warning\(s\), 0 waived \(--verbose for details\)\n$/);
+    const folder = path.join(out, 'dist', 'storefront');
+    const objects = fs.readdirSync(folder).sort().flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(folder, f), 'utf8')).map((d) => d.toJS()));
     const names = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
-    expect(names('Deployment')).toEqual(['storefront-blue', 'storefront-green']);
+    expect(names('Deployment')).toEqual(expect.arrayContaining(['storefront-blue', 'storefront-green', 'prometheus-server', 'grafana']));
+    expect(names('ClusterRole')).toEqual(['storefront-monitoring-alloy', 'storefront-monitoring-kube-state-metrics', 'storefront-monitoring-prometheus-server']);
     expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'storefront-service').spec.selector).toEqual({ app: 'storefront', colour: 'green' });
     expect(names('CronJob')).toEqual(['storefront-backup', 'storefront-backup-restore', 'storefront-backup-verify']);
-    const rule = objects.find((o) => o.kind === 'PrometheusRule');
-    const alerts = rule.spec.groups.flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules.map((r) => r.alert));
+    const ruleFiles = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-rules');
+    const alerts = Object.values(ruleFiles.data as Record<string, string>).flatMap((file) => (YAML.parse(file).groups as Array<{ rules: Array<{ alert?: string }> }>)
+      .flatMap((g) => g.rules.map((r) => r.alert)));
     expect(alerts).toEqual(expect.arrayContaining(['StorefrontDown', 'BackupTooOld', 'BackupJobFailed']));
 
     // Stock cdk8s (`app.synth()`) writes exactly the same objects.

@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { DeclaredNamespaces } from '../lib/core/declared-namespaces';
 import { testChart } from './helpers';
 
@@ -8,13 +9,13 @@ describe('DeclaredNamespaces', () => {
     registry.declare('shop');
     const seen: string[] = [];
     registry.subscribe((ns) => seen.push(ns));
-    DeclaredNamespaces.of(chart.node.root).declare('batch');
+    DeclaredNamespaces.of(new Construct(chart, 'Nested')).declare('batch');
     registry.declare('shop');
     expect(seen).toEqual(['shop', 'batch']);
     expect(registry.list()).toEqual(['shop', 'batch']);
   });
 
   test('rejects a name that is not a DNS label', () => {
-    expect(() => DeclaredNamespaces.of(testChart()).declare('Shop_1')).toThrow('[DeclaredNamespaces] namespace: ');
+    expect(() => DeclaredNamespaces.of(testChart()).declare('Shop_1')).toThrow('[test/DeclaredNamespaces] namespace: ');
   });
 });

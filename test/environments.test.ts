@@ -2,9 +2,9 @@ import { Duration } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { closestName, editDistance } from '../lib/core/did-you-mean';
 import { ValidationError } from '../lib/core/errors';
-import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentName, StandaloneMonitoringStack, loadEnvironment } from '../stacks/config';
+import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentName, RELEASES, ReleaseState, StandaloneMonitoringStack, loadEnvironment, validateRelease } from '../stacks/config';
 import { DEV_MONITORING, PROD_MONITORING, STAGING_MONITORING } from '../stacks/config/shared';
-import { withWeb } from './helpers';
+import { nonEmpty, withWeb } from './helpers';
 
 function loadVariant(config: EnvironmentConfig): () => EnvironmentConfig {
   return () => loadEnvironment(config.name, { [config.name]: config });
@@ -127,5 +127,19 @@ describe('unknown keys', () => {
   test('a wrong type names the field and the value as typed', () => {
     expect(load('prod', { ...ENVIRONMENTS.prod, requirePinnedImages: 'true' })).toThrow('[environment prod] requirePinnedImages: must be a boolean such as true, got "true"');
     expect(load('prod', { ...ENVIRONMENTS.prod, quota: { ...ENVIRONMENTS.prod.quota, requestsMemory: '32Gi' } })).toThrow('[environment prod] quota.requestsMemory: must be a Size such as Size.gibibytes(10), got "32Gi"');
+  });
+});
+
+describe('release lines', () => {
+  test('every shipped release line passes its schema', () => {
+    for (const name of nonEmpty(ENVIRONMENT_NAMES, 'environment')) {
+      expect(() => validateRelease(name, RELEASES[name])).not.toThrow();
+    }
+  });
+
+  test('a misspelt key in a release line is named with the closest known key', () => {
+    const typo = { ...RELEASES.prod, greenImageTg: 'v1.3.0' } as unknown as ReleaseState;
+    expect(() => validateRelease('prod', typo)).toThrow('[releases prod] greenImageTg: unknown key (did you mean greenImageTag?)');
+    expect(() => validateRelease('prod', { ...RELEASES.prod, liveColour: 'purple' as never })).toThrow('[releases prod] liveColour: must be one of "blue", "green", got "purple"');
   });
 });

@@ -30,4 +30,23 @@ describe('LaravelConfig', () => {
   test('rejects a key that is not an environment variable name', () => {
     expect(() => render({ settings: { 'redis-host': 'x' } })).toThrow('[test/Config] settings.redis-host: must be an environment variable name');
   });
+
+  test('with a metrics port, /metrics is served only there and the public server refuses internal paths', () => {
+    const conf = findObject(render({ metricsPort: 9090 }), 'ConfigMap', 'nginx-config').data['default.conf'] as string;
+    const [publicServer, metricsServer] = conf.split(/^server \{$/m).slice(1);
+    expect(publicServer).toContain('listen 8080;');
+    expect(publicServer).toContain('location ~ ^/(index\\.php/)?(metrics|horizon|telescope)(/|$) {\n        return 404;');
+    expect(metricsServer).toContain('listen 9090;');
+    expect(metricsServer).toContain('location = /metrics {');
+  });
+
+  test('without a metrics port nothing is refused (metrics stay on the listen port)', () => {
+    const conf = findObject(render(), 'ConfigMap', 'nginx-config').data['default.conf'] as string;
+    expect(conf).not.toContain('return 404;');
+    expect(conf.match(/^server \{$/gm)).toHaveLength(1);
+  });
+
+  test('rejects a metrics port equal to the listen port', () => {
+    expect(() => render({ metricsPort: 8080 })).toThrow('[test/Config] metricsPort: must differ from listenPort (8080), got 8080');
+  });
 });

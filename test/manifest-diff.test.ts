@@ -20,7 +20,7 @@ describe('diffManifests', () => {
   });
 
   test('a colour switch in prod reads as the selector, the two HPA bounds and the colours\' waves (and the deploy hooks retargeted)', () => {
-    const hooks = (o: { kind: string; metadata: { name: string } }) => !(o.kind === 'Job' && ['laravel-migrate', 'laravel-cache-warm', 'laravel-smoke-test'].includes(o.metadata.name));
+    const hooks = (o: { kind: string; metadata: { name: string } }) => !(o.kind === 'Job' && ['laravel-migrate', 'laravel-cache-warm', 'laravel-smoke-test', 'laravel-verify-switch'].includes(o.metadata.name));
     const text = formatDiff(diffManifests(synthObjects(withWeb('prod', {})).filter(hooks), synthObjects(withWeb('prod', { liveColour: 'green' })).filter(hooks)));
     const wave = (from: number, to: number) => `    metadata.annotations.argocd.argoproj.io/sync-wave: "${from}" -> "${to}"`;
     expect(text).toBe([
@@ -39,6 +39,7 @@ describe('diffManifests', () => {
       '~ PodDisruptionBudget ecommerce/laravel-green-pdb',
       wave(20, 2),
       '~ Service ecommerce/laravel-service',
+      '    metadata.annotations.delivery.ecommerce-platform/release: "blue:v1.2.3" -> "green:v1.3.0"',
       '    spec.selector.environment: "blue" -> "green"',
       '',
       '7 object(s) differ: 0 added, 0 removed, 7 changed',

@@ -128,12 +128,20 @@ describe.each(environments)('%s monitoring', (name, objects) => {
         ...prom.scrape_configs.flatMap((j: K8sObject) => (j.static_configs ?? []).flatMap((s: { targets: string[] }) => s.targets)),
         ...prom.alerting.alertmanagers.flatMap((a: K8sObject) => a.static_configs.flatMap((s: { targets: string[] }) => s.targets)),
       ];
-      expect(addresses.sort()).toEqual([
+      // A probing exporter (mysqld-exporter probes every MySQL server) is reached at its relabelled address.
+      const probed = prom.scrape_configs.filter((j: K8sObject) => j.metrics_path === '/probe');
+      const exporters = probed.map((j: K8sObject) => j.relabel_configs.find((r: K8sObject) => r.target_label === '__address__').replacement as string);
+      const servers = probed.flatMap((j: K8sObject) => j.static_configs.flatMap((s: { targets: string[] }) => s.targets));
+      const direct = addresses.filter((a) => !servers.includes(a));
+      expect([...direct, ...exporters].sort()).toEqual([
         'alertmanager:9093', 'alertmanager:9093', 'cert-manager.cert-manager.svc:9402', 'kube-state-metrics.monitoring.svc:8080', 'localhost:9090',
         'mysql-exporter.ecommerce.svc:9104', 'redis-exporter.ecommerce.svc:9121',
       ]);
+      // With replicas, every MySQL server is probed: the primary and each one; without, the exporter's own /metrics.
+      expect(servers).toEqual(config.mysql.replicas === 0 ? []
+        : ['mysql-primary:3306', ...Array.from({ length: config.mysql.replicas }, (_, i) => `mysql-replica-${i + 1}:3306`)]);
       // Prometheus scrapes itself on localhost; cert-manager is installed outside this repository.
-      for (const address of nonEmpty(addresses.filter((a) => !a.startsWith('localhost:') && !a.startsWith('cert-manager.')), 'scrape address')) {
+      for (const address of nonEmpty([...direct, ...exporters].filter((a) => !a.startsWith('localhost:') && !a.startsWith('cert-manager.')), 'scrape address')) {
         const { service, port } = serviceFor(objects, address, 'monitoring');
         expect([address, exposes(service, port)]).toEqual([address, true]);
       }
@@ -277,7 +285,8 @@ describe.each(environments)('%s monitoring', (name, objects) => {
         expect(t.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toContain(pm.spec.podMetricsEndpoints[0].port);
       }
       expect(pm.spec.podMetricsEndpoints[0].relabelings).toContainEqual({ targetLabel: 'job', replacement: 'laravel-metrics', action: 'replace' });
-      expect(pm.spec.podTargetLabels).toEqual(['app', 'environment']);
+      // A canary's pod template hash tells its series from the stable pods' (staging runs a canary).
+      expect(pm.spec.podTargetLabels).toEqual(['app', 'environment', ...(config.delivery?.canary === undefined ? [] : ['rollouts-pod-template-hash'])]);
     });
 
     test('each ServiceMonitor selects exactly its exporter Service on a port it exposes', () => {
@@ -327,9 +336,9 @@ describe('the SLO dashboard', () => {
 describe('metric provenance', () => {
   test.each(['dev', 'staging', 'prod'])('%s: every scrape target declares the metric families it produces, and cert-manager is scraped', (env) => {
     const stacks = buildEnvironment(new App(), loadEnvironment(env));
-    const targets = stacks.monitoring.workloadTargets;
+    const targets = stacks.monitoring.observability.workloadTargets;
     expect(targets.length).toBeGreaterThan(0);
-    for (const target of [...targets, ...(stacks.monitoring.kubeStateMetrics ? [stacks.monitoring.kubeStateMetrics.target] : [])]) {
+    for (const target of [...targets, ...(stacks.monitoring.observability.kubeStateMetrics ? [stacks.monitoring.observability.kubeStateMetrics.target] : [])]) {
       expect([target.job, (target.metrics ?? []).length > 0]).toEqual([target.job, true]);
     }
     expect(targets.map((t) => t.job)).toContain('cert-manager');

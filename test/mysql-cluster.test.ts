@@ -86,7 +86,7 @@ describe('MysqlCluster', () => {
       MYSQL_SOURCE_PORT: '3306',
     });
     const primary = findObject(objects, 'StatefulSet', 'mysql-primary').spec.template.spec.containers[0];
-    expect(env(primary)).toMatchObject({ MYSQL_DATABASE: 'ecommerce' });
+    expect(env(primary)).toMatchObject({ MYSQL_DATABASE: 'app' });
     expect(primary.image).toBe('mysql:8.0.39');
     expect(SecretReferences.of(chart).list()).toEqual([
       { namespace: 'ecommerce', name: 'mysql-secret', keys: ['replication-password', 'root-password'], wholeSecret: false, referencedBy: ['test/Mysql'] },

@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { ConnectionSpec, NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 
 const web = NetworkPeer.pods('shop', { app: 'web' });
@@ -13,7 +14,7 @@ describe('NetworkConnections', () => {
   test('keeps one registry per tree and records declarations in order, with their owner', () => {
     const chart = new Chart(new App(), 'test');
     NetworkConnections.of(chart).allow(chart, { from: web, to: db, port: 3306, reason: ' orders ' });
-    NetworkConnections.of(chart.node.root).allow(chart, { from: web, to: NetworkPeer.cidr('0.0.0.0/0', ['10.0.0.0/8']), port: 443, protocol: 'TCP', reason: 'Stripe' });
+    NetworkConnections.of(new Construct(chart, 'Nested')).allow(chart, { from: web, to: NetworkPeer.cidr('0.0.0.0/0', ['10.0.0.0/8']), port: 443, protocol: 'TCP', reason: 'Stripe' });
     expect(NetworkConnections.of(chart).connections().map((c) => [c.from.describe(), c.to.describe(), c.port, c.protocol, c.reason, c.owner])).toEqual([
       ['pods app=web in shop', 'pods app=mysql in shop', 3306, 'TCP', 'orders', 'test'],
       ['pods app=web in shop', '0.0.0.0/0 except 10.0.0.0/8', 443, 'TCP', 'Stripe', 'test'],

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { renderCharts } from '../lib/render/manifest-writer';
 import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from '../lib/safety/network-connections';
 import { ALLOW_DNS_POLICY, CONNECTIONS_ANNOTATION, DEFAULT_DENY_POLICY, NetworkPolicies } from '../lib/safety/network-policies';
+import { PLATFORM_CONNECTIONS_ANNOTATION } from '../lib/laravel';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { K8sObject, findObject, ofKind, selects, nonEmpty } from './helpers';
@@ -68,7 +69,7 @@ describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicie
   test('the web tier declares exactly its five connections', () => {
     expect(describeAll(connections.filter((c) => c.owner.startsWith(`${name}/Web/`)))).toEqual([
       'ingressController -> pods app=laravel in ecommerce 8080/TCP',
-      'prometheus -> pods app=laravel in ecommerce 8080/TCP',
+      'prometheus -> pods app=laravel in ecommerce 9090/TCP',
       'pods app=laravel in ecommerce -> pods app=mysql in ecommerce 3306/TCP',
       'pods app=laravel in ecommerce -> pods app=redis in ecommerce 6379/TCP',
       'pods app=laravel in ecommerce -> 0.0.0.0/0 except 10.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 443/TCP',
@@ -163,7 +164,7 @@ describe('NetworkPolicies', () => {
     expect(isAllowed(policies, worker, mysql, 3306)).toBe(true);
     expect(isAllowed(policies, worker, redis, 6379)).toBe(false);
     expect(isAllowed(policies, laravel, mysql, 3306)).toBe(true);
-    const documented = findObject(objects, 'NetworkPolicy', 'allow-ingress-to-mysql').metadata.annotations![CONNECTIONS_ANNOTATION].split('\n');
+    const documented = findObject(objects, 'NetworkPolicy', 'allow-ingress-to-mysql').metadata.annotations![PLATFORM_CONNECTIONS_ANNOTATION].split('\n');
     expect(documented).toEqual(expect.arrayContaining([
       'pods app=laravel in ecommerce -> pods app=mysql in ecommerce 3306/TCP: orders, users and catalogue in MySQL (prod/Web/Laravel)',
       'pods app=queue-worker in ecommerce -> pods app=mysql in ecommerce 3306/TCP: jobs read orders (prod/LateChart)',
@@ -175,9 +176,10 @@ describe('NetworkPolicies', () => {
     const monitoring = policies.filter((p) => p.metadata.namespace === 'monitoring').map((p) => p.metadata.name);
     expect(monitoring.slice(0, 2)).toEqual([DEFAULT_DENY_POLICY, ALLOW_DNS_POLICY]);
     expect(monitoring).toEqual(expect.arrayContaining(['allow-egress-from-prometheus-server', 'allow-ingress-to-alertmanager', 'allow-egress-from-grafana']));
-    expect(isAllowed(policies, prometheus, laravel, 8080)).toBe(true);
+    expect(isAllowed(policies, prometheus, laravel, 9090)).toBe(true);
+    expect(isAllowed(policies, prometheus, laravel, 8080)).toBe(false);
     expect(isAllowed(policies, prometheus, mysql, 3306)).toBe(false);
-    expect(isAllowed(policies, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } }, laravel, 8080)).toBe(false);
+    expect(isAllowed(policies, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } }, laravel, 9090)).toBe(false);
     expect(isAllowed(policies, { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } }, prometheus, 9090)).toBe(true);
   });
 

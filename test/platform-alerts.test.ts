@@ -9,12 +9,12 @@ describe('PlatformAlerts', () => {
     const chart = testChart();
     new PlatformAlerts(chart, 'Alerts', { appNamespace: 'ecommerce' });
     expect(AlertCatalogue.of(chart).groups().map((g) => [g.name, g.interval, g.rules.map((r) => r.alert)])).toEqual([
-      ['application', '30s', ['ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
+      ['application', '30s', ['ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'MySQLReplicationStopped', 'MySQLReplicationLag', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
         'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon']],
       ['business-metrics', '1m', ['PaymentFailureSpike', 'NoOrdersProcessed']],
       ['application_alerts', '30s', ['SlowResponseTime', 'LowCacheHitRate', 'DatabaseConnectionPoolExhaustion', 'HighCartAbandonmentRate']],
     ]);
-    expect(PLATFORM_ALERT_NAMES).toHaveLength(17);
+    expect(PLATFORM_ALERT_NAMES).toHaveLength(19);
   });
 
   test('divides CPU use by quota over period, not by the quota alone', () => {
@@ -43,7 +43,7 @@ describe('PlatformAlerts', () => {
   test('leaves out disabled alerts, and every registered alert has a firing and a silent test', () => {
     const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', disabledAlerts: ['NoOrdersProcessed'] });
     expect(alerts.rules.map((r) => r.alert)).not.toContain('NoOrdersProcessed');
-    expect(alerts.rules).toHaveLength(16);
+    expect(alerts.rules).toHaveLength(18);
     for (const rule of nonEmpty(alerts.rules, 'alert rule')) {
       expect([rule.alert, rule.tests!.some((t) => (t.firing ?? []).length > 0), rule.tests!.some((t) => (t.silentAt ?? []).length > 0)])
         .toEqual([rule.alert, true, true]);
@@ -76,5 +76,15 @@ describe('PlatformAlerts', () => {
     expect(rule.expr).toBe('max_over_time(kube_pod_container_status_waiting_reason{namespace="ecommerce",reason="CrashLoopBackOff"}[5m]) >= 1');
     expect(rule.for).toBe('15m');
     expect(rule.tests!.map((t) => t.name)).toContain('one restart (container running again) never fires');
+  });
+
+  test('watches replication: a stopped IO or SQL thread, and lag above the configured bound for 5 minutes', () => {
+    const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, replicationLagSeconds: 120 } });
+    const rule = (name: string) => alerts.rules.find((r) => r.alert === name)!;
+    expect(rule('MySQLReplicationStopped').expr).toBe('(mysql_slave_status_slave_io_running{job="mysql-exporter"} or mysql_slave_status_replica_io_running{job="mysql-exporter"}) == 0\n'
+      + 'or\n(mysql_slave_status_slave_sql_running{job="mysql-exporter"} or mysql_slave_status_replica_sql_running{job="mysql-exporter"}) == 0');
+    expect(rule('MySQLReplicationLag').expr).toBe('(mysql_slave_status_seconds_behind_master{job="mysql-exporter"} or mysql_slave_status_seconds_behind_source{job="mysql-exporter"}) > 120');
+    expect(rule('MySQLReplicationLag').for).toBe('5m');
+    expect(rule('MySQLReplicationLag').tests![0].series[0].values).toBe('480x12');
   });
 });

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { RegistryOwner } from '../lib/core/registry-owner';
 import { renderCharts } from '../lib/render/manifest-writer';
 import { POLICY_RULE_IDS, Policy, PolicyCheckOptions, PolicyRuleId } from '../lib/safety/policy';
 import { ENVIRONMENTS } from '../stacks/config';
@@ -22,6 +23,7 @@ function container(overrides: Partial<kplus.k8s.Container> = {}): kplus.k8s.Cont
 
 function tree(): { root: Construct; chart: Chart } {
   const root = new Construct(new App(), 'prod');
+  RegistryOwner.declare(root);
   return { root, chart: new Chart(root, 'Apps', { namespace: 'shop', disableResourceNameHashes: true }) };
 }
 

@@ -70,3 +70,24 @@ describe('PrometheusServer', () => {
       .toThrow('[test/P] resources.memoryLimit: must be at least memoryRequest (128Mi), got 64Mi');
   });
 });
+
+describe('PrometheusServer mounted config', () => {
+  test('hashes files rendered elsewhere into the pod template when the manifest is rendered', () => {
+    const hash = (threshold: number) => {
+      const c = testChart();
+      const prom = new PrometheusServer(c, 'Prometheus', props);
+      let rules = '';
+      prom.hashMountedConfig('prometheus-rules', () => ({ 'application.yaml': rules }));
+      rules = `expr: x > ${threshold}`;
+      return findObject(synthChart(c), 'Deployment', 'prometheus-server').spec.template.metadata.annotations['checksum/config'];
+    };
+    expect(hash(5)).toBe(hash(5));
+    expect(hash(5)).not.toBe(hash(6));
+  });
+
+  test('rejects hashing the same source twice', () => {
+    const prom = new PrometheusServer(testChart(), 'Prometheus', props);
+    prom.hashMountedConfig('prometheus-rules', () => ({}));
+    expect(() => prom.hashMountedConfig('prometheus-rules', () => ({}))).toThrow('config source "prometheus-rules" is hashed twice or unnamed');
+  });
+});

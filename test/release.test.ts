@@ -50,7 +50,7 @@ describe('release state block', () => {
 });
 
 describe('applyOrder', () => {
-  test('prod promote: backup, migration, workers and the new colour\'s bounds, hooks, the switch, then the old colour\'s bounds', () => {
+  test('prod promote: backup, migration, workers and the new colour\'s bounds, hooks, the switch, the old colour\'s bounds, then the verification', () => {
     const lines = applyOrder(synthObjects(ENVIRONMENTS.prod), synthObjects(withWeb('prod', { liveColour: 'green' }, { workers: { ...ENVIRONMENTS.prod.workers, imageTag: 'v1.3.0' } })));
     const worker = lines.find((l) => l.includes('apply Deployment laravel-worker'));
     expect(worker).toContain('image: "ghcr.io/ibekzod/laravel-ecommerce-worker:v1.2.3" -> "ghcr.io/ibekzod/laravel-ecommerce-worker:v1.3.0"');
@@ -64,10 +64,12 @@ describe('applyOrder', () => {
       'Sync wave 2      apply HorizontalPodAutoscaler laravel-green-hpa  spec.maxReplicas: 3 -> 10',
       'Sync wave 3      run Job laravel-cache-warm',
       'Sync wave 4      run Job laravel-smoke-test',
-      'Sync wave 10     apply Service laravel-service  spec.selector.environment: "blue" -> "green"',
+      'Sync wave 10     apply Service laravel-service  metadata.annotations.delivery.ecommerce-platform/release: "blue:v1.2.3" -> "green:v1.3.0"; spec.selector.environment: "blue" -> "green"',
       'Sync wave 20     apply PodDisruptionBudget laravel-blue-pdb (wave only)',
       'Sync wave 20     apply Deployment laravel-blue (wave only)',
       'Sync wave 20     apply HorizontalPodAutoscaler laravel-blue-hpa  spec.maxReplicas: 10 -> 3',
+      // After the sync: the verified switch watches green for its bake time.
+      'PostSync wave 0  run Job laravel-verify-switch',
     ]);
   });
 });

@@ -14,10 +14,10 @@ const CRD_MODEL_PACKAGES: Record<string, string> = {
 };
 
 /**
- * Custom resource groups without an npm model package used here (Chaos Mesh, KEDA); `npm run verify` validates them
- * strictly against their CRDs.
+ * Custom resource groups without an npm model package used here (Chaos Mesh, KEDA; Argo CD and Argo Rollouts
+ * v1.9); `npm run verify` validates them strictly against their CRDs.
  */
-const VERIFIED_BY_CRD_ONLY = new Set(['chaos-mesh.org', 'keda.sh']);
+const VERIFIED_BY_CRD_ONLY = new Set(['chaos-mesh.org', 'keda.sh', 'argoproj.io']);
 
 type Model = new (data: unknown) => { validate(): void };
 

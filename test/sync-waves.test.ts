@@ -66,7 +66,9 @@ describe.each(shippedEnvironments())('%s sync waves', (name, objects) => {
     expect(byWave(SyncWave.MIGRATE)).toEqual(['Job/laravel-migrate']);
     expect(byWave(SyncWave.CACHE_WARM)).toEqual(['Job/laravel-cache-warm']);
     expect(byWave(SyncWave.SMOKE_TEST)).toEqual(['Job/laravel-smoke-test']);
-    expect(byWave(SyncWave.TRAFFIC)).toEqual(['Ingress/laravel-ingress', 'Service/laravel-service']);
+    // A canary's stable Ingress moves traffic too (staging); Argo Rollouts then shifts weights within it.
+    const canaryIngress = ENVIRONMENTS[name].delivery?.canary === undefined ? [] : [`Ingress/${ENVIRONMENTS[name].delivery!.canary!.appName}-ingress`];
+    expect(byWave(SyncWave.TRAFFIC)).toEqual([...canaryIngress, 'Ingress/laravel-ingress', 'Service/laravel-service'].sort());
     expect(nonEmpty(objects.filter((o) => o.kind === 'NetworkPolicy'), 'NetworkPolicy').every((o) => wave(o) === String(SyncWave.CONFIG))).toBe(true);
     expect(wave(findObject(objects, 'Service', `${ENVIRONMENTS[name].web.appName}-blue-service`))).toBe(String(SyncWave.WORKLOADS));
   });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import { ENVIRONMENTS } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
-import { main, renderEnvironment, synthesize } from '../stacks/synthesize';
+import { main, synthesize } from '../stacks/synthesize';
 import { withWeb, nonEmpty } from './helpers';
 
 function tempDir(): string {
@@ -42,23 +42,34 @@ function captureStreams(run: () => number): { code: number; stdout: string; stde
 }
 
 describe('synthesize', () => {
-  test('writes one folder per environment holding only .k8s.yaml files, one per chart', () => {
+  // One full synth the tests below start from (a synth of every environment is the expensive step).
+  let full: { dir: string; folders: ReturnType<typeof synthesize> };
+  beforeAll(() => {
     const dir = tempDir();
-    synthesize({ outdir: dir });
+    full = { dir, folders: synthesize({ outdir: dir }) };
+  });
+  /** A folder holding what the full synth wrote, as a previous synth would have left it. */
+  const previousSynth = () => {
+    const dir = tempDir();
+    fs.cpSync(full.dir, dir, { recursive: true });
+    return dir;
+  };
+
+  test('writes one folder per environment holding only .k8s.yaml files, one per chart', () => {
+    const dir = full.dir;
     expect(fs.readdirSync(dir).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
     for (const env of ['dev', 'staging', 'prod']) {
       const files = fs.readdirSync(path.join(dir, env));
       expect(files).toContain('web.k8s.yaml');
       expect(nonEmpty(files, 'file').every((f) => f.endsWith('.k8s.yaml'))).toBe(true);
-      const charts = renderEnvironment(ENVIRONMENTS[env as keyof typeof ENVIRONMENTS]).map((f) => f.fileName);
+      const charts = full.folders.get(env)!.map((f) => f.fileName);
       expect(files.sort()).toEqual(charts.sort());
     }
   });
 
   test('is deterministic: two synths are byte-identical, with no timestamps or machine paths', () => {
-    const a = tempDir();
+    const a = full.dir;
     const b = tempDir();
-    synthesize({ outdir: a });
     synthesize({ outdir: b });
     const first = snapshotTree(a);
     expect(snapshotTree(b)).toEqual(first);
@@ -76,8 +87,7 @@ describe('synthesize', () => {
   });
 
   test('fails atomically: a bad environment leaves every previous folder byte for byte intact', () => {
-    const dir = tempDir();
-    synthesize({ outdir: dir });
+    const dir = previousSynth();
     const before = snapshotTree(dir);
     const environments = { ...ENVIRONMENTS, prod: withWeb('prod', { greenImageTag: 'latest' }), dev: withWeb('dev', { appEnv: 'changed' }) };
     expect(() => synthesize({ outdir: dir, environments })).toThrow('[environment prod] web.greenImageTag');
@@ -86,8 +96,7 @@ describe('synthesize', () => {
   });
 
   test('a policy error in one environment fails the whole synth and leaves every folder byte for byte intact', () => {
-    const dir = tempDir();
-    synthesize({ outdir: dir });
+    const dir = previousSynth();
     const before = snapshotTree(dir);
     const reports: string[] = [];
     expect(() => synthesize({

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { TlsIngress, TlsIngressProps } from '../lib/web/tls-ingress';
+import { SecretReferences } from '../lib/core/secret-references';
 import { findObject, synthChart, testChart } from './helpers';
 
 function render(overrides: Partial<Omit<TlsIngressProps, 'service'>> = {}) {
@@ -45,5 +46,47 @@ describe('TlsIngress', () => {
 
   test('rejects a port out of range', () => {
     expect(() => render({ servicePort: 70000 })).toThrow('[test/Ingress] servicePort: must be an integer from 1 to 65535, got 70000');
+  });
+
+  test('restricts access with a source allowlist and basic auth from a referenced Secret', () => {
+    const chart = testChart();
+    const service = new kplus.Service(chart, 'Svc', { metadata: { name: 'laravel-service' }, ports: [{ port: 80 }] });
+    new TlsIngress(chart, 'Ingress', {
+      name: 'laravel-ingress', partOf: 'ecommerce', host: 'dev.shop.example.com', service, certificateName: 'ecommerce-tls', issuerName: 'letsencrypt-staging',
+      allowSourceRanges: ['203.0.113.0/24', '198.51.100.0/24'], basicAuthSecret: kplus.Secret.fromSecretName(chart, 'Auth', 'dev-basic-auth'),
+    });
+    expect(findObject(synthChart(chart), 'Ingress', 'laravel-ingress').metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/whitelist-source-range': '203.0.113.0/24,198.51.100.0/24',
+      'nginx.ingress.kubernetes.io/auth-type': 'basic',
+      'nginx.ingress.kubernetes.io/auth-secret': 'dev-basic-auth',
+      'nginx.ingress.kubernetes.io/auth-realm': 'dev.shop.example.com - authentication required',
+    });
+    expect(SecretReferences.of(chart).list().map((r) => [r.name, r.keys])).toEqual([['dev-basic-auth', ['auth']]]);
+  });
+
+  test('sends unauthenticated browsers to the SSO sign-in with external auth', () => {
+    const annotations = findObject(render({ externalAuth: { url: 'https://auth.example.com/oauth2/auth', signinUrl: 'https://auth.example.com/oauth2/start' } }), 'Ingress', 'laravel-ingress').metadata.annotations;
+    expect(annotations).toEqual({
+      'nginx.ingress.kubernetes.io/auth-url': 'https://auth.example.com/oauth2/auth',
+      'nginx.ingress.kubernetes.io/auth-signin': 'https://auth.example.com/oauth2/start',
+    });
+  });
+
+  test('is public without a restriction: no access annotations', () => {
+    expect(findObject(render(), 'Ingress', 'laravel-ingress').metadata.annotations).toBeUndefined();
+  });
+
+  test('rejects an allowlist entry that is not a CIDR block', () => {
+    expect(() => render({ allowSourceRanges: ['vpn.example.com'] }))
+      .toThrow('[test/Ingress] allowSourceRanges[0]: must be an IPv4 CIDR block such as "10.0.0.0/8", got "vpn.example.com"');
+  });
+
+  test('rejects basic auth and external auth together', () => {
+    const chart = testChart();
+    const service = new kplus.Service(chart, 'Svc', { metadata: { name: 'laravel-service' }, ports: [{ port: 80 }] });
+    expect(() => new TlsIngress(chart, 'Ingress', {
+      name: 'laravel-ingress', partOf: 'ecommerce', host: 'shop.example.com', service, certificateName: 'ecommerce-tls', issuerName: 'letsencrypt-prod',
+      basicAuthSecret: kplus.Secret.fromSecretName(chart, 'Auth', 'a'), externalAuth: { url: 'https://a.example.com/auth', signinUrl: 'https://a.example.com/start' },
+    })).toThrow('[test/Ingress] basicAuthSecret: conflicts with externalAuth: give one way to log in');
   });
 });

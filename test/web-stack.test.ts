@@ -1,5 +1,5 @@
 import { cpuToMillis, memoryToKibibytes } from '../lib/core/container-resources';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
+import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, RELEASES } from '../stacks/config';
 import { K8sObject, diffObjects, findObject, ofKind, podTemplates, selects, withWeb, nonEmpty, renderedFiles } from './helpers';
 
 /** Only the web tier's chart: other charts have their own tests. */
@@ -177,7 +177,7 @@ describe('environment differences', () => {
   });
 
   // The colours also trade waves: the colour taking traffic moves before the switch, the other after it.
-  test('switching prod to green changes exactly the live selector, the HPA bounds and the colours\' waves', () => {
+  test('switching prod to green changes exactly the live selector and its release annotation, the HPA bounds and the colours\' waves', () => {
     const switched = synthObjects(withWeb('prod', { liveColour: 'green' }));
     expect(diffObjects(byName.prod, switched)).toEqual([
       '~ Deployment/laravel-blue metadata.annotations.argocd.argoproj.io/sync-wave: "2" -> "20"',
@@ -188,11 +188,12 @@ describe('environment differences', () => {
       '~ HorizontalPodAutoscaler/laravel-green-hpa spec.maxReplicas: 3 -> 10',
       '~ PodDisruptionBudget/laravel-blue-pdb metadata.annotations.argocd.argoproj.io/sync-wave: "2" -> "20"',
       '~ PodDisruptionBudget/laravel-green-pdb metadata.annotations.argocd.argoproj.io/sync-wave: "20" -> "2"',
+      '~ Service/laravel-service metadata.annotations.delivery.ecommerce-platform/release: "blue:v1.2.3" -> "green:v1.3.0"',
       '~ Service/laravel-service spec.selector.environment: "blue" -> "green"',
     ]);
   });
 
-  test('switching staging back to blue changes exactly the live selector, the HPA bounds and the colours\' waves', () => {
+  test('switching staging back to blue changes exactly the live selector and its release annotation, the HPA bounds and the colours\' waves', () => {
     const switched = synthObjects(withWeb('staging', { liveColour: 'blue' }));
     expect(diffObjects(byName.staging, switched)).toEqual([
       '~ Deployment/laravel-blue metadata.annotations.argocd.argoproj.io/sync-wave: "20" -> "2"',
@@ -203,6 +204,7 @@ describe('environment differences', () => {
       '~ HorizontalPodAutoscaler/laravel-green-hpa spec.maxReplicas: 3 -> 2',
       '~ PodDisruptionBudget/laravel-blue-pdb metadata.annotations.argocd.argoproj.io/sync-wave: "20" -> "2"',
       '~ PodDisruptionBudget/laravel-green-pdb metadata.annotations.argocd.argoproj.io/sync-wave: "2" -> "20"',
+      `~ Service/laravel-service metadata.annotations.delivery.ecommerce-platform/release: "green:${RELEASES.staging.greenImageTag}" -> "blue:${RELEASES.staging.blueImageTag}"`,
       '~ Service/laravel-service spec.selector.environment: "green" -> "blue"',
     ]);
   });

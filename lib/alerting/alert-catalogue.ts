@@ -1,15 +1,23 @@
 import { Construct, IConstruct } from 'constructs';
+import { checkArrayOf, checkOneOf, checkPrometheusLabelName, checkRecordOf, checkShape, checkString, findProblem, optional, Rules } from '../core/checks';
 import { checkDuration } from '../core/durations';
+import { show } from '../core/errors';
 import { checkPromql } from './promql';
 import type { ExternalMetrics } from './metric-producers';
 import { ValidationError } from '../core/validation-error';
-import { treeSingleton } from '../core/tree-singleton';
+import { ownedSingleton } from '../core/registry-owner';
 
 /** How urgently an alert needs a human: `critical` pages, `warning` goes to chat, `info` to e-mail. */
 export type Severity = 'critical' | 'warning' | 'info';
 
 /** Incident priority carried as a label, P0 most urgent. */
 export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
+
+/** Every severity, most urgent first. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+
+/** Every priority, most urgent first. */
+export const PRIORITIES: readonly Priority[] = ['P0', 'P1', 'P2', 'P3'];
 
 /**
  * One Prometheus alerting rule, as constructs declare it.
@@ -74,7 +82,7 @@ export interface AlertRuleSpec {
 
 /** One input series of a promtool unit test. */
 export interface AlertTestSeries {
-  /** The series, with every label (`http_requests_total{namespace="ecommerce",status="500"}`). */
+  /** The series, with every label (`http_requests_total{namespace="shop",status="500"}`). */
   readonly series: string;
 
   /**
@@ -200,15 +208,47 @@ export interface AlertGroupSpec {
 
 const CATALOGUE_ID = 'AlertCatalogue';
 
+const checkPromLabels = checkRecordOf(checkPrometheusLabelName, checkString);
+
+const GROUP_RULES = { name: checkString, interval: optional(checkString) };
+
+/** Types and vocabularies of an alert rule; the syntax checks follow in `addRule`. */
+const ALERT_RULES = {
+  alert: checkString,
+  expr: checkString,
+  for: optional(checkString),
+  severity: (v: unknown) => checkOneOf(v, SEVERITIES),
+  priority: (v: unknown) => checkOneOf(v, PRIORITIES),
+  team: checkString,
+  summary: checkString,
+  description: checkString,
+  runbook: checkString,
+  labels: optional(checkPromLabels),
+  tests: optional(checkArrayOf(checkShape({ name: checkString, series: checkArrayOf(checkShape({ series: checkString, values: checkString })) }))),
+};
+
+const RECORDING_RULES = { record: checkString, expr: checkString, labels: optional(checkPromLabels) };
+
+/** Checks an argument object of `addRule` / `addRecordingRule` against its rules. */
+function checkArgument(owner: IConstruct, name: string, value: unknown, rules: Rules): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(owner.node.path, name, `must be an object, got ${show(value)}`);
+  }
+  const problem = findProblem(value, rules);
+  if (problem !== undefined) {
+    throw new ValidationError(owner.node.path, `${name}.${problem.field}`, problem.problem);
+  }
+}
+
 /**
  * Every alert the construct tree declares, grouped: the single source from which rule files and
  * PrometheusRule objects are rendered. Constructs register their own alerts (a backup job its
- * `BackupTooOld`), so the catalogue grows with the platform. One catalogue exists per tree.
+ * `BackupTooOld`), so the catalogue grows with the platform. One catalogue exists per owner (RegistryOwner): each team's chart has its own.
  */
 export class AlertCatalogue extends Construct {
-  /** The catalogue of the tree `scope` belongs to, created on first use. */
+  /** The catalogue of `scope`'s owner (RegistryOwner.of: a declared platform root, else the outermost Chart), created on first use. */
   public static of(scope: IConstruct): AlertCatalogue {
-    return treeSingleton(scope, CATALOGUE_ID, (c): c is AlertCatalogue => c instanceof AlertCatalogue, (root, id) => new AlertCatalogue(root, id));
+    return ownedSingleton(scope, CATALOGUE_ID, (c): c is AlertCatalogue => c instanceof AlertCatalogue, (owner, id) => new AlertCatalogue(owner, id));
   }
 
   private readonly groupList: Array<{
@@ -229,6 +269,8 @@ export class AlertCatalogue extends Construct {
    * redeclared with another interval, or the rule is malformed (name, `for`, PromQL that does not parse)
    */
   public addRule(owner: IConstruct, group: AlertGroupSpec, rule: AlertRuleSpec): AlertRuleSpec {
+    checkArgument(owner, 'group', group, GROUP_RULES);
+    checkArgument(owner, 'rule', rule, ALERT_RULES);
     const where = `alert ${rule.alert}`;
     const check = (field: string, problem: string | undefined) => {
       if (problem !== undefined) {
@@ -261,6 +303,8 @@ export class AlertCatalogue extends Construct {
    * expression does not parse
    */
   public addRecordingRule(owner: IConstruct, group: AlertGroupSpec, rule: RecordingRuleSpec): RecordingRuleSpec {
+    checkArgument(owner, 'group', group, GROUP_RULES);
+    checkArgument(owner, 'rule', rule, RECORDING_RULES);
     const where = `record ${rule.record}`;
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(rule.record)) {
       throw new ValidationError(owner.node.path, where, `must be a metric name (level:metric:operations), got ${JSON.stringify(rule.record)}`);

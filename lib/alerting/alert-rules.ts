@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { AlertCatalogue, AlertRuleSpec, RecordingRuleSpec } from './alert-catalogue';
-import { checkDnsLabel } from '../core/checks';
+import { checkDnsLabel, checkLabelName, checkLabels, checkProps, checkString, oneOf, optional, Rules } from '../core/checks';
 import { assertAt } from '../core/errors';
 import { toYamlDocument } from '../render/yaml';
 import { recommendedLabels } from '../core/labels';
@@ -45,9 +45,16 @@ export interface AlertRulesProps {
   /**
    * Name of the PrometheusRule (`prometheus-rule` output).
    *
-   * @default 'laravel-ecommerce-alerts' (seed 000)
+   * @default - `<partOf>-alerts`
    */
   readonly prometheusRuleName?: string;
+
+  /**
+   * Name of the ConfigMap holding the rule files (`rule-files` output); the Prometheus server mounts it.
+   *
+   * @default 'prometheus-rules'
+   */
+  readonly configMapName?: string;
 
   /**
    * Labels the Prometheus Operator selects rules by (`release: kube-prometheus-stack`).
@@ -94,12 +101,24 @@ export interface PromtoolTestFile {
   readonly content: Record<string, unknown>;
 }
 
+/** Run-time checks of {@link AlertRulesProps}, applied before anything is created. */
+const ALERT_RULES_RULES: Rules = {
+  output: oneOf(['rule-files', 'prometheus-rule']),
+  runbookBaseUrl: checkString,
+  partOf: checkLabelName,
+  prometheusRuleName: optional(checkString),
+  configMapName: optional(checkString),
+  ruleSelectorLabels: optional(checkLabels),
+};
+
 /**
  * Renders every rule of the {@link AlertCatalogue} — the platform's alerts, SLO rules, and whatever other
  * constructs register — as one Prometheus rule file per group in ConfigMap `prometheus-rules`, or as the
- * PrometheusRule `laravel-ecommerce-alerts`. It also registers the `Watchdog` alert.
+ * PrometheusRule `<partOf>-alerts`. It also registers the `Watchdog` alert.
  *
- * Rendering is lazy: rules registered anywhere in the tree after this construct was created are included.
+ * It renders the catalogue of its own registry owner (RegistryOwner: a declared platform root, else its
+ * outermost Chart), so another team's AlertRules in its own chart renders only that team's rules.
+ * Rendering is lazy: rules registered after this construct was created are included.
  */
 export class AlertRules extends Construct {
   /** The catalogue this renders. */
@@ -121,8 +140,11 @@ export class AlertRules extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertRulesProps) {
     super(scope, id);
-    const prometheusRuleName = props.prometheusRuleName ?? 'laravel-ecommerce-alerts';
+    checkProps(this, props, ALERT_RULES_RULES);
+    const prometheusRuleName = props.prometheusRuleName ?? `${props.partOf}-alerts`;
+    const configMapName = props.configMapName ?? MonitoringNames.RULES_CONFIG_MAP;
     assertAt(this, 'prometheusRuleName', checkDnsLabel(prometheusRuleName));
+    assertAt(this, 'configMapName', checkDnsLabel(configMapName));
     assertAt(this, 'runbookBaseUrl', /^https:\/\/\S+[^/]$/.test(props.runbookBaseUrl)
       ? undefined : `must be an https URL without a trailing slash, got ${JSON.stringify(props.runbookBaseUrl)}`);
     this.runbookBaseUrl = props.runbookBaseUrl;
@@ -173,7 +195,7 @@ export class AlertRules extends Construct {
     const labels = recommendedLabels({ name: 'prometheus-rules', instance: 'prometheus-rules', component: 'alerting', partOf: props.partOf });
     if (props.output === 'rule-files') {
       this.configMap = new kplus.k8s.KubeConfigMap(this, 'ConfigMap', {
-        metadata: { name: MonitoringNames.RULES_CONFIG_MAP, labels },
+        metadata: { name: configMapName, labels },
         data: Lazy.any({ produce: () => this.ruleFileData() }),
       });
     } else {

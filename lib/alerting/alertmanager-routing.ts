@@ -1,14 +1,16 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { WATCHDOG_ALERT } from './alert-rules';
-import { checkNonEmpty } from '../core/checks';
+import {
+  Check, checkAbsolutePath, checkArrayOf, checkDataKey, checkHttpUrl, checkLabelName, checkNonEmpty, checkProps, checkSecret, checkShape, optional, Rules,
+} from '../core/checks';
 import { assertAt, show } from '../core/errors';
 import { durationSeconds } from '../core/durations';
 import { toYamlDocument } from '../render/yaml';
 import { recommendedLabels } from '../core/labels';
 import { MonitoringNames } from '../observability/monitoring-names';
 import { SecretReferences } from '../core/secret-references';
-import { BurnRateTier, SloLabels, allCatalogueTiers } from './service-level-objective';
+import { BurnRateTier, checkBurnRateTier, SloLabels, allCatalogueTiers } from './service-level-objective';
 
 /** Keys of the receivers' credentials in the externally created Secret `alertmanager-receivers`. */
 export const AlertmanagerCredentialKeys = {
@@ -110,9 +112,26 @@ export interface RouteExpectation {
   readonly receivers: string[];
 }
 
+/** The run-time check of {@link AlertmanagerReceivers}: every receiver named, the dead man's switch an http(s) URL. */
+export const checkAlertmanagerReceivers: Check = checkShape({
+  pagerReceiver: checkNonEmpty, chatReceiver: checkNonEmpty, chatChannel: checkNonEmpty, emailReceiver: checkNonEmpty, emailTo: checkNonEmpty,
+  emailFrom: checkNonEmpty, smtpSmarthost: checkNonEmpty, smtpUsername: checkNonEmpty, deadMansSwitchReceiver: checkNonEmpty,
+  deadMansSwitchUrl: checkHttpUrl, deadMansSwitchAuthorizationType: optional(checkNonEmpty),
+});
+
+/** Run-time checks of {@link AlertmanagerRoutingProps}, applied before anything is created. */
+const ALERTMANAGER_ROUTING_RULES: Rules = {
+  receivers: checkAlertmanagerReceivers,
+  partOf: checkLabelName,
+  credentialsSecret: checkSecret,
+  credentialsPath: optional(checkAbsolutePath),
+  configKey: optional(checkDataKey),
+  burnRateTiers: optional(checkArrayOf(checkBurnRateTier)),
+};
+
 /**
- * The Alertmanager configuration, rendered as the Secret `alertmanager-config` (seed 000): seed 000's
- * route tree and timings, severity routing from seed 004 (critical to the pager and on to chat, warning
+ * The Alertmanager configuration, rendered as the Secret `alertmanager-config`: a route tree grouped by
+ * alert, cluster and service, severity routing (critical to the pager and on to chat, warning
  * to chat, info to e-mail), the Watchdog to a dead-man's switch, and inhibition.
  *
  * It holds no credential: every receiver reads its secret from a file under `credentialsPath` (`*_file`
@@ -136,6 +155,7 @@ export class AlertmanagerRouting extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertmanagerRoutingProps) {
     super(scope, id);
+    checkProps(this, props, ALERTMANAGER_ROUTING_RULES);
     const r = props.receivers;
     const credentialsPath = props.credentialsPath ?? MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH;
     const tiers = [...(props.burnRateTiers ?? allCatalogueTiers())].sort((a, b) => durationSeconds(a.longWindow)! - durationSeconds(b.longWindow)!);
@@ -251,9 +271,9 @@ export class AlertmanagerRouting extends Construct {
     this.configYaml = toYamlDocument(this.config);
 
     this.routeExpectations = [
-      { labels: { alertname: 'HighErrorRate', severity: 'critical', namespace: 'ecommerce' }, receivers: [r.pagerReceiver, r.chatReceiver] },
-      { labels: { alertname: 'QueueBacklog', severity: 'warning', namespace: 'ecommerce' }, receivers: [r.chatReceiver] },
-      { labels: { alertname: 'CertificateExpiringSoon', severity: 'info', namespace: 'ecommerce' }, receivers: [r.emailReceiver] },
+      { labels: { alertname: 'AnyCritical', severity: 'critical', namespace: 'default' }, receivers: [r.pagerReceiver, r.chatReceiver] },
+      { labels: { alertname: 'AnyWarning', severity: 'warning', namespace: 'default' }, receivers: [r.chatReceiver] },
+      { labels: { alertname: 'AnyInfo', severity: 'info', namespace: 'default' }, receivers: [r.emailReceiver] },
       { labels: { alertname: WATCHDOG_ALERT, severity: 'info' }, receivers: [r.deadMansSwitchReceiver] },
       { labels: { alertname: 'SomethingWithoutSeverity' }, receivers: [r.chatReceiver] },
     ];

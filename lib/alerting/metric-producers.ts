@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
+import { show } from '../core/errors';
 import { ValidationError } from '../core/validation-error';
-import { treeSingleton } from '../core/tree-singleton';
+import { ownedSingleton } from '../core/registry-owner';
 
 /**
  * Series Prometheus itself writes for every scrape target and every alerting rule, whoever the targets are.
@@ -43,7 +44,7 @@ const REGISTRY_ID = 'MetricProducers';
 export class MetricProducers extends Construct {
   /** The registry of the tree `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): MetricProducers {
-    return treeSingleton(scope, REGISTRY_ID, (c): c is MetricProducers => c instanceof MetricProducers, (root, id) => new MetricProducers(root, id));
+    return ownedSingleton(scope, REGISTRY_ID, (c): c is MetricProducers => c instanceof MetricProducers, (owner, id) => new MetricProducers(owner, id));
   }
 
   private readonly producerList: Array<MetricProducer & { owner: string }> = [];
@@ -58,6 +59,9 @@ export class MetricProducers extends Construct {
    * @throws ValidationError when it declares no metric, or an empty name
    */
   public declare(owner: IConstruct, producer: MetricProducer): MetricProducer {
+    if (typeof producer !== 'object' || producer === null || typeof producer.name !== 'string' || producer.name.trim() === '') {
+      throw new ValidationError(owner.node.path, 'producer.name', `required: who produces the metrics, got ${show((producer as MetricProducer | null)?.name)}`);
+    }
     if (!Array.isArray(producer.metrics) || producer.metrics.length === 0 || producer.metrics.some((m) => typeof m !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(m))) {
       throw new ValidationError(owner.node.path, `metrics of ${producer.name}`, `must list metric names or prefixes, got ${JSON.stringify(producer.metrics)}`);
     }

@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
-import { AlertCatalogue, AlertGroupSpec, AlertRuleSpec, AlertTestCase, Priority, RecordingTestCase, Severity } from './alert-catalogue';
+import { AlertCatalogue, AlertGroupSpec, AlertRuleSpec, AlertTestCase, PRIORITIES, Priority, RecordingTestCase, Severity } from './alert-catalogue';
 import { Decimal } from '../core/decimal';
 import { checkDuration, durationSeconds, formatDuration } from '../core/durations';
 import { assertAt, show } from '../core/errors';
 import { checkPromql } from './promql';
 import { num } from './test-series';
+import {
+  Check, checkArrayOf, checkLabelName, checkMetricName, checkNumber, checkPositive, checkProps, checkShape, checkString, oneOf, optional, Rules,
+} from '../core/checks';
 
 /** What a burn-rate tier asks of a human: page now, or open a ticket. */
 export type BurnNotification = 'page' | 'ticket';
@@ -93,7 +96,7 @@ export const SloLabels = {
 
 /** An SLI as good events over all events, from two counters. */
 export interface RatioIndicator {
-  /** Counter selector of good events (`http_requests_total{namespace="ecommerce",status!~"5.."}`). */
+  /** Counter selector of good events (`http_requests_total{namespace="shop",status!~"5.."}`). */
   readonly good: string;
   /** Counter selector of all events. */
   readonly total: string;
@@ -105,7 +108,7 @@ export interface RatioIndicator {
 export interface LatencyIndicator {
   /** Histogram name without suffix (`http_request_duration_seconds`). */
   readonly histogram: string;
-  /** Equality matchers, without braces (`namespace="ecommerce"`). */
+  /** Equality matchers, without braces (`namespace="shop"`). */
   readonly matchers: string;
   /** Threshold; must be one of the histogram's bucket bounds (`le`). */
   readonly thresholdSeconds: number;
@@ -168,7 +171,45 @@ export interface SloRecordingRule {
   readonly window: string;
 }
 
-const PRIORITIES: readonly Priority[] = ['P0', 'P1', 'P2', 'P3'];
+
+
+/** The run-time check of a {@link BurnRateTier}. */
+export const checkBurnRateTier: Check = checkShape({
+  notification: oneOf(['page', 'ticket']),
+  longWindow: checkDuration,
+  shortWindow: checkDuration,
+  budgetConsumedPercent: (v) => checkNumber(v, Number.MIN_VALUE, 100),
+});
+
+/** Run-time checks of {@link ServiceLevelObjectiveProps}, applied before anything is created. */
+const SERVICE_LEVEL_OBJECTIVE_RULES: Rules = {
+  name: checkString,
+  objectivePercent: (v) => checkNumber(v),
+  window: checkString,
+  team: checkLabelName,
+  description: checkString,
+  ratio: optional(checkShape({ good: checkString, total: checkString, testSeries: checkShape({ good: checkString, bad: checkString }) })),
+  latency: optional(checkShape({ histogram: checkMetricName, matchers: checkString, thresholdSeconds: checkPositive })),
+  tiers: optional(checkArrayOf(checkBurnRateTier)),
+  pagePriority: optional(checkString),
+};
+
+/**
+ * The counters an SLO is computed from, for readers that need the same SLI split another way (by colour,
+ * by canary pod template) rather than a second definition of "good".
+ */
+export interface SloIndicator {
+  /** Selector of good events (a counter, or the histogram bucket at the latency threshold). */
+  readonly good: string;
+  /** Selector of all events. */
+  readonly total: string;
+  /**
+   * The histogram of a latency SLI: its name without suffix and its matchers without braces.
+   *
+   * @default - a ratio SLI has no histogram
+   */
+  readonly histogram?: { readonly name: string; readonly matchers: string };
+}
 
 /**
  * A service-level objective: recording rules for its error ratio over every window its alerts need,
@@ -200,8 +241,12 @@ export class ServiceLevelObjective extends Construct {
   /** The SLO name. */
   public readonly sloName: string;
 
+  /** The SLI's counters (and histogram for a latency SLO). */
+  public readonly indicator: SloIndicator;
+
   constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
     super(scope, id);
+    checkProps(this, props, SERVICE_LEVEL_OBJECTIVE_RULES);
     const pagePriority = props.pagePriority ?? 'P1';
     assertAt(this, 'name', /^[a-z][a-z0-9_]*$/.test(props.name) ? undefined : `must be lower_snake_case, got ${show(props.name)}`);
     assertAt(this, 'objectivePercent', typeof props.objectivePercent === 'number' && props.objectivePercent > 0 && props.objectivePercent < 100
@@ -240,6 +285,11 @@ export class ServiceLevelObjective extends Construct {
     const record = (windowName: string) => `slo:error_ratio:rate${windowName}`;
     const selector = (name: string) => `${name}{${SloLabels.SLO}="${props.name}"}`;
     const sli = indicator(props);
+    this.indicator = {
+      good: sli.good,
+      total: sli.total,
+      histogram: props.latency === undefined ? undefined : { name: props.latency.histogram, matchers: props.latency.matchers },
+    };
 
     // The raw counters are read once, over the base window: all events, and bad ones (all minus good;
     // `or vector(0)`: a good-events series that never existed means none were good).

@@ -6,11 +6,16 @@ import { ContainerResourceSpec, checkResources, toContainerResources } from '../
 import { WatchedCronJob, backupAlertRules, stalenessThresholdSeconds } from './private/backup-alerts';
 import { BACKUP_SCRIPT_NAMES, BackupScriptName, backupScripts } from './private/backup-scripts';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkInteger, checkNonEmpty, checkOneOf } from '../core/checks';
+import {
+  checkCronObject, checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { checkCronSchedule, cronGaps } from '../core/cron';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /** Database engines a backup can dump. */
 export type DatabaseEngine = 'mysql' | 'postgresql';
@@ -21,7 +26,7 @@ export const DATABASE_ENGINES: readonly DatabaseEngine[] = ['mysql', 'postgresql
 /** Image with the engine's client tools (and server, for the scratch restore), by engine. */
 const DUMP_IMAGES: Record<DatabaseEngine, string> = { mysql: 'mysql:8.0.39', postgresql: 'postgres:16.4' };
 const DEFAULT_PORTS: Record<DatabaseEngine, number> = { mysql: 3306, postgresql: 5432 };
-/** AWS CLI v2, installed in the image: nothing is installed at run time (seed 000 ran apt-get in the job). */
+/** AWS CLI v2, installed in the image: nothing is installed at run time (installing the CLI in the job at every run is slow and unpinned). */
 const TRANSFER_IMAGE = 'amazon/aws-cli:2.17.36';
 /**
  * A version tag (`8.0.39`, `16.4`, `2.17.36-amd64`) or a digest; never `latest` or a major-only tag. Use
@@ -29,7 +34,6 @@ const TRANSFER_IMAGE = 'amazon/aws-cli:2.17.36';
  */
 const PINNED_IMAGE = /^[^\s:@]+(:\d+\.\d+(\.\d+)?([-.][A-Za-z0-9_.-]+)?|@sha256:[a-f0-9]{64})$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const TIME_ZONE = /^(UTC|[A-Z][A-Za-z_-]+(\/[A-Za-z0-9_+-]+)+)$/;
 /** 31 February: the restore template must never run on a schedule, even if someone unsuspends it. */
 const NEVER = Cron.schedule({ minute: '0', hour: '0', day: '31', month: '2' });
 const SCRIPTS_PATH = '/scripts';
@@ -42,7 +46,7 @@ export interface BackupCronJobProps {
    * Name of the backup CronJob; the other objects are named after it (`<name>-verify`, `<name>-restore`,
    * `<name>-scripts`).
    *
-   * @default 'database-backup' (seed 000)
+   * @default 'database-backup'
    */
   readonly name?: string;
 
@@ -53,7 +57,7 @@ export interface BackupCronJobProps {
    */
   readonly partOf?: string;
 
-  /** Database engine: decides the dump tool (`mysqldump` with seed 000's flags, or `pg_dump`) and the image. */
+  /** Database engine: decides the dump tool (`mysqldump --single-transaction`, or `pg_dump`) and the image. */
   readonly engine: DatabaseEngine;
 
   /** When backups run. @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax */
@@ -75,13 +79,13 @@ export interface BackupCronJobProps {
    */
   readonly databasePort?: number;
 
-  /** Secret key holding the database host (seed: `laravel-secrets` `db-host`). */
+  /** Secret key holding the database host (`db-host`). */
   readonly databaseHost: SecretKeyReference;
 
-  /** Secret key holding the database user (seed: `laravel-secrets` `db-user`). */
+  /** Secret key holding the database user (`db-user`). */
   readonly databaseUser: SecretKeyReference;
 
-  /** Secret key holding the database password (seed: `laravel-secrets` `db-password`). */
+  /** Secret key holding the database password (`db-password`). */
   readonly databasePassword: SecretKeyReference;
 
   /** S3 bucket the backups go to. */
@@ -181,7 +185,7 @@ export interface BackupCronJobProps {
   /**
    * Finished Jobs each CronJob keeps, per outcome (`successfulJobsHistoryLimit`, `failedJobsHistoryLimit`).
    *
-   * @default 3 (seed 000)
+   * @default 3
    */
   readonly jobsHistoryLimit?: number;
 
@@ -200,6 +204,42 @@ export interface BackupCronJobProps {
    */
   readonly team?: string;
 }
+
+/** Run-time checks of {@link BackupCronJobProps}, applied before anything is created. */
+const BACKUP_CRON_JOB_RULES: Rules = {
+  name: optional(checkDnsLabel),
+  partOf: optional(checkLabelName),
+  engine: oneOf(DATABASE_ENGINES),
+  schedule: checkCronObject,
+  verificationSchedule: checkCronObject,
+  timeZone: checkTimeZone,
+  databaseName: checkNonEmpty,
+  databasePort: optional(checkPort),
+  databaseHost: checkSecretKeyReference,
+  databaseUser: checkSecretKeyReference,
+  databasePassword: checkSecretKeyReference,
+  bucket: optional(checkString),
+  region: checkNonEmpty,
+  endpoint: optional(checkString),
+  accessKeyId: checkSecretKeyReference,
+  secretAccessKey: checkSecretKeyReference,
+  retentionDays: integer(1),
+  resources: checkResourceSpec,
+  verificationResources: checkResourceSpec,
+  workspaceSize: checkSize,
+  scratchSize: checkSize,
+  rowCountTolerancePercent: optional(integer(0, 100)),
+  dumpImage: optional(checkString),
+  transferImage: optional(checkString),
+  runAsUser: optional(integer(1)),
+  startingDeadline: optional((v) => checkTimeSpan(v)),
+  activeDeadline: optional((v) => checkTimeSpan(v)),
+  verificationActiveDeadline: optional((v) => checkTimeSpan(v)),
+  backoffLimit: optional(integer(0)),
+  jobsHistoryLimit: optional(integer(0)),
+  jobTtl: optional((v) => checkTimeSpan(v)),
+  team: optional(checkLabelName),
+};
 
 /** Props of {@link BackupCronJob.addBackupJob}. */
 export interface BackupJobProps {
@@ -229,7 +269,7 @@ export interface BackupJobProps {
 }
 
 /**
- * Database backups that are proven to restore (seed 000's "Automated Database Backup System", done better).
+ * Database backups that are proven to restore.
  *
  * Renders, in the chart's namespace:
  * - CronJob `<name>`: an init container dumps the database into a shared `emptyDir` and checks the file
@@ -238,8 +278,7 @@ export interface BackupJobProps {
  *   stored size and deletes backups older than `retentionDays`;
  * - CronJob `<name>-verify`: downloads the newest backup and restores it into a scratch database server
  *   started inside the pod, failing unless tables, columns and row counts match the backup's manifest;
- * - CronJob `<name>-restore`, suspended and scheduled never: the disaster recovery procedure of seed 000's
- *   restore script, run with `kubectl create job --from=cronjob/<name>-restore`; a safety dump of the
+ * - CronJob `<name>-restore`, suspended and scheduled never: the disaster recovery procedure, run with `kubectl create job --from=cronjob/<name>-restore`; a safety dump of the
  *   current database is uploaded before anything is dropped;
  * - ConfigMap `<name>-scripts` with the shell all of them run;
  * - alerts `BackupTooOld`, `BackupJobFailed`, `BackupVerificationFailed`, `BackupVerificationTooOld` in
@@ -276,6 +315,7 @@ export class BackupCronJob extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupCronJobProps) {
     super(scope, id);
+    checkProps(this, props, BACKUP_CRON_JOB_RULES);
     this.props = props;
     this.name = props.name ?? 'database-backup';
     this.partOf = props.partOf ?? this.name;
@@ -297,7 +337,7 @@ export class BackupCronJob extends Construct {
     this.checkDeadlines('verificationActiveDeadline', verificationStartingDeadline, verificationActiveDeadline, verificationGaps.minSeconds);
 
     this.scripts = new kplus.ConfigMap(this, 'Scripts', {
-      metadata: { name: `${this.name}-scripts`, labels: this.labels(`${this.name}-scripts`) },
+      metadata: { name: derivedName(this.name, 'scripts'), labels: this.labels(derivedName(this.name, 'scripts')) },
       data: backupScripts(),
     });
 
@@ -310,7 +350,7 @@ export class BackupCronJob extends Construct {
     this.addContainer(this.backup, 'dump', 'backup.sh', { init: true, database: true });
     this.addContainer(this.backup, 'upload', 'upload.sh', { s3: true, env: { RETENTION_DAYS: String(props.retentionDays) } });
 
-    this.verification = this.addCronJob('Verification', `${this.name}-verify`, {
+    this.verification = this.addCronJob('Verification', derivedName(this.name, 'verify'), {
       schedule: props.verificationSchedule,
       startingDeadline: verificationStartingDeadline,
       activeDeadline: verificationActiveDeadline,
@@ -325,7 +365,7 @@ export class BackupCronJob extends Construct {
       env: { ROW_COUNT_TOLERANCE_PERCENT: tolerance, SCRATCH_DIR: SCRATCH_PATH },
     });
 
-    this.restore = this.addCronJob('Restore', `${this.name}-restore`, {
+    this.restore = this.addCronJob('Restore', derivedName(this.name, 'restore'), {
       schedule: NEVER,
       suspend: true,
       startingDeadline: Duration.seconds(60),
@@ -398,7 +438,6 @@ export class BackupCronJob extends Construct {
     assertAt(this, 'name', checkDnsLabel(this.name));
     assertAt(this, 'schedule', checkCronSchedule(p.schedule?.expressionString));
     assertAt(this, 'verificationSchedule', checkCronSchedule(p.verificationSchedule?.expressionString));
-    assertAt(this, 'timeZone', TIME_ZONE.test(p.timeZone ?? '') ? undefined : `must be an IANA time zone such as "Europe/Berlin" or "UTC", got ${show(p.timeZone)}`);
     assertAt(this, 'databaseName', checkNonEmpty(p.databaseName));
     if (p.databasePort !== undefined) {
       assertAt(this, 'databasePort', checkInteger(p.databasePort, 1, 65535));

@@ -3,10 +3,11 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkNonEmpty } from '../core/checks';
+import { checkNonEmpty, checkProps, Rules } from '../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
+import { checkResourceSpec } from '../core/container-resources';
 
-/** Pinned cluster-autoscaler image (seed 000; the minor version follows the cluster's, 1.28). */
+/** Pinned cluster-autoscaler image (the minor version follows the cluster's, 1.28). */
 export const CLUSTER_AUTOSCALER_IMAGE = 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.28.0';
 
 /** Props of {@link ClusterAutoscaler}. */
@@ -22,7 +23,7 @@ export interface ClusterAutoscalerProps {
 }
 
 const NAME = 'cluster-autoscaler';
-/** Seed 000's labels on every object. */
+/** The upstream add-on labels on every object. */
 const ADDON_LABELS = { 'k8s-addon': 'cluster-autoscaler.addons.k8s.io', 'k8s-app': NAME };
 const HEALTH_PORT = 8085;
 /** `nobody`, as the seed. */
@@ -30,7 +31,7 @@ const UID = 65534;
 
 type Rule = kplus.k8s.PolicyRule;
 
-/** Seed 000's ClusterRole rules, as they are. */
+/** The upstream ClusterRole rules. */
 const CLUSTER_RULES: Rule[] = [
   { apiGroups: [''], resources: ['events', 'endpoints'], verbs: ['create', 'patch'] },
   { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
@@ -47,15 +48,18 @@ const CLUSTER_RULES: Rule[] = [
   { apiGroups: ['coordination.k8s.io'], resourceNames: [NAME], resources: ['leases'], verbs: ['get', 'update'] },
 ];
 
-/** Seed 000's Role rules in the autoscaler's namespace. */
+/** The upstream Role rules in the autoscaler's namespace. */
 const NAMESPACE_RULES: Rule[] = [
   { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'list', 'watch'] },
   { apiGroups: [''], resources: ['configmaps'], resourceNames: ['cluster-autoscaler-status', 'cluster-autoscaler-priority-expander'], verbs: ['delete', 'get', 'update', 'watch'] },
 ];
 
+/** Run-time checks of {@link ClusterAutoscalerProps}, applied before anything is created. */
+const CLUSTER_AUTOSCALER_RULES: Rules = { cloudProvider: checkNonEmpty, nodeGroupAutoDiscovery: checkNonEmpty, resources: checkResourceSpec };
+
 /**
- * The Kubernetes cluster autoscaler, as seed 000 deploys it: ServiceAccount, ClusterRole, Role, their
- * bindings and the Deployment, all named `cluster-autoscaler`, with the seed's flags.
+ * The Kubernetes cluster autoscaler, as upstream's example deploys it: ServiceAccount, ClusterRole, Role, their
+ * bindings and the Deployment, all named `cluster-autoscaler`, with the upstream flags.
  *
  * RBAC is rendered with the raw `k8s` objects because the seed's rules name resources by `resourceNames`
  * and API groups (`extensions`) that cdk8s-plus' role grants cannot express. Unlike the seed, the pod
@@ -73,6 +77,7 @@ export class ClusterAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
+    checkProps(this, props, CLUSTER_AUTOSCALER_RULES);
     assertAt(this, 'cloudProvider', checkNonEmpty(props.cloudProvider));
     assertAt(this, 'nodeGroupAutoDiscovery', checkNonEmpty(props.nodeGroupAutoDiscovery));
     const resources = checkResources(props.resources);

@@ -3,9 +3,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, memoryQuantity } from './container-resources';
 import { assertAt, failAt } from './errors';
-import { checkDnsLabel, checkInteger, checkOneOf } from './checks';
+import {
+  Check, checkCpu, checkDnsLabel, checkInteger, checkLabelName, checkNumber, checkOneOf, checkProps, checkShape, checkSize, checkString, optional, Rules,
+} from './checks';
 import { DeclaredNamespaces } from './declared-namespaces';
 import { recommendedLabels } from './labels';
+import { checkResourceSpec } from './container-resources';
+import { derivedName } from './names';
 
 /** Pod Security Standards levels. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -62,6 +66,20 @@ export interface AppNamespaceProps {
   readonly containerDefaults: ContainerResourceSpec;
 }
 
+/** The run-time check of a {@link NamespaceQuota}: CPU as `Cpu`, memory as `Size`, counts as numbers (their range follows). */
+export const checkNamespaceQuota: Check = checkShape({
+  requestsCpu: checkCpu, limitsCpu: checkCpu, requestsMemory: checkSize, limitsMemory: checkSize, pods: (v) => checkNumber(v), persistentVolumeClaims: optional((v) => checkNumber(v)),
+});
+
+/** Run-time checks of {@link AppNamespaceProps}, applied before anything is created. */
+const APP_NAMESPACE_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: checkLabelName,
+  podSecurity: optional(checkString),
+  quota: checkNamespaceQuota,
+  containerDefaults: checkResourceSpec,
+};
+
 /**
  * A namespace with Pod Security admission, a ResourceQuota and a LimitRange.
  *
@@ -83,6 +101,7 @@ export class AppNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: AppNamespaceProps) {
     super(scope, id);
+    checkProps(this, props, APP_NAMESPACE_RULES);
     const podSecurity = props.podSecurity ?? 'restricted';
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'podSecurity', checkOneOf(podSecurity, POD_SECURITY_LEVELS));
@@ -129,7 +148,7 @@ export class AppNamespace extends Construct {
     const q = props.quota;
     const quantity = kplus.k8s.Quantity.fromString;
     this.quota = new kplus.k8s.KubeResourceQuota(this, 'Quota', {
-      metadata: { name: `${props.name}-quota`, namespace: props.name, labels: labels(`${props.name}-quota`) },
+      metadata: { name: derivedName(props.name, 'quota'), namespace: props.name, labels: labels(derivedName(props.name, 'quota')) },
       spec: {
         hard: {
           'requests.cpu': quantity(q.requestsCpu.amount),
@@ -147,7 +166,7 @@ export class AppNamespace extends Construct {
 
     const d = props.containerDefaults;
     this.limitRange = new kplus.k8s.KubeLimitRange(this, 'LimitRange', {
-      metadata: { name: `${props.name}-limits`, namespace: props.name, labels: labels(`${props.name}-limits`) },
+      metadata: { name: derivedName(props.name, 'limits'), namespace: props.name, labels: labels(derivedName(props.name, 'limits')) },
       spec: {
         limits: [{
           type: 'Container',

@@ -4,7 +4,8 @@
  * Each check returns `undefined` when the value is acceptable, or a one-line problem that says what is
  * allowed and shows the bad value. Callers add the location (construct path or environment) and field.
  */
-import { show } from './errors';
+import { IConstruct } from 'constructs';
+import { failAt, show } from './errors';
 
 /** DNS-1123 label: names of Namespaces, Services, ports' owners... (at most 63 characters). */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -181,3 +182,384 @@ export function checkCron(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * What is wrong with a value: a one-line problem, or a problem of one of its parts (`field` is relative:
+ * `.minReplicas`, `[2]`, `.API_KEY.key`).
+ */
+export type Problem = string | { readonly field: string; readonly problem: string };
+
+/** A check of one value: `undefined` when acceptable. Every `check...` function of this module is one. */
+export type Check = (value: unknown) => Problem | undefined;
+
+/** Checks the shape of a props object or configuration section: one check per field. */
+export type Rules = Readonly<Record<string, Check>>;
+
+/** Joins a field and a nested problem into one field path and problem. */
+function nested(field: string, problem: Problem): { field: string; problem: string } {
+  return typeof problem === 'string' ? { field, problem } : { field: `${field}${problem.field}`, problem: problem.problem };
+}
+
+/** The field path and problem of the first field of `value` that fails its rule, or `undefined`. */
+export function findProblem(value: unknown, rules: Rules, prefix = ''): { field: string; problem: string } | undefined {
+  for (const [field, rule] of Object.entries(rules)) {
+    const problem = rule((value as Record<string, unknown>)[field]);
+    if (problem !== undefined) {
+      return nested(`${prefix}${field}`, problem);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks a construct's props at run time, whatever the caller's language: the props must be an object and
+ * each field must pass its rule. Throws a `ValidationError` naming the first field at fault.
+ *
+ * Run it first in a constructor, before any default is resolved, so a JavaScript caller or an `as any`
+ * gets `[path] field: problem` instead of a `TypeError` from deep inside cdk8s.
+ */
+export function checkProps(scope: IConstruct, props: unknown, rules: Rules): void {
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+    failAt(scope, 'props', `must be an object, got ${show(props)}`);
+  }
+  const problem = findProblem(props, rules);
+  if (problem !== undefined) {
+    failAt(scope, problem.field, problem.problem);
+  }
+}
+
+/** Accepts `undefined` (an optional field left out); otherwise applies `check`. */
+export function optional(check: Check): Check {
+  return (value) => (value === undefined ? undefined : check(value));
+}
+
+/** A nested object whose fields each pass their rule. */
+export function checkShape(rules: Rules): Check {
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return `must be an object with ${Object.keys(rules).join(', ')}, got ${show(value)}`;
+    }
+    const problem = findProblem(value, rules, '.');
+    return problem === undefined ? undefined : { field: problem.field, problem: problem.problem };
+  };
+}
+
+/** An array whose items each pass `item`; with `nonEmpty`, at least one item. */
+export function checkArrayOf(item: Check, options: { readonly nonEmpty?: boolean } = {}): Check {
+  return (value) => {
+    if (!Array.isArray(value)) {
+      return `must be a list, got ${show(value)}`;
+    }
+    if (options.nonEmpty === true && value.length === 0) {
+      return 'must list at least one item, got []';
+    }
+    for (let i = 0; i < value.length; i++) {
+      const problem = item(value[i]);
+      if (problem !== undefined) {
+        return nested(`[${i}]`, problem);
+      }
+    }
+    return undefined;
+  };
+}
+
+/** A plain object whose keys pass `key` and whose values pass `item` (reported under `.<key>`). */
+export function checkRecordOf(key: Check, item: Check): Check {
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return `must be an object of key/value pairs, got ${show(value)}`;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      const problem = key(k) ?? item(v);
+      if (problem !== undefined) {
+        return nested(`.${k}`, problem);
+      }
+    }
+    return undefined;
+  };
+}
+
+/** Any string (possibly empty). */
+export function checkString(value: unknown): string | undefined {
+  return typeof value === 'string' ? undefined : `must be a string, got ${show(value)}`;
+}
+
+/** `true` or `false`: the string `"false"` is refused, it would read as true. */
+export function checkBoolean(value: unknown): string | undefined {
+  return typeof value === 'boolean' ? undefined : `must be true or false, got ${show(value)}`;
+}
+
+/** A finite number from `min` to `max` (inclusive). */
+export function checkNumber(value: unknown, min = -Number.MAX_VALUE, max = Number.MAX_VALUE): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    const range = max === Number.MAX_VALUE ? (min === -Number.MAX_VALUE ? 'a finite number' : `a number of at least ${min}`) : `a number from ${min} to ${max}`;
+    return `must be ${range}, got ${show(value)}`;
+  }
+  return undefined;
+}
+
+/** A finite number greater than 0. */
+export function checkPositive(value: unknown): string | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : `must be a positive number, got ${show(value)}`;
+}
+
+/** A percentage: a finite number from 0 to 100. */
+export function checkPercent(value: unknown): string | undefined {
+  return checkNumber(value, 0, 100);
+}
+
+/** Names a value of a class, for `checkInstance`. */
+export function checkInstance(isInstance: (value: unknown) => boolean, what: string): Check {
+  return (value) => (isInstance(value) ? undefined : `must be ${what}, got ${show(value)}`);
+}
+
+function hasMethods(value: unknown, ...methods: string[]): boolean {
+  return typeof value === 'object' && value !== null && methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+}
+
+/** A cdk8s `Size` greater than zero (`Size.gibibytes(10)`); `0Gi`, `NaNGi` and strings are refused. */
+export function checkSize(value: unknown): string | undefined {
+  if (!hasMethods(value, 'toKibibytes', 'asString')) {
+    return `must be a Size such as Size.gibibytes(10), got ${show(value)}`;
+  }
+  let kib: number;
+  try {
+    kib = (value as { toKibibytes(o: { rounding: number }): number }).toKibibytes({ rounding: 2 });
+  } catch {
+    kib = Number.NaN;
+  }
+  return Number.isFinite(kib) && kib > 0 ? undefined : `must be a finite Size greater than zero, got ${show(value)}`;
+}
+
+/** Millicores of a CPU quantity (`250m`, `0.5`, `2`), or `undefined` when it is not one. */
+export function cpuMillis(amount: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(amount);
+  if (!match) {
+    return undefined;
+  }
+  const value = Number(match[1]);
+  return match[2] === 'm' ? value : value * 1000;
+}
+
+/** A cdk8s-plus `Cpu` greater than zero (`Cpu.millis(250)`); strings such as `"250m"` are refused. */
+export function checkCpu(value: unknown): string | undefined {
+  const amount = (value as { amount?: unknown } | undefined)?.amount;
+  if (typeof value !== 'object' || value === null || typeof amount !== 'string') {
+    return `must be a Cpu such as Cpu.millis(250), got ${show(value)}`;
+  }
+  const millis = cpuMillis(amount);
+  return millis !== undefined && millis > 0 ? undefined : `must be a positive CPU quantity such as "250m", got ${JSON.stringify(amount)}`;
+}
+
+/** A cdk8s `Duration` of at least `minSeconds` (a whole number of seconds); strings such as `"5m"` are refused. */
+export function checkTimeSpan(value: unknown, minSeconds = 1): string | undefined {
+  if (!hasMethods(value, 'toSeconds', 'toHumanString')) {
+    return `must be a Duration such as Duration.minutes(5), got ${show(value)}`;
+  }
+  let seconds: number;
+  try {
+    seconds = (value as { toSeconds(): number }).toSeconds();
+  } catch {
+    seconds = Number.NaN;
+  }
+  return Number.isInteger(seconds) && seconds >= minSeconds
+    ? undefined : `must be a whole number of seconds, at least ${minSeconds}s, got ${show(value)}`;
+}
+
+/**
+ * An IANA time zone as the Kubernetes CronJob controller reads it (`Europe/Berlin`, `Etc/UTC`): one the
+ * runtime's `Intl` time-zone data knows, spelled with its capitals (the tz database is case-sensitive
+ * on the nodes, `Intl` is not).
+ */
+export function checkTimeZone(value: unknown): string | undefined {
+  const problem = `must be an IANA time zone such as "Europe/Berlin" or "UTC", got ${show(value)}`;
+  if (typeof value !== 'string' || value.length === 0) {
+    return problem;
+  }
+  if (!SUPPORTED_TIME_ZONES.has(value)) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: value });
+    } catch {
+      return problem;
+    }
+    if (!value.split('/').every((part) => /^[A-Z]/.test(part))) {
+      return problem;
+    }
+  }
+  return undefined;
+}
+
+const SUPPORTED_TIME_ZONES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('timeZone'));
+
+const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`, not starting with the reserved `__`). */
+export function checkPrometheusLabelName(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !PROMETHEUS_LABEL_NAME.test(value) || value.startsWith('__')) {
+    return `must be a Prometheus label name (letters, digits and '_', not starting with a digit or "__"), got ${show(value)}`;
+  }
+  return undefined;
+}
+
+/** A Prometheus metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`). */
+export function checkMetricName(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(value)
+    ? undefined : `must be a Prometheus metric name (letters, digits, '_' and ':', not starting with a digit), got ${show(value)}`;
+}
+
+// The OCI distribution reference grammar (github.com/distribution/reference, regexp.go).
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
+const REPOSITORY = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+
+/**
+ * An image repository without tag or digest, as the OCI distribution reference grammar reads it
+ * (`ghcr.io/acme/shop`, `registry:5000/team/app`): lower-case path, at most 255 characters.
+ */
+export function checkImageRepository(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    return `required: an image repository such as "ghcr.io/acme/shop", got ${show(value)}`;
+  }
+  const lastSlash = value.lastIndexOf('/');
+  if (value.includes('@') || value.lastIndexOf(':') > lastSlash) {
+    return `must be a repository without tag or digest (the tag is a separate field), got ${show(value)}`;
+  }
+  if (value.length > 255 || !REPOSITORY.test(value)) {
+    return `must be an image repository such as "ghcr.io/acme/shop" (lower-case path components of letters, digits, '.', '_' and '-'), got ${show(value)}`;
+  }
+  return undefined;
+}
+
+/**
+ * An image reference with its tag or digest (`repository:tag` or `repository@sha256:...`); with `pinned`,
+ * only a semantic version or a digest.
+ */
+export function checkImageReference(value: unknown, pinned: boolean): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    return `required: an image reference such as "ghcr.io/acme/shop:v1.2.3", got ${show(value)}`;
+  }
+  const at = value.indexOf('@');
+  const colon = value.lastIndexOf(':');
+  const split = at >= 0 ? at : (colon > value.lastIndexOf('/') ? colon : -1);
+  if (split < 0) {
+    return `must name a tag or digest ("ghcr.io/acme/shop:v1.2.3"), got ${show(value)}`;
+  }
+  const repository = value.slice(0, split);
+  if (checkImageRepository(repository) !== undefined) {
+    return `must be an image reference such as "ghcr.io/acme/shop:v1.2.3" (lower-case repository), got ${show(value)}`;
+  }
+  const tag = value.slice(split + 1);
+  const problem = checkImageTag(tag, pinned);
+  return problem === undefined ? undefined : `${problem.replace(/, got .*$/, '')}, got ${show(value)}`;
+}
+
+const HEX_REVISION = /^[0-9a-f]{7,40}$/;
+
+/**
+ * A Git revision Argo CD can check out: a branch or tag name by `git check-ref-format`'s rules
+ * (`main`, `release/1.2`, `v1.2.3`), `HEAD`, or a commit SHA.
+ */
+export function checkGitRevision(value: unknown): string | undefined {
+  const problem = `must be a Git branch, tag or commit (no spaces, '..', '~', '^', ':', '?', '*', '[', '\\\\', "@{", and no part starting with '.' or ending in ".lock"), got ${show(value)}`;
+  if (typeof value !== 'string' || value.length === 0) {
+    return problem;
+  }
+  if (HEX_REVISION.test(value) || value === 'HEAD') {
+    return undefined;
+  }
+  const bad = /[\x00-\x20\x7f~^:?*[\\]/.test(value) || value.includes('..') || value.includes('@{') || value === '@'
+    || value.startsWith('/') || value.endsWith('/') || value.endsWith('.') || value.includes('//')
+    || value.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'));
+  return bad ? problem : undefined;
+}
+
+/** A URL path: starts with `/`, no spaces. */
+export function checkUrlPath(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/[^\s]*$/.test(value) ? undefined : `must be an absolute URL path starting with "/", got ${show(value)}`;
+}
+
+/** An absolute file-system path in a container: starts with `/`, no spaces, no `..`. */
+export function checkAbsolutePath(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/[^\s]*$/.test(value) && !value.split('/').includes('..')
+    ? undefined : `must be an absolute path starting with "/" (no spaces, no ".."), got ${show(value)}`;
+}
+
+/** An https URL without a trailing slash. */
+export function checkHttpsUrl(value: unknown): string | undefined {
+  return typeof value === 'string' && /^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value) && !value.endsWith('/')
+    ? undefined : `must be an https URL without a trailing slash, got ${show(value)}`;
+}
+
+/** An http(s) URL. */
+export function checkHttpUrl(value: unknown): string | undefined {
+  return typeof value === 'string' && /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(value) ? undefined : `must be an http(s) URL, got ${show(value)}`;
+}
+
+/** Labels: a record of label keys to label values. */
+export const checkLabels: Check = checkRecordOf(checkLabelKey, checkLabelValue);
+
+/** Environment variable names as the kubelet accepts them (C identifiers, as shells read them). */
+export function checkEnvName(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)
+    ? undefined : `must be an environment variable name (letters, digits and '_', not starting with a digit), got ${show(value)}`;
+}
+
+/**
+ * A Kubernetes object of `kind` as cdk8s-plus models it (`kplus.Secret.fromSecretName(...)`, a `Service`
+ * construct), named `what` in the message.
+ */
+export function checkResourceOf(kind: string, what: string): Check {
+  return (value) => {
+    const v = value as { kind?: unknown; name?: unknown } | null;
+    return typeof v === 'object' && v !== null && v.kind === kind && typeof v.name === 'string' ? undefined : `must be ${what}, got ${show(value)}`;
+  };
+}
+
+/** A Secret reference (`kplus.Secret.fromSecretName(scope, id, name)`). */
+export const checkSecret: Check = checkResourceOf('Secret', 'a Secret such as kplus.Secret.fromSecretName(scope, id, name)');
+
+/** A ConfigMap. */
+export const checkConfigMap: Check = checkResourceOf('ConfigMap', 'a ConfigMap such as new kplus.ConfigMap(...)');
+
+/** A key of a Secret or ConfigMap (`[-._a-zA-Z0-9]+`, at most 253 characters). */
+export function checkDataKey(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && value !== '..'
+    ? undefined : `must be a Secret or ConfigMap key (letters, digits, '-', '_', '.'), got ${show(value)}`;
+}
+
+/** A non-empty label value: `app.kubernetes.io/part-of`, `component`, `team` and other names that become labels. */
+export function checkLabelName(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? checkLabelValue(value) : `required: a label value (at most 63 characters: letters, digits, '-', '_', '.'), got ${show(value)}`;
+}
+
+/** A list of strings each passing `item`. */
+export function checkStrings(item: Check = checkString): Check {
+  return checkArrayOf(item);
+}
+
+/** An integer from `min` to `max`, as a reusable {@link Check}. */
+export function integer(min: number, max?: number): Check {
+  return (value) => checkInteger(value, min, max);
+}
+
+/** One of `allowed`, as a reusable {@link Check}. */
+export function oneOf<T extends string>(allowed: readonly T[]): Check {
+  return (value) => checkOneOf(value, allowed);
+}
+
+/** A cdk8s `Cron` (`Cron.schedule({ minute: '0', hour: '2' })`); a plain string is refused. */
+export function checkCronObject(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null && typeof (value as { expressionString?: unknown }).expressionString === 'string'
+    ? undefined : `must be a Cron such as Cron.schedule({ minute: '0', hour: '2' }), got ${show(value)}`;
+}
+
+/** A workload a HorizontalPodAutoscaler can scale: a cdk8s-plus `Deployment` or `StatefulSet`. */
+export function checkScalableWorkload(value: unknown): string | undefined {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  return typeof value === 'object' && value !== null && (kind === 'Deployment' || kind === 'StatefulSet')
+    ? undefined : `must be a cdk8s-plus Deployment or StatefulSet, got ${show(value)}`;
+}
+
+/** Environment variables: names to plain string values. */
+export const checkEnv: Check = checkRecordOf(checkEnvName, checkString);

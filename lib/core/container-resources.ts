@@ -1,6 +1,9 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Check, checkCpu, checkShape, checkSize } from './checks';
 import { show } from './errors';
+
+const RESOURCE_FIELDS: Check = checkShape({ cpuRequest: checkCpu, cpuLimit: checkCpu, memoryRequest: checkSize, memoryLimit: checkSize });
 
 /**
  * CPU and memory requests and limits of one container, all four required.
@@ -58,6 +61,10 @@ export function checkResources(spec: ContainerResourceSpec | undefined): { field
   if (spec === undefined) {
     return { field: '', problem: 'required: cpuRequest, cpuLimit, memoryRequest and memoryLimit' };
   }
+  const typed = RESOURCE_FIELDS(spec);
+  if (typed !== undefined) {
+    return typeof typed === 'string' ? { field: '', problem: typed } : { field: typed.field.slice(1), problem: typed.problem };
+  }
   const cpu: Array<['cpuRequest' | 'cpuLimit', kplus.Cpu]> = [['cpuRequest', spec.cpuRequest], ['cpuLimit', spec.cpuLimit]];
   for (const [field, value] of cpu) {
     const millis = value === undefined ? undefined : cpuToMillis(value);
@@ -82,6 +89,15 @@ export function checkResources(spec: ContainerResourceSpec | undefined): { field
   }
   return undefined;
 }
+
+/**
+ * The run-time check of a {@link ContainerResourceSpec} prop or config field: four values of the right
+ * types (`Cpu`, `Size`), positive, each limit at least its request.
+ */
+export const checkResourceSpec: Check = (value) => {
+  const problem = checkResources(value as ContainerResourceSpec);
+  return problem === undefined ? undefined : (problem.field === '' ? problem.problem : { field: `.${problem.field}`, problem: problem.problem });
+};
 
 /** Converts a checked spec into cdk8s-plus container resources. */
 export function toContainerResources(spec: ContainerResourceSpec): kplus.ContainerResources {

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { checkDnsLabel } from './checks';
 import { assertAt } from './errors';
-import { treeSingleton } from './tree-singleton';
+import { ownedSingleton } from './registry-owner';
 
 const REGISTRY_ID = 'DeclaredNamespaces';
 
@@ -15,7 +15,7 @@ const REGISTRY_ID = 'DeclaredNamespaces';
 export class DeclaredNamespaces extends Construct {
   /** The registry of the tree `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): DeclaredNamespaces {
-    return treeSingleton(scope, REGISTRY_ID, (c): c is DeclaredNamespaces => c instanceof DeclaredNamespaces, (root, id) => new DeclaredNamespaces(root, id));
+    return ownedSingleton(scope, REGISTRY_ID, (c): c is DeclaredNamespaces => c instanceof DeclaredNamespaces, (owner, id) => new DeclaredNamespaces(owner, id));
   }
 
   private readonly names: string[] = [];

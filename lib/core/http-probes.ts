@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { Check, checkShape, checkUrlPath, integer, optional } from './checks';
 
 /**
  * Timing of one HTTP health probe.
@@ -62,3 +63,19 @@ export function renderHttpProbe(spec: HttpProbeSpec, portName: string, probeType
     failureThreshold: spec.failureThreshold,
   };
 }
+
+/** The run-time check of one {@link HttpProbeSpec}: an absolute path, periods and thresholds of at least 1. */
+export const checkHttpProbeSpec: Check = checkShape({
+  path: checkUrlPath,
+  initialDelaySeconds: integer(0),
+  periodSeconds: integer(1),
+  timeoutSeconds: integer(1),
+  failureThreshold: integer(1),
+});
+
+/** The run-time check of a `Partial<HealthProbes>` prop: each probe given is complete and valid. */
+export const checkHealthProbes: Check = checkShape({
+  startup: optional(checkHttpProbeSpec),
+  liveness: optional(checkHttpProbeSpec),
+  readiness: optional(checkHttpProbeSpec),
+});

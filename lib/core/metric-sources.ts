@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import { failAt, show } from './errors';
-import { treeSingleton } from './tree-singleton';
+import { assertAt, failAt, show } from './errors';
+import { ownedSingleton } from './registry-owner';
+import { checkMetricName, checkOneOf } from './checks';
 
 /** Metric APIs an HPA reads beyond resource metrics: `Pods` (custom.metrics.k8s.io) and `External` (external.metrics.k8s.io). */
 export type MetricApiType = 'Pods' | 'External';
@@ -18,7 +19,7 @@ const REGISTRY_ID = 'MetricSources';
 export class MetricSources extends Construct {
   /** The registry of the tree `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): MetricSources {
-    return treeSingleton(scope, REGISTRY_ID, (c): c is MetricSources => c instanceof MetricSources, (root, id) => new MetricSources(root, id));
+    return ownedSingleton(scope, REGISTRY_ID, (c): c is MetricSources => c instanceof MetricSources, (owner, id) => new MetricSources(owner, id));
   }
 
   private readonly served = new Map<string, string>();
@@ -33,6 +34,8 @@ export class MetricSources extends Construct {
    * @throws ValidationError when another construct already declared it
    */
   public declare(server: IConstruct, type: MetricApiType, name: string): void {
+    assertAt(server, 'metric.type', checkOneOf(type, ['Pods', 'External']));
+    assertAt(server, 'metric.name', checkMetricName(name));
     const key = `${type}\0${name}`;
     const owner = this.served.get(key);
     if (owner !== undefined && owner !== server.node.path) {

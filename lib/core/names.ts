@@ -24,3 +24,11 @@ export function shortenName(name: string, identity: string = name, max: number =
 export function stableHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
+
+/**
+ * An object name derived from a base name and suffixes (`storefront-blue-hpa`), shortened with a stable hash
+ * when it would pass 63 characters, so a long but valid base name never yields an invalid or cut name.
+ */
+export function derivedName(base: string, ...suffixes: string[]): string {
+  return shortenName([base, ...suffixes].join('-'));
+}

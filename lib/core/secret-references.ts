@@ -1,7 +1,9 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { treeSingleton } from './tree-singleton';
+import { Check, checkDataKey, checkSecret, checkShape } from './checks';
+import { assertAt } from './errors';
+import { ownedSingleton } from './registry-owner';
 
 /** One key of a Secret, referenced (never copied) by a consumer. */
 export interface SecretKeyReference {
@@ -11,6 +13,9 @@ export interface SecretKeyReference {
   /** Key within the Secret. */
   readonly key: string;
 }
+
+/** The run-time check of a {@link SecretKeyReference} prop: a Secret and a valid key. */
+export const checkSecretKeyReference: Check = checkShape({ secret: checkSecret, key: checkDataKey });
 
 /** One Secret the synthesized manifests depend on, and the keys read from it. */
 export interface SecretReference {
@@ -46,9 +51,9 @@ const REGISTRY_ID = 'SecretReferences';
  * record into it with {@link SecretReferences.of}.
  */
 export class SecretReferences extends Construct {
-  /** The registry of the tree `scope` belongs to, created on first use. */
+  /** The registry of `scope`'s owner (RegistryOwner.of: a declared platform root, else the outermost Chart), created on first use. */
   public static of(scope: IConstruct): SecretReferences {
-    return treeSingleton(scope, REGISTRY_ID, (c): c is SecretReferences => c instanceof SecretReferences, (root, id) => new SecretReferences(root, id));
+    return ownedSingleton(scope, REGISTRY_ID, (c): c is SecretReferences => c instanceof SecretReferences, (owner, id) => new SecretReferences(owner, id));
   }
 
   private readonly entries = new Map<string, Entry>();
@@ -59,11 +64,14 @@ export class SecretReferences extends Construct {
 
   /** Records that `consumer` reads `key` of `secret` (in the consumer's chart namespace). */
   public recordKey(consumer: IConstruct, secret: kplus.ISecret, key: string): void {
+    assertAt(consumer, 'secret', checkSecret(secret));
+    assertAt(consumer, 'key', checkDataKey(key));
     this.entry(consumer, secret).keys.add(key);
   }
 
   /** Records that `consumer` loads every key of `secret`. */
   public recordWholeSecret(consumer: IConstruct, secret: kplus.ISecret): void {
+    assertAt(consumer, 'secret', checkSecret(secret));
     this.entry(consumer, secret).wholeSecret = true;
   }
 

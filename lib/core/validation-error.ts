@@ -2,7 +2,7 @@
  * A user mistake found while building or synthesizing the construct tree.
  *
  * The message always has the shape `[<where>] <field>: <problem>`, where `<where>` is a construct path
- * (`prod/Web/Laravel`) or a configuration source (`environment prod`). The synth entry point prints it
+ * (`prod/Web/Storefront`) or a configuration source (`environment prod`). The synth entry point prints it
  * without a stack trace, because the fix is in the input, not in the code.
  */
 export class ValidationError extends Error {

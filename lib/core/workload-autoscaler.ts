@@ -2,7 +2,9 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertAt, failAt, show } from './errors';
-import { checkDnsLabel, checkInteger, checkReplicaBounds } from './checks';
+import {
+  Check, checkArrayOf, checkDnsLabel, checkInteger, checkLabels, checkMetricName, checkNumber, checkProps, checkReplicaBounds, checkScalableWorkload, checkShape, integer, oneOf, optional, Rules,
+} from './checks';
 import { MetricApiType, MetricSources } from './metric-sources';
 
 /** A Kubernetes quantity: a number renders as a YAML number, a string (`"100"`, `"500m"`) as a string. */
@@ -131,7 +133,7 @@ export type ScalableWorkload = kplus.Deployment | kplus.StatefulSet;
 
 /** Props of {@link WorkloadAutoscaler}. */
 export interface WorkloadAutoscalerProps {
-  /** Name of the HorizontalPodAutoscaler (`laravel-worker-hpa`). */
+  /** Name of the HorizontalPodAutoscaler (`storefront-worker-hpa`). */
   readonly name: string;
 
   /**
@@ -173,6 +175,48 @@ export interface WorkloadAutoscalerProps {
 
 const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$/;
 
+/** A metric target: a positive number or a quantity string (`100`, `500m`). */
+function checkMetricQuantity(value: unknown): string | undefined {
+  // The quantity's syntax is checked where the target is built.
+  return typeof value === 'string' ? undefined : checkNumber(value);
+}
+
+/** The run-time check of one {@link AutoscalerMetricSpec}: its type, then the fields of that type. */
+const checkMetricSpec: Check = (value) => {
+  const type = (value as { type?: unknown } | null)?.type;
+  if (type === 'Resource') {
+    return checkShape({ type: oneOf(['Resource']), resource: oneOf(['cpu', 'memory']), averageUtilizationPercent: integer(1) })(value);
+  }
+  if (type === 'Pods') {
+    return checkShape({ type: oneOf(['Pods']), name: checkMetricName, selector: optional(checkLabels), averageValue: checkMetricQuantity })(value);
+  }
+  if (type === 'External') {
+    return checkShape({ type: oneOf(['External']), name: checkMetricName, selector: optional(checkLabels), averageValue: optional(checkMetricQuantity), value: optional(checkMetricQuantity) })(value);
+  }
+  return typeof value === 'object' && value !== null
+    ? { field: '.type', problem: `must be one of "Resource", "Pods", "External", got ${show(type)}` }
+    : `must be a metric such as AutoscalerMetric.cpuUtilization(70), got ${show(value)}`;
+};
+
+/** The run-time check of a {@link ScalingRulesSpec} (HPA `behavior.scaleUp` / `scaleDown`). */
+export const checkScalingRules: Check = checkShape({
+  stabilizationWindowSeconds: integer(0, 3600),
+  policies: checkArrayOf(checkShape({ type: oneOf(['Pods', 'Percent']), value: (v) => checkNumber(v), periodSeconds: integer(1, 1800) })),
+  selectPolicy: optional(oneOf(['Max', 'Min', 'Disabled'])),
+});
+
+/** Run-time checks of {@link WorkloadAutoscalerProps}, applied before anything is created. */
+const WORKLOAD_AUTOSCALER_RULES: Rules = {
+  name: checkDnsLabel,
+  labels: optional(checkLabels),
+  target: checkScalableWorkload,
+  minReplicas: integer(1),
+  maxReplicas: integer(1),
+  metrics: checkArrayOf(checkMetricSpec),
+  scaleUp: optional(checkScalingRules),
+  scaleDown: optional(checkScalingRules),
+};
+
 /**
  * An autoscaling/v2 HorizontalPodAutoscaler built from typed metrics and behaviour.
  *
@@ -198,6 +242,7 @@ export class WorkloadAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadAutoscalerProps) {
     super(scope, id);
+    checkProps(this, props, WORKLOAD_AUTOSCALER_RULES);
     this.target = props.target;
     this.minReplicas = props.minReplicas;
     this.maxReplicas = props.maxReplicas;

@@ -6,9 +6,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec } from './container-resources';
-import { SecretKeyReference, SecretReferences } from './secret-references';
+import { SecretKeyReference, SecretReferences, checkSecretKeyReference } from './secret-references';
 import { assertAt, failAt } from './errors';
-import { checkInteger, isDigest, isPinnedTag } from './checks';
+import {
+  checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkEnv, checkEnvName, checkImageRepository, checkInteger, checkLabelName, checkRecordOf, checkSecret, checkString, isDigest, isPinnedTag, optional, Rules,
+} from './checks';
 
 /** The environment a container reads. */
 export interface ContainerEnvProps {
@@ -186,3 +188,21 @@ export interface BackgroundProcessProps extends ContainerEnvProps {
    */
   readonly requirePinnedImages?: boolean;
 }
+
+/** Run-time checks of {@link ContainerEnvProps}. */
+export const CONTAINER_ENV_RULES: Rules = {
+  env: optional(checkEnv),
+  secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
+  envFromConfigMaps: optional(checkArrayOf(checkConfigMap)),
+  envFromSecrets: optional(checkArrayOf(checkSecret)),
+};
+
+/** Run-time checks of {@link BackgroundProcessProps}. */
+export const BACKGROUND_PROCESS_RULES: Rules = {
+  appName: checkDnsLabel,
+  partOf: checkLabelName,
+  imageRepository: checkImageRepository,
+  imageTag: checkString,
+  requirePinnedImages: optional(checkBoolean),
+  ...CONTAINER_ENV_RULES,
+};

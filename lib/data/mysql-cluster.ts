@@ -4,11 +4,15 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, memoryToKibibytes, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkInteger, checkNonEmpty, checkOneOf } from '../core/checks';
+import {
+  checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkNumber, checkOneOf, checkProps, checkShape, checkSize, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { Engine, adminBinary, clientBinary, primaryCnf, primaryInitScript, replicaCnf, replicaInitScript } from './private/mysql-dialect';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
 
 /** Database engines: MySQL 8 (the seed's) or MariaDB (what CI can install to prove replication). */
 export type MysqlEngine = Engine;
@@ -37,7 +41,7 @@ export interface MysqlClusterProps {
   /**
    * Database the primary creates on first start (`MYSQL_DATABASE`).
    *
-   * @default 'ecommerce'
+   * @default 'app'
    */
   readonly database?: string;
 
@@ -53,28 +57,28 @@ export interface MysqlClusterProps {
   /**
    * `innodb_buffer_pool_size` of the primary; below the memory limit.
    *
-   * @default Size.gibibytes(2) (seed 001)
+   * @default Size.gibibytes(2)
    */
   readonly primaryBufferPool?: Size;
 
   /**
    * `innodb_buffer_pool_size` of each replica; below the memory limit.
    *
-   * @default Size.gibibytes(3) (seed 001)
+   * @default Size.gibibytes(3)
    */
   readonly replicaBufferPool?: Size;
 
   /**
    * `max_connections` of the primary.
    *
-   * @default 500 (seed 001)
+   * @default 500
    */
   readonly primaryMaxConnections?: number;
 
   /**
    * `max_connections` of each replica.
    *
-   * @default 1000 (seed 001)
+   * @default 1000
    */
   readonly replicaMaxConnections?: number;
 
@@ -101,6 +105,16 @@ export interface MysqlClusterProps {
 }
 
 const PORT = 3306;
+
+/** Names of a {@link MysqlCluster}'s Services, which clients address the servers by. */
+export const MysqlServiceNames = {
+  /** The primary (writes): `mysql-primary`. */
+  PRIMARY: 'mysql-primary',
+  /** The replicas load-balanced, or the primary when there are none: `mysql-replicas`. */
+  READ: 'mysql-replicas',
+  /** Replica `n` (from 1): `mysql-replica-<n>`. */
+  replica: (n: number): string => `mysql-replica-${n}`,
+} as const;
 /** UID of the `mysql` user in both the MySQL and the MariaDB images. */
 const MYSQL_UID = 999;
 
@@ -122,8 +136,27 @@ export interface MysqlServer {
   readonly serverId: number;
 }
 
+/** Run-time checks of {@link MysqlClusterProps}, applied before anything is created. */
+const MYSQL_CLUSTER_RULES: Rules = {
+  partOf: checkLabelName,
+  engine: optional(oneOf(MYSQL_ENGINES)),
+  replicas: (v) => checkNumber(v),
+  database: optional(checkNonEmpty),
+  storage: checkSize,
+  storageClassName: checkDnsLabel,
+  resources: checkResourceSpec,
+  primaryBufferPool: optional(checkSize),
+  replicaBufferPool: optional(checkSize),
+  primaryMaxConnections: optional(integer(1)),
+  replicaMaxConnections: optional(integer(1)),
+  rootPassword: checkSecretKeyReference,
+  replicationPassword: checkSecretKeyReference,
+  replicationUser: optional(checkNonEmpty),
+  appUser: optional(checkShape({ username: checkSecretKeyReference, password: checkSecretKeyReference })),
+};
+
 /**
- * A MySQL primary with read replicas that really replicate (seed 001, fixed).
+ * A MySQL primary with read replicas that really replicate.
  *
  * - Primary StatefulSet `mysql-primary` behind headless Service `mysql-primary`; replicas
  *   `mysql-replica-<n>`, each its own StatefulSet and headless Service (the seed's DNS names
@@ -165,9 +198,10 @@ export class MysqlCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: MysqlClusterProps) {
     super(scope, id);
+    checkProps(this, props, MYSQL_CLUSTER_RULES);
     this.props = props;
     this.engine = props.engine ?? 'mysql';
-    const database = props.database ?? 'ecommerce';
+    const database = props.database ?? 'app';
     const primaryBufferPool = props.primaryBufferPool ?? Size.gibibytes(2);
     const replicaBufferPool = props.replicaBufferPool ?? Size.gibibytes(3);
     const replicationUser = props.replicationUser ?? 'repl';
@@ -203,7 +237,7 @@ export class MysqlCluster extends Construct {
     };
     this.primary = this.addServer({
       id: 'Primary',
-      name: 'mysql-primary',
+      name: MysqlServiceNames.PRIMARY,
       pvcName: 'mysql-pvc',
       serverId: 1,
       role: 'primary',
@@ -222,7 +256,7 @@ export class MysqlCluster extends Construct {
 
     this.replicas = [];
     for (let n = 1; n <= props.replicas; n++) {
-      const name = `mysql-replica-${n}`;
+      const name = MysqlServiceNames.replica(n);
       // The primary is 1; replica n is n + 1.
       const serverId = n + 1;
       this.replicas.push(this.addServer({
@@ -243,7 +277,7 @@ export class MysqlCluster extends Construct {
       }));
     }
 
-    this.readService = this.addService('ReadService', 'mysql-replicas', this.roleSelector(props.replicas > 0 ? 'replica' : 'primary'), false);
+    this.readService = this.addService('ReadService', MysqlServiceNames.READ, this.roleSelector(props.replicas > 0 ? 'replica' : 'primary'), false);
     if (props.replicas >= 2) {
       this.replicasPdb = new kplus.k8s.KubePodDisruptionBudget(this, 'ReplicasDisruptionBudget', {
         metadata: { name: 'mysql-replicas-pdb', labels: this.labels('mysql-replicas-pdb') },

@@ -4,10 +4,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, memoryQuantity, memoryToKibibytes, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkOneOf } from '../core/checks';
+import { checkDnsLabel, checkLabelName, checkOneOf, checkProps, checkSize, checkString, optional, Rules } from '../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /** Redis `maxmemory-policy` values. */
 export type RedisMaxMemoryPolicy = 'noeviction' | 'allkeys-lru' | 'volatile-lru' | 'allkeys-lfu' | 'volatile-lfu' | 'volatile-ttl';
@@ -29,7 +32,7 @@ export interface RedisStoreProps {
   /** System name (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
 
-  /** Password (seed 000: Secret `redis-password`, key `password`). */
+  /** Password (Secret `redis-password`, key `password`). */
   readonly password: SecretKeyReference;
 
   /** Requests and limits of the Redis container. */
@@ -56,9 +59,21 @@ const PORT = 6379;
 /** UID of the `redis` user in the official image. */
 const REDIS_UID = 999;
 
+/** Run-time checks of {@link RedisStoreProps}, applied before anything is created. */
+const REDIS_STORE_RULES: Rules = {
+  name: optional(checkDnsLabel),
+  partOf: checkLabelName,
+  password: checkSecretKeyReference,
+  resources: checkResourceSpec,
+  maxMemory: checkSize,
+  maxMemoryPolicy: optional(checkString),
+  storage: checkSize,
+  storageClassName: checkDnsLabel,
+};
+
 /**
  * Redis for cache, sessions and queues: Deployment `redis` (one pod, `Recreate`: the volume has one writer),
- * Service `redis` (the `REDIS_HOST` in `laravel-config`), PVC `redis-pvc` (seed 000's name) holding the
+ * Service `redis` (the apps' `REDIS_HOST`), PVC `redis-pvc` holding the
  * append-only file, and ConfigMap `redis-config`.
  *
  * The password comes from the Secret at start-up into an include file on a memory-backed volume, so it is
@@ -80,6 +95,7 @@ export class RedisStore extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisStoreProps) {
     super(scope, id);
+    checkProps(this, props, REDIS_STORE_RULES);
     const name = props.name ?? 'redis';
     const policy = props.maxMemoryPolicy ?? 'noeviction';
     assertAt(this, 'name', checkDnsLabel(name));
@@ -100,11 +116,11 @@ export class RedisStore extends Construct {
     const selector = { [LabelKeys.APP]: name };
 
     this.config = new kplus.ConfigMap(this, 'Config', {
-      metadata: { name: `${name}-config`, labels: labels(`${name}-config`) },
+      metadata: { name: derivedName(name, 'config'), labels: labels(derivedName(name, 'config')) },
       data: { 'redis.conf': redisConf(props.maxMemory, policy) },
     });
     this.pvc = new kplus.PersistentVolumeClaim(this, 'Data', {
-      metadata: { name: `${name}-pvc`, labels: labels(`${name}-pvc`) },
+      metadata: { name: derivedName(name, 'pvc'), labels: labels(derivedName(name, 'pvc')) },
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
       storage: props.storage,
       storageClassName: props.storageClassName,

@@ -1,15 +1,31 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
 import { assertAt } from '../core/errors';
-import { checkDnsLabel, checkNonEmpty } from '../core/checks';
+import {
+  checkBoolean, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkLabelName, checkNonEmpty, checkProps, checkString, optional, Rules,
+} from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
 /** Files of an environment folder Argo CD applies: only rendered manifests, never scripts or reports beside them. */
 export const MANIFEST_GLOB = '*.k8s.yaml';
 
+/** Fields of one object Argo CD does not compare (`spec.ignoreDifferences[]`). */
+export interface IgnoredDifference {
+  /** API group (`''` for the core group). */
+  readonly group: string;
+  /** Kind (`Service`). */
+  readonly kind: string;
+  /** Namespace of the object. */
+  readonly namespace: string;
+  /** Name of the object. */
+  readonly name: string;
+  /** JSON pointers of the ignored fields (`/spec/selector`). */
+  readonly jsonPointers: readonly string[];
+}
+
 /** Props of {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {
-  /** Application name (`ecommerce-prod`). */
+  /** Application name (`shop-prod`). */
   readonly name: string;
 
   /**
@@ -41,12 +57,34 @@ export interface ArgoCdApplicationProps {
   readonly automatedSync: boolean;
 
   /**
+   * Fields Argo CD leaves out of its diff, so a change made in the cluster by design (a hook's rollback of a
+   * Service selector) is no drift for self-heal to revert. A sync still applies them from git.
+   *
+   * @default - every field is compared
+   * @see https://argo-cd.readthedocs.io/en/stable/user-guide/diffing/
+   */
+  readonly ignoreDifferences?: readonly IgnoredDifference[];
+
+  /**
    * `app.kubernetes.io/part-of` of the Application.
    *
    * @default - the project name
    */
   readonly partOf?: string;
 }
+
+/** Run-time checks of {@link ArgoCdApplicationProps}, applied before anything is created. */
+const ARGO_CD_APPLICATION_RULES: Rules = {
+  name: checkDnsSubdomain,
+  namespace: optional(checkDnsLabel),
+  project: checkDnsSubdomain,
+  repoUrl: checkString,
+  targetRevision: checkGitRevision,
+  path: checkString,
+  cluster: checkNonEmpty,
+  automatedSync: checkBoolean,
+  partOf: optional(checkLabelName),
+};
 
 /**
  * An Argo CD Application that applies one folder of rendered manifests.
@@ -67,6 +105,7 @@ export class ArgoCdApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
+    checkProps(this, props, ARGO_CD_APPLICATION_RULES);
     const namespace = props.namespace ?? 'argocd';
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'namespace', checkDnsLabel(namespace));
@@ -77,6 +116,11 @@ export class ArgoCdApplication extends Construct {
       ? undefined : `must be a relative folder inside the repository, got ${JSON.stringify(props.path)}`);
     assertAt(this, 'cluster', checkNonEmpty(props.cluster));
     this.automatedSync = props.automatedSync;
+    const ignored = [...(props.ignoreDifferences ?? [])];
+    ignored.forEach((d, i) => {
+      assertAt(this, `ignoreDifferences[${i}].name`, checkNonEmpty(d.name));
+      d.jsonPointers.forEach((p, j) => assertAt(this, `ignoreDifferences[${i}].jsonPointers[${j}]`, /^(\/[^/\s]+)+$/.test(p) ? undefined : `must be a JSON pointer such as "/spec/selector", got ${JSON.stringify(p)}`));
+    });
 
     this.application = new Application(this, 'Resource', {
       metadata: {
@@ -94,6 +138,7 @@ export class ArgoCdApplication extends Construct {
           directory: { include: MANIFEST_GLOB, recurse: false },
         },
         destination: { name: props.cluster },
+        ignoreDifferences: ignored.length === 0 ? undefined : ignored.map((d) => ({ ...d, jsonPointers: [...d.jsonPointers] })),
         syncPolicy: {
           automated: props.automatedSync ? { prune: true, selfHeal: true } : undefined,
           // ApplyOutOfSyncOnly: a sync applies only what changed (a colour switch touches three objects);

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argoproj.io';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkNonEmpty } from '../core/checks';
+import { checkArrayOf, checkDnsLabel, checkDnsSubdomain, checkNonEmpty, checkProps, checkShape, checkString, optional, Rules } from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
 /** A kind of object, by API group (`''` for the core group) and kind. */
@@ -24,7 +24,7 @@ export interface ProjectDestination {
 
 /** Props of {@link ArgoCdProject}. */
 export interface ArgoCdProjectProps {
-  /** Project name (`ecommerce`). */
+  /** Project name (`shop`). */
   readonly name: string;
 
   /**
@@ -52,6 +52,16 @@ export interface ArgoCdProjectProps {
   readonly clusterResources?: readonly GroupKind[];
 }
 
+/** Run-time checks of {@link ArgoCdProjectProps}, applied before anything is created. */
+const ARGO_CD_PROJECT_RULES: Rules = {
+  name: checkDnsSubdomain,
+  namespace: optional(checkDnsLabel),
+  description: checkString,
+  sourceRepos: checkArrayOf(checkNonEmpty),
+  destinations: checkArrayOf(checkShape({ cluster: checkNonEmpty, namespaces: checkArrayOf(checkDnsLabel) })),
+  clusterResources: optional(checkArrayOf(checkShape({ group: checkString, kind: checkNonEmpty }))),
+};
+
 /**
  * An Argo CD AppProject: the boundary of what its Applications may deploy, from which repositories, to
  * which clusters and namespaces, and which cluster-scoped kinds. Lists are sorted and de-duplicated so the
@@ -68,6 +78,7 @@ export class ArgoCdProject extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdProjectProps) {
     super(scope, id);
+    checkProps(this, props, ARGO_CD_PROJECT_RULES);
     const namespace = props.namespace ?? 'argocd';
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'namespace', checkDnsLabel(namespace));

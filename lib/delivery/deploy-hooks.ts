@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import { BlueGreenApp, Colour } from '../web/blue-green-app';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkInteger, checkNonEmpty } from '../core/checks';
+import { checkArrayOf, checkInstance, checkInteger, checkNonEmpty, checkProps, checkString, integer, optional, Rules } from '../core/checks';
 import { imagePullPolicy, mountWritablePaths } from '../core/workload-parts';
 import { checkPinnedImage } from '../observability/monitoring-server';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
 import { ArgoCdAnnotations, SyncWave, SyncWaves } from './sync-waves';
+import { checkResourceSpec } from '../core/container-resources';
+import { derivedName } from '../core/names';
 
 /** Smoke tests when none are given: the health endpoint and the home page. */
 export const DEFAULT_SMOKE_TEST_PATHS: readonly string[] = ['/healthz', '/'];
@@ -57,6 +59,19 @@ export interface DeployHooksProps {
   readonly smokeTestRunAsUser?: number;
 }
 
+/** Run-time checks of {@link DeployHooksProps}, applied before anything is created. */
+const DEPLOY_HOOKS_RULES: Rules = {
+  app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
+  resources: checkResourceSpec,
+  migrationCommand: checkArrayOf(checkString),
+  cacheWarmCommand: checkArrayOf(checkString),
+  smokeTestResources: checkResourceSpec,
+  smokeTestImage: checkString,
+  smokeTestPaths: optional(checkArrayOf(checkString)),
+  runAsUser: optional(integer(1)),
+  smokeTestRunAsUser: optional(integer(1)),
+};
+
 /**
  * The deploy hooks of a BlueGreenApp as Argo CD Sync hooks: database migration, cache warm-up and smoke
  * tests against the colour that is about to take traffic (the app's `liveColour` in the commit being
@@ -91,6 +106,7 @@ export class DeployHooks extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployHooksProps) {
     super(scope, id);
+    checkProps(this, props, DEPLOY_HOOKS_RULES);
     const app = props.app;
     this.app = app;
     const paths = props.smokeTestPaths ?? DEFAULT_SMOKE_TEST_PATHS;
@@ -146,7 +162,7 @@ export class DeployHooks extends Construct {
     SyncWaves.setWave(ApiObject.of(app.liveService), SyncWave.TRAFFIC);
 
     const network = NetworkConnections.of(this);
-    const pods = (job: string) => NetworkPeer.pods(namespace!, { [LabelKeys.APP]: `${app.appName}-${job}` });
+    const pods = (job: string) => NetworkPeer.pods(namespace!, { [LabelKeys.APP]: derivedName(app.appName, job) });
     const peer = (labels: Record<string, string>) => NetworkPeer.pods(namespace!, labels);
     for (const job of ['migrate', 'cache-warm']) {
       network.allow(this, { from: pods(job), to: peer({ [LabelKeys.APP]: 'mysql' }), port: 3306, reason: `${job} hook reads and writes MySQL` });
@@ -162,7 +178,7 @@ export class DeployHooks extends Construct {
 
   private addJob(id: string, suffix: string, component: string, wave: number, options: { backoffLimit: number; deadlineSeconds: number; runAsUser: number }): kplus.Job {
     const app = this.app;
-    const name = `${app.appName}-${suffix}`;
+    const name = derivedName(app.appName, suffix);
     const partOf = app.colour(this.colour).deployment.metadata.getLabel(LabelKeys.PART_OF) ?? app.appName;
     const labels = { ...recommendedLabels({ name: app.appName, instance: name, component, partOf }), [LabelKeys.APP]: name };
     const job = new kplus.Job(this, id, {

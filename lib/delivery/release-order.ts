@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BlueGreenApp, Colour } from '../web/blue-green-app';
 import { failAt } from '../core/errors';
 import { SyncWave, SyncWaves } from './sync-waves';
+import { checkArrayOf, checkInstance, checkProps, checkResourceOf, optional, Rules } from '../core/checks';
 
 /** Kinds whose pods run code; other objects of a schema consumer (autoscalers, budgets) only follow it. */
 const POD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
@@ -24,6 +25,13 @@ export interface ReleaseOrderProps {
    */
   readonly schemaConsumers?: readonly IConstruct[];
 }
+
+/** Run-time checks of {@link ReleaseOrderProps}, applied before anything is created. */
+const RELEASE_ORDER_RULES: Rules = {
+  app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
+  migration: checkResourceOf('Job', 'a cdk8s-plus Job'),
+  schemaConsumers: optional(checkArrayOf(checkInstance((v) => v instanceof Construct, 'a construct'))),
+};
 
 /**
  * Assigns the waves of a release so that live traffic never loses capacity and no code runs ahead of its
@@ -55,6 +63,7 @@ export class ReleaseOrder extends Construct {
 
   constructor(scope: Construct, id: string, props: ReleaseOrderProps) {
     super(scope, id);
+    checkProps(this, props, RELEASE_ORDER_RULES);
     this.app = props.app;
     this.migration = props.migration;
     this.schemaConsumers = props.schemaConsumers ?? [];

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { failAt } from '../core/errors';
+import { assertAt, failAt } from '../core/errors';
+import { checkInteger, checkNonEmpty, checkNumber, checkProps, checkRecordOf, optional, Rules } from '../core/checks';
 
 /** Argo CD annotation keys, defined once. */
 export const ArgoCdAnnotations = {
@@ -96,6 +97,11 @@ export interface SyncWavesProps {
   readonly byKind?: Readonly<Record<string, number>>;
 }
 
+/** Run-time checks of {@link SyncWavesProps}, applied before anything is created. */
+const SYNC_WAVES_RULES: Rules = {
+  byKind: optional(checkRecordOf(checkNonEmpty, (v) => checkNumber(v))),
+};
+
 /**
  * Annotates every object below its scope with its Argo CD sync wave, by kind, so a chart or object added
  * later, anywhere below the scope, is covered without registering anything.
@@ -113,6 +119,8 @@ export interface SyncWavesProps {
 export class SyncWaves extends Construct {
   /** Gives `obj` an explicit wave, which the by-kind pass leaves alone. */
   public static setWave(obj: ApiObject, wave: number): void {
+    // Argo CD parses the annotation as an integer: "1.5" or "NaN" would fail the whole sync.
+    assertAt(obj, 'syncWave', checkInteger(wave, -1000000, 1000000));
     obj.metadata.addAnnotation(ArgoCdAnnotations.SYNC_WAVE, String(wave));
   }
 
@@ -139,6 +147,7 @@ export class SyncWaves extends Construct {
 
   constructor(scope: Construct, id: string, props: SyncWavesProps = {}) {
     super(scope, id);
+    checkProps(this, props, SYNC_WAVES_RULES);
     this.byKind = { ...SYNC_WAVES_BY_KIND, ...props.byKind };
     for (const [kind, wave] of Object.entries(this.byKind)) {
       if (!Number.isInteger(wave)) {

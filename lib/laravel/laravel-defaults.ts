@@ -47,3 +47,15 @@ export const LARAVEL_MIGRATION_COMMAND: readonly string[] = ['php', 'artisan', '
 
 /** `php artisan cache:warm`: the deploy hook's warm-up (a cold cache after a switch once took the database down). */
 export const LARAVEL_CACHE_WARM_COMMAND: readonly string[] = ['php', 'artisan', 'cache:warm'];
+
+/** Name of the platform's PrometheusRule, which its runbooks and scripts refer to. */
+export const LARAVEL_PROMETHEUS_RULE_NAME = 'laravel-ecommerce-alerts';
+
+/** The platform's database (`DB_DATABASE`), created by MySQL on first start and backed up. */
+export const LARAVEL_DATABASE = 'ecommerce';
+
+/** Annotation under which the platform's NetworkPolicies list the connections they allow. */
+export const PLATFORM_CONNECTIONS_ANNOTATION = 'network.ecommerce-platform/connections';
+
+/** Scrape job of the Laravel pods; the platform's `ServiceDown` alert selects `up{job="laravel-metrics"}`. */
+export const LARAVEL_METRICS_JOB = 'laravel-metrics';

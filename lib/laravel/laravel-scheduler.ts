@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty } from '../core/checks';
+import { checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkString, integer, optional, Rules } from '../core/checks';
 import {
   BackgroundProcessProps, containerEnvFrom, containerEnvVariables, heartbeatProbe, imagePullPolicy, imageReference, mountWritablePaths,
   versionLabel,
@@ -12,6 +12,8 @@ import { LARAVEL_WRITABLE_PATHS } from './laravel-defaults';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
 import { LARAVEL_REDIS_REACHABLE_COMMAND } from './laravel-queues';
+import { BACKGROUND_PROCESS_RULES } from '../core/workload-parts';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link LaravelScheduler}. */
 export interface LaravelSchedulerProps extends BackgroundProcessProps {
@@ -59,6 +61,18 @@ export interface LaravelSchedulerProps extends BackgroundProcessProps {
   readonly runAsUser?: number;
 }
 
+/** Run-time checks of {@link LaravelSchedulerProps}, applied before anything is created. */
+const LARAVEL_SCHEDULER_RULES: Rules = {
+  ...BACKGROUND_PROCESS_RULES,
+  name: checkDnsLabel,
+  resources: checkResourceSpec,
+  heartbeatFile: optional(checkString),
+  healthCommand: optional(checkArrayOf(checkString)),
+  heartbeatMaxAgeSeconds: optional(integer(1)),
+  terminationGracePeriodSeconds: optional(integer(1)),
+  runAsUser: optional(integer(1)),
+};
+
 /**
  * The Laravel scheduler as exactly one running instance ("run a single scheduler instance ... to avoid
  * duplicate job execution"): a Deployment of one pod running `php artisan schedule:work`, replaced
@@ -81,6 +95,7 @@ export class LaravelScheduler extends Construct {
 
   constructor(scope: Construct, id: string, props: LaravelSchedulerProps) {
     super(scope, id);
+    checkProps(this, props, LARAVEL_SCHEDULER_RULES);
     const pinned = props.requirePinnedImages ?? true;
     const heartbeatFile = props.heartbeatFile;
     const healthCommand = props.healthCommand ?? [...LARAVEL_REDIS_REACHABLE_COMMAND];

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
-import { checkDnsLabel } from '../core/checks';
+import { Check, checkArrayOf, checkDnsLabel, checkNonEmpty, checkPositive, checkProps, checkShape, checkString, optional, Rules } from '../core/checks';
 import { assertAt, show } from '../core/errors';
 import { platformAlertRules } from './private/platform-alert-rules';
 import { laravelQueueListKeyPrefix } from './laravel-queues';
@@ -31,6 +31,12 @@ export interface PlatformAlertThresholds {
   readonly databaseConnections: number;
   /** HighCartAbandonmentRate: abandoned carts, in percent. */
   readonly cartAbandonmentPercent: number;
+  /**
+   * MySQLReplicationLag: seconds a replica may fall behind its source (for 5 minutes) before it alerts.
+   *
+   * @default 30
+   */
+  readonly replicationLagSeconds?: number;
 }
 
 /** The seeds' thresholds (000's where both seeds set one). */
@@ -47,6 +53,7 @@ export const SEED_ALERT_THRESHOLDS: PlatformAlertThresholds = {
   cacheHitRatePercent: 80,
   databaseConnections: 450,
   cartAbandonmentPercent: 85,
+  replicationLagSeconds: 30,
 };
 
 /**
@@ -60,7 +67,7 @@ export const LARAVEL_APP_METRICS: readonly string[] = [
 
 /** Every alert {@link PlatformAlerts} can register, in catalogue order. */
 export const PLATFORM_ALERT_NAMES: readonly string[] = [
-  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
+  'ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'MySQLReplicationStopped', 'MySQLReplicationLag', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
   'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon', 'PaymentFailureSpike',
   'NoOrdersProcessed', 'SlowResponseTime', 'LowCacheHitRate', 'DatabaseConnectionPoolExhaustion',
   'HighCartAbandonmentRate',
@@ -122,6 +129,25 @@ export interface PlatformAlertsProps {
   readonly appName?: string;
 }
 
+/** Every threshold field, for the run-time check. */
+const THRESHOLD_FIELDS: ReadonlyArray<keyof PlatformAlertThresholds> = [
+  'errorRatePercent', 'responseTimeP95Seconds', 'averageResponseTimeSeconds', 'queueBacklogJobs', 'memoryUsagePercent', 'cpuUsagePercent',
+  'diskFreePercent', 'certificateExpiryDays', 'paymentFailurePercent', 'cacheHitRatePercent', 'databaseConnections', 'cartAbandonmentPercent',
+];
+
+/** The run-time check of {@link PlatformAlertThresholds}: every threshold a finite number above zero. */
+export const checkAlertThresholds: Check = checkShape(Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f, checkPositive])));
+
+/** Run-time checks of {@link PlatformAlertsProps}, applied before anything is created. */
+const PLATFORM_ALERTS_RULES: Rules = {
+  appNamespace: checkDnsLabel,
+  thresholds: optional(checkAlertThresholds),
+  disabledAlerts: optional(checkArrayOf(checkString)),
+  appJob: optional(checkNonEmpty),
+  databaseJob: optional(checkNonEmpty),
+  appName: optional(checkDnsLabel),
+};
+
 /**
  * Registers the seed alerts (seed 000's `laravel-ecommerce-alerts` and seed 001's `alerts.yml`) in the
  * {@link AlertCatalogue}, with the environment's thresholds, each with its promtool unit tests.
@@ -132,6 +158,7 @@ export class PlatformAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
     super(scope, id);
+    checkProps(this, props, PLATFORM_ALERTS_RULES);
     const thresholds = props.thresholds ?? SEED_ALERT_THRESHOLDS;
     const disabled = props.disabledAlerts ?? [];
     const appJob = props.appJob ?? 'laravel-metrics';

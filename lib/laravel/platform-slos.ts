@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel } from '../core/checks';
+import { checkDnsLabel, checkProps, Rules } from '../core/checks';
 import { assertAt } from '../core/errors';
 import { ServiceLevelObjective, SloRecordingRule } from '../alerting/service-level-objective';
 
@@ -23,6 +23,9 @@ export interface SloDashboardSeries {
   readonly errorBudgetRemaining: SloRecordingRule;
 }
 
+/** Run-time checks of {@link PlatformSlosProps}, applied before anything is created. */
+const PLATFORM_SLOS_RULES: Rules = { appNamespace: checkDnsLabel };
+
 /**
  * The four SLOs of seed 000 ("Define SLOs"), each with recording rules and burn-rate alerts:
  * availability 99.9 % over 30 d; latency, 95 % of requests within 500 ms over 7 d (the seed's p95 target,
@@ -41,6 +44,7 @@ export class PlatformSlos extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformSlosProps) {
     super(scope, id);
+    checkProps(this, props, PLATFORM_SLOS_RULES);
     assertAt(this, 'appNamespace', checkDnsLabel(props.appNamespace));
     const ns = `namespace="${props.appNamespace}"`;
     this.availability = new ServiceLevelObjective(this, 'Availability', {

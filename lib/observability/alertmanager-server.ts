@@ -5,6 +5,8 @@ import { ContainerResourceSpec } from '../core/container-resources';
 import { MonitoringServer, addMonitoringServer, checkServerProps } from './monitoring-server';
 import { MonitoringNames } from './monitoring-names';
 import { SecretReferences } from '../core/secret-references';
+import { checkDnsSubdomain, checkLabelName, checkProps, checkSize, checkString, optional, Rules } from '../core/checks';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link AlertmanagerServer}. */
 export interface AlertmanagerServerProps {
@@ -33,6 +35,9 @@ const DATA_DIR = '/alertmanager';
 /** The image's `nobody` user. */
 const ALERTMANAGER_UID = 65534;
 
+/** Run-time checks of {@link AlertmanagerServerProps}, applied before anything is created. */
+const ALERTMANAGER_SERVER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, storageSize: checkSize, storageClassName: optional(checkDnsSubdomain) };
+
 /**
  * Alertmanager (standalone mode): Deployment and Service `alertmanager` on 9093, with a volume so silences
  * and the notification log survive a restart.
@@ -53,6 +58,7 @@ export class AlertmanagerServer extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertmanagerServerProps) {
     super(scope, id);
+    checkProps(this, props, ALERTMANAGER_SERVER_RULES);
     checkServerProps(this, props);
     const config = kplus.Secret.fromSecretName(this, 'Config', MonitoringNames.ALERTMANAGER_CONFIG_SECRET);
     const receivers = kplus.Secret.fromSecretName(this, 'Receivers', MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET);
@@ -75,6 +81,8 @@ export class AlertmanagerServer extends Construct {
       readiness: { path: '/-/ready', portName: 'http', periodSeconds: 10, failureThreshold: 3 },
       liveness: { path: '/-/healthy', portName: 'http', periodSeconds: 15, failureThreshold: 3 },
       storage: { size: props.storageSize, mountPath: DATA_DIR, storageClassName: props.storageClassName },
+      // The configuration is rendered by the alerting constructs; it joins the hash through hashMountedConfig.
+      configData: {},
       secrets: [
         { secret: config, path: CONFIG_DIR },
         { secret: receivers, path: MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH },
@@ -82,5 +90,16 @@ export class AlertmanagerServer extends Construct {
     });
     this.deployment = this.server.deployment;
     this.service = this.server.service;
+  }
+
+  /**
+   * Hashes files the server mounts from an object rendered elsewhere (the configuration of Secret `alertmanager-config`) into the pod
+   * template, so any change to them rolls the pod and reaches the running server without a manual step.
+   * `files` is read when the manifest is rendered.
+   *
+   * @throws Error when `name` is hashed already
+   */
+  public hashMountedConfig(name: string, files: () => Record<string, string>): void {
+    this.server.configHash!.add(name, files);
   }
 }

@@ -1,3 +1,6 @@
+import { checkPromql } from '../alerting/promql';
+import { checkArrayOf, checkNumber, checkShape, checkString, findProblem, integer, oneOf, optional, Rules } from '../core/checks';
+import { show } from '../core/errors';
 import { ValidationError } from '../core/validation-error';
 
 /**
@@ -166,6 +169,27 @@ const UID = /^[A-Za-z0-9_-]{1,40}$/;
 /** A rendered panel in Grafana's JSON model. */
 export type PanelJson = Record<string, unknown> & { id: number; type: string; title: string };
 
+const DASHBOARD_RULES: Rules = {
+  uid: checkString,
+  title: checkString,
+  tags: optional(checkArrayOf(checkString)),
+  refresh: optional(checkString),
+  timeFrom: optional(checkString),
+};
+
+const PANEL_RULES: Rules = {
+  title: checkString,
+  description: optional(checkString),
+  queries: checkArrayOf(checkShape({ expr: checkString, legendFormat: optional(checkString) })),
+  unit: optional(oneOf(['reqps', 's', 'ms', 'percent', 'percentunit', 'bytes', 'short', 'none', 'ops'])),
+  thresholds: optional(checkArrayOf(checkShape({ value: optional((v) => checkNumber(v)), colour: oneOf(['green', 'yellow', 'orange', 'red', 'blue']) }))),
+  width: optional(integer(1)),
+  height: optional(integer(1)),
+  min: optional((v) => checkNumber(v)),
+  max: optional((v) => checkNumber(v)),
+  axisLabel: optional(checkString),
+};
+
 /**
  * A Grafana dashboard described in code and rendered to Grafana's JSON model.
  *
@@ -187,7 +211,14 @@ export class GrafanaDashboard {
   private lineHeight = 0;
 
   constructor(props: GrafanaDashboardProps) {
+    if (typeof props !== 'object' || props === null) {
+      throw new ValidationError('dashboard', 'props', `must be an object, got ${show(props)}`);
+    }
     const where = `dashboard ${JSON.stringify(props.uid)}`;
+    const typed = findProblem(props, DASHBOARD_RULES);
+    if (typed !== undefined) {
+      throw new ValidationError(where, typed.field, typed.problem);
+    }
     if (!UID.test(props.uid)) {
       throw new ValidationError(where, 'uid', `must be 1 to 40 letters, digits, '-' or '_', got ${JSON.stringify(props.uid)}`);
     }
@@ -260,7 +291,14 @@ export class GrafanaDashboard {
 
   private addPanel(type: string, spec: PanelSpec, custom: Record<string, unknown> | undefined, options: Record<string, unknown>): PanelJson {
     const where = `dashboard ${JSON.stringify(this.uid)}`;
+    if (typeof spec !== 'object' || spec === null) {
+      throw new ValidationError(where, 'panel', `must be an object, got ${show(spec)}`);
+    }
     const field = `panel ${JSON.stringify(spec.title)}`;
+    const typed = findProblem(spec, PANEL_RULES);
+    if (typed !== undefined) {
+      throw new ValidationError(where, `${field}.${typed.field}`, typed.problem);
+    }
     const width = spec.width ?? 12;
     const height = spec.height ?? 8;
     if (!Number.isInteger(width) || width < 1 || width > GRID_WIDTH) {
@@ -278,6 +316,10 @@ export class GrafanaDashboard {
     spec.queries.forEach((q, i) => {
       if (q.expr.trim() === '') {
         throw new ValidationError(where, `${field}.queries[${i}].expr`, 'required, got ""');
+      }
+      const problem = checkPromql(q.expr);
+      if (problem !== undefined) {
+        throw new ValidationError(where, `${field}.queries[${i}].expr`, problem);
       }
     });
     const steps = spec.thresholds ?? [{ colour: 'green' }];

@@ -1,7 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertAt } from '../core/errors';
-import { checkDnsLabel, checkNonEmpty } from '../core/checks';
+import {
+  checkArrayOf, checkBoolean, checkDnsLabel, checkHttpUrl, checkInstance, checkLabelName, checkLabels, checkNonEmpty, checkProps, checkShape, optional, Rules,
+} from '../core/checks';
 import { componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { GrafanaDashboard } from './grafana-dashboard';
@@ -65,6 +67,15 @@ export const GrafanaSidecarLabels = {
   DATASOURCE: { grafana_datasource: '1' },
 } as const;
 
+/** Run-time checks of {@link GrafanaProvisioningProps}, applied before anything is created. */
+const GRAFANA_PROVISIONING_RULES: Rules = {
+  partOf: checkLabelName,
+  datasources: checkArrayOf(checkShape({ name: checkNonEmpty, type: checkNonEmpty, uid: checkNonEmpty, url: checkHttpUrl, isDefault: optional(checkBoolean) })),
+  dashboards: checkArrayOf(checkInstance((v) => v instanceof GrafanaDashboard, 'a GrafanaDashboard')),
+  sidecarLabels: optional(checkBoolean),
+  extraLabels: optional(checkLabels),
+};
+
 /**
  * Grafana's datasources and dashboards as ConfigMaps: mounted by our Grafana (standalone mode) or picked up
  * by kube-prometheus-stack's Grafana sidecar (operator mode). The same dashboards in both modes.
@@ -84,6 +95,7 @@ export class GrafanaProvisioning extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaProvisioningProps) {
     super(scope, id);
+    checkProps(this, props, GRAFANA_PROVISIONING_RULES);
     const uids = new Set<string>();
     props.datasources.forEach((ds, i) => {
       assertAt(this, `datasources[${i}].uid`, uids.has(ds.uid) ? `${JSON.stringify(ds.uid)} is used twice` : checkNonEmpty(ds.uid));

@@ -6,6 +6,9 @@ import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabel
 import { toYamlDocument } from '../render/yaml';
 import { GrafanaProvisioning } from './grafana-provisioning';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import { checkDnsSubdomain, checkInstance, checkLabelName, checkProps, checkSize, checkString, optional, Rules } from '../core/checks';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
 
 /** Props of {@link GrafanaServer}. */
 export interface GrafanaServerProps {
@@ -45,6 +48,16 @@ const DATA_DIR = '/var/lib/grafana';
 const PROVISIONING_DIR = '/etc/grafana/provisioning';
 const DASHBOARDS_DIR = '/etc/grafana/dashboards';
 
+/** Run-time checks of {@link GrafanaServerProps}, applied before anything is created. */
+const GRAFANA_SERVER_RULES: Rules = {
+  partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
+  storageSize: checkSize,
+  storageClassName: optional(checkDnsSubdomain),
+  provisioning: checkInstance((v) => v instanceof GrafanaProvisioning, 'a GrafanaProvisioning'),
+  adminUser: checkSecretKeyReference,
+  adminPassword: checkSecretKeyReference,
+};
+
 /**
  * Grafana (standalone mode): Deployment and Service `grafana` on 3000, with a data volume, datasources and
  * dashboards provisioned from {@link GrafanaProvisioning}'s ConfigMaps (read-only in the UI: changes go
@@ -65,9 +78,10 @@ export class GrafanaServer extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaServerProps) {
     super(scope, id);
+    checkProps(this, props, GRAFANA_SERVER_RULES);
     checkServerProps(this, props);
     const { labels } = componentLabels('grafana', 'monitoring', props.partOf);
-    // Seed 000's provider, pointed at the mounted ConfigMaps; one sub-folder per dashboard.
+    // A file provider, pointed at the mounted ConfigMaps; one sub-folder per dashboard.
     const providerFile = toYamlDocument({
       apiVersion: 1,
       providers: [{

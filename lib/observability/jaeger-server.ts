@@ -2,10 +2,14 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec } from '../core/container-resources';
-import { assertAt } from '../core/errors';
+import { assertAt, show } from '../core/errors';
 import { MonitoringServer, ServerPort, addClusterService, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
+import {
+  Check, checkDnsSubdomain, checkLabelName, checkNumber, checkOneOf, checkProps, checkShape, checkSize, checkString, checkTimeSpan, optional, Rules,
+} from '../core/checks';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Traces kept in memory, bounded: lost on restart. For environments where that is acceptable. */
 export interface JaegerMemoryStorage {
@@ -101,6 +105,25 @@ export function jaegerConfig(storage: JaegerStorage): Record<string, unknown> {
   };
 }
 
+/** The run-time check of a {@link JaegerStorage}: its kind, then the fields of that kind. */
+export const checkJaegerStorage: Check = (v) => {
+  const kind = (v as { kind?: unknown } | null)?.kind;
+  if (kind === 'memory') {
+    return checkShape({ kind: checkString, maxTraces: (n) => checkNumber(n) })(v);
+  }
+  if (kind === 'badger') {
+    return checkShape({ kind: checkString, storageSize: checkSize, spanRetention: (d) => checkTimeSpan(d) })(v);
+  }
+  return typeof v === 'object' && v !== null ? { field: '.kind', problem: checkOneOf(kind, ['memory', 'badger'])! } : `must be a storage object, got ${show(v)}`;
+};
+
+/** Run-time checks of {@link JaegerServerProps}, applied before anything is created. */
+const JAEGER_SERVER_RULES: Rules = {
+  partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
+  storage: checkJaegerStorage,
+  storageClassName: optional(checkDnsSubdomain),
+};
+
 /**
  * Jaeger v2 all-in-one (standalone mode), built on the OpenTelemetry Collector: Deployment `jaeger` with
  * its configuration in ConfigMap `jaeger-config`, Service `jaeger` for the query UI/API (16686) and Service
@@ -127,6 +150,7 @@ export class JaegerServer extends Construct {
 
   constructor(scope: Construct, id: string, props: JaegerServerProps) {
     super(scope, id);
+    checkProps(this, props, JAEGER_SERVER_RULES);
     checkServerProps(this, props);
     const storage = props.storage;
     if (storage.kind === 'memory') {

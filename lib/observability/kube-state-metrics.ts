@@ -1,9 +1,13 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkLabelKey } from '../core/checks';
 import { ContainerResourceSpec } from '../core/container-resources';
+import { assertAt } from '../core/errors';
 import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { ServiceScrapeTarget } from './scrape-targets';
+import { checkDnsSubdomain, checkLabelName, checkProps, checkString, optional, Rules } from '../core/checks';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link KubeStateMetrics}. */
 export interface KubeStateMetricsProps {
@@ -15,6 +19,21 @@ export interface KubeStateMetricsProps {
 
   /** Requests and limits of the container. */
   readonly resources: ContainerResourceSpec;
+
+  /**
+   * Service annotations exported as labels of `kube_service_annotations` (`annotation_<key, sanitized>`), for
+   * alerts that read state a controller or hook records on a Service.
+   *
+   * @default - none: kube-state-metrics exports no annotation
+   */
+  readonly serviceAnnotations?: readonly string[];
+
+  /**
+   * Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique per cluster.
+   *
+   * @default 'kube-state-metrics'
+   */
+  readonly clusterRoleName?: string;
 }
 
 const NAME = 'kube-state-metrics';
@@ -42,6 +61,9 @@ const RESOURCES: ReadonlyArray<{ flag: string; apiGroup: string; resourceType: s
   { flag: 'statefulsets', apiGroup: 'apps', resourceType: 'statefulsets' },
 ];
 
+/** Run-time checks of {@link KubeStateMetricsProps}, applied before anything is created. */
+const KUBE_STATE_METRICS_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, clusterRoleName: optional(checkString) };
+
 /**
  * kube-state-metrics (standalone mode): Deployment and Service `kube-state-metrics` (metrics on 8080, its own
  * telemetry on 8081) with a ClusterRole that may only list and watch the kinds it exports.
@@ -64,12 +86,17 @@ export class KubeStateMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, id);
+    checkProps(this, props, KUBE_STATE_METRICS_RULES);
     checkServerProps(this, props);
+    const serviceAnnotations = [...new Set(props.serviceAnnotations ?? [])].sort();
+    serviceAnnotations.forEach((key, i) => assertAt(this, `serviceAnnotations[${i}]`, checkLabelKey(key)));
     const { labels } = componentLabels(NAME, 'metrics-exporter', props.partOf);
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: NAME, labels }, automountToken: false });
-    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels } });
+    const clusterRoleName = props.clusterRoleName ?? NAME;
+    assertAt(this, 'clusterRoleName', checkDnsSubdomain(clusterRoleName));
+    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: clusterRoleName, labels } });
     this.clusterRole.allow(['list', 'watch'], ...RESOURCES.map((r) => kplus.ApiResource.custom({ apiGroup: r.apiGroup, resourceType: r.resourceType })));
-    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: NAME, labels }, role: this.clusterRole });
+    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: clusterRoleName, labels }, role: this.clusterRole });
     binding.addSubjects(serviceAccount);
 
     this.server = addMonitoringServer(this, {
@@ -77,7 +104,10 @@ export class KubeStateMetrics extends Construct {
       component: 'metrics-exporter',
       partOf: props.partOf,
       image: props.image,
-      args: [`--port=${METRICS_PORT}`, `--telemetry-port=${TELEMETRY_PORT}`, `--resources=${RESOURCES.map((r) => r.flag).join(',')}`],
+      args: [
+        `--port=${METRICS_PORT}`, `--telemetry-port=${TELEMETRY_PORT}`, `--resources=${RESOURCES.map((r) => r.flag).join(',')}`,
+        ...(serviceAnnotations.length === 0 ? [] : [`--metric-annotations-allowlist=services=[${serviceAnnotations.join(',')}]`]),
+      ],
       ports: [{ name: 'http-metrics', port: METRICS_PORT }, { name: 'telemetry', port: TELEMETRY_PORT }],
       resources: props.resources,
       uid: 65534,

@@ -3,10 +3,11 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkNonEmpty } from '../core/checks';
+import { checkArrayOf, checkLabelKey, checkLabelName, checkNonEmpty, checkProps, checkString, optional, Rules } from '../core/checks';
 import { checkPinnedImage, componentLabels, hashFiles, imageTag } from './monitoring-server';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AnnotationKeys } from '../core/labels';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link LogShipper}. */
 export interface LogShipperProps {
@@ -29,6 +30,13 @@ export interface LogShipperProps {
    * @default []
    */
   readonly podLabels?: readonly string[];
+
+  /**
+   * Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique per cluster.
+   *
+   * @default 'alloy'
+   */
+  readonly clusterRoleName?: string;
 }
 
 const NAME = 'alloy';
@@ -92,6 +100,9 @@ export function alloyConfig(lokiPushUrl: string, podLabels: readonly string[]): 
   ].join('\n');
 }
 
+/** Run-time checks of {@link LogShipperProps}, applied before anything is created. */
+const LOG_SHIPPER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, lokiPushUrl: checkString, podLabels: optional(checkArrayOf(checkLabelKey)), clusterRoleName: optional(checkString) };
+
 /**
  * Grafana Alloy as a DaemonSet `alloy` shipping every pod's logs to Loki (Promtail, the seed's agent,
  * reached end of life in March 2026).
@@ -118,6 +129,7 @@ export class LogShipper extends Construct {
 
   constructor(scope: Construct, id: string, props: LogShipperProps) {
     super(scope, id);
+    checkProps(this, props, LOG_SHIPPER_RULES);
     assertAt(this, 'image', checkPinnedImage(props.image));
     assertAt(this, 'partOf', checkNonEmpty(props.partOf));
     assertAt(this, 'lokiPushUrl', /^https?:\/\/[^\s/]+\/loki\/api\/v1\/push$/.test(props.lokiPushUrl)
@@ -135,10 +147,11 @@ export class LogShipper extends Construct {
     this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${NAME}-config`, labels }, data: { [CONFIG_KEY]: configFile } });
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: NAME, labels }, automountToken: false });
-    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels } });
+    const clusterRoleName = props.clusterRoleName ?? NAME;
+    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: clusterRoleName, labels } });
     this.clusterRole.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS);
     this.clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'pods/log' }));
-    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: NAME, labels }, role: this.clusterRole });
+    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: clusterRoleName, labels }, role: this.clusterRole });
     binding.addSubjects(this.serviceAccount);
 
     this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {

@@ -6,6 +6,8 @@ import { assertAt } from '../core/errors';
 import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
+import { checkDnsSubdomain, checkLabelName, checkProps, checkSize, checkString, checkTimeSpan, optional, Rules } from '../core/checks';
+import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link LokiServer}. */
 export interface LokiServerProps {
@@ -73,6 +75,9 @@ export function lokiConfig(retentionHours: number): Record<string, unknown> {
   };
 }
 
+/** Run-time checks of {@link LokiServerProps}, applied before anything is created. */
+const LOKI_SERVER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, storageSize: checkSize, storageClassName: optional(checkDnsSubdomain), retentionPeriod: (v) => checkTimeSpan(v) };
+
 /**
  * Loki (standalone mode): Deployment `loki` running the single binary (`-target=all`) with filesystem
  * storage on a volume, its configuration in ConfigMap `loki-config`, and Service `loki` on 3100.
@@ -95,6 +100,7 @@ export class LokiServer extends Construct {
 
   constructor(scope: Construct, id: string, props: LokiServerProps) {
     super(scope, id);
+    checkProps(this, props, LOKI_SERVER_RULES);
     checkServerProps(this, props);
     const retentionSeconds = props.retentionPeriod.toSeconds();
     assertAt(this, 'retentionPeriod', retentionSeconds > 0 && retentionSeconds % 86400 === 0

@@ -3,10 +3,14 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources } from '../core/container-resources';
 import { ValidationError, assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkInteger, checkNonEmpty } from '../core/checks';
+import {
+  checkArrayOf, checkDnsLabel, checkEnv, checkEnvName, checkInteger, checkLabelName, checkNonEmpty, checkPort, checkProps, checkRecordOf, checkString, checkUrlPath, integer, optional, Rules,
+} from '../core/checks';
 import { MonitoringServer, addMonitoringServer, checkPinnedImage } from './monitoring-server';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
 import { ServiceScrapeTarget } from './scrape-targets';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
 
 /** Props of {@link MetricsExporter}. */
 export interface MetricsExporterProps {
@@ -37,6 +41,13 @@ export interface MetricsExporterProps {
    * @default - none declared: rules over its metrics fail synth
    */
   readonly metrics?: readonly string[];
+
+  /**
+   * Servers probed through the exporter's `/probe` endpoint; see `ServiceScrapeTarget.probeTargets`.
+   *
+   * @default - none: the exporter's `/metrics` is the one target
+   */
+  readonly probeTargets?: readonly string[];
 
   /**
    * Command-line arguments.
@@ -93,18 +104,38 @@ export interface MysqlExporterProps {
   readonly resources: ContainerResourceSpec;
   /** MySQL `host:port` (`mysql-primary:3306`). */
   readonly mysqlAddress: string;
+  /**
+   * More MySQL servers (`host:port`) the exporter probes (`/probe?target=`, same user and password), so
+   * every replica is watched: replication threads and lag exist only on replicas. The primary
+   * (`mysqlAddress`) is probed too, so all servers share one job with an `instance` each.
+   *
+   * @default - none: only `mysqlAddress`, scraped at `/metrics`
+   */
+  readonly replicaAddresses?: readonly string[];
   /** MySQL user with PROCESS, REPLICATION CLIENT and SELECT grants (not secret). */
   readonly username: string;
   /** Secret key with that user's password. */
   readonly password: SecretKeyReference;
 }
 
+/** Run-time checks of {@link MetricsExporterProps}, applied before anything is created. */
+const METRICS_EXPORTER_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
+  port: checkPort,
+  healthPath: checkUrlPath,
+  runAsUser: integer(1),
+  args: optional(checkArrayOf(checkString)),
+  env: optional(checkEnv),
+  secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
+};
+
 /**
  * A Prometheus exporter beside the server it watches: Deployment and Service `<name>` in the chart's
  * namespace (so it can read that namespace's Secrets), and the scrape target describing it.
  */
 export class MetricsExporter extends Construct {
-  /** redis_exporter on 9121 (seed 001's `redis-exporter:9121`). */
+  /** redis_exporter on 9121 (`redis-exporter:9121`). */
   public static redis(scope: Construct, id: string, props: RedisExporterProps): MetricsExporter {
     const keys = props.checkSingleKeys ?? [];
     keys.forEach((key, i) => {
@@ -135,9 +166,16 @@ export class MetricsExporter extends Construct {
     });
   }
 
-  /** mysqld_exporter on 9104 (seed 001's `mysql-exporter:9104`). */
+  /** mysqld_exporter on 9104 (`mysql-exporter:9104`). */
   public static mysql(scope: Construct, id: string, props: MysqlExporterProps): MetricsExporter {
+    const replicas = props.replicaAddresses ?? [];
+    for (const [i, address] of replicas.entries()) {
+      if (!/^[a-z0-9.-]+:[0-9]+$/.test(address)) {
+        throw new ValidationError(`${scope.node.path}/${id}`, `replicaAddresses[${i}]`, `must be host:port, got ${JSON.stringify(address)}`);
+      }
+    }
     return new MetricsExporter(scope, id, {
+      probeTargets: replicas.length > 0 ? [props.mysqlAddress, ...replicas] : undefined,
       name: 'mysql-exporter',
       partOf: props.partOf,
       image: props.image,
@@ -166,6 +204,7 @@ export class MetricsExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: MetricsExporterProps) {
     super(scope, id);
+    checkProps(this, props, METRICS_EXPORTER_RULES);
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'image', checkPinnedImage(props.image));
     assertAt(this, 'port', checkInteger(props.port, 1, 65535));
@@ -209,6 +248,7 @@ export class MetricsExporter extends Construct {
       portName: 'metrics',
       port: props.port,
       ...(props.metrics !== undefined ? { metrics: [...props.metrics] } : {}),
+      ...(props.probeTargets !== undefined ? { probeTargets: [...props.probeTargets] } : {}),
     };
   }
 }

@@ -4,7 +4,7 @@
  * Service. Each component's construct decides its arguments, files and sizes; this only assembles them.
  */
 import { createHash } from 'crypto';
-import { Size } from 'cdk8s';
+import { Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
@@ -57,7 +57,10 @@ export interface MonitoringServerSpec {
   readonly scratch?: Array<{ readonly path: string; readonly sizeLimit: Size }>;
   readonly configMaps?: Array<{ readonly configMap: kplus.IConfigMap; readonly path: string; readonly optional?: boolean }>;
   readonly secrets?: Array<{ readonly secret: kplus.ISecret; readonly path: string; readonly optional?: boolean }>;
-  /** Files whose content the pod reads; hashed into the pod template so a change rolls the pod. */
+  /**
+   * Files whose content the pod reads; hashed into the pod template so a change rolls the pod. Files other
+   * constructs render (rules, a routing Secret) join the hash later through `MonitoringServer.configHash`.
+   */
   readonly configData?: Record<string, string>;
   /** Service account; its token is mounted only when the server calls the Kubernetes API. */
   readonly serviceAccount?: kplus.IServiceAccount;
@@ -72,6 +75,42 @@ export interface MonitoringServer {
   readonly claim?: kplus.PersistentVolumeClaim;
   readonly selector: Record<string, string>;
   readonly labels: Record<string, string>;
+  /** The files hashed into the pod template (present when the spec gave `configData`). */
+  readonly configHash?: ConfigHash;
+}
+
+/**
+ * The files hashed into a pod template's config-hash annotation, computed when the manifest is rendered, so
+ * files other constructs produce after the server was created (the rule files, the Alertmanager
+ * configuration) count: any change to them changes the pod template and rolls the pod.
+ */
+export class ConfigHash {
+  private readonly sources = new Map<string, () => Record<string, string>>();
+
+  constructor(private readonly base: Record<string, string>) {}
+
+  /**
+   * Adds mounted files, under `name` (the ConfigMap or Secret they come from), produced on demand.
+   *
+   * @throws Error when `name` was added before
+   */
+  public add(name: string, files: () => Record<string, string>): void {
+    if (this.sources.has(name) || name.length === 0) {
+      throw new Error(`config source ${JSON.stringify(name)} is hashed twice or unnamed`);
+    }
+    this.sources.set(name, files);
+  }
+
+  /** SHA-256 over the base files and every added source, in name and key order. */
+  public digest(): string {
+    const all: Record<string, string> = { ...this.base };
+    for (const [name, produce] of this.sources) {
+      for (const [key, content] of Object.entries(produce())) {
+        all[`${name}/${key}`] = content;
+      }
+    }
+    return hashFiles(all);
+  }
 }
 
 /** Tag of an image reference (`prom/prometheus:v2.53.2` -> `v2.53.2`), used as the version label. */
@@ -157,7 +196,9 @@ export function addMonitoringServer(scope: Construct, spec: MonitoringServerSpec
   const version = imageTag(spec.image);
   const { labels, selector } = componentLabels(spec.name, spec.component, spec.partOf);
   const podLabels = { ...labels, 'app.kubernetes.io/version': version };
-  const annotations: Record<string, string> = spec.configData === undefined ? {} : { [AnnotationKeys.CONFIG_HASH]: hashFiles(spec.configData) };
+  const configHash = spec.configData === undefined ? undefined : new ConfigHash(spec.configData);
+  const annotations: Record<string, string> = configHash === undefined ? {}
+    : { [AnnotationKeys.CONFIG_HASH]: Lazy.any({ produce: () => configHash.digest() }) as string };
 
   const deployment = new kplus.Deployment(scope, 'Deployment', {
     metadata: { name: spec.name, namespace: spec.namespace, labels },
@@ -218,5 +259,5 @@ export function addMonitoringServer(scope: Construct, spec: MonitoringServerSpec
   });
 
   const service = addClusterService(scope, 'Service', spec.name, labels, selector, spec.servicePorts ?? spec.ports, spec.namespace);
-  return { deployment, service, container, claim, selector, labels };
+  return { deployment, service, container, claim, selector, labels, configHash };
 }

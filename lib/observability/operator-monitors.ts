@@ -2,9 +2,10 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as mon from '../../imports/monitoring.coreos.com';
 import { assertAt } from '../core/errors';
-import { checkLabelValue } from '../core/checks';
+import { checkArrayOf, checkLabelKey, checkLabelName, checkLabels, checkLabelValue, checkProps, optional, Rules } from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 import { PodScrapeTarget, SCRAPE_ANNOTATION_META, ScrapeTarget, ServiceScrapeTarget } from './scrape-targets';
+import { checkScrapeTarget } from './scrape-targets';
 import { MetricProducers } from '../alerting/metric-producers';
 
 /** Props of {@link OperatorMonitors}. */
@@ -49,6 +50,14 @@ export const KUBE_PROMETHEUS_STACK_METRICS: readonly string[] = [
 /** Kinds kube-prometheus-stack picks up only when they carry its selector labels. */
 const SELECTED_KINDS = new Set(['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Probe', 'AlertmanagerConfig']);
 
+/** Run-time checks of {@link OperatorMonitorsProps}, applied before anything is created. */
+const OPERATOR_MONITORS_RULES: Rules = {
+  targets: checkArrayOf(checkScrapeTarget),
+  selector: checkLabels,
+  partOf: checkLabelName,
+  sidecarLabelKeys: optional(checkArrayOf(checkLabelKey)),
+};
+
 /**
  * ServiceMonitors and PodMonitors for kube-prometheus-stack (operator mode), rendered from the same scrape
  * targets the standalone Prometheus configuration is rendered from.
@@ -70,6 +79,7 @@ export class OperatorMonitors extends Construct {
 
   constructor(scope: Construct, id: string, props: OperatorMonitorsProps) {
     super(scope, id);
+    checkProps(this, props, OPERATOR_MONITORS_RULES);
     this.selector = props.selector;
     this.sidecarLabelKeys = props.sidecarLabelKeys ?? ['grafana_dashboard', 'grafana_datasource'];
     assertAt(this, 'selector', Object.keys(props.selector).length === 0
@@ -125,14 +135,17 @@ export class OperatorMonitors extends Construct {
       spec: {
         selector: { matchLabels: { ...t.serviceLabels } },
         namespaceSelector: { matchNames: [t.namespace] },
-        endpoints: [{
+        endpoints: (t.probeTargets !== undefined && t.probeTargets.length > 0 ? t.probeTargets : [undefined]).map((probe) => ({
           port: t.portName,
-          path: t.path ?? '/metrics',
+          path: probe === undefined ? t.path ?? '/metrics' : t.probePath ?? '/probe',
           ...(t.honorLabels === true ? { honorLabels: true } : {}),
+          ...(probe === undefined ? {} : { params: { target: [probe] } }),
           relabelings: [
             { targetLabel: 'job', replacement: t.job, action: mon.ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE },
+            // As the standalone job: one target per probed server, named after it.
+            ...(probe === undefined ? [] : [{ targetLabel: 'instance', replacement: probe, action: mon.ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE }]),
           ],
-        }],
+        })),
       },
     });
   }

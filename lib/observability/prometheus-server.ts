@@ -3,12 +3,16 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkNonEmpty } from '../core/checks';
+import {
+  checkArrayOf, checkBoolean, checkDnsSubdomain, checkLabelName, checkNonEmpty, checkProps, checkSize, checkString, optional, Rules,
+} from '../core/checks';
 import { checkPositiveDuration, formatDuration } from '../core/durations';
 import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
 import { ScrapeConfig, ScrapeTarget, renderScrapeConfigs } from './scrape-targets';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkScrapeTarget } from './scrape-targets';
 import { MetricProducers } from '../alerting/metric-producers';
 
 /** Props of {@link PrometheusServer}. */
@@ -53,9 +57,17 @@ export interface PrometheusServerProps {
   /**
    * Interval of scrapes and rule evaluation.
    *
-   * @default Duration.seconds(15) (seed 001)
+   * @default Duration.seconds(15)
    */
   readonly scrapeInterval?: Duration;
+
+  /**
+   * Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique per cluster, so a second Prometheus
+   * in the same cluster needs its own.
+   *
+   * @default 'prometheus-server'
+   */
+  readonly clusterRoleName?: string;
 }
 
 const CONFIG_DIR = '/etc/prometheus/config';
@@ -64,6 +76,18 @@ const CONFIG_FILE = 'prometheus.yml';
 /** The image's `nobody` user. */
 const PROMETHEUS_UID = 65534;
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Run-time checks of {@link PrometheusServerProps}, applied before anything is created. */
+const PROMETHEUS_SERVER_RULES: Rules = {
+  partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
+  retentionTime: (v) => checkPositiveDuration(v),
+  storageSize: checkSize,
+  storageClassName: optional(checkDnsSubdomain),
+  targets: checkArrayOf(checkScrapeTarget),
+  scrapeKubelet: optional(checkBoolean),
+  scrapeInterval: optional((v) => checkPositiveDuration(v, 'Duration.seconds(15)')),
+  clusterRoleName: optional(checkDnsSubdomain),
+};
 
 /**
  * Prometheus (standalone mode): Deployment and Service `prometheus-server` on 9090, the configuration
@@ -94,6 +118,7 @@ export class PrometheusServer extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusServerProps) {
     super(scope, id);
+    checkProps(this, props, PROMETHEUS_SERVER_RULES);
     const scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
     assertAt(this, 'image', checkPinnedImage(props.image));
     assertAt(this, 'retentionTime', checkPositiveDuration(props.retentionTime));
@@ -143,12 +168,13 @@ export class PrometheusServer extends Construct {
     this.config = new kplus.ConfigMap(this, 'Config', { metadata: { name: 'prometheus-config', labels }, data: { [CONFIG_FILE]: configText } });
 
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountToken: false });
-    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name, labels } });
+    const clusterRoleName = props.clusterRoleName ?? name;
+    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: clusterRoleName, labels } });
     // Discovery of pods, plus the kubelet's metrics endpoints; nothing that writes, nothing in Secrets.
     const read = ['get', 'list', 'watch'];
     this.clusterRole.allow(read, kplus.ApiResource.PODS, kplus.ApiResource.NODES, kplus.ApiResource.SERVICES, kplus.ApiResource.ENDPOINTS);
     this.clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/metrics' }));
-    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name, labels }, role: this.clusterRole });
+    const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: clusterRoleName, labels }, role: this.clusterRole });
     binding.addSubjects(serviceAccount);
 
     const rules = kplus.ConfigMap.fromConfigMapName(this, 'Rules', MonitoringNames.RULES_CONFIG_MAP);
@@ -184,6 +210,17 @@ export class PrometheusServer extends Construct {
     });
     this.deployment = this.server.deployment;
     this.service = this.server.service;
+  }
+
+  /**
+   * Hashes files the server mounts from an object rendered elsewhere (the rule files of ConfigMap `prometheus-rules`) into the pod
+   * template, so any change to them rolls the pod and reaches the running server without a manual step.
+   * `files` is read when the manifest is rendered.
+   *
+   * @throws Error when `name` is hashed already
+   */
+  public hashMountedConfig(name: string, files: () => Record<string, string>): void {
+    this.server.configHash!.add(name, files);
   }
 }
 

@@ -7,15 +7,19 @@
  * target labels, so alert rules and dashboards work unchanged in both modes.
  */
 import { AnnotationKeys } from '../core/labels';
+import {
+  Check, checkArrayOf, checkBoolean, checkDnsLabel, checkLabelKey, checkLabels, checkNonEmpty, checkPort, checkShape, checkUrlPath, optional,
+} from '../core/checks';
+import { show } from '../core/errors';
 
 /**
  * Pods discovered through the Kubernetes API that opt in with the `prometheus.io/scrape: "true"`
- * annotation (seed 000's `laravel-metrics` job).
+ * annotation.
  */
 export interface PodScrapeTarget {
   readonly kind: 'pods';
 
-  /** Value of the `job` label (`laravel-metrics`; seed 000's `ServiceDown` alert selects on it). */
+  /** Value of the `job` label (`storefront`); alerts select on it. */
   readonly job: string;
 
   /** Namespace the pods run in. */
@@ -54,7 +58,7 @@ export interface PodScrapeTarget {
 export interface ServiceScrapeTarget {
   readonly kind: 'service';
 
-  /** Value of the `job` label (`mysql-exporter`; seed 000's `DatabaseDown` alert selects on it). */
+  /** Value of the `job` label (`mysql-exporter`); alerts select on it. */
   readonly job: string;
 
   /** Namespace of the Service. */
@@ -86,6 +90,22 @@ export interface ServiceScrapeTarget {
    * @default false - the target gets a `namespace` label of the Service's namespace
    */
   readonly honorLabels?: boolean;
+
+  /**
+   * Servers the exporter probes on Prometheus' behalf (the multi-target exporter pattern): each becomes a
+   * target scraped at `probePath?target=<server>`, labelled `instance="<server>"`, through this Service.
+   *
+   * @default - none: the Service's own metrics endpoint is the one target
+   * @see https://prometheus.io/docs/guides/multi-target-exporter/
+   */
+  readonly probeTargets?: readonly string[];
+
+  /**
+   * Path of the probe endpoint (with `probeTargets`).
+   *
+   * @default '/probe'
+   */
+  readonly probePath?: string;
 
   /**
    * Metric families the target produces (full names or prefixes such as `mysql_`). Alert and recording
@@ -185,12 +205,12 @@ function podScrapeConfig(t: PodScrapeTarget): ScrapeConfig {
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [t.namespace] } }],
     metrics_path: t.path ?? '/metrics',
     relabel_configs: [
-      // Seed 000: only pods that opt in with prometheus.io/scrape: "true".
+      // Only pods that opt in with prometheus.io/scrape: "true".
       { source_labels: [SCRAPE_ANNOTATION_META], regex: 'true', action: 'keep' },
       ...selectorKeeps,
       // The pod role yields one target per container port: keep the metrics port only.
       { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: literal(t.portName), action: 'keep' },
-      // Seed 000: path and port from the prometheus.io/path and prometheus.io/port annotations.
+      // Path and port from the prometheus.io/path and prometheus.io/port annotations.
       {
         source_labels: [`__meta_kubernetes_pod_annotation_${sanitizeLabelName(AnnotationKeys.PROMETHEUS_PATH)}`],
         regex: '(.+)', target_label: '__metrics_path__', action: 'replace',
@@ -208,6 +228,18 @@ function podScrapeConfig(t: PodScrapeTarget): ScrapeConfig {
 }
 
 function serviceScrapeConfig(t: ServiceScrapeTarget): ScrapeConfig {
+  if (t.probeTargets !== undefined && t.probeTargets.length > 0) {
+    return {
+      job_name: t.job,
+      metrics_path: t.probePath ?? '/probe',
+      static_configs: [{ targets: [...t.probeTargets], labels: { namespace: t.namespace } }],
+      relabel_configs: [
+        { source_labels: ['__address__'], target_label: '__param_target', action: 'replace' },
+        { source_labels: ['__param_target'], target_label: 'instance', action: 'replace' },
+        { target_label: '__address__', replacement: serviceAddress(t), action: 'replace' },
+      ],
+    };
+  }
   const config: ScrapeConfig = {
     job_name: t.job,
     metrics_path: t.path ?? '/metrics',
@@ -218,3 +250,27 @@ function serviceScrapeConfig(t: ServiceScrapeTarget): ScrapeConfig {
   }
   return config;
 }
+
+const POD_TARGET = checkShape({
+  job: checkNonEmpty, namespace: checkDnsLabel, selector: checkLabels, portName: checkNonEmpty,
+  path: optional(checkUrlPath), podTargetLabels: optional(checkArrayOf(checkLabelKey)),
+});
+
+const SERVICE_TARGET = checkShape({
+  job: checkNonEmpty, namespace: checkDnsLabel, serviceName: checkDnsLabel, serviceLabels: checkLabels, portName: checkNonEmpty,
+  port: checkPort, path: optional(checkUrlPath), honorLabels: optional(checkBoolean),
+});
+
+/** The run-time check of a {@link ScrapeTarget}: its kind, then the fields of that kind. */
+export const checkScrapeTarget: Check = (value) => {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  if (kind === 'pods') {
+    return POD_TARGET(value);
+  }
+  if (kind === 'service') {
+    return SERVICE_TARGET(value);
+  }
+  return typeof value === 'object' && value !== null
+    ? { field: '.kind', problem: `must be one of "pods", "service", got ${show(kind)}` }
+    : `must be a scrape target object, got ${show(value)}`;
+};

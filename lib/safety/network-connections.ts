@@ -1,7 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
-import { checkCidr, checkDnsLabel, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkPort } from '../core/checks';
-import { failAt } from '../core/errors';
-import { treeSingleton } from '../core/tree-singleton';
+import {
+  Check, checkCidr, checkDnsLabel, checkInstance, checkLabelKey, checkLabels, checkLabelValue, checkNonEmpty, checkOneOf, checkPort, checkShape, checkString, findProblem, oneOf, optional,
+} from '../core/checks';
+import { failAt, show } from '../core/errors';
+import { ownedSingleton } from '../core/registry-owner';
 
 /** Label every Namespace carries with its own name (set by the API server). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -117,6 +119,17 @@ export interface DeclaredConnection {
 
 const REGISTRY_ID = 'NetworkConnections';
 
+/** The run-time check of a {@link PodPeer}: namespace and pod labels. */
+export const checkPodPeer: Check = checkShape({ namespaceLabels: checkLabels, podLabels: checkLabels });
+
+const CONNECTION_RULES = {
+  from: checkInstance((v) => v instanceof NetworkPeer, 'a NetworkPeer such as NetworkPeer.pods(namespace, labels)'),
+  to: checkInstance((v) => v instanceof NetworkPeer, 'a NetworkPeer such as NetworkPeer.pods(namespace, labels)'),
+  port: checkPort,
+  protocol: optional(oneOf(PROTOCOLS)),
+  reason: checkString,
+};
+
 /** Receives declarations as they are made; see {@link NetworkConnections.subscribe}. */
 export interface NetworkDeclarationListener {
   /** Called with each declared connection. */
@@ -126,16 +139,16 @@ export interface NetworkDeclarationListener {
 /**
  * Every connection the constructs of a tree declare they open or accept: the single source the
  * NetworkPolicies are derived from, so the policies follow the code instead of a hand-written list.
- * One registry exists per tree; a construct declares with one call:
+ * One registry exists per owner (RegistryOwner); a construct declares with one call:
  *
  * ```ts
- * NetworkConnections.of(this).allow(this, { from: workerPods, to: NetworkPeer.pods('ecommerce', { app: 'mysql' }), port: 3306, reason: 'queue jobs read orders' });
+ * NetworkConnections.of(this).allow(this, { from: workerPods, to: NetworkPeer.pods('shop', { app: 'mysql' }), port: 3306, reason: 'queue jobs read orders' });
  * ```
  */
 export class NetworkConnections extends Construct {
-  /** The registry of the tree `scope` belongs to, created on first use. */
+  /** The registry of `scope`'s owner (RegistryOwner.of: a declared platform root, else the outermost Chart), created on first use. */
   public static of(scope: IConstruct): NetworkConnections {
-    return treeSingleton(scope, REGISTRY_ID, (c): c is NetworkConnections => c instanceof NetworkConnections, (root, id) => new NetworkConnections(root, id));
+    return ownedSingleton(scope, REGISTRY_ID, (c): c is NetworkConnections => c instanceof NetworkConnections, (owner, id) => new NetworkConnections(owner, id));
   }
 
   private readonly declared: DeclaredConnection[] = [];
@@ -152,6 +165,13 @@ export class NetworkConnections extends Construct {
    * between two external peers, or DNS (allowed for every pod already)
    */
   public allow(owner: IConstruct, spec: ConnectionSpec): DeclaredConnection {
+    if (typeof spec !== 'object' || spec === null) {
+      failAt(owner, 'network.allow', `must be a connection object, got ${show(spec)}`);
+    }
+    const typed = findProblem(spec, CONNECTION_RULES);
+    if (typed !== undefined) {
+      failAt(owner, `network.allow.${typed.field}`, typed.problem);
+    }
     const protocol = spec.protocol ?? 'TCP';
     const field = 'network.allow';
     const check = (sub: string, problem: string | undefined) => {

@@ -1,15 +1,16 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/checks';
+import { checkArrayOf, checkDnsLabel, checkLabelKey, checkLabelName, checkLabelValue, checkProps, optional, Rules } from '../core/checks';
 import { assertAt, failAt } from '../core/errors';
 import { DeclaredNamespaces } from '../core/declared-namespaces';
 import { recommendedLabels } from '../core/labels';
 import { MAX_NAME_LENGTH, shortenName, stableHash } from '../core/names';
-import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer } from './network-connections';
+import { RegistryOwner } from '../core/registry-owner';
+import { DeclaredConnection, NAMESPACE_NAME_LABEL, NetworkConnections, NetworkPeer, PodPeer, checkPodPeer } from './network-connections';
 
-/** Annotation listing, for reviewers, every declared connection a policy allows and why. */
-export const CONNECTIONS_ANNOTATION = 'network.ecommerce-platform/connections';
+/** Default annotation listing, for reviewers, every declared connection a policy allows and why. */
+export const CONNECTIONS_ANNOTATION = 'network.k8s-constructs/connections';
 
 /** Name of the policy denying all ingress and egress in each namespace. */
 export const DEFAULT_DENY_POLICY = 'default-deny';
@@ -42,6 +43,13 @@ export interface NetworkPoliciesProps {
    * `AppNamespace` declares its own); a Namespace object rendered in the tree but not declared fails synth
    */
   readonly namespaces?: readonly string[];
+
+  /**
+   * Annotation key under which each policy lists the declared connections it allows.
+   *
+   * @default CONNECTIONS_ANNOTATION
+   */
+  readonly connectionsAnnotation?: string;
 }
 
 interface Resolved {
@@ -75,6 +83,15 @@ interface Named {
 
 const DEFAULT_DNS: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' }, podLabels: { 'k8s-app': 'kube-dns' } };
 
+/** Run-time checks of {@link NetworkPoliciesProps}, applied before anything is created. */
+const NETWORK_POLICIES_RULES: Rules = {
+  partOf: checkLabelName,
+  ingressController: checkPodPeer,
+  prometheus: checkPodPeer,
+  dns: optional(checkPodPeer),
+  namespaces: optional(checkArrayOf(checkDnsLabel)),
+};
+
 /**
  * NetworkPolicies derived from the connections constructs declare in {@link NetworkConnections}:
  * default-deny ingress and egress in every namespace we render, DNS for every pod, and for each declared
@@ -102,6 +119,7 @@ export class NetworkPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
+    checkProps(this, props, NETWORK_POLICIES_RULES);
     this.props = props;
     this.dns = props.dns ?? DEFAULT_DNS;
     for (const [field, peer] of [['ingressController', props.ingressController], ['prometheus', props.prometheus], ['dns', this.dns]] as const) {
@@ -114,6 +132,9 @@ export class NetworkPolicies extends Construct {
     }
     for (const ns of props.namespaces ?? []) {
       assertAt(this, 'namespaces', checkDnsLabel(ns));
+    }
+    if (props.connectionsAnnotation !== undefined) {
+      assertAt(this, 'connectionsAnnotation', checkLabelKey(props.connectionsAnnotation));
     }
     if (props.namespaces !== undefined) {
       this.explicitNamespaces = new Set(props.namespaces);
@@ -226,7 +247,7 @@ export class NetworkPolicies extends Construct {
   /** Connections neither of whose ends runs in a namespace we own: judged once the whole tree exists. */
   private problems(): string[] {
     const owned = this.ownedNamespaces();
-    const undeclared = this.explicitNamespaces !== undefined ? [] : this.node.root.node.findAll()
+    const undeclared = this.explicitNamespaces !== undefined ? [] : RegistryOwner.of(this).node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace' && c.apiVersion === 'v1' && !this.owned.has(c.name))
       .map((ns) => `namespaces: Namespace "${ns.name}" (${ns.node.path}) is rendered but not declared: create it with AppNamespace, `
         + 'declare it with DeclaredNamespaces.of(this).declare(name), or list the namespaces to lock down in `namespaces`');
@@ -258,7 +279,7 @@ export class NetworkPolicies extends Construct {
         name,
         namespace,
         labels: recommendedLabels({ name: 'network-policy', instance: name, component: 'network', partOf: this.props.partOf }),
-        annotations: connections === undefined ? undefined : { [CONNECTIONS_ANNOTATION]: Lazy.any({ produce: connections }) },
+        annotations: connections === undefined ? undefined : { [this.props.connectionsAnnotation ?? CONNECTIONS_ANNOTATION]: Lazy.any({ produce: connections }) },
       },
       spec: Lazy.any({ produce: spec }),
     });
@@ -279,6 +300,7 @@ export class NetworkPolicies extends Construct {
   }
 }
 
+/** `allow-ingress-to-storefront`, `allow-egress-from-storefront`, from the label values alone. */
 function renderDraft(d: PolicyDraft): kplus.k8s.NetworkPolicySpec {
   const rules = [...d.rules.entries()].sort(([a], [b]) => compare(a, b)).map(([peer, ports]) => ({
     peers: [JSON.parse(peer)],
@@ -289,7 +311,7 @@ function renderDraft(d: PolicyDraft): kplus.k8s.NetworkPolicySpec {
     : { podSelector: { matchLabels: sortedRecord(d.podLabels) }, policyTypes: ['Egress'], egress: rules.map((r) => ({ to: r.peers, ports: r.ports })) };
 }
 
-/** `allow-ingress-to-laravel`, `allow-egress-from-laravel`, from the label values alone. */
+/** `allow-ingress-to-storefront`, `allow-egress-from-storefront`, from the label values alone. */
 function policyName(d: PolicyDraft): string {
   const values = Object.entries(sortedRecord(d.podLabels)).map(([, v]) => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-')).join('-') || 'all';
   return `allow-${d.direction}-${d.direction === 'ingress' ? 'to' : 'from'}-${values}`.replace(/-+/g, '-').replace(/-$/, '');

@@ -2,7 +2,9 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PodChaos, PodChaosSpecAction, PodChaosSpecMode } from '../../imports/chaos-mesh.org';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/checks';
+import {
+  checkDnsLabel, checkLabelKey, checkLabelName, checkLabels, checkLabelValue, checkNumber, checkProps, checkString, optional, Rules,
+} from '../core/checks';
 import { show } from '../core/errors';
 import { recommendedLabels } from '../core/labels';
 
@@ -11,17 +13,17 @@ export interface PodChaosExperimentProps {
   /**
    * Name of the experiment.
    *
-   * @default 'pod-failure-test' (seed 000)
+   * @default 'pod-failure-test'
    */
   readonly name?: string;
 
-  /** Labels of the pods the experiment may fail (seed 000: `app: laravel`). */
+  /** Labels of the pods the experiment may fail (`app: storefront`). */
   readonly podLabels: Readonly<Record<string, string>>;
 
   /**
    * How long the chosen pod stays failed: whole seconds, at most an hour (written as Chaos Mesh's `60s`).
    *
-   * @default Duration.seconds(60) (seed 000)
+   * @default Duration.seconds(60)
    */
   readonly duration?: Duration;
 
@@ -33,8 +35,16 @@ export interface PodChaosExperimentProps {
   readonly partOf?: string;
 }
 
+/** Run-time checks of {@link PodChaosExperimentProps}, applied before anything is created. */
+const POD_CHAOS_EXPERIMENT_RULES: Rules = {
+  name: optional(checkString),
+  podLabels: checkLabels,
+  durationSeconds: optional((v) => checkNumber(v)),
+  partOf: optional(checkLabelName),
+};
+
 /**
- * Seed 000's Chaos Mesh experiment: `pod-failure` of one pod matching `podLabels` in the chart's namespace
+ * A Chaos Mesh experiment: `pod-failure` of one pod matching `podLabels` in the chart's namespace
  * for `duration`. The pod is made unavailable (its containers replaced by a pause image), not
  * deleted, so what is tested is that the Service, the PDB and the other replicas carry the traffic.
  *
@@ -49,6 +59,7 @@ export class PodChaosExperiment extends Construct {
 
   constructor(scope: Construct, id: string, props: PodChaosExperimentProps) {
     super(scope, id);
+    checkProps(this, props, POD_CHAOS_EXPERIMENT_RULES);
     const name = props.name ?? 'pod-failure-test';
     const duration = props.duration ?? Duration.seconds(60);
     const namespace = Chart.of(this).namespace;

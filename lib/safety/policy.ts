@@ -7,7 +7,7 @@ import {
   ObjectIndex, labelFindings, nameFindings, rbacFindings, replicaFindings, secretFindings, selectorFindings, serviceFindings,
   targetFindings,
 } from './private/object-rules';
-import { treeSingleton } from '../core/tree-singleton';
+import { ownedSingleton } from '../core/registry-owner';
 import {
   POD_SECURITY_CONTROLS, PodSecurityControl, RawFinding, hostAccessFindings, imageFindings, podSecurityFindings, probeFindings,
   resourceFindings,
@@ -145,16 +145,16 @@ const POLICY_ID = 'Policy';
 
 /**
  * The synth-time policy pass and its waivers: rules run over the synthesized objects of a whole tree, so
- * they gate every construct, including ones added later. One registry exists per tree.
+ * they gate every construct, including ones added later. One registry exists per owner (RegistryOwner).
  *
  * Waivers are narrow on purpose: a suppression names one construct (and covers the objects it and its
  * children render), one rule and a reason; a namespace exception allows named Pod Security controls in
  * one namespace, once, with a reason. Both reasons appear in the report.
  */
 export class Policy extends Construct {
-  /** The registry of the tree `scope` belongs to, created on first use. */
+  /** The registry of `scope`'s owner (RegistryOwner.of: a declared platform root, else the outermost Chart), created on first use. */
   public static of(scope: IConstruct): Policy {
-    return treeSingleton(scope, POLICY_ID, (c): c is Policy => c instanceof Policy, (root, id) => new Policy(root, id));
+    return ownedSingleton(scope, POLICY_ID, (c): c is Policy => c instanceof Policy, (owner, id) => new Policy(owner, id));
   }
 
   /**

@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
 import { ValidationError } from '../core/errors';
+import { RegistryOwner } from '../core/registry-owner';
 import { checkReleaseOrder } from '../delivery/release-order';
 import { ManifestFile, renderCharts, writeFoldersAtomically } from '../render/manifest-writer';
 import { Policy, PolicyReport, PolicyRuleId } from '../safety/policy';
@@ -90,7 +91,10 @@ function folderSpec(entry: SynthFolder | FolderBuilder): SynthFolder {
  */
 export function renderFolder(folder: SynthFolder | FolderBuilder, deployedDir?: string): RenderedFolder {
   const spec = folderSpec(folder);
-  const root = spec.build(new App());
+  // One folder is one deployable unit: its charts share the registries the policy pass reads.
+  const app = new App();
+  RegistryOwner.declare(app);
+  const root = spec.build(app);
   const files = renderCharts(root);
   checkReleaseOrder(root);
   const policy = Policy.of(root).check(files, { warnings: spec.policyWarnings ?? [] });

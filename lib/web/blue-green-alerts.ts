@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
 import { BlueGreenApp } from './blue-green-app';
 import { Decimal } from '../core/decimal';
-import { checkDnsLabel } from '../core/checks';
+import { checkDnsLabel, checkInstance, checkPercent, checkPositive, checkProps, optional, Rules } from '../core/checks';
 import { assertAt, show } from '../core/errors';
 import { counter, thresholdCases } from '../alerting/test-series';
 
@@ -30,6 +30,14 @@ export interface BlueGreenAlertsProps {
   readonly colourErrorRatePercent?: number;
 }
 
+/** Run-time checks of {@link BlueGreenAlertsProps}, applied before anything is created. */
+const BLUE_GREEN_ALERTS_RULES: Rules = {
+  app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
+  appNamespace: checkDnsLabel,
+  trafficRequestsPerSecond: optional(checkPositive),
+  colourErrorRatePercent: optional((v) => checkPositive(v) ?? checkPercent(v)),
+};
+
 /**
  * Alerts about a {@link BlueGreenApp}'s colours, registered in the {@link AlertCatalogue}: both colours
  * serving real traffic at once (a Service selector or ingress pointing at the idle colour), and one colour
@@ -44,6 +52,7 @@ export class BlueGreenAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenAlertsProps) {
     super(scope, id);
+    checkProps(this, props, BLUE_GREEN_ALERTS_RULES);
     const trafficThreshold = props.trafficRequestsPerSecond ?? 1;
     const errorPercent = props.colourErrorRatePercent ?? 5;
     assertAt(this, 'appNamespace', checkDnsLabel(props.appNamespace));

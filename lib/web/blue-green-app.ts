@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { DEFAULT_HEALTH_PROBES, HealthProbes, renderHttpProbe } from '../core/http-probes';
 import { assertAt, failAt } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkLabelKey, checkNonEmpty, checkOneOf, checkReplicaBounds } from '../core/checks';
+import {
+  Check, checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkEnv, checkEnvName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelName, checkNonEmpty, checkOneOf, checkPositive, checkProps, checkRecordOf, checkReplicaBounds, checkSecret, checkShape, checkString, checkUrlPath, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference } from '../core/secret-references';
 import {
@@ -14,6 +16,10 @@ import {
 } from '../core/workload-parts';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkHealthProbes } from '../core/http-probes';
+import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /** The two colours of a blue/green pair. */
 export type Colour = 'blue' | 'green';
@@ -187,11 +193,19 @@ export interface BlueGreenAppProps {
   readonly colourLabel?: string;
 
   /**
-   * Path Prometheus scrapes on the `http` port (pod annotations `prometheus.io/*`).
+   * Path Prometheus scrapes (pod annotations `prometheus.io/*`).
    *
    * @default '/metrics'
    */
   readonly metricsPath?: string;
+
+  /**
+   * Port the app serves `metricsPath` on, exposed as the container port named `metrics` and scraped there.
+   * Give it so metrics stay off the `http` port the Services and the Ingress route to; no Service exposes it.
+   *
+   * @default - the `containerPort`: metrics are served on the `http` port
+   */
+  readonly metricsPort?: number;
 
   /**
    * Plain environment variables.
@@ -264,6 +278,9 @@ export const DEFAULT_WRITABLE_PATHS: readonly string[] = ['/tmp'];
 /** Name of the container port the probes, Services and scrape annotations refer to. */
 export const HTTP_PORT_NAME = 'http';
 
+/** Name of the container port the app serves metrics on when it has its own (`metricsPort`). */
+export const METRICS_PORT_NAME = 'metrics';
+
 /** One colour's Deployment and the objects that belong to it. */
 export interface ColourDeployment {
   /** The colour. */
@@ -292,6 +309,46 @@ export interface ColourDeployment {
   /** Labels the colour's Services and PDB select on (`app` and the colour label). */
   readonly selector: Record<string, string>;
 }
+
+/** The run-time check of {@link BlueGreenAutoscaling}: integer bounds, percentages from 1 to 100. */
+export const checkBlueGreenAutoscaling: Check = checkShape({
+  minReplicas: integer(1),
+  maxReplicas: integer(1),
+  cpuUtilizationPercent: optional(integer(1, 100)),
+  memoryUtilizationPercent: optional(integer(1, 100)),
+  requestsPerSecondPerPod: optional(checkPositive),
+});
+
+/** Run-time checks of {@link BlueGreenAppProps}, applied before anything is created. */
+const BLUE_GREEN_APP_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: optional(checkLabelName),
+  component: optional(checkLabelName),
+  imageRepository: checkImageRepository,
+  blueImageTag: checkString,
+  greenImageTag: checkString,
+  liveColour: oneOf(COLOURS),
+  requirePinnedImages: optional(checkBoolean),
+  resources: checkResourceSpec,
+  replicas: optional(integer(1)),
+  autoscaling: optional(checkBlueGreenAutoscaling),
+  idleReplicas: integer(1),
+  containerPort: optional(integer(1, 65535)),
+  probes: optional(checkHealthProbes),
+  probeTypeHeader: optional(checkString),
+  colourLabel: optional(checkString),
+  metricsPath: optional(checkUrlPath),
+  metricsPort: optional(integer(1, 65535)),
+  env: optional(checkEnv),
+  secretEnv: optional(checkRecordOf(checkEnvName, checkSecretKeyReference)),
+  envFromConfigMaps: optional(checkArrayOf(checkConfigMap)),
+  envFromSecrets: optional(checkArrayOf(checkSecret)),
+  configMapMounts: optional(checkArrayOf(checkShape({ configMap: checkConfigMap, path: checkAbsolutePath }))),
+  writablePaths: optional(checkArrayOf(checkAbsolutePath)),
+  preStopSleepSeconds: optional(integer(0)),
+  terminationGracePeriodSeconds: optional(integer(1)),
+  runAsUser: optional(integer(1)),
+};
 
 /**
  * A stateless HTTP app deployed as a blue and a green Deployment behind one live Service.
@@ -334,13 +391,20 @@ export class BlueGreenApp extends Construct {
   /** Label key that carries the colour on pods and in the Services' selectors. */
   public readonly colourLabel: string;
 
+  /** Path Prometheus scrapes on the `http` port. */
+  public readonly metricsPath: string;
+
   /** Directories the app writes to; jobs that run the app image (deploy hooks) mount the same. */
   public readonly writablePaths: readonly string[];
 
   private readonly props: BlueGreenAppProps;
   private readonly containerPort: number;
   private readonly probes: HealthProbes;
-  private readonly metricsPath: string;
+  /** Port the app serves metrics on, when it is not the `http` port. */
+  public readonly metricsPort?: number;
+
+  /** Name of the container port Prometheus scrapes: `metrics` with a `metricsPort`, else `http`. */
+  public readonly metricsPortName: string;
   private readonly preStopSleepSeconds: number;
   private readonly terminationGracePeriodSeconds: number;
   private readonly runAsUser: number;
@@ -352,11 +416,14 @@ export class BlueGreenApp extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
     super(scope, id);
+    checkProps(this, props, BLUE_GREEN_APP_RULES);
     this.props = props;
     this.appName = props.name;
     this.containerPort = props.containerPort ?? 8080;
     this.probes = { ...DEFAULT_HEALTH_PROBES, ...props.probes };
     this.metricsPath = props.metricsPath ?? '/metrics';
+    this.metricsPort = props.metricsPort === this.containerPort ? undefined : props.metricsPort;
+    this.metricsPortName = this.metricsPort === undefined ? HTTP_PORT_NAME : METRICS_PORT_NAME;
     this.preStopSleepSeconds = props.preStopSleepSeconds ?? 15;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.preStopSleepSeconds + 30;
     this.runAsUser = props.runAsUser ?? 1000;
@@ -379,7 +446,7 @@ export class BlueGreenApp extends Construct {
     this.blue = this.addColour('blue');
     this.green = this.addColour('green');
 
-    this.liveService = this.addService('LiveService', `${props.name}-service`, this.colourSelector(this.liveColour));
+    this.liveService = this.addService('LiveService', derivedName(props.name, 'service'), this.colourSelector(this.liveColour));
   }
 
   /** The objects of one colour. */
@@ -452,6 +519,9 @@ export class BlueGreenApp extends Construct {
     // smoke tests before one.
     assertAt(this, 'idleReplicas', checkInteger(p.idleReplicas, 1));
     assertAt(this, 'containerPort', checkInteger(this.containerPort, 1, 65535));
+    if (this.metricsPort !== undefined) {
+      assertAt(this, 'metricsPort', checkInteger(this.metricsPort, 1, 65535));
+    }
     assertAt(this, 'preStopSleepSeconds', checkInteger(this.preStopSleepSeconds, 0));
     if (this.terminationGracePeriodSeconds <= this.preStopSleepSeconds) {
       failAt(this, 'terminationGracePeriodSeconds',
@@ -480,7 +550,7 @@ export class BlueGreenApp extends Construct {
   private addColour(colour: Colour): ColourDeployment {
     const p = this.props;
     const id = colour === 'blue' ? 'Blue' : 'Green';
-    const instance = `${p.name}-${colour}`;
+    const instance = derivedName(p.name, colour);
     const selector = this.colourSelector(colour);
     const version = versionLabel(this.tag(colour));
     const podLabels = this.labels(instance, { ...selector, [LabelKeys.VERSION]: version }, version);
@@ -499,7 +569,7 @@ export class BlueGreenApp extends Construct {
         labels: podLabels,
         annotations: {
           [AnnotationKeys.PROMETHEUS_SCRAPE]: 'true',
-          [AnnotationKeys.PROMETHEUS_PORT]: String(this.containerPort),
+          [AnnotationKeys.PROMETHEUS_PORT]: String(this.metricsPort ?? this.containerPort),
           [AnnotationKeys.PROMETHEUS_PATH]: this.metricsPath,
           [AnnotationKeys.CONFIG_HASH]: this.configHash(),
         },
@@ -515,7 +585,10 @@ export class BlueGreenApp extends Construct {
       name: p.name,
       image: this.image(colour),
       imagePullPolicy: imagePullPolicy(this.tag(colour)),
-      ports: [{ name: HTTP_PORT_NAME, number: this.containerPort, protocol: kplus.Protocol.TCP }],
+      ports: [
+        { name: HTTP_PORT_NAME, number: this.containerPort, protocol: kplus.Protocol.TCP },
+        ...(this.metricsPort === undefined ? [] : [{ name: METRICS_PORT_NAME, number: this.metricsPort, protocol: kplus.Protocol.TCP }]),
+      ],
       resources: toContainerResources(p.resources),
       securityContext: restrictedContainerSecurityContext(this.runAsUser),
       lifecycle: { preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${this.preStopSleepSeconds}`]) },
@@ -533,7 +606,7 @@ export class BlueGreenApp extends Construct {
       },
     });
 
-    const service = this.addService(`${id}Service`, `${instance}-service`, selector);
+    const service = this.addService(`${id}Service`, derivedName(p.name, colour, 'service'), selector);
     const hpa = p.autoscaling === undefined ? undefined : this.addAutoscaler(colour, deployment, p.autoscaling);
     const pdb = this.maximumReplicas(colour) > 1 ? this.addDisruptionBudget(colour, selector) : undefined;
     return { colour, deployment, service, hpa, pdb, selector };
@@ -582,7 +655,7 @@ export class BlueGreenApp extends Construct {
 
   private addAutoscaler(colour: Colour, deployment: kplus.Deployment, a: BlueGreenAutoscaling): WorkloadAutoscaler {
     const id = colour === 'blue' ? 'BlueAutoscaler' : 'GreenAutoscaler';
-    const name = `${this.appName}-${colour}-hpa`;
+    const name = derivedName(this.appName, colour, 'hpa');
     return new WorkloadAutoscaler(this, id, {
       name,
       labels: this.labels(name),
@@ -619,7 +692,7 @@ export class BlueGreenApp extends Construct {
   }
 
   private addDisruptionBudget(colour: Colour, selector: Record<string, string>): kplus.k8s.KubePodDisruptionBudget {
-    const name = `${this.appName}-${colour}-pdb`;
+    const name = derivedName(this.appName, colour, 'pdb');
     return addDisruptionBudget(this, colour === 'blue' ? 'BlueDisruptionBudget' : 'GreenDisruptionBudget', { name, labels: this.labels(name), selector });
   }
 }

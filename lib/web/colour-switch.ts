@@ -4,6 +4,7 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { BlueGreenApp, Colour, otherColour } from './blue-green-app';
 import { ValidationError } from '../core/errors';
+import { derivedName } from '../core/names';
 
 type Manifest = { [key: string]: unknown };
 
@@ -90,7 +91,7 @@ function unquote(value: string): string {
 }
 
 function deployedLiveColour(deployed: DeployedManifests, namespace: string, appName: string, colourLabel: string): Colour | undefined {
-  const service = deployed.find('Service', namespace, `${appName}-service`);
+  const service = deployed.find('Service', namespace, derivedName(appName, 'service'));
   const selector = ((service?.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {};
   const colour = selector[colourLabel];
   return colour === 'blue' || colour === 'green' ? colour : undefined;
@@ -98,12 +99,12 @@ function deployedLiveColour(deployed: DeployedManifests, namespace: string, appN
 
 /** Pods a colour was deployed with: its HPA's minimum, or its Deployment's fixed count. */
 function deployedSize(deployed: DeployedManifests, namespace: string, appName: string, colour: Colour): number {
-  const hpa = deployed.find('HorizontalPodAutoscaler', namespace, `${appName}-${colour}-hpa`);
+  const hpa = deployed.find('HorizontalPodAutoscaler', namespace, derivedName(appName, colour, 'hpa'));
   const min = ((hpa?.spec ?? {}) as { minReplicas?: number }).minReplicas;
   if (min !== undefined) {
     return min;
   }
-  const deployment = deployed.find('Deployment', namespace, `${appName}-${colour}`);
+  const deployment = deployed.find('Deployment', namespace, derivedName(appName, colour));
   if (deployment === undefined) {
     return 0;
   }
@@ -113,7 +114,7 @@ function deployedSize(deployed: DeployedManifests, namespace: string, appName: s
 
 /** The image a colour's Deployment was deployed with (its app container's). */
 function deployedImage(deployed: DeployedManifests, namespace: string, appName: string, colour: Colour): string | undefined {
-  const deployment = deployed.find('Deployment', namespace, `${appName}-${colour}`);
+  const deployment = deployed.find('Deployment', namespace, derivedName(appName, colour));
   const spec = (deployment?.spec ?? {}) as { template?: { spec?: { containers?: Array<{ name?: string; image?: string }> } } };
   return spec.template?.spec?.containers?.find((c) => c.name === appName)?.image;
 }
@@ -128,7 +129,7 @@ function tagOfImage(image: string): string {
 }
 
 /**
- * Refuses a change of the serving colour's image in place (seed 000's deploy script: "Cannot deploy to
+ * Refuses a change of the serving colour's image in place (a blue/green deploy never writes to the colour that serves: "Cannot deploy to
  * currently active environment"), unless the app declares a hotfix for exactly the new tag.
  */
 function checkServingImage(app: BlueGreenApp, deployed: DeployedManifests, namespace: string, serving: Colour): void {

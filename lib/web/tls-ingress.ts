@@ -1,8 +1,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../../imports/cert-manager.io';
-import { assertAt } from '../core/errors';
-import { checkDnsLabel, checkHostName, checkInteger, checkNonEmpty, checkOneOf } from '../core/checks';
+import { assertAt, failAt, show } from '../core/errors';
+import { SecretReferences } from '../core/secret-references';
+import {
+  checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostName, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkArrayOf, checkProps, checkResourceOf, checkSecret, checkShape, checkString, integer, optional, Rules,
+} from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
 /** Kinds of cert-manager issuer a Certificate can name. */
@@ -12,7 +15,7 @@ const ISSUER_KINDS: readonly IssuerKind[] = ['ClusterIssuer', 'Issuer'];
 
 /** Props of {@link TlsIngress}. */
 export interface TlsIngressProps {
-  /** Ingress name (the seed's validation script checks `laravel-ingress`). */
+  /** Ingress name (`storefront-ingress`). */
   readonly name: string;
 
   /** System it belongs to (`app.kubernetes.io/part-of`). */
@@ -31,7 +34,7 @@ export interface TlsIngressProps {
    */
   readonly servicePort?: number;
 
-  /** Name of the cert-manager Certificate and of the TLS Secret it writes (`ecommerce-tls`). */
+  /** Name of the cert-manager Certificate and of the TLS Secret it writes (`storefront-tls`). */
   readonly certificateName: string;
 
   /** Name of the cert-manager issuer (`letsencrypt-prod`). */
@@ -50,7 +53,60 @@ export interface TlsIngressProps {
    * @default 'nginx'
    */
   readonly ingressClassName?: string;
+
+  /**
+   * Client address blocks (CIDR) the ingress-nginx controller accepts; every other client gets 403
+   * (annotation `nginx.ingress.kubernetes.io/whitelist-source-range`). The controller must see client
+   * addresses (`externalTrafficPolicy: Local` or the proxy protocol).
+   *
+   * @default - every address: the host is public
+   * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#whitelist-source-range
+   */
+  readonly allowSourceRanges?: string[];
+
+  /**
+   * Secret with an htpasswd file under key `auth`: clients must log in (HTTP basic auth).
+   *
+   * @default - no basic auth
+   * @see https://kubernetes.github.io/ingress-nginx/examples/auth/basic/
+   */
+  readonly basicAuthSecret?: kplus.ISecret;
+
+  /**
+   * External authentication (an oauth2-proxy in front of the SSO): every request is checked against `url`,
+   * and an unauthenticated browser is sent to `signinUrl`.
+   *
+   * @default - no external authentication
+   * @see https://kubernetes.github.io/ingress-nginx/examples/auth/oauth-external-auth/
+   */
+  readonly externalAuth?: { readonly url: string; readonly signinUrl: string };
 }
+
+/** ingress-nginx annotations that restrict who reaches an Ingress. */
+export const IngressAccessAnnotations = {
+  WHITELIST_SOURCE_RANGE: 'nginx.ingress.kubernetes.io/whitelist-source-range',
+  AUTH_TYPE: 'nginx.ingress.kubernetes.io/auth-type',
+  AUTH_SECRET: 'nginx.ingress.kubernetes.io/auth-secret',
+  AUTH_REALM: 'nginx.ingress.kubernetes.io/auth-realm',
+  AUTH_URL: 'nginx.ingress.kubernetes.io/auth-url',
+  AUTH_SIGNIN: 'nginx.ingress.kubernetes.io/auth-signin',
+} as const;
+
+/** Run-time checks of {@link TlsIngressProps}, applied before anything is created. */
+const TLS_INGRESS_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: checkLabelName,
+  host: checkString,
+  service: checkResourceOf('Service', 'a cdk8s-plus Service'),
+  servicePort: optional(integer(1, 65535)),
+  certificateName: checkDnsSubdomain,
+  issuerName: checkDnsSubdomain,
+  issuerKind: optional(checkString),
+  ingressClassName: optional(checkDnsSubdomain),
+  allowSourceRanges: optional(checkArrayOf(checkString)),
+  basicAuthSecret: optional(checkSecret),
+  externalAuth: optional(checkShape({ url: checkString, signinUrl: checkString })),
+};
 
 /**
  * An Ingress for one host with TLS from a cert-manager Certificate.
@@ -67,6 +123,7 @@ export class TlsIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: TlsIngressProps) {
     super(scope, id);
+    checkProps(this, props, TLS_INGRESS_RULES);
     const issuerKind = props.issuerKind ?? 'ClusterIssuer';
     const servicePort = props.servicePort ?? 80;
     assertAt(this, 'name', checkDnsLabel(props.name));
@@ -88,8 +145,34 @@ export class TlsIngress extends Construct {
       },
     });
 
+    const annotations: Record<string, string> = {};
+    const ranges = props.allowSourceRanges ?? [];
+    if (!Array.isArray(ranges)) {
+      failAt(this, 'allowSourceRanges', `must be a list of CIDR blocks, got ${show(ranges)}`);
+    }
+    ranges.forEach((range, i) => assertAt(this, `allowSourceRanges[${i}]`, checkCidr(range)));
+    if (ranges.length > 0) {
+      annotations[IngressAccessAnnotations.WHITELIST_SOURCE_RANGE] = ranges.join(',');
+    }
+    if (props.basicAuthSecret !== undefined && props.externalAuth !== undefined) {
+      failAt(this, 'basicAuthSecret', 'conflicts with externalAuth: give one way to log in');
+    }
+    if (props.basicAuthSecret !== undefined) {
+      // ingress-nginx reads the htpasswd file from key `auth` (auth-secret-type: auth-file, its default).
+      SecretReferences.of(this).recordKey(this, props.basicAuthSecret, 'auth');
+      annotations[IngressAccessAnnotations.AUTH_TYPE] = 'basic';
+      annotations[IngressAccessAnnotations.AUTH_SECRET] = props.basicAuthSecret.name;
+      annotations[IngressAccessAnnotations.AUTH_REALM] = `${props.host} - authentication required`;
+    }
+    if (props.externalAuth !== undefined) {
+      assertAt(this, 'externalAuth.url', /^https?:\/\/[^\s"']+$/.test(props.externalAuth.url) ? undefined : `must be an http(s) URL, got ${show(props.externalAuth.url)}`);
+      assertAt(this, 'externalAuth.signinUrl', /^https?:\/\/[^\s"']+$/.test(props.externalAuth.signinUrl) ? undefined : `must be an http(s) URL, got ${show(props.externalAuth.signinUrl)}`);
+      annotations[IngressAccessAnnotations.AUTH_URL] = props.externalAuth.url;
+      annotations[IngressAccessAnnotations.AUTH_SIGNIN] = props.externalAuth.signinUrl;
+    }
+
     this.ingress = new kplus.Ingress(this, 'Ingress', {
-      metadata: { name: props.name, labels: labels(props.name) },
+      metadata: { name: props.name, labels: labels(props.name), annotations: Object.keys(annotations).length === 0 ? undefined : annotations },
       className: props.ingressClassName ?? 'nginx',
       tls: [{ hosts: [props.host], secret: kplus.Secret.fromSecretName(this, 'TlsSecret', props.certificateName) }],
       rules: [{

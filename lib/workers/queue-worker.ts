@@ -3,7 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty } from '../core/checks';
+import {
+  Check, checkAbsolutePath, checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkShape, checkString, integer, optional, Rules,
+} from '../core/checks';
 import {
   BackgroundProcessProps, addDisruptionBudget, checkReplicasOrAutoscaling, containerEnvFrom, containerEnvVariables, heartbeatProbe,
   imagePullPolicy, imageReference, mountWritablePaths, versionLabel,
@@ -13,6 +15,10 @@ import { LabelKeys, recommendedLabels } from '../core/labels';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../core/workload-autoscaler';
 import { SecretKeyReference } from '../core/secret-references';
 import { RedisListScaler } from './redis-list-scaler';
+import { BACKGROUND_PROCESS_RULES } from '../core/workload-parts';
+import { checkResourceSpec } from '../core/container-resources';
+import { checkSecretKeyReference } from '../core/secret-references';
+import { derivedName } from '../core/names';
 
 /**
  * Autoscaling of a queue worker on the length of its queues, by KEDA (a `ScaledObject` with Redis list
@@ -46,7 +52,7 @@ export interface QueueLengthScaling {
 
 /** Where a worker's queues live: a Redis server holding one list per queue. */
 export interface RedisQueueBackend {
-  /** Redis `host:port` as the cluster's KEDA operator reaches it (`redis.ecommerce.svc:6379`). */
+  /** Redis `host:port` as the cluster's KEDA operator reaches it (`redis.shop.svc:6379`). */
   readonly address: string;
 
   /**
@@ -184,15 +190,49 @@ export interface QueueWorkerProps extends BackgroundProcessProps {
 
 const QUEUE_NAME = /^[A-Za-z0-9_.:-]+$/;
 
+/** The run-time check of a {@link QueueWorkerScaling}: its metric, then the fields of that kind. */
+export const checkQueueWorkerScaling: Check = (value) => {
+  const metric = (value as { metric?: unknown } | null)?.metric;
+  if (metric === 'queueLength') {
+    return checkShape({ metric: checkString, minReplicas: integer(1), maxReplicas: integer(1), queues: optional(checkArrayOf(checkNonEmpty)), jobsPerPod: optional(integer(1)) })(value);
+  }
+  if (metric === 'resources') {
+    return checkShape({ metric: checkString, minReplicas: integer(1), maxReplicas: integer(1), cpuUtilizationPercent: optional(integer(1, 100)), memoryUtilizationPercent: optional(integer(1, 100)) })(value);
+  }
+  return typeof value === 'object' && value !== null
+    ? { field: '.metric', problem: `must be one of "queueLength", "resources", got ${show(metric)}` }
+    : `must be an object with metric, minReplicas and maxReplicas, got ${show(value)}`;
+};
+
+/** Run-time checks of {@link QueueWorkerProps}, applied before anything is created. */
+const QUEUE_WORKER_RULES: Rules = {
+  ...BACKGROUND_PROCESS_RULES,
+  name: checkDnsLabel,
+  resources: checkResourceSpec,
+  command: checkArrayOf(checkString),
+  queues: checkArrayOf(checkNonEmpty),
+  jobTimeoutSeconds: optional(integer(1)),
+  pollIntervalSeconds: optional(integer(0)),
+  writablePaths: optional(checkArrayOf(checkAbsolutePath)),
+  terminationGracePeriodSeconds: optional(integer(1)),
+  heartbeatFile: optional(checkString),
+  healthCommand: optional(checkArrayOf(checkString)),
+  queueBackend: optional(checkShape({ address: checkNonEmpty, databaseIndex: optional(integer(0, 15)), password: checkSecretKeyReference, listKeyPrefix: checkString })),
+  replicas: optional(integer(1)),
+  autoscaling: optional(checkQueueWorkerScaling),
+  runAsUser: optional(integer(1)),
+};
+
 /**
- * Queue workers: Deployment `<name>` running `command`, optionally autoscaled by HPA `<name>-hpa` on the
- * queue length or on CPU and memory.
+ * Queue workers: Deployment `<name>` running `command`, optionally autoscaled on the queue length (KEDA,
+ * which creates HPA `<name>-hpa`) or on CPU and memory (HPA `<name>-hpa`).
  *
- * A SIGTERM lets the current job finish (the grace period covers `jobTimeoutSeconds`), a liveness probe
- * catches a worker that is alive but no longer looping (a heartbeat file),
- * restricted Pod Security with a read-only root, topology spread and a PDB when more than one pod can run.
- * Readiness uses the same heartbeat: a worker serves no traffic, so readiness only gates rollouts, and a
- * new worker counts as available once it has really polled its queues.
+ * A SIGTERM lets the current job finish (the grace period covers `jobTimeoutSeconds`); restricted Pod
+ * Security with a read-only root, topology spread and a PDB when more than one pod can run. Probes: where
+ * the image writes a `heartbeatFile`, liveness catches a worker that is alive but no longer looping and
+ * readiness gates rollouts on a worker that has really polled its queues; without one, both run
+ * `healthCommand`, which any running worker passes, so an image without the heartbeat is never killed.
+ * With `autoscaling.metric: 'queueLength'` a KEDA ScaledObject owns the pod count (see {@link RedisListScaler}).
  */
 export class QueueWorker extends Construct {
   /** Deployment `<name>`. */
@@ -224,6 +264,7 @@ export class QueueWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
+    checkProps(this, props, QUEUE_WORKER_RULES);
     this.jobTimeoutSeconds = props.jobTimeoutSeconds ?? 60;
     const sleep = props.pollIntervalSeconds ?? 3;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.jobTimeoutSeconds + 30;
@@ -263,7 +304,8 @@ export class QueueWorker extends Construct {
     if (!Array.isArray(healthCommand) || healthCommand.length === 0 || healthCommand.some((part) => typeof part !== 'string' || part === '')) {
       failAt(this, 'healthCommand', `must be a non-empty command, got ${show(healthCommand)}`);
     }
-    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
+    checkReplicasOrAutoscaling(this, props.replicas, props.autoscaling);
+    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
     if (props.autoscaling?.metric === 'queueLength') {
       const a = props.autoscaling;
       assertAt(this, 'autoscaling.jobsPerPod', checkInteger(a.jobsPerPod ?? 100, 1));
@@ -314,7 +356,8 @@ export class QueueWorker extends Construct {
       envVariables: containerEnvVariables(this, props),
       envFrom: containerEnvFrom(props),
     });
-    mountWritablePaths(this, container, writablePaths, props.resources);    const maxAge = this.jobTimeoutSeconds + sleep + 60;
+    mountWritablePaths(this, container, writablePaths, props.resources);
+    const maxAge = this.jobTimeoutSeconds + sleep + 60;
     hardenPodTemplate(this.deployment, { selector: this.selector, probes: heartbeatFile === undefined
       ? {
         // Without a heartbeat nothing tells a busy worker from a stuck one, so the probes hold the worker
@@ -332,7 +375,7 @@ export class QueueWorker extends Construct {
 
     const a = props.autoscaling;
     if (a !== undefined) {
-      const hpaName = `${props.name}-hpa`;
+      const hpaName = derivedName(props.name, 'hpa');
       if (a.metric === 'queueLength') {
         const backend = props.queueBackend!;
         const measured = a.queues ?? props.queues;
@@ -373,7 +416,7 @@ export class QueueWorker extends Construct {
     }
     const maxPods = a?.maxReplicas ?? props.replicas!;
     if (maxPods > 1) {
-      const pdbName = `${props.name}-pdb`;
+      const pdbName = derivedName(props.name, 'pdb');
       this.pdb = addDisruptionBudget(this, 'DisruptionBudget', { name: pdbName, labels: labels(pdbName), selector: this.selector });
     }
   }

@@ -1,8 +1,11 @@
 import { Construct } from 'constructs';
 import { ScaledObject, ScaledObjectSpecAdvancedScalingModifiersMetricType, TriggerAuthentication } from '../../imports/keda.sh';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkNonEmpty, checkReplicaBounds } from '../core/checks';
-import { SecretKeyReference, SecretReferences } from '../core/secret-references';
+import {
+  checkArrayOf, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkNonEmpty, checkNumber, checkProps, checkReplicaBounds, checkScalableWorkload, checkShape, checkString, optional, Rules,
+} from '../core/checks';
+import { SecretKeyReference, SecretReferences, checkSecretKeyReference } from '../core/secret-references';
+import { checkScalingRules } from '../core/workload-autoscaler';
 import {
   ScalableWorkload, ScalingRulesSpec, assertScalableTarget, assertScalingRules, renderScalingRules,
 } from '../core/workload-autoscaler';
@@ -50,7 +53,7 @@ export interface RedisListScalerProps {
   /** Target number of waiting items per pod (the summed length divided by the pod count). */
   readonly itemsPerReplica: number;
 
-  /** Redis `host:port` as KEDA's operator reaches it (`redis.ecommerce.svc:6379`). */
+  /** Redis `host:port` as KEDA's operator reaches it (`redis.shop.svc:6379`). */
   readonly address: string;
 
   /**
@@ -90,6 +93,24 @@ const ADDRESS = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[0-9]{1,5}$/;
 // redis_exporter and KEDA both take keys as comma-separated `db=key` lists: neither character may appear.
 const LIST_KEY = /^[^\s,=%]+$/;
 
+/** Run-time checks of {@link RedisListScalerProps}, applied before anything is created. */
+const REDIS_LIST_SCALER_RULES: Rules = {
+  name: checkDnsSubdomain,
+  hpaName: optional(checkString),
+  labels: optional(checkLabels),
+  target: checkScalableWorkload,
+  minReplicas: (v) => checkNumber(v),
+  maxReplicas: (v) => checkNumber(v),
+  lists: checkArrayOf(checkShape({ name: checkString, key: checkString })),
+  itemsPerReplica: (v) => checkNumber(v),
+  address: checkString,
+  databaseIndex: optional((v) => checkNumber(v)),
+  password: checkSecretKeyReference,
+  pollingIntervalSeconds: optional((v) => checkNumber(v)),
+  scaleUp: optional(checkScalingRules),
+  scaleDown: optional(checkScalingRules),
+};
+
 /**
  * Scales a workload on the summed length of Redis lists with KEDA: a `ScaledObject` with one `redis`
  * trigger per list, and a `TriggerAuthentication` that reads the Redis password from its Secret.
@@ -123,6 +144,7 @@ export class RedisListScaler extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisListScalerProps) {
     super(scope, id);
+    checkProps(this, props, REDIS_LIST_SCALER_RULES);
     const databaseIndex = props.databaseIndex ?? 0;
     const polling = props.pollingIntervalSeconds ?? 30;
     assertAt(this, 'name', checkDnsLabel(props.name));

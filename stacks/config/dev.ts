@@ -6,7 +6,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
 import { HOTFIXES,RELEASES } from './releases';
-import { APP_IDENTITY,BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
+import { APP_IDENTITY,BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,VPN_EGRESS,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const dev = {
@@ -46,6 +46,8 @@ export const dev = {
     appDebug: true,
     logLevel: 'debug',
     host: 'dev.shop.example.com',
+    // Seed 004: VPN and basic auth for all developers (Secret `dev-basic-auth`, htpasswd under key `auth`).
+    access: { allowSourceRanges: VPN_EGRESS, basicAuthSecret: 'dev-basic-auth' },
   },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,

@@ -11,11 +11,12 @@ import { dev } from './dev';
 import { prod } from './prod';
 import { staging } from './staging';
 import { EnvironmentConfig,EnvironmentName } from './types';
-import { validateEnvironment } from './validate';
+import { validateEnvironment, validateRelease } from './validate';
+import { RELEASES } from './releases';
 
 export { HOTFIXES, RELEASES } from './releases';
 export * from './types';
-export { validateEnvironment } from './validate';
+export { validateEnvironment, validateRelease } from './validate';
 
 /** The configuration of every environment, by name. */
 export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = { dev, staging, prod };
@@ -30,6 +31,10 @@ export function loadEnvironment(name: string, environments: Readonly<Record<stri
   if (config === undefined) {
     const known = Object.keys(environments).map((n) => JSON.stringify(n)).join(', ');
     throw new ValidationError('environments', 'name', `unknown environment ${JSON.stringify(name)}; expected one of ${known}`);
+  }
+  if (environments === ENVIRONMENTS) {
+    // The shipped environments read their release line: name a mistake there by its own key.
+    validateRelease(name, RELEASES[name as EnvironmentName]);
   }
   validateEnvironment(name, config);
   return config;

@@ -6,7 +6,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
 import { HOTFIXES,RELEASES } from './releases';
-import { APP_IDENTITY,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
+import { APP_IDENTITY,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFIED_SWITCH,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const prod = {
@@ -49,6 +49,8 @@ export const prod = {
     appDebug: false,
     logLevel: 'warning',
     host: 'shop.example.com',
+    // Seed 004: the public internet.
+    access: { allowSourceRanges: [] },
   },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,
@@ -131,4 +133,6 @@ export const prod = {
     // Seed 000's channel.
     receivers: receivers('prod', '#production-alerts'),
   },
+  // Seed 004: every switch is watched for 15 minutes and reverted on an SLO breach.
+  delivery: { verifiedSwitch: VERIFIED_SWITCH },
 } satisfies EnvironmentConfig;

@@ -10,7 +10,10 @@ import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { z } from 'zod';
 import { DATABASE_ENGINES } from '../../lib/backup/backup-cron-job';
-import { checkCidr, checkDnsLabel, checkHostName, checkImageTag, checkInteger, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf } from '../../lib/core/checks';
+import {
+  checkCidr, checkCpu, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkHostName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey,
+  checkLabelValue, checkNonEmpty, checkOneOf, checkSize, checkTimeZone,
+} from '../../lib/core/checks';
 import { checkResources } from '../../lib/core/container-resources';
 import { checkCronSchedule } from '../../lib/core/cron';
 import { checkPositiveDuration } from '../../lib/core/durations';
@@ -41,8 +44,9 @@ const integer = (min: number, max?: number) => checked<number>((v) => checkInteg
 const positive = () => checked<number>((v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : `must be a positive number, got ${show(v)}`));
 const instance = <T>(cls: abstract new (...args: never[]) => T, example: string) =>
   checked<T>((v) => (v instanceof cls ? undefined : `must be ${example}, got ${show(v)}`));
-const size = () => instance<Size>(Size as never, 'a Size such as Size.gibibytes(10)');
-const cpu = () => instance<Cpu>(Cpu as never, 'a Cpu such as Cpu.millis(250)');
+const size = () => checked<Size>(checkSize);
+const cpu = () => checked<Cpu>(checkCpu);
+const imageRepository = () => checked<string>(checkImageRepository);
 const duration = () => instance<Duration>(Duration as never, 'a Duration such as Duration.days(30)');
 const positiveDuration = () => checked<Duration>((v) => checkPositiveDuration(v));
 const cron = () => checked<Cron>((v) => (v instanceof Cron ? checkCronSchedule(v.expressionString) : `must be a Cron such as Cron.daily(), got ${show(v)}`));
@@ -86,7 +90,7 @@ export const webTierSchema = z.strictObject({
   /** App name: prefix of its objects (`laravel-blue`, `laravel-service`). */
   appName: checked<string>(checkDnsLabel),
   /** Image repository, without tag. */
-  imageRepository: nonEmpty(),
+  imageRepository: imageRepository(),
   /** Tag the blue Deployment runs. */
   blueImageTag: imageTag(),
   /** Tag the green Deployment runs. */
@@ -122,6 +126,24 @@ export const webTierSchema = z.strictObject({
   logLevel: oneOf(['debug', 'info', 'warning', 'error'] as const),
   /** Public host name of the shop. */
   host: checked<string>(checkHostName),
+  /**
+   * Who may reach the host through the Ingress (seed 004's access matrix). Production is public (empty
+   * `allowSourceRanges`); every other environment names the address blocks it accepts, or states in
+   * `publicWaiver` why it is open to the internet (validate.ts).
+   */
+  access: z.strictObject({
+    /** CIDR blocks the ingress controller accepts (VPN egress ranges); empty: every address. */
+    allowSourceRanges: z.array(checked<string>(checkCidr)).readonly(),
+    /** Secret (htpasswd under key `auth`) for HTTP basic auth. */
+    basicAuthSecret: checked<string>(checkDnsLabel).optional(),
+    /** SSO through an oauth2-proxy: the auth URL ingress-nginx checks and the sign-in URL it redirects to. */
+    externalAuth: z.strictObject({
+      url: url(/^https?:\/\/[^\s"']+$/, 'an http(s) URL'),
+      signinUrl: url(/^https?:\/\/[^\s"']+$/, 'an http(s) URL'),
+    }).optional(),
+    /** Why a non-production environment has no allowlist; without it, a missing allowlist there fails synth. */
+    publicWaiver: nonEmpty().optional(),
+  }),
 });
 
 /** Pinned images of the monitoring components (every environment pins them). */
@@ -218,7 +240,7 @@ export const monitoringSchema = z.discriminatedUnion('mode', [
 /** Queue workers (`laravel-worker`, seeds 000 and 001). */
 const workersSchema = z.strictObject({
   /** Worker image repository, without tag (seed 000's image list). */
-  imageRepository: nonEmpty(),
+  imageRepository: imageRepository(),
   /** Worker image tag. */
   imageTag: imageTag(),
   /** Queues drained, highest priority first. */
@@ -248,6 +270,12 @@ const mysqlSchema = z.strictObject({
   engine: oneOf(MYSQL_ENGINES),
   /** Number of read replicas (`mysql-replica-1`...); 0 for none. */
   replicas: integer(0, 9),
+  /**
+   * Services the app reads from (`DB_READ_HOST_<n>`, `DB_READ_HOSTS`): replicas `mysql-replica-<n>` or
+   * `mysql-replicas`. Absent: every replica's own Service. Must be absent without replicas: reads then go to
+   * the primary (validate.ts).
+   */
+  readHosts: z.array(checked<string>(checkDnsLabel)).readonly().optional(),
   /** Volume size of each server. */
   storage: size(),
   /** StorageClass of the volumes. */
@@ -318,7 +346,7 @@ const backupSchema = z.strictObject({
   /** When the newest backup is restored into a scratch database to prove it restores. */
   verificationSchedule: cron(),
   /** IANA time zone of both schedules. */
-  timeZone: nonEmpty(),
+  timeZone: checked<string>(checkTimeZone),
   /** Database to back up. */
   databaseName: nonEmpty(),
   /** S3 bucket of the backups. */
@@ -372,12 +400,71 @@ const alertingSchema = z.strictObject({
     cacheHitRatePercent: positive(),
     databaseConnections: positive(),
     cartAbandonmentPercent: positive(),
+    replicationLagSeconds: positive().optional(),
   }),
   /** Seed alerts switched off (names from PLATFORM_ALERT_NAMES). */
   disabledAlerts: z.array(oneOf(PLATFORM_ALERT_NAMES)).readonly(),
   /** Request rate per second above which a blue/green colour counts as serving (both serving = misrouted). */
   colourTrafficRequestsPerSecond: positive(),
   receivers: receiversSchema,
+});
+
+/** Anything that is a number; its range is judged with the other delivery rules (validate-delivery.ts). */
+const number = () => checked<number>(typed('number', '0.001'));
+
+/**
+ * The verified switch: bake time, SLO thresholds and the hook Job's image and size (README "Progressive
+ * delivery"). Ranges and relations are checked by validate-delivery.ts.
+ */
+const verifiedSwitchSchema = z.strictObject({
+  /** How long the new colour is watched after the switch (seed 004: "stable for 15 minutes?"). */
+  bakeTime: duration(),
+  /** Time between two Prometheus queries during the bake. */
+  checkInterval: duration(),
+  /** Highest error ratio (5xx share, a fraction in (0, 1]) the new colour may show (seed 003: < 0.1 %). */
+  errorRatioMax: number(),
+  /** Highest 95th percentile response time the new colour may show (seed 003: < 200 ms). */
+  latencyP95Max: duration(),
+  /** Pinned image with `/bin/sh`, `curl`, `sed` and `awk` (curlimages/curl). */
+  image: pinnedImage(),
+  /** Requests and limits of the hook Job. */
+  resources: resourcesSchema,
+});
+
+/** A canary release (Argo Rollouts) of the web tier: steps and analysis. */
+const canarySchema = z.strictObject({
+  /** Name of the canary app (Rollout `<name>`, Services `<name>-stable` and `<name>-canary`). */
+  appName: checked<string>(checkDnsLabel),
+  /** Tag of the web tier's image the Rollout runs; changing it starts a canary release. */
+  imageTag: checked<string>((v) => checkImageTag(v, true)),
+  /** Public host of the canary app's stable Ingress. */
+  host: checked<string>(checkHostName),
+  /** Traffic weights in percent, increasing, the last one 100; an analysis runs after every step but the last. */
+  weightsPercent: z.array(number()).readonly(),
+  /** Pause after each weight below 100, before its analysis (zero for none). */
+  pause: duration(),
+  /** Time between two measurements of an analysis. */
+  analysisInterval: duration(),
+  /** Measurements per analysis. */
+  analysisCount: number(),
+  /** Failed measurements an analysis tolerates; one more aborts the rollout. */
+  analysisFailureLimit: number(),
+  /** Highest error ratio (a fraction in (0, 1]) the canary may show. */
+  errorRatioMax: number(),
+  /** Highest 95th percentile response time the canary may show. */
+  latencyP95Max: duration(),
+  /** Pods of the Rollout. */
+  replicas: number(),
+});
+
+/** Progressive delivery of the web tier (README "Progressive delivery"). */
+export const deliverySchema = z.strictObject({
+  /** Watch the new colour after a sync that switched it, and switch back on an SLO breach. */
+  verifiedSwitch: verifiedSwitchSchema.optional(),
+  /** Whether the Argo Rollouts controller (and its CRDs) runs in the cluster; a canary needs it. */
+  argoRollouts: flag().optional(),
+  /** A canary release (Argo Rollouts) of the web tier beside the blue/green Deployments. */
+  canary: canarySchema.optional(),
 });
 
 /** One environment's complete configuration. */
@@ -391,9 +478,9 @@ export const environmentSchema = z.strictObject({
   /** Whether every image must be a semantic version or digest (no moving tags). */
   requirePinnedImages: flag(),
   /** cert-manager issuer of the TLS certificate. */
-  tlsIssuer: z.strictObject({ name: nonEmpty(), kind: oneOf<IssuerKind>(['ClusterIssuer', 'Issuer']) }),
+  tlsIssuer: z.strictObject({ name: checked<string>(checkDnsSubdomain), kind: oneOf<IssuerKind>(['ClusterIssuer', 'Issuer']) }),
   /** IngressClass of the public Ingress. */
-  ingressClassName: checked<string>(checkDnsLabel),
+  ingressClassName: checked<string>(checkDnsSubdomain),
   /** ResourceQuota of the application namespace. */
   quota: quotaSchema,
   /** LimitRange defaults for containers that state no resources. */
@@ -434,7 +521,7 @@ export const environmentSchema = z.strictObject({
     /** Git repository holding the committed `dist/` (Argo CD `spec.source.repoURL`). */
     repoUrl: url(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, 'an https, ssh or git@ URL'),
     /** Branch, tag or commit Argo CD deploys (`spec.source.targetRevision`). */
-    targetRevision: nonEmpty(),
+    targetRevision: checked<string>(checkGitRevision),
     /** Folder of this environment's manifests in the repository: always `dist/<name>`. */
     path: text('"dist/prod"'),
     /** Automated sync with prune and self-heal; off means a person presses Sync (seed 004's approval gate). */
@@ -460,6 +547,8 @@ export const environmentSchema = z.strictObject({
         : `must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got ${v instanceof Duration ? `${seconds}s` : show(v)}`;
     }),
   }).optional(),
+  /** Progressive delivery; absent where a switch is a plain selector change (dev). */
+  delivery: deliverySchema.optional(),
 });
 
 /** What a release changes: the live colour and the images (`releases.ts`, rewritten by promote and rollback). */

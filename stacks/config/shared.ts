@@ -8,7 +8,7 @@ import { ContainerResourceSpec } from '../../lib/core/container-resources';
 import { NAMESPACE_NAME_LABEL,PodPeer } from '../../lib/safety/network-connections';
 import { HotfixRelease } from '../../lib/web/blue-green-app';
 
-import { MonitoringImages,NetworkConfig,OperatorMonitoringStack,ReleaseState,StandaloneMonitoringStack,WebTierConfig } from './types';
+import { MonitoringImages,NetworkConfig,OperatorMonitoringStack,ReleaseState,StandaloneMonitoringStack,VerifiedSwitchConfig,WebTierConfig } from './types';
 
 /** The ingress-nginx controller's namespace, labelled by the API server with its name. */
 export const INGRESS_NGINX: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'ingress-nginx' }, podLabels: {} };
@@ -138,3 +138,23 @@ export const GIT_REPOSITORY = 'https://git.example.com/platform/ecommerce-k8s.gi
 export const SMOKE_TEST_IMAGE = 'curlimages/curl:8.9.1';
 /** Smoke tests: three requests with curl. */
 export const SMOKE_TEST_RESOURCES = { cpuRequest: Cpu.millis(10), cpuLimit: Cpu.millis(100), memoryRequest: Size.mebibytes(16), memoryLimit: Size.mebibytes(64) };
+
+/**
+ * The verified switch's defaults: seed 004's 15 minutes of stability, seed 003's baselines (error rate below
+ * 0.1 %, responses within 200 ms, read as the latency SLO's 95th percentile), a check every 30 s, and the
+ * smoke tests' curl image.
+ */
+export const VERIFIED_SWITCH: VerifiedSwitchConfig = {
+  bakeTime: Duration.minutes(15),
+  checkInterval: Duration.seconds(30),
+  errorRatioMax: 0.001,
+  latencyP95Max: Duration.millis(200),
+  image: SMOKE_TEST_IMAGE,
+  resources: SMOKE_TEST_RESOURCES,
+};
+
+/**
+ * Egress addresses of the company VPN, the only clients dev and staging accept (seed 004: "VPN required").
+ * 203.0.113.0/24 is a documentation range: replace it with the VPN's real egress blocks.
+ */
+export const VPN_EGRESS: readonly string[] = ['203.0.113.0/24'];

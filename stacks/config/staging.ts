@@ -6,7 +6,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
 import { HOTFIXES,RELEASES } from './releases';
-import { APP_IDENTITY,BACKUP_SMALL,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,OPERATOR_NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,STAGING_MONITORING,VERIFY_SMALL,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
+import { APP_IDENTITY,BACKUP_SMALL,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,OPERATOR_NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,STAGING_MONITORING,VERIFIED_SWITCH,VERIFY_SMALL,VPN_EGRESS,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const staging = {
@@ -48,6 +48,11 @@ export const staging = {
     appDebug: false,
     logLevel: 'info',
     host: 'staging.shop.example.com',
+    // Seed 004: VPN and SSO (the oauth2-proxy in front of the company's identity provider).
+    access: {
+      allowSourceRanges: VPN_EGRESS,
+      externalAuth: { url: 'https://auth.example.com/oauth2/auth', signinUrl: 'https://auth.example.com/oauth2/start?rd=https://$host$escaped_request_uri' },
+    },
   },
   workers: {
     imageRepository: WORKER_IMAGE_REPOSITORY,
@@ -107,5 +112,9 @@ export const staging = {
     disabledAlerts: ['NoOrdersProcessed', 'HighCartAbandonmentRate'],
     colourTrafficRequestsPerSecond: 2,
     receivers: receivers('staging', '#staging-alerts'),
+  },
+  delivery: {
+    // Staging releases more often: a shorter bake, the same thresholds.
+    verifiedSwitch: { ...VERIFIED_SWITCH, bakeTime: Duration.minutes(5) },
   },
 } satisfies EnvironmentConfig;

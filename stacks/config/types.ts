@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  environmentSchema, monitoringSchema, operatorStackSchema, releaseStateSchema, resourcesSchema, standaloneStackSchema, webTierSchema,
+  deliverySchema, environmentSchema, monitoringSchema, operatorStackSchema, releaseStateSchema, resourcesSchema, standaloneStackSchema, webTierSchema,
 } from './schema';
 
 /** One environment's complete configuration. */
@@ -82,3 +82,12 @@ export type ClusterAutoscalerConfig = NonNullable<EnvironmentConfig['clusterAuto
 
 /** Chaos experiments (Chaos Mesh). */
 export type ChaosConfig = NonNullable<EnvironmentConfig['chaos']>;
+
+/** Progressive delivery: the verified switch, Argo Rollouts in the cluster, the canary (README "Progressive delivery"). */
+export type DeliveryConfig = z.infer<typeof deliverySchema>;
+
+/** The verified switch: bake time, SLO thresholds and the hook Job's image and size. */
+export type VerifiedSwitchConfig = NonNullable<DeliveryConfig['verifiedSwitch']>;
+
+/** Steps and analysis of a canary release (Argo Rollouts). */
+export type CanaryConfig = NonNullable<DeliveryConfig['canary']>;

@@ -9,9 +9,11 @@ import { memoryQuantity, memoryToKibibytes } from '../../lib/core/container-reso
 import { ValidationError } from '../../lib/core/errors';
 import { closestName } from '../../lib/core/did-you-mean';
 import { show } from '../../lib/core/errors';
+import { MysqlServiceNames } from '../../lib/data/mysql-cluster';
 
-import { environmentSchema } from './schema';
-import { EnvironmentConfig } from './types';
+import { environmentSchema, releaseStateSchema } from './schema';
+import { validateDeliveryConfig } from './validate-delivery';
+import { EnvironmentConfig, ReleaseState } from './types';
 
 /** `a.b[0].c` for a zod issue path. */
 function fieldPath(path: readonly PropertyKey[]): string {
@@ -19,12 +21,12 @@ function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** One `field: problem` pair for the first problem zod found, worded like the rest of the checks. */
-function describeIssue(issue: z.core.$ZodIssue, config: unknown): { field: string; problem: string } {
+function describeIssue(root: z.ZodType, issue: z.core.$ZodIssue, config: unknown): { field: string; problem: string } {
   const at = (path: readonly PropertyKey[]) => path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), config);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const owner = at(issue.path);
-    const known = Object.keys(knownKeys(issue.path, config)).filter((k) => !(owner !== null && typeof owner === 'object' && issue.keys.includes(k)));
+    const known = Object.keys(knownKeys(root, issue.path, config)).filter((k) => !(owner !== null && typeof owner === 'object' && issue.keys.includes(k)));
     const suggestion = closestName(key, known);
     return {
       field: fieldPath([...issue.path, key]),
@@ -36,14 +38,14 @@ function describeIssue(issue: z.core.$ZodIssue, config: unknown): { field: strin
     return { field: fieldPath(issue.path), problem: `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${show(at(issue.path))}` };
   }
   if (issue.code === 'invalid_type' || issue.code === 'invalid_value') {
-    return { field: fieldPath(issue.path), problem: `must be ${issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message}, got ${show(at(issue.path))}` };
+    return { field: fieldPath(issue.path), problem: `must be ${issue.code === 'invalid_type' ? `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}` : issue.message}, got ${show(at(issue.path))}` };
   }
   return { field: fieldPath(issue.path), problem: issue.message };
 }
 
 /** The keys the schema allows at a path of the config (the object that held an unknown key). */
-function knownKeys(path: readonly PropertyKey[], config: unknown): Record<string, unknown> {
-  let schema: z.ZodType = environmentSchema;
+function knownKeys(root: z.ZodType, path: readonly PropertyKey[], config: unknown): Record<string, unknown> {
+  let schema: z.ZodType = root;
   let value: unknown = config;
   for (const key of path) {
     schema = unwrap(schema, value);
@@ -76,6 +78,24 @@ function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
   return s;
 }
 
+/** Throws the first problem the schema finds in `value`, as `[where] field: problem`. */
+function checkSchema(schema: z.ZodType, where: string, value: unknown): void {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const { field, problem } = describeIssue(schema, parsed.error.issues[0], value);
+    throw new ValidationError(where, field, problem);
+  }
+}
+
+/**
+ * Checks one line of `releases.ts` (what promote and rollback rewrite) against its schema.
+ *
+ * @throws ValidationError `[releases <key>] <field>: <problem>`, e.g. a misspelt key with the closest known one
+ */
+export function validateRelease(key: string, release: ReleaseState): void {
+  checkSchema(releaseStateSchema, `releases ${key}`, release);
+}
+
 /**
  * Checks an environment's configuration: the schema first (unknown keys, types, single-field rules), then
  * the rules across fields. Constructs check their own props again for library consumers with the same
@@ -85,17 +105,14 @@ function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
  */
 export function validateEnvironment(key: string, config: EnvironmentConfig): void {
   const where = `environment ${key}`;
-  const parsed = environmentSchema.safeParse(config);
-  if (!parsed.success) {
-    const { field, problem } = describeIssue(parsed.error.issues[0], config);
-    throw new ValidationError(where, field, problem);
-  }
+  checkSchema(environmentSchema, where, config);
   const check = (field: string, problem: string | undefined) => {
     if (problem !== undefined) {
       throw new ValidationError(where, field, problem);
     }
   };
   check('name', config.name === key ? undefined : `must equal its key ${JSON.stringify(key)}, got ${JSON.stringify(config.name)}`);
+  validateDeliveryConfig(config, check);
   // Argo CD must apply this environment's folder and nothing else.
   check('gitops.path', config.gitops.path === `dist/${key}` ? undefined : `must be "dist/${key}", got ${JSON.stringify(config.gitops.path)}`);
   const web = config.web;
@@ -103,6 +120,10 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
   check('web.greenImageTag', checkImageTag(web.greenImageTag, config.requirePinnedImages));
   if (web.hotfix !== undefined) {
     check('web.hotfix.imageTag', checkImageTag(web.hotfix.imageTag, config.requirePinnedImages));
+  }
+  if (key !== 'prod' && web.access.allowSourceRanges.length === 0 && (web.access.publicWaiver ?? '').trim() === '') {
+    // Seed 004: dev and staging sit behind the VPN; an open one exposes debug pages and test data.
+    check('web.access.allowSourceRanges', 'required outside production: list the VPN\'s address blocks, or state why the environment is public in web.access.publicWaiver');
   }
   if (web.autoscaling !== undefined) {
     check('web.autoscaling.minReplicas', checkReplicaBounds(web.autoscaling.minReplicas, web.autoscaling.maxReplicas));
@@ -123,6 +144,12 @@ export function validateEnvironment(key: string, config: EnvironmentConfig): voi
     check('backup.preSyncBackup', 'needs backups enabled (backup.enabled: true)');
   }
   const m = config.mysql;
+  (m.readHosts ?? []).forEach((host, i) => {
+    const allowed = [...Array.from({ length: m.replicas }, (_, n) => MysqlServiceNames.replica(n + 1)), ...(m.replicas > 0 ? [MysqlServiceNames.READ] : [])];
+    check(`mysql.readHosts[${i}]`, m.replicas === 0
+      ? `the environment has no MySQL replicas (mysql.replicas is 0), so reads go to the primary; remove the read host, got ${show(host)}`
+      : (allowed.includes(host) ? undefined : `must be one of ${allowed.map((a) => show(a)).join(', ')}, got ${show(host)}`));
+  });
   if (memoryToKibibytes(m.primaryBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)
     || memoryToKibibytes(m.replicaBufferPool) >= memoryToKibibytes(m.resources.memoryLimit)) {
     // The buffer pool is only part of what mysqld allocates: at the limit it would be OOM-killed.

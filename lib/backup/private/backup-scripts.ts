@@ -34,7 +34,7 @@ const COMMON = sh`
 # Constants for the scripts that source this file.
 # shellcheck disable=SC2034
 {
-# Object names as seed 000 writes them; retention never touches anything else under the prefix.
+# Object names as backup.sh writes them; retention never touches anything else under the prefix.
 BACKUP_NAME_PATTERN='^backup-[0-9]{8}-[0-9]{6}\.sql\.gz$'
 # Last line of every backup: the manifest appended after the dump (see backup.sh).
 MANIFEST_END='-- backup-manifest end'
@@ -59,7 +59,7 @@ require() {
 
 file_size() { wc -c < "$1" | tr -d ' '; }
 
-# Key prefix in the bucket: mysql/ or postgresql/ (seed 000: mysql/backup-YYYYmmdd-HHMMSS.sql.gz).
+# Key prefix in the bucket: mysql/ or postgresql/ (mysql/backup-YYYYmmdd-HHMMSS.sql.gz).
 s3_prefix() { printf '%s' "\${S3_PREFIX:-$DB_ENGINE}"; }
 
 # The AWS CLI with the configured region and, for S3-compatible stores, endpoint.
@@ -115,7 +115,7 @@ db_sql() {
   esac
 }
 
-# The dump as SQL on stdout, with seed 000's mysqldump flags.
+# The dump as SQL on stdout: one consistent snapshot, with routines, triggers and events.
 db_dump() {
   case "$DB_ENGINE" in
     mysql)
@@ -164,7 +164,7 @@ db_table_counts() {
   esac
 }
 
-# Drops and recreates DB_NAME, empty (seed 000's character set for MySQL).
+# Drops and recreates DB_NAME, empty (utf8mb4 for MySQL).
 db_recreate() {
   case "$DB_ENGINE" in
     mysql)
@@ -339,7 +339,7 @@ log "downloaded $file ($stored_size bytes)"
 
 const RESTORE = sh`
 #!/bin/bash
-# Replaces DB_NAME with the backup fetch.sh downloaded (seed 000's restore-from-backup.sh), then checks the
+# Replaces DB_NAME with the backup fetch.sh downloaded (the disaster recovery restore), then checks the
 # restored tables, columns and row counts against the backup's manifest.
 #
 # Destructive, so it refuses to run unless CONFIRM=RESTORE (the seed's confirmation word) and, for a real

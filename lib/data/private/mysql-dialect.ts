@@ -35,7 +35,7 @@ function gtidSettings(engine: Engine, replica: boolean): string[] {
   return ['gtid_strict_mode=ON', ...(replica ? ['log_slave_updates=ON'] : [])];
 }
 
-/** Seed 001's `primary.cnf`, with GTIDs on. */
+/** The primary's `primary.cnf`, with GTIDs on. */
 export function primaryCnf(engine: Engine, t: ServerTuning): string {
   return [
     '[mysqld]',
@@ -55,7 +55,7 @@ export function primaryCnf(engine: Engine, t: ServerTuning): string {
   ].join('\n');
 }
 
-/** Seed 001's `replica.cnf`, with this replica's own server-id and GTIDs on. */
+/** A replica's `replica.cnf`, with this replica's own server-id and GTIDs on. */
 export function replicaCnf(engine: Engine, t: ServerTuning): string {
   return [
     '[mysqld]',

@@ -55,6 +55,8 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
   const upSeries = (job: string, value: number) => gauge(`up{${job},instance="10.0.0.7:9000",${s.appTestLabels}}`, value, 10);
   const container = `{${s.appContainerTestLabels}}`;
   const memoryLimit = 512 * 1024 * 1024;
+  const lagSeconds = t.replicationLagSeconds ?? 30;
+  const replica = `channel_name="",${s.databaseJob},instance="mysql-replica-1:3306",master_host="mysql-primary",${s.appTestLabels}`;
   const cpuQuota = { quota: 50000, period: 100000 };
   const application: AlertRuleSpec[] = [
     {
@@ -110,6 +112,43 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
       description: 'Cannot reach Redis {{ $labels.instance }} in namespace {{ $labels.namespace }}: the exporter reports the server down, the exporter itself is down, or no exporter target exists',
       runbook: 'redis-down',
       tests: serverDownCases(s.redisJob, 'redis_up', 'redis-exporter.ecommerce.svc:9121', s.appTestLabels),
+    },
+    {
+      alert: 'MySQLReplicationStopped',
+      // Both column spellings: MySQL 8.0's SHOW SLAVE STATUS (slave_*), SHOW REPLICA STATUS (replica_*).
+      expr: `${replicationSeries(s.databaseJob, 'io_running')} == 0\nor\n${replicationSeries(s.databaseJob, 'sql_running')} == 0`,
+      for: '2m', severity: 'critical', priority: 'P1', team: 'platform',
+      summary: 'MySQL replication stopped on {{ $labels.instance }}',
+      description: 'The replication IO or SQL thread of {{ $labels.instance }} is not running: the replica serves ever staler reads',
+      runbook: 'mysql-replication-stopped',
+      tests: [
+        ...thresholdCases({
+          what: 'SQL thread stopped', for: '2m', onsetSeconds: 0,
+          bad: [gauge(`mysql_slave_status_slave_io_running{${replica}}`, 1, 10), gauge(`mysql_slave_status_slave_sql_running{${replica}}`, 0, 10)],
+          healthy: [gauge(`mysql_slave_status_slave_io_running{${replica}}`, 1, 10), gauge(`mysql_slave_status_slave_sql_running{${replica}}`, 1, 10)],
+          labels: labelsOf(replica),
+        }),
+        {
+          name: 'IO thread stopped (REPLICA STATUS spelling) fires',
+          series: [gauge(`mysql_slave_status_replica_io_running{${replica}}`, 0, 10), gauge(`mysql_slave_status_replica_sql_running{${replica}}`, 1, 10)],
+          silentAt: ['1m'],
+          firing: [{ at: '3m', labels: labelsOf(replica) }],
+        },
+      ],
+    },
+    {
+      alert: 'MySQLReplicationLag',
+      expr: `${replicationSeries(s.databaseJob, 'seconds_behind', ['master', 'source'])} > ${lagSeconds}`,
+      for: '5m', severity: 'warning', priority: 'P1', team: 'platform',
+      summary: 'MySQL replica {{ $labels.instance }} is {{ $value | humanizeDuration }} behind',
+      description: `Replica {{ $labels.instance }} has been more than ${lagSeconds} s behind its source for 5 minutes: reads from it are stale`,
+      runbook: 'mysql-replication-lag',
+      tests: thresholdCases({
+        what: 'lag above the bound', for: '5m', onsetSeconds: 0,
+        bad: [gauge(`mysql_slave_status_seconds_behind_master{${replica}}`, lagSeconds * 4, 12)],
+        healthy: [gauge(`mysql_slave_status_seconds_behind_master{${replica}}`, lagSeconds, 12)],
+        labels: labelsOf(replica),
+      }),
     },
     {
       alert: 'HighResponseTime',
@@ -368,6 +407,12 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
  */
 function serverDown(job: string, upMetric: string): string {
   return `${upMetric}{${job}} == 0\nor\nup{${job}} == 0\nor\nabsent(up{${job}})`;
+}
+
+/** Either spelling of a replication status series (`slave_io_running` or `replica_io_running`). */
+function replicationSeries(job: string, column: string, roles: readonly string[] = ['slave', 'replica']): string {
+  const names = column === 'seconds_behind' ? roles.map((r) => `mysql_slave_status_seconds_behind_${r}`) : roles.map((r) => `mysql_slave_status_${r}_${column}`);
+  return names.length === 1 ? `${names[0]}{${job}}` : `(${names.map((n) => `${n}{${job}}`).join(' or ')})`;
 }
 
 function serverDownCases(job: string, upMetric: string, instance: string, testLabels: string): AlertTestCase[] {

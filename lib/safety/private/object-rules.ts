@@ -105,7 +105,7 @@ function isEmptySelector(selector: Loose): boolean {
   return Object.keys(selector?.matchLabels ?? {}).length === 0 && (selector?.matchExpressions ?? []).length === 0;
 }
 
-const SELECTING_WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const SELECTING_WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Rollout']);
 
 /** A workload's selector exists and selects its own pod template. */
 export function selectorFindings(o: IndexedObject): RawFinding[] {

@@ -35,7 +35,8 @@ export interface PodTemplate {
   readonly longRunning: boolean;
 }
 
-const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
+// Argo Rollouts' Rollout replaces a Deployment: its pod template gets the same checks.
+const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout']);
 
 /** The pod template of a workload object, or `undefined` for an object that has none. */
 export function podTemplateOf(obj: Loose): PodTemplate | undefined {

@@ -1,0 +1,68 @@
+import { App, Chart, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { RegistryOwner } from '../lib/core/registry-owner';
+import { ObservabilityMode, ObservabilityStack } from '../lib/observability/observability-stack';
+import { renderCharts } from '../lib/render/manifest-writer';
+import { NetworkConnections } from '../lib/safety/network-connections';
+import { Policy } from '../lib/safety/policy';
+import { BlueGreenApp } from '../lib/web/blue-green-app';
+import { K8sObject, ofKind } from './helpers';
+
+const resources = { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(256) };
+
+/** What a consumer writes for one app: the app, a monitoring chart and one ObservabilityStack. */
+function build(mode: ObservabilityMode) {
+  const root = new Construct(new App(), 'team');
+  RegistryOwner.declare(root);
+  const shop = new Chart(root, 'Shop', { namespace: 'shop', disableResourceNameHashes: true });
+  const app = new BlueGreenApp(shop, 'Storefront', {
+    name: 'storefront', imageRepository: 'ghcr.io/acme/storefront', blueImageTag: 'v1.0.0', greenImageTag: 'v1.0.0',
+    liveColour: 'blue', resources, autoscaling: { minReplicas: 2, maxReplicas: 4 }, idleReplicas: 1,
+  });
+  const monitoring = new Chart(root, 'Monitoring', { namespace: 'monitoring', disableResourceNameHashes: true });
+  const stack = new ObservabilityStack(monitoring, 'Observability', { partOf: 'shop', mode, apps: [{ app }] });
+  const files = renderCharts(root);
+  return { root, stack, files, objects: files.flatMap((f) => f.objects as K8sObject[]) };
+}
+
+describe('ObservabilityStack', () => {
+  describe('standalone, every default', () => {
+    const { root, stack, files, objects } = build(ObservabilityMode.standalone({ clusterNodesCidr: '10.0.0.0/16' }));
+
+    test('renders Prometheus, Alertmanager, Grafana, Loki, Alloy, Jaeger and kube-state-metrics', () => {
+      const workloads = [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'StatefulSet'), ...ofKind(objects, 'DaemonSet')].map((o) => o.metadata.name).sort();
+      expect(workloads).toEqual(expect.arrayContaining(['alertmanager', 'grafana', 'kube-state-metrics', 'loki', 'prometheus-server']));
+      expect(workloads.some((n) => n.includes('alloy'))).toBe(true);
+      expect(workloads.some((n) => n.includes('jaeger'))).toBe(true);
+      expect(stack.operatorMonitors).toBeUndefined();
+    });
+
+    test('scrapes the app as job <app name> with its colour label', () => {
+      expect(stack.workloadTargets).toEqual([expect.objectContaining({ job: 'storefront', namespace: 'shop', podTargetLabels: ['app', 'colour'] })]);
+    });
+
+    test('declares the network flows, the app\'s traces to Jaeger included', () => {
+      const reasons = NetworkConnections.of(root).connections().map((c) => c.reason);
+      expect(reasons).toEqual(expect.arrayContaining(['scrape job kube-state-metrics', 'OTLP traces over gRPC', 'log pushes']));
+    });
+
+    test('its defaults pass the library\'s policy', () => {
+      expect(() => Policy.of(root).check(files).throwIfErrors(root.node.path)).not.toThrow();
+    });
+  });
+
+  test('operator mode renders monitors and sidecar dashboards only, no servers', () => {
+    const { stack, objects } = build(ObservabilityMode.operator({ prometheusUrl: 'http://prometheus.monitoring.svc:9090', selector: { release: 'kps' } }));
+    expect(stack.operatorMonitors).toBeDefined();
+    expect(ofKind(objects, 'PodMonitor').length + ofKind(objects, 'ServiceMonitor').length).toBeGreaterThan(0);
+    expect(ofKind(objects, 'Deployment').filter((d) => d.metadata.namespace === 'monitoring')).toEqual([]);
+    expect(ofKind(objects, 'StatefulSet')).toEqual([]);
+  });
+
+  test('rejects a mode that is not built with ObservabilityMode', () => {
+    const chart = new Chart(new App(), 'M', { namespace: 'monitoring' });
+    expect(() => new ObservabilityStack(chart, 'Observability', { partOf: 'shop', mode: { kind: 'both' } as unknown as ObservabilityMode }))
+      .toThrow('[M/Observability] mode.kind: ');
+  });
+});
