@@ -52,6 +52,48 @@ describe('diffManifests', () => {
     expect(md).toContain('| `ConfigMap ecommerce/a` | changed | `data.X` | `"a\\|b"` | `"c"` |');
   });
 
+  test('shows a multi-line value as a line diff: the changed lines with two lines of context', () => {
+    const rules = (threshold: string) => ['groups:', '- name: app', '  rules:', '  - alert: HighErrorRate', `    expr: rate(errors[5m]) > ${threshold}`, '    for: 5m', '    labels:', '      severity: critical', ''].join('\n');
+    const text = formatDiff(diffManifests([cm('rules', { 'app.yaml': rules('0.05') })], [cm('rules', { 'app.yaml': rules('0.1') })]));
+    expect(text).toBe([
+      '~ ConfigMap ecommerce/rules',
+      '    data.app.yaml:',
+      '        ...',
+      '          rules:',
+      '          - alert: HighErrorRate',
+      '      -     expr: rate(errors[5m]) > 0.05',
+      '      +     expr: rate(errors[5m]) > 0.1',
+      '            for: 5m',
+      '            labels:',
+      '        ...',
+      '',
+      '1 object(s) differ: 0 added, 0 removed, 1 changed',
+      '',
+    ].join('\n'));
+  });
+
+  test('never cuts a long changed value down to text both sides share', () => {
+    const long = (end: string) => `${'x'.repeat(200)}${end}${'y'.repeat(200)}`;
+    const text = formatDiff(diffManifests([cm('a', { X: long('before') })], [cm('a', { X: long('after') })]));
+    const [, before, after] = /data\.X: (.*) -> (.*)/.exec(text)!;
+    expect(before).toContain('before');
+    expect(after).toContain('after');
+    expect(before).not.toBe(after);
+  });
+
+  test('treats the order of named list items as significant: reordering init containers is a change', () => {
+    const pod = (names: string[]) => ({ kind: 'Pod', metadata: { name: 'p' }, spec: { initContainers: names.map((name) => ({ name, image: `${name}:1` })) } });
+    const changes = diffManifests([pod(['migrate', 'warm'])], [pod(['warm', 'migrate'])]);
+    expect(changes).toEqual([{ object: 'Pod p', change: 'changed', fields: [{ path: 'spec.initContainers', before: ['migrate', 'warm'], after: ['warm', 'migrate'], order: true }] }]);
+    expect(formatDiff(changes)).toContain('    spec.initContainers (order): ["migrate","warm"] -> ["warm","migrate"]\n');
+  });
+
+  test('escapes backticks and pipes in Markdown, and puts multi-line values in a fence they cannot close', () => {
+    const md = formatDiff(diffManifests([cm('a', { X: 'run `a` | b', S: 'echo 1\n```\nx\n' })], [cm('a', { X: 'c', S: 'echo 2\n```\nx\n' })]), 'markdown');
+    expect(md).toContain('| `ConfigMap ecommerce/a` | changed | `data.X` | ``"run `a` \\| b"`` | `"c"` |');
+    expect(md).toContain('````diff\n- echo 1\n+ echo 2\n  ```\n  x\n````');
+  });
+
   test('says so when nothing differs', () => {
     expect(formatDiff([])).toBe('no differences\n');
   });

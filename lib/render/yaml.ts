@@ -5,8 +5,13 @@
  * per object). This emitter writes the text directly, keeps key order as given (cdk8s already sorts keys),
  * and chooses quoting conservatively: a string is written plain only when no YAML 1.1 or 1.2 parser could
  * read it as anything but that string; multi-line strings become literal blocks so that configuration
- * files in ConfigMaps stay readable in review diffs. A round-trip test parses every synthesized file with
- * the `yaml` package and compares it with the objects.
+ * files in ConfigMaps stay readable in review diffs (with an indentation indicator, `|2`, when the first
+ * content line starts with a space); a value a literal block cannot carry exactly (only newlines, lines of
+ * only spaces, the byte-order mark, control characters) is written double-quoted.
+ *
+ * Exactness is tested, not argued: `test/yaml-property.test.ts` parses the output of 10,000 random JSON
+ * documents with awkward strings back with the `yaml` package and requires the input, and a round-trip
+ * test does the same for every synthesized file.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -18,13 +23,19 @@ const BASE_PREFIX = /^[-+]?0[xXoObB]/;
 const SPECIAL_FLOAT = /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/;
 const SEXAGESIMAL = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/;
 const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
-// Printable characters a literal block can hold as they are (tab, newline and printable Unicode).
-const BLOCK_SAFE = /^[\t\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$/;
+// Printable characters a literal block can hold as they are (tab, newline and printable Unicode; not the
+// byte-order mark, which a parser may drop).
+const BLOCK_SAFE = /^[\t\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/;
+// A line of only spaces or tabs: a parser reads it as an empty line of the block, not as content.
+const BLANK_CONTENT_LINE = /(^|\n)[ \t]+(\n|$)/;
 
 function isPlainSafe(s: string): boolean {
   return s.length > 0
     && PLAIN_CHARS.test(s)
     && !s.endsWith(' ')
+    // `---` and `...` at the start of a line end a document.
+    && !s.startsWith('...')
+    && !s.startsWith('---')
     && !s.endsWith(':')
     && !s.includes(': ')
     && !s.includes(' #')
@@ -54,15 +65,18 @@ function scalarString(s: string): string {
 }
 
 function blockLiteral(s: string, indent: string): string | undefined {
-  if (!s.includes('\n') || !BLOCK_SAFE.test(s)) {
+  // Only newlines: a block without content lines reads as "" whatever its chomping.
+  if (!s.includes('\n') || /^\n*$/.test(s) || !BLOCK_SAFE.test(s) || BLANK_CONTENT_LINE.test(s)) {
     return undefined;
   }
   const trailing = /\n*$/.exec(s)![0].length;
   const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
   const body = trailing === 0 ? s : s.slice(0, s.length - trailing);
   const lines = body.split('\n');
-  // A leading space on the first line would be read as deeper indentation: state the indentation.
-  const indicator = /^[ \t]/.test(lines[0]) ? '2' : '';
+  // A parser takes the block's indentation from its first non-empty line: when that line starts with a
+  // space (`"\n    location / {\n  }\n"`), state the indentation instead (`|2`, as cdk8s writes it).
+  const firstContent = lines.find((line) => line.length > 0) ?? '';
+  const indicator = /^[ \t]/.test(firstContent) ? '2' : '';
   const rendered = lines.map((line) => (line.length === 0 ? '' : indent + line)).join('\n');
   const extra = trailing > 1 ? '\n'.repeat(trailing - 1) : '';
   return `|${indicator}${chomp}\n${rendered}${extra}`;
@@ -127,6 +141,9 @@ function emitSequence(items: Json[], indent: string, out: string[]): void {
 
 /** Renders one document (a mapping) as YAML, ending with a newline. */
 export function toYamlDocument(doc: { [key: string]: unknown }): string {
+  if (Object.values(doc).every((v) => v === undefined)) {
+    return '{}\n';
+  }
   const out: string[] = [];
   emitMapping(doc as { [key: string]: Json }, Object.keys(doc), '', out);
   return out.join('\n') + '\n';

@@ -335,6 +335,8 @@ const BLUE_GREEN_APP_RULES: Rules = {
   idleReplicas: integer(1),
   containerPort: optional(integer(1, 65535)),
   probes: optional(checkHealthProbes),
+  probeTypeHeader: optional(checkString),
+  colourLabel: optional(checkString),
   metricsPath: optional(checkUrlPath),
   metricsPort: optional(integer(1, 65535)),
   env: optional(checkEnv),
