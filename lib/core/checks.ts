@@ -1,5 +1,5 @@
 /**
- * Value checks shared by construct props and the environment configuration.
+ * Value checks shared by construct props and configuration loaders.
  *
  * Each check returns `undefined` when the value is acceptable, or a one-line problem that says what is
  * allowed and shows the bad value. Callers add the location (construct path or environment) and field.

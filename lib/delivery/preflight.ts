@@ -1,5 +1,5 @@
 /**
- * The pre-deploy check of an environment, generated from its construct tree: what seed 000's hand-written
+ * The pre-deploy check of an environment, generated from its construct tree: what the platform's hand-written
  * `validate-production-config.sh` checks (cluster context, namespaces, Secrets and their keys, ConfigMaps,
  * PVCs, TLS), taken from the rendered manifests so it cannot fall behind them.
  *

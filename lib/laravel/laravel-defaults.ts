@@ -34,7 +34,7 @@ export const LARAVEL_WRITABLE_PATHS: readonly string[] = [
 export const LARAVEL_COLOUR_LABEL = 'environment';
 
 /**
- * Seed 000's target requests per second per web pod. Usable only where a metrics adapter serves
+ * The platform's target requests per second per web pod. Usable only where a metrics adapter serves
  * `http_requests_per_second` and declares it in `MetricSources`; the shipped environments have none.
  */
 export const LARAVEL_REQUESTS_PER_SECOND_PER_POD = 1000;

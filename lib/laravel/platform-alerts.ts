@@ -67,21 +67,21 @@ export interface PlatformAlertsProps {
   /**
    * Scrape job of the Laravel app (`up{job=...}`).
    *
-   * @default 'laravel-metrics' (seed 000)
+   * @default 'laravel-metrics'
    */
   readonly appJob?: string;
 
   /**
    * Scrape job of the MySQL exporter.
    *
-   * @default 'mysql-exporter' (seed 000)
+   * @default 'mysql-exporter'
    */
   readonly databaseJob?: string;
 
   /**
    * Scrape job of the Redis exporter; it also reports the queues' list lengths (`redis_key_size`).
    *
-   * @default 'redis-exporter' (seed 001)
+   * @default 'redis-exporter'
    */
   readonly redisJob?: string;
 
@@ -119,7 +119,7 @@ const PLATFORM_ALERTS_RULES: Rules = {
 };
 
 /**
- * Registers the seed alerts (seed 000's `laravel-ecommerce-alerts` and seed 001's `alerts.yml`) in the
+ * Registers the platform's alerts (PrometheusRule `laravel-ecommerce-alerts` and `alerts.yml`) in the
  * {@link AlertCatalogue}, with the environment's thresholds, each with its promtool unit tests.
  */
 export class PlatformAlerts extends Construct {

@@ -47,7 +47,7 @@ function matcher(labels: Record<string, string>, extra = ''): string {
 }
 
 /**
- * Seed 000's "Laravel E-Commerce Platform - Production Metrics" dashboard: its ten panels and queries, with
+ * The platform's "Laravel E-Commerce Platform - Production Metrics" dashboard: its ten panels and queries, with
  * the legacy `graph` panels as `timeseries` and the yaxes labels and formats as units. The seed's
  * panel-embedded legacy alert is not carried over: alerting lives in Prometheus rules.
  */
@@ -184,7 +184,7 @@ export function sloDashboard(slos: readonly SloPanelSpec[]): GrafanaDashboard {
 }
 
 /**
- * Seed 000's four SLOs with expressions on raw series. Placeholders until the alerting side's SLO recording
+ * The platform's four SLOs with expressions on raw series. Placeholders until the alerting side's SLO recording
  * rules are fed in: the ratios are the same, only cheaper to query once recorded.
  */
 export function placeholderSlos(namespace: string): SloPanelSpec[] {

@@ -27,7 +27,7 @@ export interface SloDashboardSeries {
 const PLATFORM_SLOS_RULES: Rules = { appNamespace: checkDnsLabel };
 
 /**
- * The four SLOs of seed 000 ("Define SLOs"), each with recording rules and burn-rate alerts:
+ * The four SLOs of the platform ("Define SLOs"), each with recording rules and burn-rate alerts:
  * availability 99.9 % over 30 d; latency, 95 % of requests within 500 ms over 7 d (the seed's p95 target,
  * counted from the `le="0.5"` bucket so it can be budgeted); payment success 99.5 % over 30 d; order
  * processing, 95 % of orders within 30 s over 7 d.

@@ -13,7 +13,7 @@ export type NetworkProtocol = 'TCP' | 'UDP';
 
 const PROTOCOLS: readonly NetworkProtocol[] = ['TCP', 'UDP'];
 
-/** Peers whose location the environment configures; resolved by `NetworkPolicies`. */
+/** Peers whose location the stack configures; resolved by `NetworkPolicies`. */
 export type WellKnownPeer = 'ingressController' | 'prometheus' | 'dns';
 
 /** Pods, selected by the labels of their namespace and their own labels. */
@@ -39,7 +39,7 @@ export class NetworkPeer {
     return new NetworkPeer({ pods: { namespaceLabels: { ...namespaceLabels }, podLabels: { ...podLabels } } });
   }
 
-  /** The cluster's ingress controller (located by `network.ingressController` in the environment config). */
+  /** The cluster's ingress controller (located by `network.ingressController` in the platform's configuration). */
   public static ingressController(): NetworkPeer {
     return new NetworkPeer({ wellKnown: 'ingressController' });
   }

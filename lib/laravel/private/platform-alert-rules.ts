@@ -1,8 +1,8 @@
 /**
- * The alerts of seed 000 (PrometheusRule `laravel-ecommerce-alerts`) and seed 001 (`prometheus/alerts.yml`),
+ * The platform's alerts (PrometheusRule `laravel-ecommerce-alerts` and `prometheus/alerts.yml`),
  * reconciled into one rule each, with their promtool unit tests.
  *
- * Duplicates: HighErrorRate and QueueBacklog appear in both seeds; seed 000's production rules win (an
+ * Duplicates: HighErrorRate and QueueBacklog appear in both sources; the production rules win (an
  * error *ratio* rather than 001's absolute `rate(app_errors_total[5m]) > 10`, which pages a busy shop and
  * ignores a quiet one; 000's backlog of 1000 for 10m). Seed expressions that were wrong are fixed where
  * they are written, with the reason.
@@ -37,7 +37,7 @@ export interface AlertSelectors {
   readonly queueLengthTestSeries: (queue: string) => string;
 }
 
-/** Seed 000's groups and intervals, plus seed 001's. */
+/** The platform's alert groups and their intervals. */
 export const APPLICATION_GROUP: AlertGroupSpec = { name: 'application', interval: '30s' };
 export const BUSINESS_GROUP: AlertGroupSpec = { name: 'business-metrics', interval: '1m' };
 export const APPLICATION_ALERTS_GROUP: AlertGroupSpec = { name: 'application_alerts', interval: '30s' };
