@@ -8,7 +8,7 @@
  * they are written, with the reason.
  */
 import { AlertGroupSpec, AlertRuleSpec, AlertTestCase } from '../../alerting/alert-catalogue';
-import type { PlatformAlertThresholds } from '../platform-alerts';
+import type { PlatformAlertThresholds } from '../platform-alert-thresholds';
 import { Decimal } from '../../core/decimal';
 import { counter, gauge, sampleCount, thresholdCases } from '../../alerting/test-series';
 
