@@ -28,7 +28,7 @@ export interface ProgressiveDeliveryStackProps {
 
 /**
  * Progressive delivery of one environment (`delivery.k8s.yaml`, README "Progressive delivery"): the
- * verified blue/green switch (a PostSync hook that watches the new colour and switches back on an SLO
+ * verified blue/green switch (a Sync hook after the switch that watches the new colour and switches back on an SLO
  * breach) and its per-colour recording rules.
  */
 export class ProgressiveDeliveryStack extends Chart {

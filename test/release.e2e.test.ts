@@ -42,7 +42,7 @@ describe('npm run promote / rollback on a copy of the repository', () => {
     expect(promoted.stderr).toBe('');
     expect(promoted.status).toBe(0);
     expect(promoted.stdout).toContain('promote prod: blue (v1.2.3) -> green (v1.3.0); workers v1.2.3 -> v1.3.0');
-    expect(promoted.stdout).toContain('~ Service ecommerce/laravel-service\n    spec.selector.environment: "blue" -> "green"');
+    expect(promoted.stdout).toContain('~ Service ecommerce/laravel-service\n    metadata.annotations.delivery.ecommerce-platform/release: "blue:v1.2.3" -> "green:v1.3.0"\n    spec.selector.environment: "blue" -> "green"');
     expect(promoted.stdout).toContain('kubectl patch service laravel-service -n ecommerce -p \'{"spec":{"selector":{"environment":"green"}}}\'');
     // The printed apply order: the serving colour's bounds never drop before the Service switch.
     const order = promoted.stdout.slice(promoted.stdout.indexOf('Argo CD applies it in this order')).split('\n');
@@ -52,11 +52,11 @@ describe('npm run promote / rollback on a copy of the repository', () => {
       return i;
     };
     expect(line('Sync wave 2      apply HorizontalPodAutoscaler laravel-green-hpa  spec.maxReplicas: 3 -> 10')).toBeLessThan(line('Sync wave 10     apply Service laravel-service'));
-    expect(line('Sync wave 10     apply Service laravel-service  spec.selector.environment: "blue" -> "green"'))
+    expect(line('Sync wave 10     apply Service laravel-service  metadata.annotations.delivery.ecommerce-platform/release: "blue:v1.2.3" -> "green:v1.3.0"; spec.selector.environment: "blue" -> "green"'))
       .toBeLessThan(line('Sync wave 20     apply HorizontalPodAutoscaler laravel-blue-hpa  spec.maxReplicas: 10 -> 3'));
     const after = tree(dir);
     const changed = Object.keys(before).filter((f) => before[f] !== after[f]).sort();
-    expect(changed).toEqual(['dist/prod/deploy.k8s.yaml', 'dist/prod/web.k8s.yaml', 'dist/prod/workers.k8s.yaml', 'stacks/config/releases.ts']);
+    expect(changed).toEqual(['dist/prod/delivery.k8s.yaml', 'dist/prod/deploy.k8s.yaml', 'dist/prod/web.k8s.yaml', 'dist/prod/workers.k8s.yaml', 'stacks/config/releases.ts']);
     const lines = (text: string) => text.split('\n');
     const edited = lines(after['stacks/config/releases.ts']).filter((l, i) => l !== lines(before['stacks/config/releases.ts'])[i]);
     expect(edited).toEqual(["  prod: { liveColour: 'green', blueImageTag: 'v1.2.3', greenImageTag: 'v1.3.0', workersImageTag: 'v1.3.0' },"]);

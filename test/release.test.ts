@@ -65,11 +65,11 @@ describe('applyOrder', () => {
       'Sync wave 3      run Job laravel-cache-warm',
       'Sync wave 4      run Job laravel-smoke-test',
       'Sync wave 10     apply Service laravel-service  metadata.annotations.delivery.ecommerce-platform/release: "blue:v1.2.3" -> "green:v1.3.0"; spec.selector.environment: "blue" -> "green"',
+      // The verified switch watches green while blue still has its capacity; blue retires only after it passed.
+      'Sync wave 15     run Job laravel-verify-switch',
       'Sync wave 20     apply PodDisruptionBudget laravel-blue-pdb (wave only)',
       'Sync wave 20     apply Deployment laravel-blue (wave only)',
       'Sync wave 20     apply HorizontalPodAutoscaler laravel-blue-hpa  spec.maxReplicas: 10 -> 3',
-      // After the sync: the verified switch watches green for its bake time.
-      'PostSync wave 0  run Job laravel-verify-switch',
     ]);
   });
 });

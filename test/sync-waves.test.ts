@@ -38,9 +38,9 @@ describe('SyncWaves', () => {
     expect(() => new SyncWaves(testChart(), 'Waves', { byKind: { ConfigMap: 1.5 } })).toThrow('[test/Waves] byKind.ConfigMap: must be an integer, got 1.5');
   });
 
-  test('orders namespaces, config, servers, migration, release, warm-up, smoke test, traffic, monitoring, retiring colour', () => {
+  test('orders namespaces, config, servers, migration, release, warm-up, smoke test, traffic, monitoring, verification, retiring colour', () => {
     const order = [SyncWave.NAMESPACES, SyncWave.CONFIG, SyncWave.WORKLOADS, SyncWave.MIGRATE, SyncWave.RELEASE, SyncWave.CACHE_WARM,
-      SyncWave.SMOKE_TEST, SyncWave.TRAFFIC, SyncWave.OBSERVE, SyncWave.RETIRE];
+      SyncWave.SMOKE_TEST, SyncWave.TRAFFIC, SyncWave.OBSERVE, SyncWave.VERIFY, SyncWave.RETIRE];
     expect(order).toHaveLength(Object.keys(SyncWave).length);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(new Set(order).size).toBe(order.length);

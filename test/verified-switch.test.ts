@@ -3,7 +3,7 @@ import * as YAML from 'yaml';
 import { PlatformSlos } from '../lib/laravel/platform-slos';
 import { ReleaseHealth } from '../lib/delivery/release-health';
 import { DeliveryAnnotations, VerifiedSwitch, VerifiedSwitchProps, kubeStateMetricsAnnotationLabel } from '../lib/delivery/verified-switch';
-import { ArgoCdAnnotations } from '../lib/delivery/sync-waves';
+import { ArgoCdAnnotations, SyncWave } from '../lib/delivery/sync-waves';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { ENVIRONMENTS } from '../stacks/config';
 import { renderGitOps } from '../stacks/gitops-stack';
@@ -30,9 +30,12 @@ function recordedNames(objects: K8sObject[]): Set<string> {
 
 describe('VerifiedSwitch in the shipped environments', () => {
   test.each([['prod', prod, 'blue', 'green', '900'], ['staging', staging, 'green', 'blue', '300']] as const)(
-    '%s: a PostSync hook verifies the live colour for its bake time and knows the colour to return to', (_env, objects, live, previous, bake) => {
+    '%s: a Sync hook after the switch, before the old colour retires, verifies the live colour for its bake time and knows the colour to return to', (_env, objects, live, previous, bake) => {
       const job = findObject(objects, 'Job', 'laravel-verify-switch');
-      expect(job.metadata.annotations?.[ArgoCdAnnotations.HOOK]).toBe('PostSync');
+      expect(job.metadata.annotations?.[ArgoCdAnnotations.HOOK]).toBe('Sync');
+      expect(job.metadata.annotations?.[ArgoCdAnnotations.SYNC_WAVE]).toBe(String(SyncWave.VERIFY));
+      expect(SyncWave.TRAFFIC).toBeLessThan(SyncWave.VERIFY);
+      expect(SyncWave.VERIFY).toBeLessThan(SyncWave.RETIRE);
       expect(job.metadata.annotations?.[ArgoCdAnnotations.HOOK_DELETE_POLICY]).toBe('BeforeHookCreation');
       const env = envOf(job);
       expect(env).toMatchObject({ TARGET_COLOUR: live, PREVIOUS_COLOUR: previous, BAKE_SECONDS: bake, ERROR_RATIO_MAX: '0.001', LATENCY_MAX_SECONDS: '0.2', SERVICE: 'laravel-service' });

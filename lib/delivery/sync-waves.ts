@@ -47,9 +47,14 @@ export const SyncWave = {
   /** Monitoring objects and experiments that expect a running, serving app. */
   OBSERVE: 11,
   /**
+   * Verification of the switched traffic (the verified switch's hook): after the switch, while the colour that
+   * served before still has its full capacity, so a rollback returns traffic to a colour that can carry it; a
+   * failed verification fails the sync here and `RETIRE` never runs.
+   */
+  VERIFY: 15,
+  /**
    * The colour that does not take traffic (its Deployment, pinned autoscaler, disruption budget): it drops
-   * to its idle size only after traffic has left it. Waves between OBSERVE and RETIRE are free for checks
-   * of the switched traffic that should run while the old colour still has its capacity.
+   * to its idle size only after traffic has left it and the switch was verified.
    */
   RETIRE: 20,
 } as const;

@@ -12,7 +12,7 @@ import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
 import { BlueGreenApp, Colour, otherColour } from '../web/blue-green-app';
 import { VERIFY_SWITCH_SCRIPT } from './private/verify-switch-script';
 import { ReleaseHealth } from './release-health';
-import { ArgoCdAnnotations } from './sync-waves';
+import { ArgoCdAnnotations, SyncWave } from './sync-waves';
 
 /**
  * Annotations of a live Service the verified switch reads and writes, defined once.
@@ -121,7 +121,8 @@ const VERIFIED_SWITCH_RULES: Rules = {
 const DEADLINE_MARGIN_SECONDS = 300;
 
 /**
- * The verified blue/green switch: an Argo CD PostSync hook Job, `<app>-verify-switch`, that after every sync
+ * The verified blue/green switch: an Argo CD Sync hook Job, `<app>-verify-switch`, in wave `SyncWave.VERIFY`
+ * (after the live Service switched, before the old colour retires), that on every sync
  * watches the colour the commit made live, for a bake time, through the colour's SLO recording rules
  * ({@link ReleaseHealth}). On a breach it points the live Service back at the other colour, records the
  * colours, versions and breached measurement in annotations of the Service (`ReleaseRolledBack` fires from
@@ -138,7 +139,7 @@ const DEADLINE_MARGIN_SECONDS = 300;
  * hook's selector patch alone is no drift to self-heal.
  */
 export class VerifiedSwitch extends Construct {
-  /** The PostSync hook Job `<app>-verify-switch`. */
+  /** The Sync hook Job `<app>-verify-switch` (wave `SyncWave.VERIFY`). */
   public readonly job: kplus.Job;
 
   /** ServiceAccount `<app>-verify-switch`. */
@@ -219,7 +220,11 @@ export class VerifiedSwitch extends Construct {
         name,
         labels,
         annotations: {
-          [ArgoCdAnnotations.HOOK]: 'PostSync',
+          // A Sync hook between the switch and the retirement of the old colour, not a PostSync hook: PostSync
+          // runs after the old colour dropped to its idle size, so a rollback would send peak traffic to a
+          // colour that cannot carry it. Failing here also stops the sync before the old colour retires.
+          [ArgoCdAnnotations.HOOK]: 'Sync',
+          [ArgoCdAnnotations.SYNC_WAVE]: String(SyncWave.VERIFY),
           // The last run's Job and its log (what was measured, why it rolled back) stay until the next sync.
           [ArgoCdAnnotations.HOOK_DELETE_POLICY]: 'BeforeHookCreation',
         },
