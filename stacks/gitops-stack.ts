@@ -1,12 +1,16 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoCdApplication, IgnoredDifference } from '../lib/delivery/argo-cd-application';
-import { DeliveryAnnotations } from '../lib/delivery/verified-switch';
+import { deliveryAnnotations } from '../lib/delivery/verified-switch';
+import { PLATFORM_DELIVERY_ANNOTATION_PREFIX } from '../lib/laravel/laravel-defaults';
 import { ArgoCdProject, GroupKind } from '../lib/delivery/argo-cd-project';
 import { ManifestFile, renderCharts } from '../lib/render/manifest-writer';
 import { RegistryOwner } from '../lib/core/registry-owner';
 import { Policy } from '../lib/safety/policy';
 import { EnvironmentConfig } from './config';
+
+/** Delivery annotations of the platform's live Services. */
+const PLATFORM_DELIVERY_ANNOTATIONS = deliveryAnnotations(PLATFORM_DELIVERY_ANNOTATION_PREFIX);
 
 /** Folder of `dist/` the Argo CD objects are written to. */
 export const GITOPS_FOLDER = 'argocd';
@@ -98,7 +102,7 @@ export class GitOpsStack extends Chart {
 function verifiedServiceSelectors(files: readonly ManifestFile[]): IgnoredDifference[] {
   return files.flatMap((f) => f.objects).filter((obj) => {
     const annotations = (obj.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
-    return obj.kind === 'Service' && annotations[DeliveryAnnotations.RELEASE] !== undefined;
+    return obj.kind === 'Service' && annotations[PLATFORM_DELIVERY_ANNOTATIONS.RELEASE] !== undefined;
   }).map((obj) => {
     const { name, namespace } = obj.metadata as { name: string; namespace: string };
     return { group: '', kind: 'Service', namespace, name, jsonPointers: ['/spec/selector'] };

@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DeliveryAnnotations } from '../lib/delivery/verified-switch';
+import { deliveryAnnotations } from '../lib/delivery/verified-switch';
+import { PLATFORM_DELIVERY_ANNOTATION_PREFIX } from '../lib/laravel/laravel-defaults';
 import { ROLLOUTS_HASH_POD_LABEL } from '../lib/delivery/canary-app';
 import { LabelKeys } from '../lib/core/labels';
 import { MetricsExporter } from '../lib/observability/metrics-exporter';
@@ -12,6 +13,9 @@ import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { LARAVEL_APP_METRICS, LARAVEL_METRICS_JOB, SloPanelSpec, blueGreenDashboard, laravelQueueListKeys, platformDashboard, sloDashboard } from '../lib/laravel';
 import { certManagerScrapeTarget } from '../lib/observability/scrape-targets';
 import { EnvironmentConfig } from './config';
+
+/** Delivery annotations of the platform's live Services. */
+const PLATFORM_DELIVERY_ANNOTATIONS = deliveryAnnotations(PLATFORM_DELIVERY_ANNOTATION_PREFIX);
 
 /** Props of {@link MonitoringStack} and {@link MonitoringExportersStack}. */
 export interface MonitoringStackProps {
@@ -104,7 +108,7 @@ export class MonitoringStack extends Chart {
           jaeger: monitoring.stack.jaeger,
           kubeStateMetricsResources: monitoring.stack.kubeStateMetricsResources,
           // ReleaseRolledBack reads the verification hook's rollback record on the live Service.
-          kubeStateMetricsServiceAnnotations: config.delivery?.verifiedSwitch === undefined ? [] : [DeliveryAnnotations.ROLLED_BACK, DeliveryAnnotations.ROLLBACK_REASON],
+          kubeStateMetricsServiceAnnotations: config.delivery?.verifiedSwitch === undefined ? [] : [PLATFORM_DELIVERY_ANNOTATIONS.ROLLED_BACK, PLATFORM_DELIVERY_ANNOTATIONS.ROLLBACK_REASON],
           alloyResources: monitoring.stack.alloyResources,
           namespaceQuota: monitoring.stack.namespaceQuota,
           containerDefaults: config.containerDefaults,

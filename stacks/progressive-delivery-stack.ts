@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { CanaryApp, ROLLOUTS_HASH_SERIES_LABEL } from '../lib/delivery/canary-app';
 import { ReleaseHealth } from '../lib/delivery/release-health';
 import { VerifiedSwitch } from '../lib/delivery/verified-switch';
-import { LARAVEL_HEALTH_PROBES, LARAVEL_WRITABLE_PATHS, PROBE_TYPE_HEADER } from '../lib/laravel/laravel-defaults';
+import { LARAVEL_HEALTH_PROBES, LARAVEL_WRITABLE_PATHS, PLATFORM_DELIVERY_ANNOTATION_PREFIX, PROBE_TYPE_HEADER } from '../lib/laravel/laravel-defaults';
 import { PlatformSlos } from '../lib/laravel/platform-slos';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
@@ -69,6 +69,7 @@ export class ProgressiveDeliveryStack extends Chart {
         errorRatioMax: verify.errorRatioMax,
         latencyMax: verify.latencyP95Max,
         rollbackCommand: `npm run rollback -- ${config.name}`,
+        annotationPrefix: PLATFORM_DELIVERY_ANNOTATION_PREFIX,
       });
     }
     const canary = delivery.canary;

@@ -195,7 +195,7 @@ export const FIXTURES: Record<string, Fixture> = {
       return {
         app: blueGreen(c), health, prometheusUrl: 'http://prometheus:9090', image: 'curlimages/curl:8.9.1', resources: SMALL_RESOURCES,
         apiServerCidr: '10.0.0.0/16', bakeTime: Duration.minutes(15), checkInterval: Duration.seconds(30), errorRatioMax: 0.001,
-        latencyMax: Duration.millis(200), rollbackCommand: 'npm run rollback -- prod', runAsUser: 100,
+        latencyMax: Duration.millis(200), rollbackCommand: 'npm run rollback -- prod', runAsUser: 100, annotationPrefix: 'delivery.acme.io',
       };
     },
     create: standard(lib.VerifiedSwitch),

@@ -2,7 +2,10 @@ import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { PlatformSlos } from '../lib/laravel/platform-slos';
 import { ReleaseHealth } from '../lib/delivery/release-health';
-import { DeliveryAnnotations, VerifiedSwitch, VerifiedSwitchProps, kubeStateMetricsAnnotationLabel } from '../lib/delivery/verified-switch';
+import { DeliveryAnnotations, VerifiedSwitch, VerifiedSwitchProps, deliveryAnnotations, kubeStateMetricsAnnotationLabel } from '../lib/delivery/verified-switch';
+import { PLATFORM_DELIVERY_ANNOTATION_PREFIX } from '../lib/laravel/laravel-defaults';
+
+const PLATFORM = deliveryAnnotations(PLATFORM_DELIVERY_ANNOTATION_PREFIX);
 import { ArgoCdAnnotations, SyncWave } from '../lib/delivery/sync-waves';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { ENVIRONMENTS } from '../stacks/config';
@@ -84,8 +87,8 @@ describe('VerifiedSwitch in the shipped environments', () => {
   test('kube-state-metrics exports the rollback annotations ReleaseRolledBack reads', () => {
     const ksm = findObject(prod, 'Deployment', 'kube-state-metrics');
     expect(ksm.spec.template.spec.containers[0].args).toContain(
-      `--metric-annotations-allowlist=services=[${DeliveryAnnotations.ROLLBACK_REASON},${DeliveryAnnotations.ROLLED_BACK}]`);
-    expect(kubeStateMetricsAnnotationLabel(DeliveryAnnotations.ROLLED_BACK)).toBe('annotation_delivery_ecommerce_platform_rolled_back');
+      `--metric-annotations-allowlist=services=[${PLATFORM.ROLLBACK_REASON},${PLATFORM.ROLLED_BACK}]`);
+    expect(kubeStateMetricsAnnotationLabel(PLATFORM.ROLLED_BACK)).toBe('annotation_delivery_ecommerce_platform_rolled_back');
   });
 });
 
@@ -130,8 +133,8 @@ describe('Argo CD does not undo an automatic rollback', () => {
   test('the hook\'s rollback (selector and annotations patched in the cluster) is no drift, so self-heal leaves it', () => {
     const rolledBack = JSON.parse(JSON.stringify(desired));
     rolledBack.spec.selector.environment = 'blue';
-    rolledBack.metadata.annotations[DeliveryAnnotations.ROLLED_BACK] = 'green:v1.4.0-rc.1 to blue:v1.3.0';
-    rolledBack.metadata.annotations[DeliveryAnnotations.ROLLBACK_REASON] = 'error_ratio 0.03 above 0.001';
+    rolledBack.metadata.annotations[PLATFORM.ROLLED_BACK] = 'green:v1.4.0-rc.1 to blue:v1.3.0';
+    rolledBack.metadata.annotations[PLATFORM.ROLLBACK_REASON] = 'error_ratio 0.03 above 0.001';
     expect(inSync(desired, rolledBack, [])).toBe(false);
     expect(inSync(desired, rolledBack, ignored)).toBe(true);
   });
@@ -165,6 +168,21 @@ describe('VerifiedSwitch', () => {
     expect(env).toMatchObject({ BAKE_SECONDS: '900', INTERVAL_SECONDS: '30', ERROR_RATIO_MAX: '0.001', LATENCY_MAX_SECONDS: '0.2', TARGET_VERSION: 'v1.1.0', PREVIOUS_VERSION: 'v1.0.0' });
     expect(findObject(objects, 'Service', 'shop-service').metadata.annotations?.[DeliveryAnnotations.RELEASE]).toBe('green:v1.1.0');
     expect(ofKind(objects, 'Job')).toHaveLength(1);
+  });
+
+  test('writes its annotations under the prefix it is given, and the alert reads them there', () => {
+    const { objects, verify } = render({ annotationPrefix: 'release.acme.io' });
+    expect(verify.annotations.ROLLED_BACK).toBe('release.acme.io/rolled-back');
+    expect(findObject(objects, 'Service', 'shop-service').metadata.annotations).toEqual(expect.objectContaining({ 'release.acme.io/release': 'green:v1.1.0' }));
+    expect(envOf(findObject(objects, 'Job', 'shop-verify-switch'))).toMatchObject({
+      ANNOTATION_VERIFIED: 'release.acme.io/verified', ANNOTATION_ROLLED_BACK: 'release.acme.io/rolled-back', ANNOTATION_REASON: 'release.acme.io/rollback-reason',
+    });
+    expect(verify.alert.expr).toContain('annotation_release_acme_io_rolled_back');
+    expect(DeliveryAnnotations.RELEASE).toBe('delivery.verified-switch/release');
+  });
+
+  test('fails when the annotation prefix is no DNS subdomain', () => {
+    expect(() => render({ annotationPrefix: 'Release/Acme' })).toThrow(/annotationPrefix: must be a DNS subdomain such as "delivery.verified-switch", got "Release\/Acme"/);
   });
 
   test('fails when the bake time is zero', () => {

@@ -14,22 +14,41 @@ import { VERIFY_SWITCH_SCRIPT } from './private/verify-switch-script';
 import { ReleaseHealth } from './release-health';
 import { ArgoCdAnnotations, SyncWave } from './sync-waves';
 
+/** Annotation keys of a live Service the verified switch reads and writes (see {@link deliveryAnnotations}). */
+export interface DeliveryAnnotationKeys {
+  /** `<colour>:<version>` the commit makes live; a switch changes it, so the Service is applied even while its selector is ignored. */
+  readonly RELEASE: string;
+  /** `<colour>:<version>` that last passed its bake time. */
+  readonly VERIFIED: string;
+  /** `<colour>:<version> to <colour>:<version>` of the last automatic rollback, until git agrees. */
+  readonly ROLLED_BACK: string;
+  /** The measurement that breached (`error_ratio 0.034 above 0.001`). */
+  readonly ROLLBACK_REASON: string;
+}
+
+/** Annotation prefix of {@link VerifiedSwitch} when none is given. */
+export const DEFAULT_DELIVERY_ANNOTATION_PREFIX = 'delivery.verified-switch';
+
 /**
- * Annotations of a live Service the verified switch reads and writes, defined once.
+ * Annotations of a live Service the verified switch reads and writes, under one prefix (`<prefix>/release`,
+ * `<prefix>/verified`, `<prefix>/rolled-back`, `<prefix>/rollback-reason`).
  *
  * `RELEASE` is rendered (the colour and version git makes live); the others are written by the hook Job
  * and are not in git, so Argo CD does not diff them.
+ *
+ * @param prefix the annotation prefix, a DNS subdomain. @default DEFAULT_DELIVERY_ANNOTATION_PREFIX
  */
-export const DeliveryAnnotations = {
-  /** `<colour>:<version>` the commit makes live; a switch changes it, so the Service is applied even while its selector is ignored. */
-  RELEASE: 'delivery.ecommerce-platform/release',
-  /** `<colour>:<version>` that last passed its bake time. */
-  VERIFIED: 'delivery.ecommerce-platform/verified',
-  /** `<colour>:<version> to <colour>:<version>` of the last automatic rollback, until git agrees. */
-  ROLLED_BACK: 'delivery.ecommerce-platform/rolled-back',
-  /** The measurement that breached (`error_ratio 0.034 above 0.001`). */
-  ROLLBACK_REASON: 'delivery.ecommerce-platform/rollback-reason',
-} as const;
+export function deliveryAnnotations(prefix: string = DEFAULT_DELIVERY_ANNOTATION_PREFIX): DeliveryAnnotationKeys {
+  return {
+    RELEASE: `${prefix}/release`,
+    VERIFIED: `${prefix}/verified`,
+    ROLLED_BACK: `${prefix}/rolled-back`,
+    ROLLBACK_REASON: `${prefix}/rollback-reason`,
+  };
+}
+
+/** The annotations under {@link DEFAULT_DELIVERY_ANNOTATION_PREFIX}. */
+export const DeliveryAnnotations: DeliveryAnnotationKeys = deliveryAnnotations();
 
 /** The label kube-state-metrics gives an allow-listed annotation on `kube_<kind>_annotations`. */
 export function kubeStateMetricsAnnotationLabel(key: string): string {
@@ -92,6 +111,14 @@ export interface VerifiedSwitchProps {
   readonly rollbackCommand?: string;
 
   /**
+   * Prefix of the annotations the switch reads and writes on the live Service ({@link deliveryAnnotations}),
+   * a DNS subdomain. kube-state-metrics must allow-list the rollback annotations under the same prefix.
+   *
+   * @default DEFAULT_DELIVERY_ANNOTATION_PREFIX
+   */
+  readonly annotationPrefix?: string;
+
+  /**
    * UID and GID the image runs as (curlimages/curl's `curl_user`).
    *
    * @default 100
@@ -115,7 +142,11 @@ const VERIFIED_SWITCH_RULES: Rules = {
   latencyMax: optional(checkDurationProp),
   rollbackCommand: optional(checkString),
   runAsUser: optional(integer(1)),
+  annotationPrefix: optional(checkString),
 };
+
+/** A DNS subdomain: the prefix part of an annotation key. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Seconds the Job may run beyond its bake time (image pull, scheduling, the rollback itself). */
 const DEADLINE_MARGIN_SECONDS = 300;
@@ -134,7 +165,7 @@ const DEADLINE_MARGIN_SECONDS = 300;
  * `patch` the one live Service.
  *
  * Argo CD must not undo the rollback: the live Service carries the release it is meant to serve
- * ({@link DeliveryAnnotations.RELEASE}), so an Application that ignores the Service's selector
+ * (`<prefix>/release`, {@link DeliveryAnnotationKeys.RELEASE}), so an Application that ignores the Service's selector
  * (`ignoreDifferences`) still applies a switch committed to git (the annotation changes), while the
  * hook's selector patch alone is no drift to self-heal.
  */
@@ -156,6 +187,9 @@ export class VerifiedSwitch extends Construct {
 
   /** Bake time in seconds. */
   public readonly bakeSeconds: number;
+
+  /** The annotation keys the switch reads and writes on the live Service. */
+  public readonly annotations: DeliveryAnnotationKeys;
 
   constructor(scope: Construct, id: string, props: VerifiedSwitchProps) {
     super(scope, id);
@@ -185,6 +219,11 @@ export class VerifiedSwitch extends Construct {
     assertAt(this, 'apiServerCidr', checkCidr(props.apiServerCidr));
     assertAt(this, 'rollbackCommand', checkNonEmpty(rollbackCommand));
     assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
+    const annotationPrefix = props.annotationPrefix ?? DEFAULT_DELIVERY_ANNOTATION_PREFIX;
+    assertAt(this, 'annotationPrefix', DNS_SUBDOMAIN.test(annotationPrefix) && annotationPrefix.length <= 253
+      ? undefined : `must be a DNS subdomain such as ${show(DEFAULT_DELIVERY_ANNOTATION_PREFIX)}, got ${show(annotationPrefix)}`);
+    const annotations = deliveryAnnotations(annotationPrefix);
+    this.annotations = annotations;
     // Prometheus carries a pod label under its sanitized name (`app.kubernetes.io/colour` -> `app_kubernetes_io_colour`).
     const colourSeriesLabel = app.colourLabel.replace(/[^a-zA-Z0-9_]/g, '_');
     if (props.health.releaseLabel !== colourSeriesLabel) {
@@ -202,7 +241,7 @@ export class VerifiedSwitch extends Construct {
     const partOf = app.colour(this.colour).deployment.metadata.getLabel(LabelKeys.PART_OF) ?? app.appName;
     const labels = { ...recommendedLabels({ name: app.appName, instance: name, component: 'release-verification', partOf }), [LabelKeys.APP]: name };
     const version = (colour: Colour) => versionOf(app.image(colour));
-    live.metadata.addAnnotation(DeliveryAnnotations.RELEASE, `${this.colour}:${version(this.colour)}`);
+    live.metadata.addAnnotation(annotations.RELEASE, `${this.colour}:${version(this.colour)}`);
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountToken: false });
     this.role = new kplus.k8s.KubeRole(this, 'Role', {
@@ -254,9 +293,9 @@ export class VerifiedSwitch extends Construct {
       ERROR_RATIO_MAX: String(errorRatioMax),
       LATENCY_QUERY: props.health.query(props.health.latencyPercentile, this.colour),
       LATENCY_MAX_SECONDS: String(latencyMillis / 1000),
-      ANNOTATION_VERIFIED: DeliveryAnnotations.VERIFIED,
-      ANNOTATION_ROLLED_BACK: DeliveryAnnotations.ROLLED_BACK,
-      ANNOTATION_REASON: DeliveryAnnotations.ROLLBACK_REASON,
+      ANNOTATION_VERIFIED: annotations.VERIFIED,
+      ANNOTATION_ROLLED_BACK: annotations.ROLLED_BACK,
+      ANNOTATION_REASON: annotations.ROLLBACK_REASON,
       ROLLBACK_COMMAND: rollbackCommand,
     };
     this.job.addContainer({
@@ -274,13 +313,13 @@ export class VerifiedSwitch extends Construct {
     network.allow(this, { from: pods, to: NetworkPeer.prometheus(), port: portOf(props.prometheusUrl), reason: 'queries the new colour\'s SLO recording rules' });
     network.allow(this, { from: pods, to: NetworkPeer.cidr(props.apiServerCidr), port: 443, reason: `reads and patches Service ${serviceName}` });
 
-    this.alert = addRolledBackAlert(this, app.appName, namespace!, serviceName);
+    this.alert = addRolledBackAlert(this, app.appName, namespace!, serviceName, annotations);
   }
 }
 
-function addRolledBackAlert(scope: Construct, appName: string, namespace: string, service: string): AlertRuleSpec {
-  const rolledBack = kubeStateMetricsAnnotationLabel(DeliveryAnnotations.ROLLED_BACK);
-  const reason = kubeStateMetricsAnnotationLabel(DeliveryAnnotations.ROLLBACK_REASON);
+function addRolledBackAlert(scope: Construct, appName: string, namespace: string, service: string, annotations: DeliveryAnnotationKeys): AlertRuleSpec {
+  const rolledBack = kubeStateMetricsAnnotationLabel(annotations.ROLLED_BACK);
+  const reason = kubeStateMetricsAnnotationLabel(annotations.ROLLBACK_REASON);
   const selector = `namespace="${namespace}",service="${service}"`;
   const series = (labels: string) => `kube_service_annotations{${selector}${labels}}`;
   const firing = { namespace, service, [rolledBack]: 'green:v1.4.0 to blue:v1.2.3', [reason]: 'error_ratio 0.034 above 0.001' };

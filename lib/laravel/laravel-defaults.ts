@@ -57,5 +57,8 @@ export const LARAVEL_DATABASE = 'ecommerce';
 /** Annotation under which the platform's NetworkPolicies list the connections they allow. */
 export const PLATFORM_CONNECTIONS_ANNOTATION = 'network.ecommerce-platform/connections';
 
+/** Prefix of the delivery annotations of the platform's live Services (`delivery.ecommerce-platform/release`, ...). */
+export const PLATFORM_DELIVERY_ANNOTATION_PREFIX = 'delivery.ecommerce-platform';
+
 /** Scrape job of the Laravel pods; the platform's `ServiceDown` alert selects `up{job="laravel-metrics"}`. */
 export const LARAVEL_METRICS_JOB = 'laravel-metrics';

@@ -183,7 +183,7 @@ function cdk8sYamlOutput(): string | undefined {
  * code. A consumer's whole `main.ts`:
  *
  * ```ts
- * import { runSynth } from '@ecommerce-platform/k8s-constructs';
+ * import { runSynth } from '<this package>';
  * import { buildStorefront } from './storefront';
  * process.exitCode = runSynth({ folders: { storefront: buildStorefront } });
  * ```
