@@ -1,3 +1,7 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import { AlertmanagerReceivers, AlertmanagerRouting } from '../lib/alerting/alertmanager-routing';
@@ -68,5 +72,49 @@ describe('AlertmanagerRouting', () => {
       .toThrow('[test/Alertmanager] receivers: receiver names must be distinct, got ["team-pagerduty","team-slack","team-slack","deadmans-switch"]');
     expect(() => build({ receivers: { ...RECEIVERS, smtpSmarthost: 'smtp.example.com' } }))
       .toThrow('[test/Alertmanager] receivers.smtpSmarthost: must be host:port, got "smtp.example.com"');
+  });
+
+  test('with only a chat receiver, renders that receiver and a discard one, and every alert reaches exactly its receiver (amtool)', () => {
+    const { chart, routing } = build({ receivers: { chatReceiver: 'team-chat', chatChannel: '#alerts' } });
+    const receivers = routing.config.receivers as Array<{ name: string }>;
+    expect(receivers.map((r) => r.name)).toEqual(['team-chat', 'discard']);
+    expect(receivers[1]).toEqual({ name: 'discard' });
+    expect(routing.routeExpectations.length).toBeGreaterThan(0);
+    expect(routing.routeExpectations.map((e) => [e.labels.alertname, e.receivers])).toEqual([
+      ['AnyCritical', ['team-chat']], ['AnyWarning', ['team-chat']], ['AnyInfo', ['team-chat']], ['Watchdog', ['discard']], ['SomethingWithoutSeverity', ['team-chat']],
+    ]);
+    expect(SecretReferences.of(chart).list()[0].keys).toEqual(['slack-webhook-url']);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtool-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'alertmanager.yml'), routing.configYaml);
+      execFileSync('amtool', ['check-config', 'alertmanager.yml'], { cwd: dir, stdio: 'pipe' });
+      for (const e of routing.routeExpectations) {
+        const labels = Object.entries(e.labels).map(([k, v]) => `${k}=${v}`);
+        execFileSync('amtool', ['config', 'routes', 'test', '--config.file=alertmanager.yml', `--verify.receivers=${e.receivers.join(',')}`, ...labels], { cwd: dir, stdio: 'pipe' });
+      }
+      // The check can fail: a wrong receiver is reported.
+      expect(() => execFileSync('amtool', ['config', 'routes', 'test', '--config.file=alertmanager.yml', '--verify.receivers=discard', 'severity=warning'], { cwd: dir, stdio: 'pipe' })).toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('without chat, a critical alert pages alone and warnings fall back to the root (e-mail)', () => {
+    const { routing } = build({ receivers: { ...RECEIVERS, chatReceiver: undefined, chatChannel: undefined } });
+    const route = routing.config.route as { routes: Array<Record<string, unknown>>; receiver: string };
+    expect(route.receiver).toBe('team-email');
+    expect(route.routes.map((r) => [r.receiver, r.continue])).toEqual([['deadmans-switch', undefined], ['team-pagerduty', undefined], ['team-email', undefined]]);
+    expect(routing.routeExpectations.find((e) => e.labels.alertname === 'AnyWarning')!.receivers).toEqual(['team-email']);
+  });
+
+  test('fails with one line when no receiver is given, or a channel misses a setting', () => {
+    expect(() => build({ receivers: {} }))
+      .toThrow('[test/Alertmanager] receivers: must name at least one receiver (pagerReceiver, chatReceiver, emailReceiver or deadMansSwitchReceiver), got none');
+    expect(() => build({ receivers: { chatReceiver: 'team-chat' } }))
+      .toThrow('[test/Alertmanager] receivers.chatChannel: must be set when chatReceiver is');
+    expect(() => build({ receivers: { pagerReceiver: 'p', emailTo: 'a@example.com' } }))
+      .toThrow('[test/Alertmanager] receivers.emailTo: is set but emailReceiver is not: set both or neither');
+    expect(() => build({ receivers: { chatReceiver: 'discard', chatChannel: '#a' } }))
+      .toThrow('[test/Alertmanager] receivers: receiver names must be distinct, got ["discard","discard"]');
   });
 });

@@ -24,28 +24,76 @@ export const AlertmanagerCredentialKeys = {
   DEADMANS_SWITCH_TOKEN: 'deadmans-switch-token',
 } as const;
 
-/** Where notifications go, and the non-secret settings of each channel. */
+/**
+ * Where notifications go, and the non-secret settings of each channel. Every channel is optional, at least
+ * one is required: a channel is on when its receiver name is set, and then its other settings are required.
+ *
+ * Routing with a subset: `critical` pages and copies to chat, `warning` goes to chat, `info` to e-mail;
+ * an alert whose channel is off goes to the root receiver (chat, else e-mail, else the pager). The Watchdog
+ * goes to the dead-man's switch, or, without one, to the receiver `discard`, which notifies nobody.
+ */
 export interface AlertmanagerReceivers {
-  /** Receiver paged for `critical` alerts (PagerDuty). */
-  readonly pagerReceiver: string;
-  /** Receiver for `warning` alerts (and a copy of `critical` ones): Slack. */
-  readonly chatReceiver: string;
-  /** Slack channel of the chat receiver (`#production-alerts`). */
-  readonly chatChannel: string;
-  /** Receiver for `info` alerts: e-mail. */
-  readonly emailReceiver: string;
-  /** Distribution list `info` alerts are mailed to. */
-  readonly emailTo: string;
-  /** Sender address. */
-  readonly emailFrom: string;
-  /** SMTP relay, `host:port`. */
-  readonly smtpSmarthost: string;
-  /** SMTP user name (the password is a credential file). */
-  readonly smtpUsername: string;
-  /** Receiver of the always-firing Watchdog. */
-  readonly deadMansSwitchReceiver: string;
-  /** Heartbeat URL of the dead-man's switch; it alerts when heartbeats stop. Not a secret. */
-  readonly deadMansSwitchUrl: string;
+  /**
+   * Receiver paged for `critical` alerts (PagerDuty).
+   *
+   * @default - no pager
+   */
+  readonly pagerReceiver?: string;
+  /**
+   * Receiver for `warning` alerts (and a copy of `critical` ones): Slack.
+   *
+   * @default - no chat
+   */
+  readonly chatReceiver?: string;
+  /**
+   * Slack channel of the chat receiver (`#production-alerts`); required with `chatReceiver`.
+   *
+   * @default - none (no chat)
+   */
+  readonly chatChannel?: string;
+  /**
+   * Receiver for `info` alerts: e-mail.
+   *
+   * @default - no e-mail
+   */
+  readonly emailReceiver?: string;
+  /**
+   * Distribution list `info` alerts are mailed to; required with `emailReceiver`.
+   *
+   * @default - none (no e-mail)
+   */
+  readonly emailTo?: string;
+  /**
+   * Sender address; required with `emailReceiver`.
+   *
+   * @default - none (no e-mail)
+   */
+  readonly emailFrom?: string;
+  /**
+   * SMTP relay, `host:port`; required with `emailReceiver`.
+   *
+   * @default - none (no e-mail)
+   */
+  readonly smtpSmarthost?: string;
+  /**
+   * SMTP user name (the password is a credential file); required with `emailReceiver`.
+   *
+   * @default - none (no e-mail)
+   */
+  readonly smtpUsername?: string;
+  /**
+   * Receiver of the always-firing Watchdog.
+   *
+   * @default - no dead-man's switch (the Watchdog goes to `discard`)
+   */
+  readonly deadMansSwitchReceiver?: string;
+  /**
+   * Heartbeat URL of the dead-man's switch; it alerts when heartbeats stop. Not a secret. Required with
+   * `deadMansSwitchReceiver`.
+   *
+   * @default - none (no dead-man's switch)
+   */
+  readonly deadMansSwitchUrl?: string;
   /**
    * Authorization scheme of the heartbeat (`GenieKey` for an Opsgenie heartbeat).
    *
@@ -53,6 +101,17 @@ export interface AlertmanagerReceivers {
    */
   readonly deadMansSwitchAuthorizationType?: string;
 }
+
+/** Receiver that notifies nobody: the Watchdog's without a dead-man's switch, the root's without a human channel. */
+export const DISCARD_RECEIVER = 'discard';
+
+/** Each channel: its receiver-name field and the settings it requires. */
+const CHANNELS = {
+  pager: { receiver: 'pagerReceiver', settings: [] },
+  chat: { receiver: 'chatReceiver', settings: ['chatChannel'] },
+  email: { receiver: 'emailReceiver', settings: ['emailTo', 'emailFrom', 'smtpSmarthost', 'smtpUsername'] },
+  deadMansSwitch: { receiver: 'deadMansSwitchReceiver', settings: ['deadMansSwitchUrl', 'deadMansSwitchAuthorizationType'] },
+} as const;
 
 /** Props of {@link AlertmanagerRouting}. */
 export interface AlertmanagerRoutingProps {
@@ -114,9 +173,10 @@ export interface RouteExpectation {
 
 /** The run-time check of {@link AlertmanagerReceivers}: every receiver named, the dead man's switch an http(s) URL. */
 export const checkAlertmanagerReceivers: Check = checkShape({
-  pagerReceiver: checkNonEmpty, chatReceiver: checkNonEmpty, chatChannel: checkNonEmpty, emailReceiver: checkNonEmpty, emailTo: checkNonEmpty,
-  emailFrom: checkNonEmpty, smtpSmarthost: checkNonEmpty, smtpUsername: checkNonEmpty, deadMansSwitchReceiver: checkNonEmpty,
-  deadMansSwitchUrl: checkHttpUrl, deadMansSwitchAuthorizationType: optional(checkNonEmpty),
+  pagerReceiver: optional(checkNonEmpty), chatReceiver: optional(checkNonEmpty), chatChannel: optional(checkNonEmpty),
+  emailReceiver: optional(checkNonEmpty), emailTo: optional(checkNonEmpty), emailFrom: optional(checkNonEmpty),
+  smtpSmarthost: optional(checkNonEmpty), smtpUsername: optional(checkNonEmpty), deadMansSwitchReceiver: optional(checkNonEmpty),
+  deadMansSwitchUrl: optional(checkHttpUrl), deadMansSwitchAuthorizationType: optional(checkNonEmpty),
 });
 
 /** Run-time checks of {@link AlertmanagerRoutingProps}, applied before anything is created. */
@@ -132,7 +192,8 @@ const ALERTMANAGER_ROUTING_RULES: Rules = {
 /**
  * The Alertmanager configuration, rendered as the Secret `alertmanager-config`: a route tree grouped by
  * alert, cluster and service, severity routing (critical to the pager and on to chat, warning
- * to chat, info to e-mail), the Watchdog to a dead-man's switch, and inhibition.
+ * to chat, info to e-mail), the Watchdog to a dead-man's switch, and inhibition. Any subset of the
+ * channels may be given (see {@link AlertmanagerReceivers}); only the receivers given are rendered and routed to.
  *
  * It holds no credential: every receiver reads its secret from a file under `credentialsPath` (`*_file`
  * fields), where Alertmanager mounts the externally created Secret `alertmanager-receivers`.
@@ -160,18 +221,47 @@ export class AlertmanagerRouting extends Construct {
     const credentialsPath = props.credentialsPath ?? MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH;
     const tiers = [...(props.burnRateTiers ?? allCatalogueTiers())].sort((a, b) => durationSeconds(a.longWindow)! - durationSeconds(b.longWindow)!);
     this.configKey = props.configKey ?? MonitoringNames.ALERTMANAGER_CONFIG_KEY;
-    for (const field of ['pagerReceiver', 'chatReceiver', 'chatChannel', 'emailReceiver', 'emailTo', 'emailFrom', 'smtpSmarthost', 'smtpUsername', 'deadMansSwitchReceiver'] as const) {
-      assertAt(this, `receivers.${field}`, checkNonEmpty(r[field]));
+    for (const channel of Object.values(CHANNELS)) {
+      const on = r[channel.receiver] !== undefined;
+      for (const setting of channel.settings) {
+        if (setting === 'deadMansSwitchAuthorizationType') {
+          continue;
+        }
+        assertAt(this, `receivers.${setting}`, on === (r[setting] !== undefined)
+          ? undefined : on ? `must be set when ${channel.receiver} is` : `is set but ${channel.receiver} is not: set both or neither`);
+      }
+      if (!on && channel.receiver === 'deadMansSwitchReceiver' && r.deadMansSwitchAuthorizationType !== undefined) {
+        assertAt(this, 'receivers.deadMansSwitchAuthorizationType', 'is set but deadMansSwitchReceiver is not: set both or neither');
+      }
     }
-    const names = [r.pagerReceiver, r.chatReceiver, r.emailReceiver, r.deadMansSwitchReceiver];
+    const pager = r.pagerReceiver;
+    const chat = r.chatReceiver;
+    const email = r.emailReceiver;
+    const deadMansSwitch = r.deadMansSwitchReceiver;
+    const given = [pager, chat, email, deadMansSwitch].filter((n): n is string => n !== undefined);
+    assertAt(this, 'receivers', given.length > 0
+      ? undefined : 'must name at least one receiver (pagerReceiver, chatReceiver, emailReceiver or deadMansSwitchReceiver), got none');
+    const root = chat ?? email ?? pager ?? DISCARD_RECEIVER;
+    const watchdog = deadMansSwitch ?? DISCARD_RECEIVER;
+    const names = [...given, ...(root === DISCARD_RECEIVER || watchdog === DISCARD_RECEIVER ? [DISCARD_RECEIVER] : [])];
     assertAt(this, 'receivers', new Set(names).size === names.length ? undefined : `receiver names must be distinct, got ${show(names)}`);
-    assertAt(this, 'receivers.deadMansSwitchUrl', /^https:\/\/\S+$/.test(r.deadMansSwitchUrl) ? undefined : `must be an https URL, got ${show(r.deadMansSwitchUrl)}`);
-    assertAt(this, 'receivers.smtpSmarthost', /^[^\s:]+:\d+$/.test(r.smtpSmarthost) ? undefined : `must be host:port, got ${show(r.smtpSmarthost)}`);
+    if (deadMansSwitch !== undefined) {
+      assertAt(this, 'receivers.deadMansSwitchUrl', /^https:\/\/\S+$/.test(r.deadMansSwitchUrl!) ? undefined : `must be an https URL, got ${show(r.deadMansSwitchUrl)}`);
+    }
+    if (email !== undefined) {
+      assertAt(this, 'receivers.smtpSmarthost', /^[^\s:]+:\d+$/.test(r.smtpSmarthost!) ? undefined : `must be host:port, got ${show(r.smtpSmarthost)}`);
+    }
     assertAt(this, 'credentialsPath', /^\/\S*[^/]$/.test(credentialsPath) ? undefined : `must be an absolute path without a trailing slash, got ${show(credentialsPath)}`);
 
     const file = (key: string) => `${credentialsPath}/${key}`;
     const references = SecretReferences.of(this);
-    for (const key of Object.values(AlertmanagerCredentialKeys)) {
+    const usedKeys: string[] = [
+      ...(pager !== undefined ? [AlertmanagerCredentialKeys.PAGERDUTY_ROUTING_KEY] : []),
+      ...(chat !== undefined ? [AlertmanagerCredentialKeys.SLACK_WEBHOOK_URL] : []),
+      ...(email !== undefined ? [AlertmanagerCredentialKeys.SMTP_PASSWORD] : []),
+      ...(deadMansSwitch !== undefined ? [AlertmanagerCredentialKeys.DEADMANS_SWITCH_TOKEN] : []),
+    ];
+    for (const key of Object.values(AlertmanagerCredentialKeys).filter((k) => usedKeys.includes(k))) {
       references.recordKey(this, props.credentialsSecret, key);
     }
 
@@ -185,7 +275,7 @@ export class AlertmanagerRouting extends Construct {
       route: {
         // Only alerts without a known severity reach the root; they go to chat rather than the pager,
         // since every rule this repository ships sets a severity.
-        receiver: r.chatReceiver,
+        receiver: root,
         group_by: ['alertname', 'cluster', 'service'],
         group_wait: '10s',
         group_interval: '10s',
@@ -194,16 +284,16 @@ export class AlertmanagerRouting extends Construct {
           {
             // First, so the heartbeat never reaches a human; repeated every minute because the switch
             // alerts when heartbeats stop.
-            receiver: r.deadMansSwitchReceiver,
+            receiver: watchdog,
             matchers: [`alertname="${WATCHDOG_ALERT}"`],
             group_wait: '0s',
             group_interval: '1m',
             repeat_interval: '1m',
           },
           // P0: page, and continue so the team channel sees it too.
-          { receiver: r.pagerReceiver, matchers: ['severity="critical"'], continue: true },
-          { receiver: r.chatReceiver, matchers: ['severity=~"critical|warning"'] },
-          { receiver: r.emailReceiver, matchers: ['severity="info"'] },
+          ...(pager === undefined ? [] : [{ receiver: pager, matchers: ['severity="critical"'], ...(chat === undefined ? {} : { continue: true }) }]),
+          ...(chat === undefined ? [] : [{ receiver: chat, matchers: ['severity=~"critical|warning"'] }]),
+          ...(email === undefined ? [] : [{ receiver: email, matchers: ['severity="info"'] }]),
         ],
       },
       inhibit_rules: [
@@ -216,8 +306,8 @@ export class AlertmanagerRouting extends Construct {
         })),
       ],
       receivers: [
-        {
-          name: r.pagerReceiver,
+        ...(pager === undefined ? [] : [{
+          name: pager,
           pagerduty_configs: [{
             routing_key_file: file(AlertmanagerCredentialKeys.PAGERDUTY_ROUTING_KEY),
             description: '{{ .GroupLabels.alertname }}: {{ .CommonAnnotations.summary }}',
@@ -230,9 +320,9 @@ export class AlertmanagerRouting extends Construct {
             },
             send_resolved: true,
           }],
-        },
-        {
-          name: r.chatReceiver,
+        }]),
+        ...(chat === undefined ? [] : [{
+          name: chat,
           slack_configs: [{
             api_url_file: file(AlertmanagerCredentialKeys.SLACK_WEBHOOK_URL),
             channel: r.chatChannel,
@@ -240,9 +330,9 @@ export class AlertmanagerRouting extends Construct {
             text: '{{ range .Alerts }}{{ .Annotations.description }}{{ end }}',
             send_resolved: true,
           }],
-        },
-        {
-          name: r.emailReceiver,
+        }]),
+        ...(email === undefined ? [] : [{
+          name: email,
           email_configs: [{
             to: r.emailTo,
             from: r.emailFrom,
@@ -252,9 +342,9 @@ export class AlertmanagerRouting extends Construct {
             require_tls: true,
             send_resolved: true,
           }],
-        },
-        {
-          name: r.deadMansSwitchReceiver,
+        }]),
+        ...(deadMansSwitch === undefined ? [] : [{
+          name: deadMansSwitch,
           webhook_configs: [{
             url: r.deadMansSwitchUrl,
             http_config: {
@@ -265,17 +355,18 @@ export class AlertmanagerRouting extends Construct {
             },
             send_resolved: false,
           }],
-        },
+        }]),
+        ...(names.includes(DISCARD_RECEIVER) ? [{ name: DISCARD_RECEIVER }] : []),
       ],
     };
     this.configYaml = toYamlDocument(this.config);
 
     this.routeExpectations = [
-      { labels: { alertname: 'AnyCritical', severity: 'critical', namespace: 'default' }, receivers: [r.pagerReceiver, r.chatReceiver] },
-      { labels: { alertname: 'AnyWarning', severity: 'warning', namespace: 'default' }, receivers: [r.chatReceiver] },
-      { labels: { alertname: 'AnyInfo', severity: 'info', namespace: 'default' }, receivers: [r.emailReceiver] },
-      { labels: { alertname: WATCHDOG_ALERT, severity: 'info' }, receivers: [r.deadMansSwitchReceiver] },
-      { labels: { alertname: 'SomethingWithoutSeverity' }, receivers: [r.chatReceiver] },
+      { labels: { alertname: 'AnyCritical', severity: 'critical', namespace: 'default' }, receivers: pager !== undefined || chat !== undefined ? given.filter((n) => n === pager || n === chat) : [root] },
+      { labels: { alertname: 'AnyWarning', severity: 'warning', namespace: 'default' }, receivers: [chat ?? root] },
+      { labels: { alertname: 'AnyInfo', severity: 'info', namespace: 'default' }, receivers: [email ?? root] },
+      { labels: { alertname: WATCHDOG_ALERT, severity: 'info' }, receivers: [watchdog] },
+      { labels: { alertname: 'SomethingWithoutSeverity' }, receivers: [root] },
     ];
 
     this.secret = new kplus.Secret(this, 'Secret', {

@@ -3,12 +3,11 @@
  */
 import { Duration,Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AlertmanagerReceivers } from '../../lib/alerting/alertmanager-routing';
 import { ContainerResourceSpec } from '../../lib/core/container-resources';
 import { NAMESPACE_NAME_LABEL,PodPeer } from '../../lib/safety/network-connections';
 import { HotfixRelease } from '../../lib/web/blue-green-app';
 
-import { MonitoringImages,NetworkConfig,OperatorMonitoringStack,ReleaseState,StandaloneMonitoringStack,VerifiedSwitchConfig,WebTierConfig } from './types';
+import { EnvironmentConfig,MonitoringImages,NetworkConfig,OperatorMonitoringStack,ReleaseState,StandaloneMonitoringStack,VerifiedSwitchConfig,WebTierConfig } from './types';
 
 /** The ingress-nginx controller's namespace, labelled by the API server with its name. */
 export const INGRESS_NGINX: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'ingress-nginx' }, podLabels: {} };
@@ -108,7 +107,7 @@ export const PROD_MONITORING: StandaloneMonitoringStack = {
 export const KUBE_PROMETHEUS_STACK = { release: 'kube-prometheus-stack' };
 
 /** Receivers shared by every environment; channels and heartbeats differ. */
-export function receivers(environment: string, chatChannel: string): AlertmanagerReceivers {
+export function receivers(environment: string, chatChannel: string): EnvironmentConfig['alerting']['receivers'] {
   return {
     pagerReceiver: 'team-pagerduty',
     chatReceiver: 'team-slack',
