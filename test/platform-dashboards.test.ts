@@ -58,7 +58,8 @@ describe('shipped dashboards', () => {
       'Availability: 99.9% over 30d', 'Latency p95 500ms: 95% over 7d', 'Payment success: 99.5% over 30d', 'Order processing p95 30s: 95% over 7d',
     ]);
     const compliance = d.panels.find((p) => p.title === 'Availability compliance (30d)')!;
-    expect((compliance.fieldConfig as { defaults: { thresholds: { steps: unknown[] } } }).defaults.thresholds.steps[1]).toEqual({ color: 'green', value: 0.999 });
+    expect(compliance.type).toBe('stat');
+    expect(compliance.type === 'row' ? undefined : compliance.fieldConfig?.defaults.thresholds?.steps[1]).toEqual({ color: 'green', value: 0.999 });
     expect(placeholderSlos('ecommerce')[1].errorRatioExpr).toContain('le="0.5"');
     expect(placeholderSlos('ecommerce')[0].budgetRemainingExpr).toMatch(/\/ 0\.001$/);
   });

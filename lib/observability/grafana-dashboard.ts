@@ -1,3 +1,6 @@
+import type {
+  Dashboard, DataQuery, FieldColorModeId, FieldConfig, GridPos, Panel, RowPanel, Threshold, ThresholdsConfig, ThresholdsMode,
+} from '@grafana/schema';
 import { checkPromql } from '../alerting/promql';
 import { checkArrayOf, checkNumber, checkShape, checkString, findProblem, integer, oneOf, optional, Rules } from '../core/checks';
 import { show } from '../core/errors';
@@ -166,8 +169,67 @@ export interface GrafanaDashboardProps {
 const GRID_WIDTH = 24;
 const UID = /^[A-Za-z0-9_-]{1,40}$/;
 
-/** A rendered panel in Grafana's JSON model. */
-export type PanelJson = Record<string, unknown> & { id: number; type: string; title: string };
+/** One Prometheus query of a rendered panel: Grafana's `DataQuery` with the Prometheus query fields. */
+export interface PrometheusTarget extends DataQuery {
+  /** PromQL expression. */
+  readonly expr: string;
+
+  /**
+   * Series name template.
+   *
+   * @default - Grafana names series after their labels
+   */
+  readonly legendFormat?: string;
+
+  /** Whether the query is a range query (always true: every shipped panel plots a range). */
+  readonly range: boolean;
+}
+
+/**
+ * A rendered visualisation panel (`timeseries` or `stat`): Grafana's `Panel` type with the fields every
+ * shipped panel sets made required and its targets typed as Prometheus queries.
+ */
+export interface VisualisationPanelJson extends Omit<Panel, 'id' | 'type' | 'title' | 'targets' | 'gridPos'> {
+  /** Panel id, unique in the dashboard. */
+  readonly id: number;
+
+  /** Panel plugin id. */
+  readonly type: 'timeseries' | 'stat';
+
+  /** Panel title. */
+  readonly title: string;
+
+  /** Position on the 24-column grid. */
+  readonly gridPos: GridPos;
+
+  /** Queries, lettered A, B, ... */
+  readonly targets: PrometheusTarget[];
+}
+
+/** A rendered row: Grafana's `RowPanel` type with its title required. */
+export interface RowPanelJson extends Omit<RowPanel, 'title' | 'gridPos'> {
+  /** Row title. */
+  readonly title: string;
+
+  /** Position on the 24-column grid (the full width, one unit high). */
+  readonly gridPos: GridPos;
+}
+
+/** A rendered panel in Grafana's JSON model: a row or a visualisation. */
+export type PanelJson = RowPanelJson | VisualisationPanelJson;
+
+/** A rendered dashboard in Grafana's JSON model (Grafana's `Dashboard` type with the rendered panels). */
+export interface DashboardJson extends Omit<Dashboard, 'panels'> {
+  /** Panels, rows included, in order. */
+  readonly panels: PanelJson[];
+}
+
+/** Grafana's `ThresholdsMode.Absolute` (spelt as its value: the enum is only imported as a type). */
+const ABSOLUTE = 'absolute' as ThresholdsMode.Absolute;
+/** Grafana's `FieldColorModeId.Thresholds`. */
+const COLOUR_BY_THRESHOLDS = 'thresholds' as FieldColorModeId.Thresholds;
+/** Grafana's `FieldColorModeId.PaletteClassic`. */
+const COLOUR_BY_PALETTE = 'palette-classic' as FieldColorModeId.PaletteClassic;
 
 const DASHBOARD_RULES: Rules = {
   uid: checkString,
@@ -231,16 +293,16 @@ export class GrafanaDashboard {
   }
 
   /** Starts a new row titled `title` on a line of its own; later panels go below it. */
-  public addRow(title: string): PanelJson {
+  public addRow(title: string): RowPanelJson {
     this.newLine();
-    const row: PanelJson = { id: this.nextId(), type: 'row', title, collapsed: false, gridPos: { x: 0, y: this.y, w: GRID_WIDTH, h: 1 }, panels: [] };
+    const row: RowPanelJson = { id: this.nextId(), type: 'row', title, collapsed: false, gridPos: { x: 0, y: this.y, w: GRID_WIDTH, h: 1 }, panels: [] };
     this.panelList.push(row);
     this.y += 1;
     return row;
   }
 
   /** Adds a time-series panel. */
-  public addTimeseries(spec: TimeseriesSpec): PanelJson {
+  public addTimeseries(spec: TimeseriesSpec): VisualisationPanelJson {
     const custom = spec.axisLabel === undefined ? {} : { axisLabel: spec.axisLabel };
     return this.addPanel('timeseries', spec, custom, {
       legend: { displayMode: 'list', placement: 'bottom', showLegend: true, calcs: [] },
@@ -249,7 +311,7 @@ export class GrafanaDashboard {
   }
 
   /** Adds a single-value panel showing the last value of its query. */
-  public addStat(spec: StatSpec): PanelJson {
+  public addStat(spec: StatSpec): VisualisationPanelJson {
     return this.addPanel('stat', spec, undefined, {
       reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
       colorMode: 'value',
@@ -267,11 +329,11 @@ export class GrafanaDashboard {
 
   /** Every PromQL expression of the dashboard with the title of its panel. */
   public expressions(): Array<{ panel: string; expr: string }> {
-    return this.panelList.flatMap((p) => ((p.targets ?? []) as Array<{ expr: string }>).map((t) => ({ panel: p.title, expr: t.expr })));
+    return this.panelList.flatMap((p) => (p.type === 'row' ? [] : p.targets.map((t) => ({ panel: p.title, expr: t.expr }))));
   }
 
   /** The dashboard in Grafana's JSON model, as a file provider loads it. */
-  public toJson(): Record<string, unknown> {
+  public toJson(): DashboardJson {
     return {
       uid: this.uid,
       title: this.title,
@@ -289,7 +351,7 @@ export class GrafanaDashboard {
     };
   }
 
-  private addPanel(type: string, spec: PanelSpec, custom: Record<string, unknown> | undefined, options: Record<string, unknown>): PanelJson {
+  private addPanel(type: VisualisationPanelJson['type'], spec: PanelSpec, custom: Record<string, unknown> | undefined, options: Record<string, unknown>): VisualisationPanelJson {
     const where = `dashboard ${JSON.stringify(this.uid)}`;
     if (typeof spec !== 'object' || spec === null) {
       throw new ValidationError(where, 'panel', `must be an object, got ${show(spec)}`);
@@ -336,10 +398,14 @@ export class GrafanaDashboard {
     if (this.x + width > GRID_WIDTH) {
       this.newLine();
     }
-    const defaults: Record<string, unknown> = {
+    const thresholds: ThresholdsConfig = {
+      mode: ABSOLUTE,
+      steps: steps.map((s): Threshold => ({ color: s.colour, value: s.value ?? null })),
+    };
+    const defaults: FieldConfig = {
       unit: spec.unit ?? 'short',
-      color: { mode: steps.length > 1 ? 'thresholds' : 'palette-classic' },
-      thresholds: { mode: 'absolute', steps: steps.map((s) => ({ color: s.colour, value: s.value ?? null })) },
+      color: { mode: steps.length > 1 ? COLOUR_BY_THRESHOLDS : COLOUR_BY_PALETTE },
+      thresholds,
     };
     if (spec.min !== undefined) {
       defaults.min = spec.min;
@@ -350,18 +416,18 @@ export class GrafanaDashboard {
     if (custom !== undefined) {
       defaults.custom = { drawStyle: 'line', lineWidth: 1, fillOpacity: 10, showPoints: 'never', spanNulls: false, ...custom };
     }
-    const panel: PanelJson = {
+    const panel: VisualisationPanelJson = {
       id: this.nextId(),
       type,
       title: spec.title,
-      ...(spec.description === undefined ? {} : { description: spec.description }),
+      ...(spec.description === undefined ? {} : { description: spec.description } satisfies Partial<VisualisationPanelJson>),
       datasource: PROMETHEUS_DATASOURCE,
       gridPos: { x: this.x, y: this.y, w: width, h: height },
-      targets: spec.queries.map((q, i) => ({
+      targets: spec.queries.map((q, i): PrometheusTarget => ({
         refId: String.fromCharCode(65 + i),
         datasource: PROMETHEUS_DATASOURCE,
         expr: q.expr,
-        ...(q.legendFormat === undefined ? {} : { legendFormat: q.legendFormat }),
+        ...(q.legendFormat === undefined ? {} : { legendFormat: q.legendFormat } satisfies Partial<PrometheusTarget>),
         range: true,
       })),
       fieldConfig: { defaults, overrides: [] },

@@ -108,7 +108,7 @@ export class GrafanaProvisioning extends Construct {
       assertAt(this, `dashboards.${dashboard.uid}`, dashboardUids.has(dashboard.uid) ? 'UID used twice' : checkDnsLabel(dashboard.uid));
       dashboardUids.add(dashboard.uid);
       for (const panel of dashboard.panels) {
-        const refs = [panel.datasource, ...((panel.targets ?? []) as Array<{ datasource?: unknown }>).map((t) => t.datasource)]
+        const refs = [panel.datasource, ...(panel.type === 'row' ? [] : panel.targets.map((t) => t.datasource))]
           .filter((r): r is { uid: string } => r !== undefined);
         for (const ref of refs) {
           assertAt(this, `dashboards.${dashboard.uid}`,
