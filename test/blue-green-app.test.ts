@@ -335,7 +335,7 @@ describe('BlueGreenApp validation', () => {
     ['a CPU limit below its request', { resources: { ...SMALL_RESOURCES, cpuLimit: kplus.Cpu.millis(50) } }, '[test/Laravel] resources.cpuLimit: must be at least cpuRequest (100m), got 50m'],
     ['a memory limit below its request', { resources: { ...SMALL_RESOURCES, memoryRequest: SMALL_RESOURCES.memoryLimit, memoryLimit: SMALL_RESOURCES.memoryRequest } }, '[test/Laravel] resources.memoryLimit: must be at least memoryRequest (256Mi), got 128Mi'],
     ['an invalid name', { name: 'Laravel_App' }, '[test/Laravel] name: must be a DNS-1123 label (lower-case letters, digits and \'-\', at most 63 characters), got "Laravel_App"'],
-    ['a grace period no longer than the drain', { preStopSleepSeconds: 20, terminationGracePeriodSeconds: 20 }, '[test/Laravel] terminationGracePeriodSeconds: must be longer than preStopSleepSeconds (20), got 20'],
+    ['a grace period no longer than the drain', { preStopSleep: Duration.seconds(20), terminationGracePeriod: Duration.seconds(20) }, '[test/Laravel] terminationGracePeriod: must be longer than preStopSleep (20s), got 20s'],
     ['a root user', { runAsUser: 0 }, '[test/Laravel] runAsUser: must be an integer of at least 1, got 0'],
   ];
   test.each(cases)('rejects %s', (_what, overrides, message) => {

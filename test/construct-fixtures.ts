@@ -44,7 +44,7 @@ function blueGreenProps(c: Chart): Props {
     envFromSecrets: [kplus.Secret.fromSecretName(c, 'EnvSecret', 'shop-env')],
     configMapMounts: [{ configMap: new kplus.ConfigMap(c, 'Mounted', { metadata: { name: 'shop-files' }, data: { 'a.conf': 'x' } }), path: '/etc/shop' }],
     probes: { readiness: { path: '/ready', initialDelay: Duration.seconds(1), period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 3 } }, probeTypeHeader: 'X-Probe', colourLabel: 'colour',
-    writablePaths: ['/tmp'], preStopSleepSeconds: 10, terminationGracePeriodSeconds: 40, runAsUser: 1000,
+    writablePaths: ['/tmp'], preStopSleep: Duration.seconds(10), terminationGracePeriod: Duration.seconds(40), runAsUser: 1000,
   };
 }
 

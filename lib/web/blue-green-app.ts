@@ -6,7 +6,7 @@ import { ContainerResourceSpec, checkResources, toContainerResources } from '../
 import { DEFAULT_HEALTH_PROBES, HealthProbes, renderHttpProbe } from '../core/http-probes';
 import { assertAt, failAt } from '../core/errors';
 import {
-  Check, checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkEnv, checkEnvName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelName, checkNonEmpty, checkOneOf, checkPositive, checkProps, checkRecordOf, checkReplicaBounds, checkSecret, checkShape, checkString, checkUrlPath, integer, oneOf, optional, Rules,
+  Check, checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkEnv, checkEnvName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelName, checkNonEmpty, checkOneOf, checkPositive, checkProps, checkRecordOf, checkReplicaBounds, checkSecret, checkShape, checkString, checkTimeSpan, checkUrlPath, integer, oneOf, optional, Rules,
 } from '../core/checks';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference } from '../core/secret-references';
@@ -251,18 +251,19 @@ export interface BlueGreenAppProps {
   readonly writablePaths?: string[];
 
   /**
-   * Seconds the `preStop` hook sleeps so the endpoint removal reaches every ingress before SIGTERM.
+   * How long the `preStop` hook sleeps so the endpoint removal reaches every ingress before SIGTERM
+   * (whole seconds, may be zero).
    *
-   * @default 15
+   * @default Duration.seconds(15)
    */
-  readonly preStopSleepSeconds?: number;
+  readonly preStopSleep?: Duration;
 
   /**
-   * Seconds between the start of termination and SIGKILL; must be longer than `preStopSleepSeconds`.
+   * Time between the start of termination and SIGKILL (whole seconds); must be longer than `preStopSleep`.
    *
-   * @default - `preStopSleepSeconds` + 30, time to finish in-flight requests after the drain
+   * @default - `preStopSleep` + Duration.seconds(30), time to finish in-flight requests after the drain
    */
-  readonly terminationGracePeriodSeconds?: number;
+  readonly terminationGracePeriod?: Duration;
 
   /**
    * UID and GID the container runs as (and the `fsGroup` of its volumes).
@@ -345,8 +346,8 @@ const BLUE_GREEN_APP_RULES: Rules = {
   envFromSecrets: optional(checkArrayOf(checkSecret)),
   configMapMounts: optional(checkArrayOf(checkShape({ configMap: checkConfigMap, path: checkAbsolutePath }))),
   writablePaths: optional(checkArrayOf(checkAbsolutePath)),
-  preStopSleepSeconds: optional(integer(0)),
-  terminationGracePeriodSeconds: optional(integer(1)),
+  preStopSleep: optional((v) => checkTimeSpan(v, 0)),
+  terminationGracePeriod: optional((v) => checkTimeSpan(v, 1)),
   runAsUser: optional(integer(1)),
 };
 
@@ -424,8 +425,8 @@ export class BlueGreenApp extends Construct {
     this.metricsPath = props.metricsPath ?? '/metrics';
     this.metricsPort = props.metricsPort === this.containerPort ? undefined : props.metricsPort;
     this.metricsPortName = this.metricsPort === undefined ? HTTP_PORT_NAME : METRICS_PORT_NAME;
-    this.preStopSleepSeconds = props.preStopSleepSeconds ?? 15;
-    this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.preStopSleepSeconds + 30;
+    this.preStopSleepSeconds = props.preStopSleep?.toSeconds() ?? 15;
+    this.terminationGracePeriodSeconds = props.terminationGracePeriod?.toSeconds() ?? this.preStopSleepSeconds + 30;
     this.runAsUser = props.runAsUser ?? 1000;
     this.writablePaths = props.writablePaths ?? DEFAULT_WRITABLE_PATHS;
     this.colourLabel = props.colourLabel ?? 'colour';
@@ -522,10 +523,9 @@ export class BlueGreenApp extends Construct {
     if (this.metricsPort !== undefined) {
       assertAt(this, 'metricsPort', checkInteger(this.metricsPort, 1, 65535));
     }
-    assertAt(this, 'preStopSleepSeconds', checkInteger(this.preStopSleepSeconds, 0));
     if (this.terminationGracePeriodSeconds <= this.preStopSleepSeconds) {
-      failAt(this, 'terminationGracePeriodSeconds',
-        `must be longer than preStopSleepSeconds (${this.preStopSleepSeconds}), got ${this.terminationGracePeriodSeconds}`);
+      failAt(this, 'terminationGracePeriod',
+        `must be longer than preStopSleep (${this.preStopSleepSeconds}s), got ${this.terminationGracePeriodSeconds}s`);
     }
     assertAt(this, 'runAsUser', checkInteger(this.runAsUser, 1));
     assertAt(this, 'colourLabel', checkLabelKey(this.colourLabel));
