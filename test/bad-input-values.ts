@@ -86,7 +86,7 @@ function argo(root: Construct, props: Record<string, unknown>): void {
   } as never);
 }
 
-const PROBE = { path: '/health/ready', initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 };
+const PROBE = { path: '/health/ready', initialDelay: Duration.seconds(5), period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 3 };
 
 const secret = (root: Construct, key: string) => ({ secret: kplus.Secret.fromSecretName(root, `S-${key}`, 'shop-secrets'), key });
 
@@ -206,10 +206,10 @@ export const VALUE_MISTAKES: BadInput[] = [
   { what: 'a connection peer given as a label map', env: 'prod', add: (root) => NetworkConnections.of(root).allow(extra(root), { from: { app: 'a' } as never, to: NetworkPeer.pods('ecommerce', { app: 'b' }), port: 443, reason: 'r' }), message: '[prod/Extra] network.allow.from: must be a NetworkPeer such as NetworkPeer.pods(namespace, labels), got {"app":"a"}' },
   // Probes.
   { what: 'a relative readiness probe path', env: 'prod', add: (root) => shop(extra(root), { probes: { readiness: { ...PROBE, path: 'health/ready' } } }), message: '[prod/Extra/Shop] probes.readiness.path: must be an absolute URL path starting with "/", got "health/ready"' },
-  { what: 'a liveness probe period of 0', env: 'prod', add: (root) => shop(extra(root), { probes: { liveness: { ...PROBE, periodSeconds: 0 } } }), message: '[prod/Extra/Shop] probes.liveness.periodSeconds: must be an integer of at least 1, got 0' },
+  { what: 'a liveness probe period of 0', env: 'prod', add: (root) => shop(extra(root), { probes: { liveness: { ...PROBE, period: Duration.seconds(0) } } }), message: '[prod/Extra/Shop] probes.liveness.period: must be a whole number of seconds, at least 1s, got Duration 0 seconds' },
   { what: 'a startup probe failure threshold of 0', env: 'prod', add: (root) => shop(extra(root), { probes: { startup: { ...PROBE, failureThreshold: 0 } } }), message: '[prod/Extra/Shop] probes.startup.failureThreshold: must be an integer of at least 1, got 0' },
-  { what: 'a probe timeout of NaN', env: 'prod', add: (root) => shop(extra(root), { probes: { readiness: { ...PROBE, timeoutSeconds: NaN } } }), message: '[prod/Extra/Shop] probes.readiness.timeoutSeconds: must be an integer of at least 1, got NaN' },
-  { what: 'a probe given as a path string', env: 'prod', add: (root) => shop(extra(root), { probes: { readiness: '/health/ready' } }), message: '[prod/Extra/Shop] probes.readiness: must be an object with path, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, got "/health/ready"' },
+  { what: 'a probe timeout in plain seconds', env: 'prod', add: (root) => shop(extra(root), { probes: { readiness: { ...PROBE, timeout: 3 } } }), message: '[prod/Extra/Shop] probes.readiness.timeout: must be a Duration such as Duration.minutes(5), got 3' },
+  { what: 'a probe given as a path string', env: 'prod', add: (root) => shop(extra(root), { probes: { readiness: '/health/ready' } }), message: '[prod/Extra/Shop] probes.readiness: must be an object with path, initialDelay, period, timeout, failureThreshold, got "/health/ready"' },
   { what: 'a relative writable path', env: 'prod', add: (root) => shop(extra(root), { writablePaths: ['tmp'] }), message: '[prod/Extra/Shop] writablePaths[0]: must be an absolute path starting with "/" (no spaces, no ".."), got "tmp"' },
   // Wrong types at the top of a construct.
   { what: 'BlueGreenApp props left out', env: 'prod', add: (root) => new BlueGreenApp(extra(root), 'Shop', undefined as never), message: '[prod/Extra/Shop] props: must be an object, got nothing' },

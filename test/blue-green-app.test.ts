@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_WRITABLE_PATHS, PROBE_TYPE_HEADER } from '../lib/laravel';
@@ -142,7 +143,7 @@ describe('BlueGreenApp objects', () => {
   });
 
   test('a probe can be overridden alone; the others keep the defaults', () => {
-    const probes = { readiness: { ...LARAVEL_HEALTH_PROBES.readiness, path: '/ready', periodSeconds: 2 } };
+    const probes = { readiness: { ...LARAVEL_HEALTH_PROBES.readiness, path: '/ready', period: Duration.seconds(2) } };
     const c = container(render({ probes }).objects, 'laravel-blue');
     expect(c.readinessProbe.httpGet.path).toBe('/ready');
     expect(c.readinessProbe.periodSeconds).toBe(2);

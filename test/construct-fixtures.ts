@@ -43,7 +43,7 @@ function blueGreenProps(c: Chart): Props {
     envFromConfigMaps: [new kplus.ConfigMap(c, 'Cm', { metadata: { name: 'shop-env' }, data: { A: 'b' } })],
     envFromSecrets: [kplus.Secret.fromSecretName(c, 'EnvSecret', 'shop-env')],
     configMapMounts: [{ configMap: new kplus.ConfigMap(c, 'Mounted', { metadata: { name: 'shop-files' }, data: { 'a.conf': 'x' } }), path: '/etc/shop' }],
-    probes: { readiness: { path: '/ready', initialDelaySeconds: 1, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 } }, probeTypeHeader: 'X-Probe', colourLabel: 'colour',
+    probes: { readiness: { path: '/ready', initialDelay: Duration.seconds(1), period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 3 } }, probeTypeHeader: 'X-Probe', colourLabel: 'colour',
     writablePaths: ['/tmp'], preStopSleepSeconds: 10, terminationGracePeriodSeconds: 40, runAsUser: 1000,
   };
 }

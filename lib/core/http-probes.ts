@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Check, checkShape, checkUrlPath, integer, optional } from './checks';
+import { Check, checkShape, checkTimeSpan, checkUrlPath, integer, optional } from './checks';
 
 /**
  * Timing of one HTTP health probe.
@@ -10,14 +11,14 @@ export interface HttpProbeSpec {
   /** Path the kubelet requests (`/healthz`). */
   readonly path: string;
 
-  /** Seconds after the container starts before the first probe. */
-  readonly initialDelaySeconds: number;
+  /** Time after the container starts before the first probe (whole seconds, may be zero). */
+  readonly initialDelay: Duration;
 
-  /** Seconds between probes. */
-  readonly periodSeconds: number;
+  /** Time between probes (whole seconds, at least one). */
+  readonly period: Duration;
 
-  /** Seconds after which one probe counts as failed. */
-  readonly timeoutSeconds: number;
+  /** Time after which one probe counts as failed (whole seconds, at least one). */
+  readonly timeout: Duration;
 
   /** Consecutive failures after which the probe acts (restart, or removal from endpoints). */
   readonly failureThreshold: number;
@@ -40,9 +41,9 @@ export interface HealthProbes {
  * boot, liveness restarts after 3 failures, readiness drops the pod from the Service after 3.
  */
 export const DEFAULT_HEALTH_PROBES: HealthProbes = {
-  startup: { path: '/healthz', initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
-  liveness: { path: '/healthz', initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-  readiness: { path: '/healthz', initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+  startup: { path: '/healthz', initialDelay: Duration.seconds(5), period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 60 },
+  liveness: { path: '/healthz', initialDelay: Duration.seconds(0), period: Duration.seconds(10), timeout: Duration.seconds(3), failureThreshold: 3 },
+  readiness: { path: '/healthz', initialDelay: Duration.seconds(0), period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 3 },
 };
 
 /**
@@ -56,20 +57,20 @@ export function renderHttpProbe(spec: HttpProbeSpec, portName: string, probeType
       port: k8s.IntOrString.fromString(portName),
       ...(probeTypeHeader === undefined ? {} : { httpHeaders: [{ name: probeTypeHeader, value: probeType }] }),
     },
-    initialDelaySeconds: spec.initialDelaySeconds,
-    periodSeconds: spec.periodSeconds,
-    timeoutSeconds: spec.timeoutSeconds,
+    initialDelaySeconds: spec.initialDelay.toSeconds(),
+    periodSeconds: spec.period.toSeconds(),
+    timeoutSeconds: spec.timeout.toSeconds(),
     successThreshold: 1,
     failureThreshold: spec.failureThreshold,
   };
 }
 
-/** The run-time check of one {@link HttpProbeSpec}: an absolute path, periods and thresholds of at least 1. */
+/** The run-time check of one {@link HttpProbeSpec}: an absolute path, whole-second Durations (period and timeout at least 1 s), thresholds of at least 1. */
 export const checkHttpProbeSpec: Check = checkShape({
   path: checkUrlPath,
-  initialDelaySeconds: integer(0),
-  periodSeconds: integer(1),
-  timeoutSeconds: integer(1),
+  initialDelay: (v) => checkTimeSpan(v, 0),
+  period: (v) => checkTimeSpan(v, 1),
+  timeout: (v) => checkTimeSpan(v, 1),
   failureThreshold: integer(1),
 });
 

@@ -390,9 +390,9 @@ export class CanaryApp extends Construct {
           path: spec.path, port: ports[type],
           httpHeaders: props.probeTypeHeader === undefined ? undefined : [{ name: props.probeTypeHeader, value: type }],
         },
-        initialDelaySeconds: spec.initialDelaySeconds,
-        periodSeconds: spec.periodSeconds,
-        timeoutSeconds: spec.timeoutSeconds,
+        initialDelaySeconds: spec.initialDelay.toSeconds(),
+        periodSeconds: spec.period.toSeconds(),
+        timeoutSeconds: spec.timeout.toSeconds(),
         failureThreshold: spec.failureThreshold,
       };
     };

@@ -2,6 +2,7 @@
  * What a Laravel app in this platform's images looks like from the outside: its health endpoints, the paths it
  * writes to, the header its health controller reads and the label its blue/green scripts select colours on.
  */
+import { Duration } from 'cdk8s';
 import { HealthProbes } from '../core/http-probes';
 
 /** Header the platform's health controller reads to tell the probes apart. */
@@ -14,9 +15,9 @@ export const PROBE_TYPE_HEADER = 'X-Probe-Type';
  * liveness restarts after 3 failures; readiness drops the pod from the Service after 3.
  */
 export const LARAVEL_HEALTH_PROBES: HealthProbes = {
-  startup: { path: '/health/startup', initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
-  liveness: { path: '/health/live', initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-  readiness: { path: '/health/ready', initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+  startup: { path: '/health/startup', initialDelay: Duration.seconds(10), period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 30 },
+  liveness: { path: '/health/live', initialDelay: Duration.seconds(30), period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 3 },
+  readiness: { path: '/health/ready', initialDelay: Duration.seconds(10), period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 3 },
 };
 
 /** Paths a Laravel app writes to at run time: compiled views, cache, sessions, logs and PHP temp files. */
