@@ -220,14 +220,19 @@ check_equals() {
 
 # check_lists SEVERITY DESCRIPTION "WORD..." KUBECTL-ARGS...: the output has each word as a whole line
 check_lists() {
-  local severity=$1 description=$2 words=$3 output word missing=''
+  local severity=$1 description=$2 words=$3 output word missing='' newline=$'\\n'
   shift 3
   if ! output=$("$KUBECTL" "$@" 2>/dev/null); then
     report "$severity" "$description: not found"
     return
   fi
+  # A pattern match, not printf | grep -q: under pipefail, grep leaving at the first match can make printf
+  # die of SIGPIPE on a long output (every CRD of a cluster), and the word would be reported missing.
   for word in $words; do
-    if ! printf '%s\\n' "$output" | grep -qxF -- "$word"; then missing="$missing $word"; fi
+    case "$newline$output$newline" in
+      *"$newline$word$newline"*) ;;
+      *) missing="$missing $word" ;;
+    esac
   done
   if [ -z "$missing" ]; then pass "$description"; else report "$severity" "$description: missing$missing"; fi
 }
