@@ -141,7 +141,7 @@ export const FIXTURES: Record<string, Fixture> = {
   KubeStateMetrics: { props: () => ({ partOf: 'ecommerce', image: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0', resources: SMALL_RESOURCES }), create: standard(lib.KubeStateMetrics) },
   LaravelConfig: { props: () => ({ appName: 'shop', partOf: 'ecommerce', settings: { APP_ENV: 'production' }, listenPort: 8080, documentRoot: '/var/www/html/public', clientMaxBodySizeMiB: 20 }), create: standard(lib.LaravelConfig) },
   LaravelScheduler: {
-    props: () => ({ ...PROCESS, name: 'laravel-scheduler', resources: SMALL_RESOURCES, heartbeatFile: '/tmp/heartbeat', healthCommand: ['php', '-v'], heartbeatMaxAgeSeconds: 120, terminationGracePeriodSeconds: 60, runAsUser: 1000 }),
+    props: () => ({ ...PROCESS, name: 'laravel-scheduler', resources: SMALL_RESOURCES, heartbeatFile: '/tmp/heartbeat', healthCommand: ['php', '-v'], heartbeatMaxAge: Duration.seconds(120), terminationGracePeriod: Duration.seconds(60), runAsUser: 1000 }),
     create: standard(lib.LaravelScheduler),
   },
   LogShipper: { props: () => ({ partOf: 'ecommerce', image: 'grafana/alloy:v1.4.2', resources: SMALL_RESOURCES, lokiPushUrl: 'http://loki:3100/loki/api/v1/push', podLabels: ['app'] }), create: standard(lib.LogShipper) },

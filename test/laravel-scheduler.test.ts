@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { LaravelScheduler, LaravelSchedulerProps } from '../lib/laravel/laravel-scheduler';
 import { LARAVEL_REDIS_REACHABLE_COMMAND } from '../lib/laravel/laravel-queues';
@@ -51,7 +51,7 @@ describe('LaravelScheduler', () => {
   });
 
   test('rejects a heartbeat age shorter than two schedule ticks', () => {
-    expect(() => render({ heartbeatMaxAgeSeconds: 60 })).toThrow('[test/Scheduler] heartbeatMaxAgeSeconds: must be an integer of at least 120, got 60');
+    expect(() => render({ heartbeatMaxAge: Duration.seconds(60) })).toThrow('[test/Scheduler] heartbeatMaxAge: must be a whole number of seconds, at least 120s, got Duration 60 seconds');
   });
 
   test('rejects a relative heartbeat path', () => {

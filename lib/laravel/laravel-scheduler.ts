@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkString, integer, optional, Rules } from '../core/checks';
+import { checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkString, checkTimeSpan, integer, optional, Rules } from '../core/checks';
 import {
   BackgroundProcessProps, containerEnvFrom, containerEnvVariables, heartbeatProbe, imagePullPolicy, imageReference, mountWritablePaths,
   versionLabel,
@@ -25,7 +25,7 @@ export interface LaravelSchedulerProps extends BackgroundProcessProps {
 
   /**
    * File a task the app schedules every minute touches. Give it only where the image is known to do so:
-   * the liveness probe then restarts a scheduler whose file is older than `heartbeatMaxAgeSeconds`, and an
+   * the liveness probe then restarts a scheduler whose file is older than `heartbeatMaxAge`, and an
    * image that never writes it is killed.
    *
    * @default - no heartbeat: the probes run `healthCommand`
@@ -40,18 +40,18 @@ export interface LaravelSchedulerProps extends BackgroundProcessProps {
   readonly healthCommand?: string[];
 
   /**
-   * Age after which the heartbeat counts as stale: a few missed minutes.
+   * Age after which the heartbeat counts as stale: a few missed minutes (whole seconds, at least two minutes).
    *
-   * @default 300
+   * @default Duration.seconds(300)
    */
-  readonly heartbeatMaxAgeSeconds?: number;
+  readonly heartbeatMaxAge?: Duration;
 
   /**
-   * Seconds a running scheduled task gets after SIGTERM.
+   * Time a running scheduled task gets after SIGTERM (whole seconds).
    *
-   * @default 60
+   * @default Duration.seconds(60)
    */
-  readonly terminationGracePeriodSeconds?: number;
+  readonly terminationGracePeriod?: Duration;
 
   /**
    * UID and GID of the scheduler process.
@@ -68,8 +68,8 @@ const LARAVEL_SCHEDULER_RULES: Rules = {
   resources: checkResourceSpec,
   heartbeatFile: optional(checkString),
   healthCommand: optional(checkArrayOf(checkString)),
-  heartbeatMaxAgeSeconds: optional(integer(1)),
-  terminationGracePeriodSeconds: optional(integer(1)),
+  heartbeatMaxAge: optional((v) => checkTimeSpan(v, 120)),
+  terminationGracePeriod: optional((v) => checkTimeSpan(v, 1)),
   runAsUser: optional(integer(1)),
 };
 
@@ -99,8 +99,8 @@ export class LaravelScheduler extends Construct {
     const pinned = props.requirePinnedImages ?? true;
     const heartbeatFile = props.heartbeatFile;
     const healthCommand = props.healthCommand ?? [...LARAVEL_REDIS_REACHABLE_COMMAND];
-    const maxAge = props.heartbeatMaxAgeSeconds ?? 300;
-    const grace = props.terminationGracePeriodSeconds ?? 60;
+    const maxAge = props.heartbeatMaxAge?.toSeconds() ?? 300;
+    const grace = props.terminationGracePeriod?.toSeconds() ?? 60;
     const runAsUser = props.runAsUser ?? 1000;
     assertAt(this, 'name', checkDnsLabel(props.name));
     assertAt(this, 'imageRepository', checkNonEmpty(props.imageRepository));
@@ -115,9 +115,8 @@ export class LaravelScheduler extends Construct {
     if (!Array.isArray(healthCommand) || healthCommand.length === 0 || healthCommand.some((part) => typeof part !== 'string' || part === '')) {
       failAt(this, 'healthCommand', `must be a non-empty command, got ${show(healthCommand)}`);
     }
-    // The schedule ticks once a minute: anything shorter restarts a healthy scheduler between two ticks.
-    assertAt(this, 'heartbeatMaxAgeSeconds', checkInteger(maxAge, 120));
-    assertAt(this, 'terminationGracePeriodSeconds', checkInteger(grace, 1));
+    // heartbeatMaxAge is at least 120 s (checked above): the schedule ticks once a minute, anything shorter
+    // restarts a healthy scheduler between two ticks.
     assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
 
     this.selector = { [LabelKeys.APP]: props.name };
