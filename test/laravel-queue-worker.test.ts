@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { LARAVEL_REDIS_REACHABLE_COMMAND, LARAVEL_WRITABLE_PATHS, addLaravelQueueWorker } from '../lib/laravel';
 import { QueueWorker } from '../lib/workers/queue-worker';
@@ -10,7 +10,7 @@ describe('addLaravelQueueWorker', () => {
   const chart = testChart();
   const worker = addLaravelQueueWorker(chart, 'Worker', {
     name: 'laravel-worker', appName: 'laravel', partOf: 'ecommerce', imageRepository: 'ghcr.io/acme/shop', imageTag: 'v1.0.0',
-    resources: RESOURCES, queues: ['default'], replicas: 1, sleepSeconds: 7, jobTimeoutSeconds: 90, heartbeatFile: '/tmp/queue-worker-heartbeat',
+    resources: RESOURCES, queues: ['default'], replicas: 1, sleep: Duration.seconds(7), jobTimeoutSeconds: 90, heartbeatFile: '/tmp/queue-worker-heartbeat',
   });
   const container = findObject(synthChart(chart), 'Deployment', 'laravel-worker').spec.template.spec.containers[0];
 

@@ -1,7 +1,8 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkResources, memoryToKibibytes } from '../core/container-resources';
 import { ValidationError, show } from '../core/errors';
-import { checkInteger, checkNonEmpty } from '../core/checks';
+import { checkInteger, checkNonEmpty, checkTimeSpan } from '../core/checks';
 import { QueueWorker, QueueWorkerProps } from '../workers/queue-worker';
 import { LARAVEL_WRITABLE_PATHS } from './laravel-defaults';
 import { LARAVEL_REDIS_REACHABLE_COMMAND } from './laravel-queues';
@@ -23,11 +24,12 @@ export interface LaravelQueueWorkerProps extends Omit<QueueWorkerProps, 'command
   readonly tries?: number;
 
   /**
-   * Seconds after which a worker exits after its current job, to be replaced fresh (`--max-time`).
+   * Time after which a worker exits after its current job, to be replaced fresh (`--max-time`; whole
+   * seconds, zero for never).
    *
-   * @default 3600 (restart every hour against memory leaks)
+   * @default Duration.seconds(3600) (restart every hour against memory leaks)
    */
-  readonly maxTimeSeconds?: number;
+  readonly maxTime?: Duration;
 
   /**
    * MiB of memory after which the worker exits after its current job (`--memory`); at most the memory limit.
@@ -37,18 +39,18 @@ export interface LaravelQueueWorkerProps extends Omit<QueueWorkerProps, 'command
   readonly memoryMiB?: number;
 
   /**
-   * Seconds to sleep when no job is waiting (`--sleep`).
+   * Time to sleep when no job is waiting (`--sleep`; whole seconds).
    *
-   * @default 3
+   * @default Duration.seconds(3)
    */
-  readonly sleepSeconds?: number;
+  readonly sleep?: Duration;
 
   /**
-   * Seconds to wait before each retry of a failed job (`--backoff`).
+   * Time to wait before each retry of a failed job (`--backoff`; whole seconds each).
    *
-   * @default [10, 30, 60]
+   * @default [Duration.seconds(10), Duration.seconds(30), Duration.seconds(60)]
    */
-  readonly backoffSeconds?: number[];
+  readonly backoff?: Duration[];
 }
 
 /**
@@ -69,13 +71,14 @@ export function addLaravelQueueWorker(scope: Construct, id: string, props: Larav
   const connection = props.connection ?? 'redis';
   const tries = props.tries ?? 3;
   const jobTimeout = props.jobTimeoutSeconds ?? 60;
-  const maxTime = props.maxTimeSeconds ?? 3600;
+  const maxTimeProp: unknown = props.maxTime ?? Duration.seconds(3600);
   const memory = props.memoryMiB ?? 512;
-  const sleep = props.sleepSeconds ?? 3;
-  const backoff = props.backoffSeconds ?? [10, 30, 60];
+  const sleepProp: unknown = props.sleep ?? Duration.seconds(3);
+  const backoffProp: unknown = props.backoff ?? [Duration.seconds(10), Duration.seconds(30), Duration.seconds(60)];
   check('connection', checkNonEmpty(connection));
   check('tries', checkInteger(tries, 1));
-  check('maxTimeSeconds', checkInteger(maxTime, 0));
+  check('maxTime', checkTimeSpan(maxTimeProp, 0));
+  const maxTime = (maxTimeProp as Duration).toSeconds();
   check('memoryMiB', checkInteger(memory, 1));
   // Bad resources are the QueueWorker's to report.
   const limitMiB = checkResources(props.resources) !== undefined ? undefined : memoryToKibibytes(props.resources.memoryLimit) / 1024;
@@ -83,11 +86,15 @@ export function addLaravelQueueWorker(scope: Construct, id: string, props: Larav
     // The worker would be OOM-killed mid-job before its own limit ever made it exit cleanly.
     check('memoryMiB', `must not exceed the container memory limit (${limitMiB} MiB), got ${memory}`);
   }
-  check('sleepSeconds', checkInteger(sleep, 0));
-  if (!Array.isArray(backoff)) {
-    check('backoffSeconds', `must be a list of seconds, got ${show(backoff)}`);
+  check('sleep', checkTimeSpan(sleepProp, 0));
+  const sleep = (sleepProp as Duration).toSeconds();
+  if (!Array.isArray(backoffProp)) {
+    check('backoff', `must be a list of Durations, got ${show(backoffProp)}`);
   }
-  backoff.forEach((b, i) => check(`backoffSeconds[${i}]`, checkInteger(b, 0)));
+  const backoff = (backoffProp as unknown[]).map((b, i) => {
+    check(`backoff[${i}]`, checkTimeSpan(b, 0));
+    return (b as Duration).toSeconds();
+  });
   const queues = Array.isArray(props.queues) ? props.queues : [];
   return new QueueWorker(scope, id, {
     ...props,
