@@ -1,12 +1,12 @@
 /**
  * Dev: small, short-lived, debug logging.
  */
-import { Cron,Size } from 'cdk8s';
+import { Cron, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { HOTFIXES,RELEASES } from './releases';
-import { APP_IDENTITY,BACKUP_SMALL,DEV_MONITORING,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFY_SMALL,VPN_EGRESS,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
+import { HOTFIXES, RELEASES } from './releases';
+import { APP_IDENTITY, BACKUP_SMALL, DEV_MONITORING, GIT_REPOSITORY, IMAGE_REPOSITORY, NETWORK, receivers, RUNBOOKS, SMOKE_TEST_IMAGE, SMOKE_TEST_RESOURCES, VERIFY_SMALL, VPN_EGRESS, webRelease, WORKER_IMAGE_REPOSITORY, WORKER_QUEUES } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const dev = {

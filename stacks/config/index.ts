@@ -10,7 +10,7 @@ import { ValidationError } from '../../lib/core/errors';
 import { dev } from './dev';
 import { prod } from './prod';
 import { staging } from './staging';
-import { EnvironmentConfig,EnvironmentName } from './types';
+import { EnvironmentConfig, EnvironmentName } from './types';
 import { validateEnvironment, validateRelease } from './validate';
 import { RELEASES } from './releases';
 

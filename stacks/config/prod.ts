@@ -1,12 +1,12 @@
 /**
  * Prod: seed 000's sizes, probes and images.
  */
-import { Cron,Size } from 'cdk8s';
+import { Cron, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { HOTFIXES,RELEASES } from './releases';
-import { APP_IDENTITY,GIT_REPOSITORY,IMAGE_REPOSITORY,NETWORK,PROD_MONITORING,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,VERIFIED_SWITCH,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
+import { HOTFIXES, RELEASES } from './releases';
+import { APP_IDENTITY, GIT_REPOSITORY, IMAGE_REPOSITORY, NETWORK, PROD_MONITORING, PRODUCTION_LIKE_CONTAINER_DEFAULTS, receivers, RUNBOOKS, SMOKE_TEST_IMAGE, SMOKE_TEST_RESOURCES, VERIFIED_SWITCH, webRelease, WORKER_IMAGE_REPOSITORY, WORKER_QUEUES } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const prod = {
@@ -25,12 +25,7 @@ export const prod = {
     limitsMemory: Size.gibibytes(64),
     pods: 100,
   },
-  containerDefaults: {
-    cpuRequest: Cpu.millis(100),
-    cpuLimit: Cpu.millis(500),
-    memoryRequest: Size.mebibytes(128),
-    memoryLimit: Size.mebibytes(512),
-  },
+  containerDefaults: PRODUCTION_LIKE_CONTAINER_DEFAULTS,
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,

@@ -3,7 +3,7 @@
  */
 
 import { HotfixRelease } from '../../lib/web/blue-green-app';
-import { EnvironmentName,ReleaseState } from './types';
+import { EnvironmentName, ReleaseState } from './types';
 
 // ---- release state: rewritten by `npm run promote` / `npm run rollback` (scripts/promote.ts). ----
 // One line per environment, in exactly this shape; the script replaces a line only when it matches it.

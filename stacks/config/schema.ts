@@ -10,10 +10,7 @@ import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { z } from 'zod';
 import { DATABASE_ENGINES } from '../../lib/backup/backup-cron-job';
-import {
-  checkCidr, checkCpu, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkHostName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey,
-  checkLabelValue, checkNonEmpty, checkOneOf, checkSize, checkTimeZone,
-} from '../../lib/core/checks';
+import { checkCidr, checkCpu, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkHostName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkSize, checkTimeZone } from '../../lib/core/checks';
 import { checkResources } from '../../lib/core/container-resources';
 import { checkCronSchedule } from '../../lib/core/cron';
 import { checkPositiveDuration } from '../../lib/core/durations';
@@ -22,7 +19,7 @@ import { MYSQL_ENGINES } from '../../lib/data/mysql-cluster';
 import { PLATFORM_ALERT_NAMES } from '../../lib/laravel/platform-alerts';
 import { checkPinnedImage } from '../../lib/observability/monitoring-server';
 import { POLICY_RULE_IDS, PolicyRuleId } from '../../lib/safety/policy';
-import { COLOURS, Colour } from '../../lib/web/blue-green-app';
+import { Colour, COLOURS } from '../../lib/web/blue-green-app';
 import { IssuerKind } from '../../lib/web/tls-ingress';
 
 /** A value judged by one check: its problem (a `must be ..., got ...` line) becomes the error. */

@@ -1,13 +1,13 @@
 /**
  * Values every environment shares or picks from: network peers, images, sizes, receivers.
  */
-import { Duration,Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ContainerResourceSpec } from '../../lib/core/container-resources';
-import { NAMESPACE_NAME_LABEL,PodPeer } from '../../lib/safety/network-connections';
+import { NAMESPACE_NAME_LABEL, PodPeer } from '../../lib/safety/network-connections';
 import { HotfixRelease } from '../../lib/web/blue-green-app';
 
-import { EnvironmentConfig,MonitoringImages,NetworkConfig,OperatorMonitoringStack,ReleaseState,StandaloneMonitoringStack,VerifiedSwitchConfig,WebTierConfig } from './types';
+import { EnvironmentConfig, MonitoringImages, NetworkConfig, OperatorMonitoringStack, ReleaseState, StandaloneMonitoringStack, VerifiedSwitchConfig, WebTierConfig } from './types';
 
 /** The ingress-nginx controller's namespace, labelled by the API server with its name. */
 export const INGRESS_NGINX: PodPeer = { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'ingress-nginx' }, podLabels: {} };
@@ -36,6 +36,13 @@ export const BACKUP_SMALL: ContainerResourceSpec = {
   memoryLimit: Size.mebibytes(256),
 };
 /** The verification container runs a MySQL server (128 MiB buffer pool by default) next to the restore. */
+/** LimitRange defaults of the namespaces in staging and prod: what a container without its own resources gets. */
+export const PRODUCTION_LIKE_CONTAINER_DEFAULTS: ContainerResourceSpec = {
+  cpuRequest: Cpu.millis(100),
+  cpuLimit: Cpu.millis(500),
+  memoryRequest: Size.mebibytes(128),
+  memoryLimit: Size.mebibytes(512),
+};
 export const VERIFY_SMALL: ContainerResourceSpec = {
   cpuRequest: Cpu.millis(250),
   cpuLimit: Cpu.units(1),

@@ -1,12 +1,12 @@
 /**
  * Staging: production-like, smaller, runs the chaos experiments.
  */
-import { Cron,Duration,Size } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
-import { HOTFIXES,RELEASES } from './releases';
-import { APP_IDENTITY,BACKUP_SMALL,GIT_REPOSITORY,IMAGE_REPOSITORY,KUBE_PROMETHEUS_STACK,OPERATOR_NETWORK,RUNBOOKS,SMOKE_TEST_IMAGE,SMOKE_TEST_RESOURCES,STAGING_MONITORING,VERIFIED_SWITCH,VERIFY_SMALL,VPN_EGRESS,WORKER_IMAGE_REPOSITORY,WORKER_QUEUES,receivers,webRelease } from './shared';
+import { HOTFIXES, RELEASES } from './releases';
+import { APP_IDENTITY, BACKUP_SMALL, GIT_REPOSITORY, IMAGE_REPOSITORY, KUBE_PROMETHEUS_STACK, OPERATOR_NETWORK, PRODUCTION_LIKE_CONTAINER_DEFAULTS, receivers, RUNBOOKS, SMOKE_TEST_IMAGE, SMOKE_TEST_RESOURCES, STAGING_MONITORING, VERIFIED_SWITCH, VERIFY_SMALL, VPN_EGRESS, webRelease, WORKER_IMAGE_REPOSITORY, WORKER_QUEUES } from './shared';
 import { EnvironmentConfig } from './types';
 
 export const staging = {
@@ -26,12 +26,7 @@ export const staging = {
     limitsMemory: Size.gibibytes(32),
     pods: 50,
   },
-  containerDefaults: {
-    cpuRequest: Cpu.millis(100),
-    cpuLimit: Cpu.millis(500),
-    memoryRequest: Size.mebibytes(128),
-    memoryLimit: Size.mebibytes(512),
-  },
+  containerDefaults: PRODUCTION_LIKE_CONTAINER_DEFAULTS,
   web: {
     appName: 'laravel',
     imageRepository: IMAGE_REPOSITORY,

@@ -4,9 +4,7 @@
  * the same list.
  */
 import { z } from 'zod';
-import {
-  deliverySchema, environmentSchema, monitoringSchema, operatorStackSchema, releaseStateSchema, resourcesSchema, standaloneStackSchema, webTierSchema,
-} from './schema';
+import { deliverySchema, environmentSchema, monitoringSchema, operatorStackSchema, releaseStateSchema, resourcesSchema, standaloneStackSchema, webTierSchema } from './schema';
 
 /** One environment's complete configuration. */
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
