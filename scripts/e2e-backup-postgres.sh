@@ -51,16 +51,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say() { printf '\n-- %s\n' "$*"; }
-die() { printf 'e2e-backup-postgres: FAILED: %s\n' "$*" >&2; exit 1; }
-wait_for_port() {
-  local port="$1" _
-  for _ in $(seq 1 60); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-    sleep 0.5
-  done
-  die "nothing listens on 127.0.0.1:$port after 30 s"
-}
+E2E_NAME=e2e-backup-postgres
+# shellcheck source=scripts/e2e-lib.sh
+source scripts/e2e-lib.sh
 
 start_postgres() {
   local name="$1" port="$2" dir="$work/$1"
@@ -82,27 +75,14 @@ create_app_user() {
 }
 
 say "extracting the generated scripts from $MANIFEST"
-mkdir -p "$work/scripts"
-node -e '
-  const fs = require("fs");
-  const YAML = require("yaml");
-  const docs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJSON());
-  const cm = docs.find((d) => d && d.kind === "ConfigMap" && /-scripts$/.test(d.metadata.name) && d.data && d.data["backup.sh"]);
-  if (!cm) { console.error("no backup scripts ConfigMap in " + process.argv[1]); process.exit(1); }
-  for (const [key, text] of Object.entries(cm.data)) fs.writeFileSync(process.argv[2] + "/" + key, text);
-  console.log(Object.keys(cm.data).sort().join(" "));
-' "$MANIFEST" "$work/scripts"
+extract_backup_scripts "$MANIFEST" "$work/scripts"
 chmod -R a+rX "$work/scripts"
 scripts="$work/scripts"
 
 say "starting PostgreSQL on 127.0.0.1:$SOURCE_PORT and 127.0.0.1:$TARGET_PORT, s3rver on 127.0.0.1:$S3_PORT"
 start_postgres source "$SOURCE_PORT"
 start_postgres target "$TARGET_PORT"
-mkdir -p "$work/s3"
-node node_modules/s3rver/bin/s3rver.js --directory "$work/s3" --address 127.0.0.1 --port "$S3_PORT" --silent \
-  --configure-bucket "$BUCKET" &
-pids+=($!)
-wait_for_port "$S3_PORT"
+start_s3rver "$S3_PORT" "$BUCKET" "$work/s3"
 
 say "loading the fixture into the source database"
 create_app_user "$SOURCE_PORT"

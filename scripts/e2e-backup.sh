@@ -43,23 +43,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say() { printf '\n-- %s\n' "$*"; }
-die() { printf 'e2e-backup: FAILED: %s\n' "$*" >&2; exit 1; }
+E2E_NAME=e2e-backup
+# shellcheck source=scripts/e2e-lib.sh
+source scripts/e2e-lib.sh
 as_root=()
 if [ "$(id -u)" = 0 ]; then
   as_root=(--user=root)
 fi
-
-wait_for_port() {
-  local port="$1" _
-  for _ in $(seq 1 60); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  die "nothing listens on 127.0.0.1:$port after 30 s"
-}
 
 start_mariadb() {
   local name="$1" port="$2" dir="$work/$1"
@@ -70,7 +60,8 @@ start_mariadb() {
     --pid-file="$dir/mysqld.pid" --log-error="$dir/mysqld.log" --tmpdir="$dir" --secure-file-priv="$dir" \
     --event-scheduler=OFF --skip-name-resolve "${as_root[@]}" &
   pids+=($!)
-  wait_for_port "$port"
+  wait_for_socket "$dir/mysqld.sock" "$!"
+  wait_for_port "$port" "$!"
 }
 
 root_sql() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$work/$1/mysqld.sock" --user=root --batch --skip-column-names "${@:2}"; }
@@ -86,16 +77,7 @@ create_app_user() {
 }
 
 say "extracting the generated scripts from $MANIFEST"
-mkdir -p "$work/scripts"
-node -e '
-  const fs = require("fs");
-  const YAML = require("yaml");
-  const docs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJSON());
-  const cm = docs.find((d) => d && d.kind === "ConfigMap" && d.metadata.name === "database-backup-scripts");
-  if (!cm) { console.error("no ConfigMap database-backup-scripts in " + process.argv[1]); process.exit(1); }
-  for (const [key, text] of Object.entries(cm.data)) fs.writeFileSync(process.argv[2] + "/" + key, text);
-  console.log(Object.keys(cm.data).sort().join(" "));
-' "$MANIFEST" "$work/scripts"
+extract_backup_scripts "$MANIFEST" "$work/scripts"
 scripts="$work/scripts"
 
 say "shellcheck"
@@ -105,11 +87,7 @@ echo "shellcheck: $(find "$scripts" -name '*.sh' | wc -l) scripts clean"
 say "starting MariaDB on 127.0.0.1:$SOURCE_PORT and 127.0.0.1:$TARGET_PORT, s3rver on 127.0.0.1:$S3_PORT"
 start_mariadb source "$SOURCE_PORT"
 start_mariadb target "$TARGET_PORT"
-mkdir -p "$work/s3"
-node node_modules/s3rver/bin/s3rver.js --directory "$work/s3" --address 127.0.0.1 --port "$S3_PORT" --silent \
-  --configure-bucket "$BUCKET" &
-pids+=($!)
-wait_for_port "$S3_PORT"
+start_s3rver "$S3_PORT" "$BUCKET" "$work/s3"
 
 say "loading the fixture into the source database"
 create_app_user source
