@@ -220,6 +220,11 @@ export const FIXTURES: Record<string, Fixture> = {
     props: (c) => ({ name: 'redis', partOf: 'ecommerce', password: secret(c, 'password'), resources: { ...SMALL_RESOURCES, memoryLimit: Size.gibibytes(2) }, maxMemory: Size.mebibytes(1024), maxMemoryPolicy: 'noeviction', storage: Size.gibibytes(20), storageClassName: 'fast' }),
     create: standard(lib.RedisStore),
   },
+  ClusterRequirements: {
+    propsAre: 'arguments',
+    props: () => ({ severity: 'error', description: 'kube-state-metrics runs', args: ['get', 'deployments', '-A'], expect: { type: 'contains', values: ['kube-state-metrics'] } }),
+    create: (c, p) => lib.ClusterRequirements.of(c).add(c, p as never),
+  },
   SecretReferences: { propsAre: 'arguments', props: (c) => ({ secret: kplus.Secret.fromSecretName(c, 'S', 'credentials'), key: 'password' }), create: (c, p) => lib.SecretReferences.of(c).recordKey(c, p.secret as never, p.key as never) },
   ServiceLevelObjective: {
     props: () => ({
