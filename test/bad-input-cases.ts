@@ -24,6 +24,7 @@ import { checkCron } from '../lib/core/checks';
 import { CanaryConfig, DeliveryConfig, ENVIRONMENTS, EnvironmentConfig, EnvironmentName, VerifiedSwitchConfig } from '../stacks/config';
 import { VERIFIED_SWITCH } from '../stacks/config/shared';
 import { WorkersStack } from '../stacks/workers-stack';
+import { QueueWorker } from '../lib/workers/queue-worker';
 import { SMALL_RESOURCES } from './helpers';
 
 /** One bad input and the message synth must fail with. */
@@ -218,6 +219,15 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a queue-length trigger on a queue the worker does not consume', env: 'prod',
     config: env('prod', (c) => ({ workers: { ...c.workers, autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['emails'] } } })),
     message: '[prod/Workers/Worker] autoscaling.queues[0]: must be one of the drained queues ["high","default","low"], got "emails"' },
+  { what: 'a job timeout given as a number of seconds', env: 'prod',
+    config: env('prod', (c) => ({ workers: { ...c.workers, jobTimeout: 300 as never } })),
+    message: '[environment prod] workers.jobTimeout: must be a Duration such as Duration.minutes(5), got 300' },
+  { what: 'a worker grace period shorter than its job timeout', env: 'staging', add: (root) => {
+    new QueueWorker(extra(root), 'Mailer', {
+      name: 'mailer', appName: 'mailer', partOf: 'ecommerce', imageRepository: 'ghcr.io/acme/mailer', imageTag: 'v1.0.0', resources: SMALL_RESOURCES,
+      command: ['node', 'worker.js'], queues: ['mail'], replicas: 1, jobTimeout: Duration.minutes(2), terminationGracePeriod: Duration.seconds(60),
+    });
+  }, message: '[staging/Extra/Mailer] terminationGracePeriod: must be at least jobTimeout (120s) so the current job can finish after SIGTERM, got 60s' },
   { what: 'a read host in an environment without replicas', env: 'dev',
     config: env('dev', (c) => ({ mysql: { ...c.mysql, readHosts: ['mysql-replica-1'] } })),
     message: '[environment dev] mysql.readHosts[0]: the environment has no MySQL replicas (mysql.replicas is 0), so reads go to the primary; remove the read host, got "mysql-replica-1"' },

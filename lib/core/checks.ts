@@ -404,8 +404,11 @@ export function checkCpu(value: unknown): string | undefined {
   return millis !== undefined && millis > 0 ? undefined : `must be a positive CPU quantity such as "250m", got ${JSON.stringify(amount)}`;
 }
 
-/** A cdk8s `Duration` of at least `minSeconds` (a whole number of seconds); strings such as `"5m"` are refused. */
-export function checkTimeSpan(value: unknown, minSeconds = 1): string | undefined {
+/**
+ * A cdk8s `Duration` of a whole number of seconds from `minSeconds` (to `maxSeconds` when given); numbers
+ * and strings such as `"5m"` are refused.
+ */
+export function checkTimeSpan(value: unknown, minSeconds = 1, maxSeconds?: number): string | undefined {
   if (!hasMethods(value, 'toSeconds', 'toHumanString')) {
     return `must be a Duration such as Duration.minutes(5), got ${show(value)}`;
   }
@@ -414,6 +417,10 @@ export function checkTimeSpan(value: unknown, minSeconds = 1): string | undefine
     seconds = (value as { toSeconds(): number }).toSeconds();
   } catch {
     seconds = Number.NaN;
+  }
+  if (maxSeconds !== undefined) {
+    return Number.isInteger(seconds) && seconds >= minSeconds && seconds <= maxSeconds
+      ? undefined : `must be a whole number of seconds from ${minSeconds}s to ${maxSeconds}s, got ${show(value)}`;
   }
   return Number.isInteger(seconds) && seconds >= minSeconds
     ? undefined : `must be a whole number of seconds, at least ${minSeconds}s, got ${show(value)}`;

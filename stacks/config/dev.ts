@@ -1,7 +1,7 @@
 /**
  * Dev: small, short-lived, debug logging.
  */
-import { Cron, Size } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
@@ -55,7 +55,7 @@ export const dev = {
     queues: WORKER_QUEUES,
     // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
     imageWritesHeartbeats: { queueWorker: false, scheduler: false },
-    jobTimeoutSeconds: 60,
+    jobTimeout: Duration.seconds(60),
     resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) },
     replicas: 1,
   },
