@@ -222,6 +222,9 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a job timeout given as a number of seconds', env: 'prod',
     config: env('prod', (c) => ({ workers: { ...c.workers, jobTimeout: 300 as never } })),
     message: '[environment prod] workers.jobTimeout: must be a Duration such as Duration.minutes(5), got 300' },
+  { what: 'a backup retention in hours', env: 'prod',
+    config: env('prod', (c) => ({ backup: { ...c.backup, retention: Duration.hours(12) } })),
+    message: '[environment prod] backup.retention: must be a whole number of days, at least one, got Duration 12 hours' },
   { what: 'a worker grace period shorter than its job timeout', env: 'staging', add: (root) => {
     new QueueWorker(extra(root), 'Mailer', {
       name: 'mailer', appName: 'mailer', partOf: 'ecommerce', imageRepository: 'ghcr.io/acme/mailer', imageTag: 'v1.0.0', resources: SMALL_RESOURCES,

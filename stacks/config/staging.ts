@@ -92,7 +92,7 @@ export const staging = {
     databaseName: 'ecommerce',
     bucket: 'ecommerce-backups-staging',
     region: 'us-east-1',
-    retentionDays: 14,
+    retention: Duration.days(14),
     rowCountTolerancePercent: 1,
     resources: BACKUP_SMALL,
     verificationResources: VERIFY_SMALL,
