@@ -328,7 +328,10 @@ describe('BackupCronJob validation', () => {
   });
 
   test('rejects moving image tags, bad time zones, endpoints and deadlines', () => {
-    rejects({ dumpImage: 'mysql:8' }, '[test/Backup] dumpImage: must be pinned to a version tag (mysql:8.0.39) or a sha256 digest, got "mysql:8"');
+    rejects({ dumpImage: 'mysql:8' }, '[test/Backup] dumpImage: must be pinned to a release (mysql:8.0.39, postgres:16.4; see TWO_COMPONENT_RELEASE_IMAGES) or a sha256 digest, got "mysql:8"');
+    // MySQL releases have three numbers: 8.0 moves with every 8.0.x release. PostgreSQL before 10 too.
+    rejects({ dumpImage: 'mysql:8.0' }, '[test/Backup] dumpImage: must be pinned to a release');
+    rejects({ engine: 'postgresql', dumpImage: 'postgres:9.6' }, '[test/Backup] dumpImage: must be pinned to a release');
     rejects({ transferImage: 'amazon/aws-cli:latest' }, '[test/Backup] transferImage: must be pinned');
     rejects({ timeZone: 'somewhere' }, '[test/Backup] timeZone: must be an IANA time zone such as "Europe/Berlin" or "UTC", got "somewhere"');
     rejects({ endpoint: 'minio:9000' }, '[test/Backup] endpoint: must be an http(s) URL without a path, got "minio:9000"');

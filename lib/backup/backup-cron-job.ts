@@ -7,7 +7,7 @@ import { WatchedCronJob, backupAlertRules, stalenessThresholdSeconds } from './p
 import { BACKUP_SCRIPT_NAMES, BackupScriptName, backupScripts } from './private/backup-scripts';
 import { assertAt, failAt, show } from '../core/errors';
 import {
-  checkCronObject, checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, checkWholeDays, integer, oneOf, optional, Rules,
+  checkCronObject, checkDnsLabel, isPinnedImage, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, checkWholeDays, integer, oneOf, optional, Rules,
 } from '../core/checks';
 import { checkCronSchedule, cronGaps } from '../core/cron';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
@@ -28,11 +28,6 @@ const DUMP_IMAGES: Record<DatabaseEngine, string> = { mysql: 'mysql:8.0.39', pos
 const DEFAULT_PORTS: Record<DatabaseEngine, number> = { mysql: 3306, postgresql: 5432 };
 /** AWS CLI v2, installed in the image: nothing is installed at run time (installing the CLI in the job at every run is slow and unpinned). */
 const TRANSFER_IMAGE = 'amazon/aws-cli:2.17.36';
-/**
- * A version tag (`8.0.39`, `16.4`, `2.17.36-amd64`) or a digest; never `latest` or a major-only tag. Use
- * the product's full version: `mysql:8.0` would pass this check but moves with every 8.0.x release.
- */
-const PINNED_IMAGE = /^[^\s:@]+(:\d+\.\d+(\.\d+)?([-.][A-Za-z0-9_.-]+)?|@sha256:[a-f0-9]{64})$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** 31 February: the restore template must never run on a schedule, even if someone unsuspends it. */
 const NEVER = Cron.schedule({ minute: '0', hour: '0', day: '31', month: '2' });
@@ -132,7 +127,10 @@ export interface BackupCronJobProps {
   readonly rowCountTolerancePercent?: number;
 
   /**
-   * Image with the engine's client tools and server, pinned to the product's full version.
+   * Image with the engine's client tools and server, pinned to one release: a semantic version
+   * (`mysql:8.0.39`), a `major.minor` release of PostgreSQL 10 or later (`postgres:16.4`, which names one
+   * release exactly: see `TWO_COMPONENT_RELEASE_IMAGES`), or a digest. The `image-pinned` policy rule
+   * accepts exactly these, so the defaults pass the policy without a waiver.
    *
    * @default - `mysql:8.0.39` or `postgres:16.4`
    */
@@ -458,7 +456,9 @@ export class BackupCronJob extends Construct {
       }
     }
     for (const [field, image] of [['dumpImage', this.dumpImage], ['transferImage', this.transferImage]] as const) {
-      assertAt(this, field, PINNED_IMAGE.test(image) ? undefined : `must be pinned to a version tag (mysql:8.0.39) or a sha256 digest, got ${show(image)}`);
+      // The same test as the policy's image-pinned rule, so an image accepted here passes the policy.
+      assertAt(this, field, isPinnedImage(image)
+        ? undefined : `must be pinned to a release (mysql:8.0.39, postgres:16.4; see TWO_COMPONENT_RELEASE_IMAGES) or a sha256 digest, got ${show(image)}`);
     }
     assertAt(this, 'runAsUser', checkInteger(this.runAsUser, 1));
     assertAt(this, 'backoffLimit', checkInteger(p.backoffLimit ?? 2, 0, 10));
