@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ClusterRequirements } from '../lib/core/cluster-requirements';
 import { SecretReferences } from '../lib/core/secret-references';
 import { RegistryOwner } from '../lib/core/registry-owner';
 import { AlertingStack } from './alerting-stack';
@@ -51,6 +52,9 @@ export interface EnvironmentStacks {
 
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
+
+  /** What components installed outside the manifests must provide (checked by the preflight). */
+  readonly requirements: ClusterRequirements;
 
   /** Deploy hooks of the web tier (`deploy.k8s.yaml`). */
   readonly deploy: DeployStack;
@@ -105,5 +109,5 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
   const delivery = config.delivery === undefined ? undefined
     : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, laravelConfig: web.laravelConfig, slos: alerting.slos });
-  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, delivery, syncWaves };
+  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), requirements: ClusterRequirements.of(root), deploy, chaos, delivery, syncWaves };
 }

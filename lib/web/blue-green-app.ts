@@ -664,18 +664,18 @@ export class BlueGreenApp extends Construct {
       // slowly (after 5 minutes, halve or -2 pods per minute, whichever is less).
       scaleUp: {
         selectPolicy: 'Max',
-        stabilizationWindowSeconds: 0,
+        stabilizationWindow: Duration.seconds(0),
         policies: [
-          { type: 'Percent', value: 100, periodSeconds: 30 },
-          { type: 'Pods', value: 4, periodSeconds: 30 },
+          { type: 'Percent', value: 100, period: Duration.seconds(30) },
+          { type: 'Pods', value: 4, period: Duration.seconds(30) },
         ],
       },
       scaleDown: {
         selectPolicy: 'Min',
-        stabilizationWindowSeconds: 300,
+        stabilizationWindow: Duration.seconds(300),
         policies: [
-          { type: 'Percent', value: 50, periodSeconds: 60 },
-          { type: 'Pods', value: 2, periodSeconds: 60 },
+          { type: 'Percent', value: 50, period: Duration.seconds(60) },
+          { type: 'Pods', value: 2, period: Duration.seconds(60) },
         ],
       },
     });

@@ -55,7 +55,7 @@ export const staging = {
     queues: WORKER_QUEUES,
     // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
     imageWritesHeartbeats: { queueWorker: false, scheduler: false },
-    jobTimeoutSeconds: 120,
+    jobTimeout: Duration.minutes(2),
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
     autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 3 },
   },
@@ -92,7 +92,7 @@ export const staging = {
     databaseName: 'ecommerce',
     bucket: 'ecommerce-backups-staging',
     region: 'us-east-1',
-    retentionDays: 14,
+    retention: Duration.days(14),
     rowCountTolerancePercent: 1,
     resources: BACKUP_SMALL,
     verificationResources: VERIFY_SMALL,
