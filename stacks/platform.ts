@@ -108,6 +108,6 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
   const delivery = config.delivery === undefined ? undefined
-    : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, slos: alerting.slos });
+    : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, laravelConfig: web.laravelConfig, slos: alerting.slos });
   return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), requirements: ClusterRequirements.of(root), deploy, chaos, delivery, syncWaves };
 }

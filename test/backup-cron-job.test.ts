@@ -26,7 +26,7 @@ function props(overrides: Partial<BackupCronJobProps> = {}): BackupCronJobProps 
     region: 'us-east-1',
     accessKeyId: { secret: kplus.Secret.fromSecretName(testChart(), 'D', 's3-credentials'), key: 'access-key-id' },
     secretAccessKey: { secret: kplus.Secret.fromSecretName(testChart(), 'E', 's3-credentials'), key: 'secret-access-key' },
-    retentionDays: 30,
+    retention: Duration.days(30),
     resources: SMALL_RESOURCES,
     verificationResources: { ...SMALL_RESOURCES, memoryRequest: Size.mebibytes(768), memoryLimit: Size.gibibytes(1) },
     workspaceSize: Size.gibibytes(2),
@@ -317,7 +317,9 @@ describe('BackupCronJob validation', () => {
   });
 
   test('rejects a retention of 0 days', () => {
-    rejects({ retentionDays: 0 }, '[test/Backup] retentionDays: must be an integer of at least 1, got 0');
+    rejects({ retention: Duration.days(0) }, '[test/Backup] retention: must be a whole number of days, at least one, got Duration 0 days');
+    rejects({ retention: Duration.hours(36) }, '[test/Backup] retention: must be a whole number of days, at least one, got Duration 36 hours');
+    rejects({ retention: 30 as never }, '[test/Backup] retention: must be a Duration of whole days such as Duration.days(30), got 30');
   });
 
   test('rejects a missing or malformed bucket', () => {

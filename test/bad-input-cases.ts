@@ -13,9 +13,8 @@ import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { LaravelConfig } from '../lib/laravel/laravel-config';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { Policy } from '../lib/safety/policy';
-import { CanaryApp, ROLLOUTS_HASH_SERIES_LABEL } from '../lib/delivery/canary-app';
-import { ReleaseHealth } from '../lib/delivery/release-health';
-import { AlertingStack } from '../stacks/alerting-stack';
+import { CanaryApp } from '../lib/delivery/canary-app';
+import { ProgressiveDeliveryStack } from '../stacks/progressive-delivery-stack';
 import { DEFAULT_HEALTH_PROBES } from '../lib/core/http-probes';
 import { TlsIngress } from '../lib/web/tls-ingress';
 import { AutoscalerMetric, WorkloadAutoscaler } from '../lib/core/workload-autoscaler';
@@ -58,6 +57,12 @@ function delivery(name: EnvironmentName, change: Partial<DeliveryConfig>): Envir
 function verifiedSwitch(name: EnvironmentName, change: Partial<VerifiedSwitchConfig>): EnvironmentConfig {
   return delivery(name, { verifiedSwitch: { ...VERIFIED_SWITCH, ...change } });
 }
+
+/** A CanaryApp without analysis or metrics, as a consumer outside the platform could declare it. */
+const storefrontCanary = {
+  name: 'storefront', partOf: 'ecommerce', imageRepository: 'ghcr.io/acme/storefront', imageTag: 'v1.0.0', replicas: 2, resources: SMALL_RESOURCES,
+  probes: DEFAULT_HEALTH_PROBES, ingress: { host: 'storefront.example.com', certificateName: 'storefront-tls', issuerName: 'letsencrypt' },
+};
 
 /** A canary as staging declares it, with changes. */
 function canary(name: EnvironmentName, change: Partial<CanaryConfig>, argoRollouts = true): EnvironmentConfig {
@@ -222,6 +227,9 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a job timeout given as a number of seconds', env: 'prod',
     config: env('prod', (c) => ({ workers: { ...c.workers, jobTimeout: 300 as never } })),
     message: '[environment prod] workers.jobTimeout: must be a Duration such as Duration.minutes(5), got 300' },
+  { what: 'a backup retention in hours', env: 'prod',
+    config: env('prod', (c) => ({ backup: { ...c.backup, retention: Duration.hours(12) } })),
+    message: '[environment prod] backup.retention: must be a whole number of days, at least one, got Duration 12 hours' },
   { what: 'a worker grace period shorter than its job timeout', env: 'staging', add: (root) => {
     new QueueWorker(extra(root), 'Mailer', {
       name: 'mailer', appName: 'mailer', partOf: 'ecommerce', imageRepository: 'ghcr.io/acme/mailer', imageTag: 'v1.0.0', resources: SMALL_RESOURCES,
@@ -263,13 +271,26 @@ export const BAD_INPUTS: BadInput[] = [
   { what: 'a canary threshold above 1', env: 'staging', config: canary('staging', { errorRatioMax: 2 }), message: '[environment staging] delivery.canary.errorRatioMax: must be a fraction in (0, 1], got 2' },
   { what: 'a canary failure limit as large as the count', env: 'staging', config: canary('staging', { analysisCount: 3, analysisFailureLimit: 3 }), message: '[environment staging] delivery.canary.analysisFailureLimit: must be an integer from 0 to 2, got 3' },
   { what: 'a canary analysis of an app without metrics', env: 'staging', add: (root) => {
-    const slos = (root.node.findChild('Alerting') as AlertingStack).slos;
+    const health = (root.node.findChild('Delivery') as ProgressiveDeliveryStack).canaryHealth!;
     const c = extra(root);
-    const health = new ReleaseHealth(c, 'Health', { availability: slos.availability, latency: slos.latency, releaseLabel: ROLLOUTS_HASH_SERIES_LABEL });
     new CanaryApp(c, 'Storefront', {
-      name: 'storefront', partOf: 'ecommerce', image: 'ghcr.io/acme/storefront:v1.0.0', replicas: 2, resources: SMALL_RESOURCES, containerPort: 8080,
-      probes: DEFAULT_HEALTH_PROBES, host: 'storefront.example.com', ingressClassName: 'nginx', analysis: { health, prometheusUrl: 'http://prometheus:9090' },
+      ...storefrontCanary, analysis: { health, prometheusUrl: 'http://prometheus:9090' },
     });
   }, message: '[staging/Extra/Storefront] analysis: storefront exposes no metrics (metricsPath is not set): an analysis would have nothing to measure' },
+  { what: 'a canary threshold of 0', env: 'staging', config: canary('staging', { errorRatioMax: 0 }), message: '[environment staging] delivery.canary.errorRatioMax: must be a fraction in (0, 1], got 0' },
+  { what: 'a CanaryApp whose steps stop at 50 %', env: 'staging', add: (root) => {
+    new CanaryApp(extra(root), 'Storefront', { ...storefrontCanary, weightsPercent: [10, 50] });
+  }, message: '[staging/Extra/Storefront] weightsPercent: must end at 100 (all traffic on the new release), got [10,50]' },
+  { what: 'a CanaryApp weight above 100', env: 'staging', add: (root) => {
+    new CanaryApp(extra(root), 'Storefront', { ...storefrontCanary, weightsPercent: [50, 150] });
+  }, message: '[staging/Extra/Storefront] weightsPercent: each weight must be a whole percentage from 1 to 100, got 150 at position 1 of [50,150]' },
+  { what: 'CanaryApp weights that do not increase', env: 'staging', add: (root) => {
+    new CanaryApp(extra(root), 'Storefront', { ...storefrontCanary, weightsPercent: [50, 50, 100] });
+  }, message: '[staging/Extra/Storefront] weightsPercent: weights must increase, got 50 after 50 in [50,50,100]' },
+  { what: 'a CanaryApp error ratio threshold above 1', env: 'staging', add: (root) => {
+    const health = (root.node.findChild('Delivery') as ProgressiveDeliveryStack).canaryHealth!;
+    const c = extra(root);
+    new CanaryApp(c, 'Storefront', { ...storefrontCanary, metricsPath: '/metrics', analysis: { health, prometheusUrl: 'http://prometheus:9090', errorRatioMax: 1.5 } });
+  }, message: '[staging/Extra/Storefront] analysis.errorRatioMax: must be a fraction in (0, 1], got 1.5' },
   { what: 'a canary where Argo Rollouts is not declared', env: 'prod', config: canary('prod', {}, false), message: '[environment prod] delivery.canary: needs Argo Rollouts in the cluster: declare it with delivery.argoRollouts: true (and install the controller) or remove the canary' },
 ];

@@ -112,7 +112,7 @@ export const FIXTURES: Record<string, Fixture> = {
       name: 'database-backup', partOf: 'ecommerce', engine: 'mysql', schedule: Cron.schedule({ minute: '0', hour: '*/6' }), verificationSchedule: Cron.schedule({ minute: '30', hour: '3', weekDay: '0' }),
       timeZone: 'Etc/UTC', databaseName: 'ecommerce', databasePort: 3306, databaseHost: secret(c, 'db-host'), databaseUser: secret(c, 'db-user'), databasePassword: secret(c, 'db-password'),
       bucket: 'ecommerce-backups', region: 'us-east-1', endpoint: 'https://s3.example.com', accessKeyId: secret(c, 'access-key-id'), secretAccessKey: secret(c, 'secret-access-key'),
-      retentionDays: 30, resources: SMALL_RESOURCES, verificationResources: SMALL_RESOURCES, workspaceSize: Size.gibibytes(2), scratchSize: Size.gibibytes(4),
+      retention: Duration.days(30), resources: SMALL_RESOURCES, verificationResources: SMALL_RESOURCES, workspaceSize: Size.gibibytes(2), scratchSize: Size.gibibytes(4),
       rowCountTolerancePercent: 1, dumpImage: 'mysql:8.0.39', transferImage: 'amazon/aws-cli:2.17.36', runAsUser: 1000, startingDeadline: Duration.minutes(30),
       activeDeadline: Duration.hours(2), verificationActiveDeadline: Duration.hours(2), backoffLimit: 2, jobsHistoryLimit: 3, jobTtl: Duration.days(1), team: 'platform',
     }),

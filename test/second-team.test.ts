@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, Cron, Size } from 'cdk8s';
+import { ApiObject, App, Chart, Cron, Duration, Size } from 'cdk8s';
 import { Cpu, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertRules } from '../lib/alerting/alert-rules';
@@ -29,7 +29,7 @@ function buildStorefrontTeam(app: App): Construct {
     verificationSchedule: Cron.schedule({ minute: '0', hour: '4', weekDay: '0' }), timeZone: 'Etc/UTC', databaseName: 'storefront',
     databaseHost: { secret: db, key: 'host' }, databaseUser: { secret: db, key: 'user' }, databasePassword: { secret: db, key: 'password' },
     bucket: 'storefront-backups', region: 'eu-west-1', accessKeyId: { secret: s3, key: 'access-key-id' }, secretAccessKey: { secret: s3, key: 'secret-access-key' },
-    retentionDays: 14, resources: small, verificationResources: small, workspaceSize: Size.gibibytes(5), scratchSize: Size.gibibytes(10),
+    retention: Duration.days(14), resources: small, verificationResources: small, workspaceSize: Size.gibibytes(5), scratchSize: Size.gibibytes(10),
   });
   const monitoring = new Chart(root, 'Monitoring', { namespace: 'storefront-monitoring', disableResourceNameHashes: true });
   new ObservabilityStack(monitoring, 'Observability', {

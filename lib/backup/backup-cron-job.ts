@@ -7,7 +7,7 @@ import { WatchedCronJob, backupAlertRules, stalenessThresholdSeconds } from './p
 import { BACKUP_SCRIPT_NAMES, BackupScriptName, backupScripts } from './private/backup-scripts';
 import { assertAt, failAt, show } from '../core/errors';
 import {
-  checkCronObject, checkDnsLabel, isPinnedImage, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, integer, oneOf, optional, Rules,
+  checkCronObject, checkDnsLabel, isPinnedImage, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, checkWholeDays, integer, oneOf, optional, Rules,
 } from '../core/checks';
 import { checkCronSchedule, cronGaps } from '../core/cron';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
@@ -102,8 +102,8 @@ export interface BackupCronJobProps {
   /** Secret key holding the S3 secret access key (seed: `s3-credentials` `secret-access-key`). */
   readonly secretAccessKey: SecretKeyReference;
 
-  /** Backups older than this many days are deleted after each upload (seed: 30). */
-  readonly retentionDays: number;
+  /** Backups older than this are deleted after each upload: whole days, at least one (`Duration.days(30)`). */
+  readonly retention: Duration;
 
   /** Requests and limits of the dump, upload, fetch and restore containers. */
   readonly resources: ContainerResourceSpec;
@@ -221,7 +221,7 @@ const BACKUP_CRON_JOB_RULES: Rules = {
   endpoint: optional(checkString),
   accessKeyId: checkSecretKeyReference,
   secretAccessKey: checkSecretKeyReference,
-  retentionDays: integer(1),
+  retention: checkWholeDays,
   resources: checkResourceSpec,
   verificationResources: checkResourceSpec,
   workspaceSize: checkSize,
@@ -273,7 +273,7 @@ export interface BackupJobProps {
  * - CronJob `<name>`: an init container dumps the database into a shared `emptyDir` and checks the file
  *   (not empty, `gzip -t`, the dump tool's completion line); a container from an AWS CLI image uploads
  *   it to `s3://<bucket>/<engine>/backup-YYYYmmdd-HHMMSS.sql.gz` with server-side encryption, checks the
- *   stored size and deletes backups older than `retentionDays`;
+ *   stored size and deletes backups older than `retention`;
  * - CronJob `<name>-verify`: downloads the newest backup and restores it into a scratch database server
  *   started inside the pod, failing unless tables, columns and row counts match the backup's manifest;
  * - CronJob `<name>-restore`, suspended and scheduled never: the disaster recovery procedure, run with `kubectl create job --from=cronjob/<name>-restore`; a safety dump of the
@@ -346,7 +346,7 @@ export class BackupCronJob extends Construct {
       backoffLimit: props.backoffLimit ?? 2,
     });
     this.addContainer(this.backup, 'dump', 'backup.sh', { init: true, database: true });
-    this.addContainer(this.backup, 'upload', 'upload.sh', { s3: true, env: { RETENTION_DAYS: String(props.retentionDays) } });
+    this.addContainer(this.backup, 'upload', 'upload.sh', { s3: true, env: { RETENTION_DAYS: String(props.retention.toDays()) } });
 
     this.verification = this.addCronJob('Verification', derivedName(this.name, 'verify'), {
       schedule: props.verificationSchedule,
@@ -425,7 +425,7 @@ export class BackupCronJob extends Construct {
     const upload = [`if [ -e ${absent} ]; then exit 0; fi`, `exec /bin/bash ${SCRIPTS_PATH}/upload.sh`];
     this.addContainer(job, 'upload', 'upload.sh', {
       s3: true,
-      env: { RETENTION_DAYS: String(this.props.retentionDays) },
+      env: { RETENTION_DAYS: String(this.props.retention.toDays()) },
       command: ['/bin/bash', '-c', upload.join('\n') + '\n'],
     });
     return job;
@@ -446,7 +446,6 @@ export class BackupCronJob extends Construct {
     if (p.endpoint !== undefined) {
       assertAt(this, 'endpoint', /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(p.endpoint) ? undefined : `must be an http(s) URL without a path, got ${show(p.endpoint)}`);
     }
-    assertAt(this, 'retentionDays', checkInteger(p.retentionDays, 1));
     if (p.rowCountTolerancePercent !== undefined) {
       assertAt(this, 'rowCountTolerancePercent', checkInteger(p.rowCountTolerancePercent, 0, 100));
     }

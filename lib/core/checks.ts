@@ -426,6 +426,21 @@ export function checkTimeSpan(value: unknown, minSeconds = 1, maxSeconds?: numbe
     ? undefined : `must be a whole number of seconds, at least ${minSeconds}s, got ${show(value)}`;
 }
 
+/** A cdk8s `Duration` of a whole number of days, at least one (`Duration.days(30)`); numbers and strings are refused. */
+export function checkWholeDays(value: unknown): string | undefined {
+  if (!hasMethods(value, 'toSeconds', 'toHumanString')) {
+    return `must be a Duration of whole days such as Duration.days(30), got ${show(value)}`;
+  }
+  let seconds: number;
+  try {
+    seconds = (value as { toSeconds(): number }).toSeconds();
+  } catch {
+    seconds = Number.NaN;
+  }
+  return Number.isInteger(seconds) && seconds >= 86400 && seconds % 86400 === 0
+    ? undefined : `must be a whole number of days, at least one, got ${show(value)}`;
+}
+
 /**
  * An IANA time zone as the Kubernetes CronJob controller reads it (`Europe/Berlin`, `Etc/UTC`): one the
  * runtime's `Intl` time-zone data knows, spelled with its capitals (the tz database is case-sensitive

@@ -96,7 +96,7 @@ export const dev = {
     bucket: 'ecommerce-backups-dev',
     region: 'us-east-1',
     endpoint: 'http://minio.storage.svc.cluster.local:9000',
-    retentionDays: 7,
+    retention: Duration.days(7),
     rowCountTolerancePercent: 5,
     resources: BACKUP_SMALL,
     verificationResources: VERIFY_SMALL,

@@ -101,7 +101,7 @@ export const prod = {
     databaseName: 'ecommerce',
     bucket: 'ecommerce-backups',
     region: 'us-east-1',
-    retentionDays: 30,
+    retention: Duration.days(30),
     // Counts are taken just before the dump's snapshot; orders written in between differ by a few rows.
     rowCountTolerancePercent: 1,
     resources: {

@@ -10,7 +10,7 @@ import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { z } from 'zod';
 import { DATABASE_ENGINES } from '../../lib/backup/backup-cron-job';
-import { checkCidr, checkCpu, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkHostName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkSize, checkTimeSpan, checkTimeZone } from '../../lib/core/checks';
+import { checkCidr, checkCpu, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkHostName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkSize, checkTimeSpan, checkTimeZone, checkWholeDays } from '../../lib/core/checks';
 import { checkResources } from '../../lib/core/container-resources';
 import { checkCronSchedule } from '../../lib/core/cron';
 import { checkPositiveDuration } from '../../lib/core/durations';
@@ -353,8 +353,8 @@ const backupSchema = z.strictObject({
   region: nonEmpty(),
   /** Endpoint of an S3-compatible store; absent for AWS S3. */
   endpoint: url(/^https?:\/\/[^\s]+$/, 'an http(s) URL').optional(),
-  /** Days a backup is kept. */
-  retentionDays: integer(1),
+  /** How long a backup is kept: whole days. */
+  retention: checked<Duration>(checkWholeDays),
   /** Allowed row count difference between a backup's manifest and its restore, percent. */
   rowCountTolerancePercent: integer(0, 100),
   /** Requests and limits of the dump, upload, fetch and restore containers. */
