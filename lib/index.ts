@@ -44,6 +44,7 @@ export * from './workers/queue-worker';
 export * from './workers/redis-list-scaler';
 export * from './data/redis-store';
 export * from './observability/scrape-targets';
+export * from './core/cluster-requirements';
 export * from './core/secret-references';
 export * from './alerting/service-level-objective';
 export * from './delivery/sync-order';

@@ -33,7 +33,7 @@ function main(argv: string[]): number {
     const config = loadEnvironment(argv[0]);
     const stacks = buildEnvironment(new App(), config);
     const files = renderCharts(stacks.root);
-    const contract = buildPreflight({ environment: config.name, context: config.gitops.cluster, files, secrets: stacks.secrets.list() });
+    const contract = buildPreflight({ environment: config.name, context: config.gitops.cluster, files, secrets: stacks.secrets.list(), requirements: stacks.requirements.list() });
     const dir = path.join(root, 'dist', config.name);
     fs.mkdirSync(dir, { recursive: true });
     writeFile(path.join(dir, 'preflight.json'), `${JSON.stringify(contract, null, 2)}\n`, 0o644);

@@ -50,7 +50,7 @@ export class BackupStack extends Chart {
       endpoint: backup.endpoint,
       accessKeyId: { secret: s3Credentials, key: 'access-key-id' },
       secretAccessKey: { secret: s3Credentials, key: 'secret-access-key' },
-      retentionDays: backup.retentionDays,
+      retention: backup.retention,
       rowCountTolerancePercent: backup.rowCountTolerancePercent,
       resources: backup.resources,
       verificationResources: backup.verificationResources,

@@ -92,10 +92,16 @@ export class MonitoringStack extends Chart {
     // cert-manager (installed outside this repository) issues the ingress certificate; its metrics feed
     // CertificateExpiringSoon.
     const certManager = certManagerScrapeTarget();
+    // ReleaseRolledBack reads the verification hook's rollback record on the live Service.
+    const rollbackRecord = config.delivery?.verifiedSwitch === undefined ? [] : [PLATFORM_DELIVERY_ANNOTATIONS.ROLLED_BACK, PLATFORM_DELIVERY_ANNOTATIONS.ROLLBACK_REASON];
     this.observability = new ObservabilityStack(this, 'Observability', {
       partOf: config.partOf,
       mode: monitoring.mode === 'operator'
-        ? ObservabilityMode.operator({ prometheusUrl: monitoring.stack.operatorPrometheusUrl, selector: monitoring.operatorSelector })
+        ? ObservabilityMode.operator({
+          prometheusUrl: monitoring.stack.operatorPrometheusUrl,
+          selector: monitoring.operatorSelector,
+          kubeStateMetricsServiceAnnotations: rollbackRecord,
+        })
         : ObservabilityMode.standalone({
           clusterNodesCidr: config.network.clusterNodesCidr,
           notificationCidr: config.network.externalHttps,
@@ -107,8 +113,7 @@ export class MonitoringStack extends Chart {
           loki: monitoring.stack.loki,
           jaeger: monitoring.stack.jaeger,
           kubeStateMetricsResources: monitoring.stack.kubeStateMetricsResources,
-          // ReleaseRolledBack reads the verification hook's rollback record on the live Service.
-          kubeStateMetricsServiceAnnotations: config.delivery?.verifiedSwitch === undefined ? [] : [PLATFORM_DELIVERY_ANNOTATIONS.ROLLED_BACK, PLATFORM_DELIVERY_ANNOTATIONS.ROLLBACK_REASON],
+          kubeStateMetricsServiceAnnotations: rollbackRecord,
           alloyResources: monitoring.stack.alloyResources,
           namespaceQuota: monitoring.stack.namespaceQuota,
           containerDefaults: config.containerDefaults,

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ClusterRequirements } from '../lib/core/cluster-requirements';
 import { SecretReferences } from '../lib/core/secret-references';
 import { RegistryOwner } from '../lib/core/registry-owner';
 import { AlertingStack } from './alerting-stack';
@@ -52,6 +53,9 @@ export interface EnvironmentStacks {
   /** Every Secret and key the environment's manifests reference. */
   readonly secrets: SecretReferences;
 
+  /** What components installed outside the manifests must provide (checked by the preflight). */
+  readonly requirements: ClusterRequirements;
+
   /** Deploy hooks of the web tier (`deploy.k8s.yaml`). */
   readonly deploy: DeployStack;
 
@@ -99,11 +103,11 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   // A changed rule or routing rolls the server that mounts it (the kubelet's ConfigMap refresh alone is never
   // loaded: neither server watches its files).
   monitoring.observability.prometheus?.hashMountedConfig(MonitoringNames.RULES_CONFIG_MAP, () => alerting.rules.ruleFiles());
-  monitoring.observability.alertmanager?.hashMountedConfig(MonitoringNames.ALERTMANAGER_CONFIG_SECRET, () => ({ [alerting.routing.configKey]: alerting.routing.configYaml }));
+  monitoring.observability.alertmanager?.hashMountedConfig(MonitoringNames.ALERTMANAGER_CONFIG, () => ({ [alerting.routing.configKey]: alerting.routing.configYaml }));
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
   const delivery = config.delivery === undefined ? undefined
-    : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, slos: alerting.slos });
-  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), deploy, chaos, delivery, syncWaves };
+    : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, laravelConfig: web.laravelConfig, slos: alerting.slos });
+  return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), requirements: ClusterRequirements.of(root), deploy, chaos, delivery, syncWaves };
 }

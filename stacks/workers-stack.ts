@@ -52,7 +52,7 @@ export class WorkersStack extends Chart {
       name: `${appName}-worker`,
       resources: w.resources,
       queues: w.queues,
-      jobTimeoutSeconds: w.jobTimeoutSeconds,
+      jobTimeout: w.jobTimeout,
       replicas: w.replicas,
       autoscaling: w.autoscaling,
       heartbeatFile: w.imageWritesHeartbeats.queueWorker ? LARAVEL_HEARTBEAT_FILES.queueWorker : undefined,

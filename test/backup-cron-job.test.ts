@@ -26,7 +26,7 @@ function props(overrides: Partial<BackupCronJobProps> = {}): BackupCronJobProps 
     region: 'us-east-1',
     accessKeyId: { secret: kplus.Secret.fromSecretName(testChart(), 'D', 's3-credentials'), key: 'access-key-id' },
     secretAccessKey: { secret: kplus.Secret.fromSecretName(testChart(), 'E', 's3-credentials'), key: 'secret-access-key' },
-    retentionDays: 30,
+    retention: Duration.days(30),
     resources: SMALL_RESOURCES,
     verificationResources: { ...SMALL_RESOURCES, memoryRequest: Size.mebibytes(768), memoryLimit: Size.gibibytes(1) },
     workspaceSize: Size.gibibytes(2),
@@ -317,7 +317,9 @@ describe('BackupCronJob validation', () => {
   });
 
   test('rejects a retention of 0 days', () => {
-    rejects({ retentionDays: 0 }, '[test/Backup] retentionDays: must be an integer of at least 1, got 0');
+    rejects({ retention: Duration.days(0) }, '[test/Backup] retention: must be a whole number of days, at least one, got Duration 0 days');
+    rejects({ retention: Duration.hours(36) }, '[test/Backup] retention: must be a whole number of days, at least one, got Duration 36 hours');
+    rejects({ retention: 30 as never }, '[test/Backup] retention: must be a Duration of whole days such as Duration.days(30), got 30');
   });
 
   test('rejects a missing or malformed bucket', () => {
@@ -326,7 +328,10 @@ describe('BackupCronJob validation', () => {
   });
 
   test('rejects moving image tags, bad time zones, endpoints and deadlines', () => {
-    rejects({ dumpImage: 'mysql:8' }, '[test/Backup] dumpImage: must be pinned to a version tag (mysql:8.0.39) or a sha256 digest, got "mysql:8"');
+    rejects({ dumpImage: 'mysql:8' }, '[test/Backup] dumpImage: must be pinned to a release (mysql:8.0.39, postgres:16.4; see TWO_COMPONENT_RELEASE_IMAGES) or a sha256 digest, got "mysql:8"');
+    // MySQL releases have three numbers: 8.0 moves with every 8.0.x release. PostgreSQL before 10 too.
+    rejects({ dumpImage: 'mysql:8.0' }, '[test/Backup] dumpImage: must be pinned to a release');
+    rejects({ engine: 'postgresql', dumpImage: 'postgres:9.6' }, '[test/Backup] dumpImage: must be pinned to a release');
     rejects({ transferImage: 'amazon/aws-cli:latest' }, '[test/Backup] transferImage: must be pinned');
     rejects({ timeZone: 'somewhere' }, '[test/Backup] timeZone: must be an IANA time zone such as "Europe/Berlin" or "UTC", got "somewhere"');
     rejects({ endpoint: 'minio:9000' }, '[test/Backup] endpoint: must be an http(s) URL without a path, got "minio:9000"');

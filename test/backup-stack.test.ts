@@ -1,4 +1,4 @@
-import { App, Cron } from 'cdk8s';
+import { App, Cron, Duration } from 'cdk8s';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
@@ -22,7 +22,7 @@ describe.each(['staging', 'prod'] as EnvironmentName[])('%s backups', (name) => 
     expect(findObject(objects, 'CronJob', 'database-backup-verify').spec.schedule).toBe(config.backup.verificationSchedule.expressionString);
     const upload = job.spec.jobTemplate.spec.template.spec.containers[0];
     expect(upload.env).toContainEqual({ name: 'S3_BUCKET', value: config.backup.bucket });
-    expect(upload.env).toContainEqual({ name: 'RETENTION_DAYS', value: String(config.backup.retentionDays) });
+    expect(upload.env).toContainEqual({ name: 'RETENTION_DAYS', value: String(config.backup.retention.toDays()) });
     expect(file.objects.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`)).toEqual([
       'ConfigMap/database-backup-scripts', 'CronJob/database-backup', 'CronJob/database-backup-verify', 'CronJob/database-backup-restore',
       // Prod backs up before every sync (and so before the migration hook).
@@ -50,7 +50,8 @@ describe('backup configuration', () => {
     expect(ENVIRONMENTS.prod.backup.schedule.expressionString).toBe('0 */6 * * *');
     expect(ENVIRONMENTS.staging.backup.schedule.expressionString).toBe('0 2 * * *');
     expect(ENVIRONMENTS.prod.backup.verificationSchedule.expressionString).toBe('30 3 * * 0');
-    expect(ENVIRONMENTS.prod.backup).toMatchObject({ bucket: 'ecommerce-backups', region: 'us-east-1', retentionDays: 30, engine: 'mysql' });
+    expect(ENVIRONMENTS.prod.backup).toMatchObject({ bucket: 'ecommerce-backups', region: 'us-east-1', engine: 'mysql' });
+    expect(ENVIRONMENTS.prod.backup.retention.toDays()).toBe(30);
   });
 
   test('dev has backups off: no backup chart, no backup alerts', () => {
@@ -70,7 +71,8 @@ describe('backup configuration', () => {
   test.each([
     [{ schedule: Cron.schedule({ minute: '0', hour: '25' }) }, '[environment prod] backup.schedule: hour 25 is outside 0-23, got "0 25 * * *"'],
     [{ engine: 'mongodb' as never }, '[environment prod] backup.engine: must be one of "mysql", "postgresql", got "mongodb"'],
-    [{ retentionDays: 0 }, '[environment prod] backup.retentionDays: must be an integer of at least 1, got 0'],
+    [{ retention: Duration.days(0) }, '[environment prod] backup.retention: must be a whole number of days, at least one, got Duration 0 days'],
+    [{ retention: 30 as never }, '[environment prod] backup.retention: must be a Duration of whole days such as Duration.days(30), got 30'],
     [{ bucket: '' }, '[environment prod] backup.bucket: required, got ""'],
   ])('rejects %p when the environment loads', (backup, message) => {
     expect(() => loadEnvironment('prod', { prod: withBackup('prod', backup) })).toThrow(message);

@@ -112,7 +112,7 @@ export const FIXTURES: Record<string, Fixture> = {
       name: 'database-backup', partOf: 'ecommerce', engine: 'mysql', schedule: Cron.schedule({ minute: '0', hour: '*/6' }), verificationSchedule: Cron.schedule({ minute: '30', hour: '3', weekDay: '0' }),
       timeZone: 'Etc/UTC', databaseName: 'ecommerce', databasePort: 3306, databaseHost: secret(c, 'db-host'), databaseUser: secret(c, 'db-user'), databasePassword: secret(c, 'db-password'),
       bucket: 'ecommerce-backups', region: 'us-east-1', endpoint: 'https://s3.example.com', accessKeyId: secret(c, 'access-key-id'), secretAccessKey: secret(c, 'secret-access-key'),
-      retentionDays: 30, resources: SMALL_RESOURCES, verificationResources: SMALL_RESOURCES, workspaceSize: Size.gibibytes(2), scratchSize: Size.gibibytes(4),
+      retention: Duration.days(30), resources: SMALL_RESOURCES, verificationResources: SMALL_RESOURCES, workspaceSize: Size.gibibytes(2), scratchSize: Size.gibibytes(4),
       rowCountTolerancePercent: 1, dumpImage: 'mysql:8.0.39', transferImage: 'amazon/aws-cli:2.17.36', runAsUser: 1000, startingDeadline: Duration.minutes(30),
       activeDeadline: Duration.hours(2), verificationActiveDeadline: Duration.hours(2), backoffLimit: 2, jobsHistoryLimit: 3, jobTtl: Duration.days(1), team: 'platform',
     }),
@@ -200,7 +200,7 @@ export const FIXTURES: Record<string, Fixture> = {
     },
     create: standard(lib.VerifiedSwitch),
   },
-  PodChaosExperiment: { props: () => ({ name: 'pod-failure-test', podLabels: { app: 'laravel' }, durationSeconds: 60, partOf: 'ecommerce' }), create: standard(lib.PodChaosExperiment) },
+  PodChaosExperiment: { props: () => ({ name: 'pod-failure-test', podLabels: { app: 'laravel' }, duration: Duration.seconds(60), partOf: 'ecommerce' }), create: standard(lib.PodChaosExperiment) },
   Policy: { propsAre: 'arguments', props: () => ({ rule: 'image-pinned', reason: 'a reason' }), create: (c, p) => lib.Policy.suppress(new Construct(c, 'Owner'), p.rule as never, p.reason as never) },
   PrometheusServer: {
     props: () => ({ partOf: 'ecommerce', image: 'prom/prometheus:v2.53.2', resources: SMALL_RESOURCES, retentionTime: Duration.days(30), storageSize: Size.gibibytes(100), storageClassName: 'fast', targets: TARGETS, scrapeKubelet: true, scrapeInterval: Duration.seconds(30) }),
@@ -208,8 +208,8 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   QueueWorker: {
     props: (c) => ({
-      ...PROCESS, name: 'laravel-worker', resources: SMALL_RESOURCES, command: ['php', 'artisan', 'queue:work'], queues: ['high', 'default'], jobTimeoutSeconds: 60, pollIntervalSeconds: 3,
-      writablePaths: ['/tmp'], terminationGracePeriodSeconds: 90, heartbeatFile: '/tmp/heartbeat', healthCommand: ['php', '-v'],
+      ...PROCESS, name: 'laravel-worker', resources: SMALL_RESOURCES, command: ['php', 'artisan', 'queue:work'], queues: ['high', 'default'], jobTimeout: Duration.seconds(60), pollInterval: Duration.seconds(3),
+      writablePaths: ['/tmp'], terminationGracePeriod: Duration.seconds(90), heartbeatFile: '/tmp/heartbeat', healthCommand: ['php', '-v'],
       queueBackend: { address: 'redis:6379', databaseIndex: 0, password: secret(c, 'redis-password'), listKeyPrefix: 'laravel_database_queues:' },
       autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 5, queues: ['default'], jobsPerPod: 100 }, runAsUser: 1000,
     }),
@@ -219,6 +219,11 @@ export const FIXTURES: Record<string, Fixture> = {
   RedisStore: {
     props: (c) => ({ name: 'redis', partOf: 'ecommerce', password: secret(c, 'password'), resources: { ...SMALL_RESOURCES, memoryLimit: Size.gibibytes(2) }, maxMemory: Size.mebibytes(1024), maxMemoryPolicy: 'noeviction', storage: Size.gibibytes(20), storageClassName: 'fast' }),
     create: standard(lib.RedisStore),
+  },
+  ClusterRequirements: {
+    propsAre: 'arguments',
+    props: () => ({ severity: 'error', description: 'kube-state-metrics runs', args: ['get', 'deployments', '-A'], expect: { type: 'contains', values: ['kube-state-metrics'] } }),
+    create: (c, p) => lib.ClusterRequirements.of(c).add(c, p as never),
   },
   SecretReferences: { propsAre: 'arguments', props: (c) => ({ secret: kplus.Secret.fromSecretName(c, 'S', 'credentials'), key: 'password' }), create: (c, p) => lib.SecretReferences.of(c).recordKey(c, p.secret as never, p.key as never) },
   ServiceLevelObjective: {
@@ -246,8 +251,8 @@ export const FIXTURES: Record<string, Fixture> = {
     props: (c) => ({
       name: 'worker', hpaName: 'worker-hpa', labels: { app: 'worker' }, minReplicas: 1, maxReplicas: 5, lists: [{ name: 'default', key: 'queues:default' }], itemsPerReplica: 100,
       target: new kplus.Deployment(c, 'Worker', { select: false, podMetadata: { labels: { app: 'worker' } }, containers: [{ image: 'x/y:v1.0.0', resources: { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(20) } } }] }),
-      address: 'redis:6379', databaseIndex: 0, password: secret(c, 'redis-password'), pollingIntervalSeconds: 30,
-      scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }] },
+      address: 'redis:6379', databaseIndex: 0, password: secret(c, 'redis-password'), pollingInterval: Duration.seconds(30),
+      scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [{ type: 'Pods', value: 4, period: Duration.seconds(15) }] },
     }),
     create: standard(lib.RedisListScaler),
   },
@@ -264,7 +269,7 @@ export const FIXTURES: Record<string, Fixture> = {
         containers: [{ image: 'x/y:v1.0.0', resources: { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(20) }, memory: { request: Size.mebibytes(16), limit: Size.mebibytes(32) } } }],
       }),
       metrics: [lib.AutoscalerMetric.cpuUtilization(70), lib.AutoscalerMetric.memoryUtilization(80)],
-      scaleUp: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }] },
+      scaleUp: { stabilizationWindow: Duration.seconds(60), selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, period: Duration.seconds(60) }] },
     }),
     create: standard(lib.WorkloadAutoscaler),
   },

@@ -10,7 +10,7 @@ describe('addLaravelQueueWorker', () => {
   const chart = testChart();
   const worker = addLaravelQueueWorker(chart, 'Worker', {
     name: 'laravel-worker', appName: 'laravel', partOf: 'ecommerce', imageRepository: 'ghcr.io/acme/shop', imageTag: 'v1.0.0',
-    resources: RESOURCES, queues: ['default'], replicas: 1, sleep: Duration.seconds(7), jobTimeoutSeconds: 90, heartbeatFile: '/tmp/queue-worker-heartbeat',
+    resources: RESOURCES, queues: ['default'], replicas: 1, sleep: Duration.seconds(7), jobTimeout: Duration.seconds(90), heartbeatFile: '/tmp/queue-worker-heartbeat',
   });
   const container = findObject(synthChart(chart), 'Deployment', 'laravel-worker').spec.template.spec.containers[0];
 
@@ -19,7 +19,7 @@ describe('addLaravelQueueWorker', () => {
     expect(worker.node.path).toBe('test/Worker');
     expect(worker.command.slice(0, 4)).toEqual(['php', 'artisan', 'queue:work', 'redis']);
     expect(worker.command).toContain('--timeout=90');
-    expect(worker.terminationGracePeriodSeconds).toBe(120);
+    expect(worker.terminationGracePeriod.toSeconds()).toBe(120);
   });
 
   test('the heartbeat allows for --sleep, and Laravel\'s run-time paths are writable', () => {

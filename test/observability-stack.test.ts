@@ -1,6 +1,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ClusterRequirements } from '../lib/core/cluster-requirements';
 import { RegistryOwner } from '../lib/core/registry-owner';
 import { ObservabilityMode, ObservabilityStack } from '../lib/observability/observability-stack';
 import { renderCharts } from '../lib/render/manifest-writer';
@@ -58,6 +59,19 @@ describe('ObservabilityStack', () => {
     expect(ofKind(objects, 'PodMonitor').length + ofKind(objects, 'ServiceMonitor').length).toBeGreaterThan(0);
     expect(ofKind(objects, 'Deployment').filter((d) => d.metadata.namespace === 'monitoring')).toEqual([]);
     expect(ofKind(objects, 'StatefulSet')).toEqual([]);
+  });
+
+  test('operator mode cannot flag kube-state-metrics, so it requires the annotations of the cluster\'s one', () => {
+    const operator = (annotations?: string[]) => build(ObservabilityMode.operator({
+      prometheusUrl: 'http://prometheus.monitoring.svc:9090', selector: { release: 'kps' }, kubeStateMetricsServiceAnnotations: annotations,
+    }));
+    expect(ClusterRequirements.of(operator().root).list()).toEqual([]);
+    const [requirement, ...others] = ClusterRequirements.of(operator(['example.com/b', 'example.com/a', 'example.com/b']).root).list();
+    expect(others).toEqual([]);
+    expect(requirement.description).toBe('kube-state-metrics exports the Service annotations example.com/a, example.com/b'
+      + ' (kube-prometheus-stack value kube-state-metrics.metricAnnotationsAllowList: ["services=[example.com/a,example.com/b]"])');
+    expect(requirement.expect).toEqual({ type: 'contains', values: ['--metric-annotations-allowlist=', 'example.com/a', 'example.com/b'] });
+    expect(() => operator(['not a key'])).toThrow('[team/Monitoring/Observability] mode.kubeStateMetricsServiceAnnotations[0]: ');
   });
 
   test('rejects a mode that is not built with ObservabilityMode', () => {

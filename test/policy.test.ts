@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryOwner } from '../lib/core/registry-owner';
 import { renderCharts } from '../lib/render/manifest-writer';
-import { POLICY_RULE_IDS, Policy, PolicyCheckOptions, PolicyRuleId } from '../lib/safety/policy';
+import { POLICY_RULE_IDS, Policy, PolicyCheckOptions, PolicyRuleId, isPinnedImage } from '../lib/safety/policy';
 import { ENVIRONMENTS } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { nonEmpty } from './helpers';
@@ -45,9 +45,16 @@ function findings(root: Construct, options?: PolicyCheckOptions): string[] {
 }
 
 describe('policy pass on the shipped environments', () => {
-  test.each(['staging', 'prod'] as const)('%s has no error or warning, and only the declared waiver', (name) => {
-    const { root } = buildEnvironment(new App(), ENVIRONMENTS[name]);
-    const report = check(root, { warnings: ENVIRONMENTS[name].policy.warnings });
+  test('prod (standalone monitoring) has no finding at all: no error, warning or waiver', () => {
+    const { root } = buildEnvironment(new App(), ENVIRONMENTS.prod);
+    const report = check(root, { warnings: ENVIRONMENTS.prod.policy.warnings });
+    expect(report.findings.map((f) => `${f.status} ${f.rule} ${f.object}`)).toEqual([]);
+    expect(report.unusedWaivers).toEqual([]);
+  });
+
+  test('staging (operator monitoring) has no error or warning, and only the waiver of the operator\'s configSecret', () => {
+    const { root } = buildEnvironment(new App(), ENVIRONMENTS.staging);
+    const report = check(root, { warnings: ENVIRONMENTS.staging.policy.warnings });
     expect(report.findings.map((f) => `${f.status} ${f.rule} ${f.object}`)).toEqual(['waived secret-literal-data Secret monitoring/alertmanager-config']);
     expect(report.unusedWaivers).toEqual([]);
   });
@@ -98,6 +105,18 @@ describe('policy rules', () => {
     const { root, chart } = tree();
     deployment(chart, 'Web', 'web', pod);
     expect(findings(root)).toEqual([`error ${rule} prod/Apps/Web: Deployment shop/web: ${message}`]);
+  });
+
+  test('image-pinned accepts major.minor only for products released that way (PostgreSQL 10 and later)', () => {
+    const pinned = ['postgres:16.4', 'postgres:10.23-alpine3.20', 'library/postgres:16.4-bookworm', 'docker.io/library/postgres:17.0',
+      'mysql:8.0.39', 'ghcr.io/acme/app:v1.2.3', `postgres@sha256:${'b'.repeat(64)}`];
+    const moving = ['postgres:16', 'postgres:9.6', 'mysql:8.0', 'ghcr.io/acme/postgres:16.4', 'registry:5000/postgres:16.4', 'redis:7.2', 'postgres:16.4-'];
+    expect(pinned.filter((image) => !isPinnedImage(image))).toEqual([]);
+    expect(moving.filter((image) => isPinnedImage(image))).toEqual([]);
+    const { root, chart } = tree();
+    deployment(chart, 'Web', 'web', { containers: [container({ image: 'postgres:16.4' })] });
+    deployment(chart, 'Old', 'old', { containers: [container({ image: 'postgres:9.6' })] });
+    expect(findings(root)).toEqual(['error image-pinned prod/Apps/Old: Deployment shop/old: container "app" image "postgres:9.6" is not pinned to a semantic version or sha256 digest']);
   });
 
   test('accepts a digest, a registry port, and probes missing only on init containers and Jobs', () => {
@@ -189,7 +208,7 @@ describe('severity and waivers', () => {
       '      fix: drop hostPath, host namespaces and host ports, or declare a namespace exception with Policy.exceptNamespace(...)',
       '  prod/Apps/Web',
       '    error image-pinned: Deployment shop/web: container "app" image "ghcr.io/acme/app:main" is not pinned to a semantic version or sha256 digest',
-      '      fix: pin the image to a semantic version (v1.2.3) or a sha256 digest',
+      '      fix: pin the image to a semantic version (v1.2.3), a major.minor release of a product numbered that way (postgres:16.4), or a sha256 digest',
     ].join('\n'));
   });
 
@@ -209,7 +228,7 @@ describe('severity and waivers', () => {
       '      reason: namespace shop allows hostPath: the log shipper reads container logs from /var/log on each node',
       '  prod/Apps/Web',
       '    warning image-pinned: Deployment shop/web: container "app" image "ghcr.io/acme/app:main" is not pinned to a semantic version or sha256 digest',
-      '      fix: pin the image to a semantic version (v1.2.3) or a sha256 digest',
+      '      fix: pin the image to a semantic version (v1.2.3), a major.minor release of a product numbered that way (postgres:16.4), or a sha256 digest',
     ].join('\n'));
     expect(() => report.throwIfErrors('prod')).not.toThrow();
   });

@@ -10,7 +10,7 @@ const contracts = new Map<EnvironmentName, PreflightContract>();
 export function contractOf(name: EnvironmentName): PreflightContract {
   if (!contracts.has(name)) {
     const stacks = buildEnvironment(new App(), ENVIRONMENTS[name]);
-    contracts.set(name, buildPreflight({ environment: name, context: ENVIRONMENTS[name].gitops.cluster, files: renderCharts(stacks.root), secrets: stacks.secrets.list() }));
+    contracts.set(name, buildPreflight({ environment: name, context: ENVIRONMENTS[name].gitops.cluster, files: renderCharts(stacks.root), secrets: stacks.secrets.list(), requirements: stacks.requirements.list() }));
   }
   return contracts.get(name)!;
 }

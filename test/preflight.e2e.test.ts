@@ -13,7 +13,7 @@ function healthyCluster(contract: PreflightContract): Record<string, string> {
   for (const c of contract.checks) {
     const key = JSON.stringify(c.args);
     const previous = answers[key] === undefined ? [] : answers[key].split('\n').filter((l) => l !== '');
-    const value = c.expect.type === 'equals' ? [c.expect.value] : c.expect.type === 'lists' ? [...c.expect.values] : [];
+    const value = c.expect.type === 'equals' ? [c.expect.value] : c.expect.type === 'succeeds' ? [] : c.expect.type === 'contains' ? [c.expect.values.join('')] : [...c.expect.values];
     answers[key] = [...previous, ...value, 'unrelated-line'].join('\n') + '\n';
     if (c.expect.type === 'equals') {
       answers[key] = c.expect.value;
@@ -72,6 +72,16 @@ describe('generated preflight.sh against fixture kubectl answers', () => {
   test('a missing CRD fails', () => {
     const result = runScript(prod, { ...healthy, [JSON.stringify(['api-versions'])]: 'v1\napps/v1\n' });
     expect(result.stdout).toContain('FAIL  CRDs serve cert-manager.io/v1 (Certificate): missing cert-manager.io/v1\n');
+    expect(result.status).toBe(1);
+  });
+
+  test('staging: a kube-state-metrics without the annotation allowlist fails and names the Helm value', () => {
+    const staging = contractOf('staging');
+    const check = staging.checks.find((c) => c.description.startsWith('kube-state-metrics exports'))!;
+    const healthyStaging = healthyCluster(staging);
+    expect(runScript(staging, healthyStaging).status).toBe(0);
+    const result = runScript(staging, { ...healthyStaging, [JSON.stringify(check.args)]: '["--port=8080","--resources=services,pods"]' });
+    expect(result.stdout).toContain(`FAIL  ${check.description}: missing --metric-annotations-allowlist= delivery.ecommerce-platform/rollback-reason delivery.ecommerce-platform/rolled-back\n`);
     expect(result.status).toBe(1);
   });
 });

@@ -29,4 +29,18 @@ describe('preflight contract', () => {
     expect(descriptions.some((d) => d.includes('chaos-mesh.org'))).toBe(false);
     expect(contractOf('dev').context).toBe('dev-cluster');
   });
+
+  test('operator mode requires the cluster\'s kube-state-metrics to export the rollback record ReleaseRolledBack reads', () => {
+    const ksm = (name: 'dev' | 'staging' | 'prod') => contractOf(name).checks.filter((c) => c.description.startsWith('kube-state-metrics exports'));
+    expect(ksm('staging')).toEqual([{
+      severity: 'error',
+      description: 'kube-state-metrics exports the Service annotations delivery.ecommerce-platform/rollback-reason, delivery.ecommerce-platform/rolled-back'
+        + ' (kube-prometheus-stack value kube-state-metrics.metricAnnotationsAllowList: ["services=[delivery.ecommerce-platform/rollback-reason,delivery.ecommerce-platform/rolled-back]"])',
+      args: ['get', 'deployments', '--all-namespaces', '-l', 'app.kubernetes.io/name=kube-state-metrics', '-o', 'jsonpath={.items[*].spec.template.spec.containers[*].args}'],
+      expect: { type: 'contains', values: ['--metric-annotations-allowlist=', 'delivery.ecommerce-platform/rollback-reason', 'delivery.ecommerce-platform/rolled-back'] },
+    }]);
+    // prod renders its own kube-state-metrics with the flag; dev has no verified switch.
+    expect(ksm('prod')).toEqual([]);
+    expect(ksm('dev')).toEqual([]);
+  });
 });

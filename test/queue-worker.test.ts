@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { QueueWorker } from '../lib/workers/queue-worker';
 import { LARAVEL_REDIS_REACHABLE_COMMAND, LaravelQueueWorkerProps, addLaravelQueueWorker } from '../lib/laravel';
@@ -70,7 +70,7 @@ describe('QueueWorker', () => {
 
   test('the grace period covers the longest job', () => {
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(90);
-    const long = findObject(render({ jobTimeoutSeconds: 300 }).objects, 'Deployment', 'laravel-worker');
+    const long = findObject(render({ jobTimeout: Duration.minutes(5) }).objects, 'Deployment', 'laravel-worker');
     expect(long.spec.template.spec.terminationGracePeriodSeconds).toBe(330);
     expect(long.spec.template.spec.containers[0].command).toContain('--timeout=300');
   });
@@ -163,8 +163,11 @@ describe('QueueWorker', () => {
 
   const P = '[test/Worker]';
   const cases: Array<[string, Partial<LaravelQueueWorkerProps>, string]> = [
-    ['a grace period shorter than the job timeout', { jobTimeoutSeconds: 120, terminationGracePeriodSeconds: 60 },
-      `${P} terminationGracePeriodSeconds: must be at least jobTimeoutSeconds (120) so the current job can finish after SIGTERM, got 60`],
+    ['a grace period shorter than the job timeout', { jobTimeout: Duration.minutes(2), terminationGracePeriod: Duration.seconds(60) },
+      `${P} terminationGracePeriod: must be at least jobTimeout (120s) so the current job can finish after SIGTERM, got 60s`],
+    ['a job timeout given as a number of seconds', { jobTimeout: 120 as never }, `${P} jobTimeout: must be a Duration such as Duration.minutes(5), got 120`],
+    ['a grace period given as a Prometheus string', { terminationGracePeriod: '90s' as never }, `${P} terminationGracePeriod: must be a Duration such as Duration.minutes(5), got "90s"`],
+    ['a job timeout of a fraction of a second', { jobTimeout: Duration.millis(1500) }, `${P} jobTimeout: must be a whole number of seconds, at least 1s, got Duration 1500 millis`],
     ['no queues', { queues: [] }, `${P} queues: needs at least one queue to drain`],
     ['a queue name with a comma', { queues: ['high,low'] }, `${P} queues[0]: must be a queue name (letters, digits, '_', '.', ':', '-'), got "high,low"`],
     ['a repeated queue', { queues: ['high', 'high'] }, `${P} queues: must not repeat a queue, got ["high","high"]`],

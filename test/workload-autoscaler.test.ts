@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AutoscalerMetric, WorkloadAutoscaler, WorkloadAutoscalerProps } from '../lib/core/workload-autoscaler';
 import { MetricSources } from '../lib/core/metric-sources';
@@ -53,8 +53,8 @@ describe('WorkloadAutoscaler', () => {
   test('renders External metrics with selectors, string quantities and both behaviours', () => {
     const chart = testChart();
     new WorkloadAutoscaler(chart, 'Hpa', props(workload(chart), {
-      scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
-      scaleUp: { stabilizationWindowSeconds: 60, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 1000, periodSeconds: 60 }] },
+      scaleDown: { stabilizationWindow: Duration.seconds(600), policies: [{ type: 'Pods', value: 1, period: Duration.seconds(120) }] },
+      scaleUp: { stabilizationWindow: Duration.seconds(60), selectPolicy: 'Min', policies: [{ type: 'Percent', value: 1000, period: Duration.seconds(60) }] },
     }));
     const hpa = findObject(synthChart(chart), 'HorizontalPodAutoscaler', 'laravel-worker-hpa');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
@@ -105,17 +105,17 @@ describe('WorkloadAutoscaler', () => {
     ['minReplicas above maxReplicas', { minReplicas: 6, maxReplicas: 5 }, `[${P}] minReplicas: must not exceed maxReplicas (5), got 6`],
     ['minReplicas below 1', { minReplicas: 0 }, `[${P}] minReplicas: must be an integer of at least 1, got 0`],
     ['no metrics', { metrics: [] }, `[${P}] metrics: needs at least one metric to scale on`],
-    ['a Percent policy over 1000', { scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 1001, periodSeconds: 60 }] } },
+    ['a Percent policy over 1000', { scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [{ type: 'Percent', value: 1001, period: Duration.seconds(60) }] } },
       `[${P}] scaleUp.policies[0].value: must be an integer from 1 to 1000, got 1001`],
-    ['a Percent policy below 1', { scaleDown: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 0, periodSeconds: 60 }] } },
+    ['a Percent policy below 1', { scaleDown: { stabilizationWindow: Duration.seconds(0), policies: [{ type: 'Percent', value: 0, period: Duration.seconds(60) }] } },
       `[${P}] scaleDown.policies[0].value: must be an integer from 1 to 1000, got 0`],
-    ['a Pods policy of zero pods', { scaleDown: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 0, periodSeconds: 60 }] } },
+    ['a Pods policy of zero pods', { scaleDown: { stabilizationWindow: Duration.seconds(0), policies: [{ type: 'Pods', value: 0, period: Duration.seconds(60) }] } },
       `[${P}] scaleDown.policies[0].value: must be an integer of at least 1, got 0`],
-    ['a policy period over 30 minutes', { scaleDown: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 1, periodSeconds: 1801 }] } },
-      `[${P}] scaleDown.policies[0].periodSeconds: must be an integer from 1 to 1800, got 1801`],
-    ['a stabilization window over an hour', { scaleDown: { stabilizationWindowSeconds: 3601, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } },
-      `[${P}] scaleDown.stabilizationWindowSeconds: must be an integer from 0 to 3600, got 3601`],
-    ['rules without policies', { scaleUp: { stabilizationWindowSeconds: 0, policies: [] } }, `[${P}] scaleUp.policies: needs at least one policy`],
+    ['a policy period over 30 minutes', { scaleDown: { stabilizationWindow: Duration.seconds(0), policies: [{ type: 'Pods', value: 1, period: Duration.seconds(1801) }] } },
+      `[${P}] scaleDown.policies[0].period: must be a whole number of seconds from 1s to 1800s, got Duration 1801 seconds`],
+    ['a stabilization window over an hour', { scaleDown: { stabilizationWindow: Duration.seconds(3601), policies: [{ type: 'Pods', value: 1, period: Duration.seconds(60) }] } },
+      `[${P}] scaleDown.stabilizationWindow: must be a whole number of seconds from 0s to 3600s, got Duration 3601 seconds`],
+    ['rules without policies', { scaleUp: { stabilizationWindow: Duration.seconds(0), policies: [] } }, `[${P}] scaleUp.policies: needs at least one policy`],
     ['a memory utilization target without memory requests', { metrics: [AutoscalerMetric.memoryUtilization(80)] },
       `[${P}] metrics[0]: memory utilization needs a memory request on every container of Deployment "laravel-worker", but container "worker" has none`],
     ['an External metric with both targets', { metrics: [AutoscalerMetric.external({ name: 'q', averageValue: 1, value: 2 })] },

@@ -7,7 +7,7 @@ import { WatchedCronJob, backupAlertRules, stalenessThresholdSeconds } from './p
 import { BACKUP_SCRIPT_NAMES, BackupScriptName, backupScripts } from './private/backup-scripts';
 import { assertAt, failAt, show } from '../core/errors';
 import {
-  checkCronObject, checkDnsLabel, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, integer, oneOf, optional, Rules,
+  checkCronObject, checkDnsLabel, isPinnedImage, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkPort, checkProps, checkSize, checkString, checkTimeSpan, checkTimeZone, checkWholeDays, integer, oneOf, optional, Rules,
 } from '../core/checks';
 import { checkCronSchedule, cronGaps } from '../core/cron';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
@@ -28,11 +28,6 @@ const DUMP_IMAGES: Record<DatabaseEngine, string> = { mysql: 'mysql:8.0.39', pos
 const DEFAULT_PORTS: Record<DatabaseEngine, number> = { mysql: 3306, postgresql: 5432 };
 /** AWS CLI v2, installed in the image: nothing is installed at run time (installing the CLI in the job at every run is slow and unpinned). */
 const TRANSFER_IMAGE = 'amazon/aws-cli:2.17.36';
-/**
- * A version tag (`8.0.39`, `16.4`, `2.17.36-amd64`) or a digest; never `latest` or a major-only tag. Use
- * the product's full version: `mysql:8.0` would pass this check but moves with every 8.0.x release.
- */
-const PINNED_IMAGE = /^[^\s:@]+(:\d+\.\d+(\.\d+)?([-.][A-Za-z0-9_.-]+)?|@sha256:[a-f0-9]{64})$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** 31 February: the restore template must never run on a schedule, even if someone unsuspends it. */
 const NEVER = Cron.schedule({ minute: '0', hour: '0', day: '31', month: '2' });
@@ -107,8 +102,8 @@ export interface BackupCronJobProps {
   /** Secret key holding the S3 secret access key (seed: `s3-credentials` `secret-access-key`). */
   readonly secretAccessKey: SecretKeyReference;
 
-  /** Backups older than this many days are deleted after each upload (seed: 30). */
-  readonly retentionDays: number;
+  /** Backups older than this are deleted after each upload: whole days, at least one (`Duration.days(30)`). */
+  readonly retention: Duration;
 
   /** Requests and limits of the dump, upload, fetch and restore containers. */
   readonly resources: ContainerResourceSpec;
@@ -132,7 +127,10 @@ export interface BackupCronJobProps {
   readonly rowCountTolerancePercent?: number;
 
   /**
-   * Image with the engine's client tools and server, pinned to the product's full version.
+   * Image with the engine's client tools and server, pinned to one release: a semantic version
+   * (`mysql:8.0.39`), a `major.minor` release of PostgreSQL 10 or later (`postgres:16.4`, which names one
+   * release exactly: see `TWO_COMPONENT_RELEASE_IMAGES`), or a digest. The `image-pinned` policy rule
+   * accepts exactly these, so the defaults pass the policy without a waiver.
    *
    * @default - `mysql:8.0.39` or `postgres:16.4`
    */
@@ -223,7 +221,7 @@ const BACKUP_CRON_JOB_RULES: Rules = {
   endpoint: optional(checkString),
   accessKeyId: checkSecretKeyReference,
   secretAccessKey: checkSecretKeyReference,
-  retentionDays: integer(1),
+  retention: checkWholeDays,
   resources: checkResourceSpec,
   verificationResources: checkResourceSpec,
   workspaceSize: checkSize,
@@ -275,7 +273,7 @@ export interface BackupJobProps {
  * - CronJob `<name>`: an init container dumps the database into a shared `emptyDir` and checks the file
  *   (not empty, `gzip -t`, the dump tool's completion line); a container from an AWS CLI image uploads
  *   it to `s3://<bucket>/<engine>/backup-YYYYmmdd-HHMMSS.sql.gz` with server-side encryption, checks the
- *   stored size and deletes backups older than `retentionDays`;
+ *   stored size and deletes backups older than `retention`;
  * - CronJob `<name>-verify`: downloads the newest backup and restores it into a scratch database server
  *   started inside the pod, failing unless tables, columns and row counts match the backup's manifest;
  * - CronJob `<name>-restore`, suspended and scheduled never: the disaster recovery procedure, run with `kubectl create job --from=cronjob/<name>-restore`; a safety dump of the
@@ -348,7 +346,7 @@ export class BackupCronJob extends Construct {
       backoffLimit: props.backoffLimit ?? 2,
     });
     this.addContainer(this.backup, 'dump', 'backup.sh', { init: true, database: true });
-    this.addContainer(this.backup, 'upload', 'upload.sh', { s3: true, env: { RETENTION_DAYS: String(props.retentionDays) } });
+    this.addContainer(this.backup, 'upload', 'upload.sh', { s3: true, env: { RETENTION_DAYS: String(props.retention.toDays()) } });
 
     this.verification = this.addCronJob('Verification', derivedName(this.name, 'verify'), {
       schedule: props.verificationSchedule,
@@ -427,7 +425,7 @@ export class BackupCronJob extends Construct {
     const upload = [`if [ -e ${absent} ]; then exit 0; fi`, `exec /bin/bash ${SCRIPTS_PATH}/upload.sh`];
     this.addContainer(job, 'upload', 'upload.sh', {
       s3: true,
-      env: { RETENTION_DAYS: String(this.props.retentionDays) },
+      env: { RETENTION_DAYS: String(this.props.retention.toDays()) },
       command: ['/bin/bash', '-c', upload.join('\n') + '\n'],
     });
     return job;
@@ -448,7 +446,6 @@ export class BackupCronJob extends Construct {
     if (p.endpoint !== undefined) {
       assertAt(this, 'endpoint', /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(p.endpoint) ? undefined : `must be an http(s) URL without a path, got ${show(p.endpoint)}`);
     }
-    assertAt(this, 'retentionDays', checkInteger(p.retentionDays, 1));
     if (p.rowCountTolerancePercent !== undefined) {
       assertAt(this, 'rowCountTolerancePercent', checkInteger(p.rowCountTolerancePercent, 0, 100));
     }
@@ -459,7 +456,9 @@ export class BackupCronJob extends Construct {
       }
     }
     for (const [field, image] of [['dumpImage', this.dumpImage], ['transferImage', this.transferImage]] as const) {
-      assertAt(this, field, PINNED_IMAGE.test(image) ? undefined : `must be pinned to a version tag (mysql:8.0.39) or a sha256 digest, got ${show(image)}`);
+      // The same test as the policy's image-pinned rule, so an image accepted here passes the policy.
+      assertAt(this, field, isPinnedImage(image)
+        ? undefined : `must be pinned to a release (mysql:8.0.39, postgres:16.4; see TWO_COMPONENT_RELEASE_IMAGES) or a sha256 digest, got ${show(image)}`);
     }
     assertAt(this, 'runAsUser', checkInteger(this.runAsUser, 1));
     assertAt(this, 'backoffLimit', checkInteger(p.backoffLimit ?? 2, 0, 10));

@@ -92,6 +92,59 @@ export function isPinnedTag(tag: string): boolean {
   return SEMVER_TAG.test(tag) || DIGEST.test(tag);
 }
 
+/**
+ * Image repositories whose product numbers its releases `major.minor`, with the first major numbered that
+ * way: for these a `major.minor` tag (optionally with a variant suffix, `16.4-alpine3.20`) names one release
+ * exactly, as `x.y.z` does for a product on semantic versions, and a `major` tag moves with every release.
+ *
+ * - `postgres`: PostgreSQL numbers releases `major.minor` since version 10 (`16.4` is the fourth minor
+ *   release of 16); before 10 the first two numbers were the major (`9.6` moved through 9.6.0-9.6.24),
+ *   so `postgres:9.6` is not pinned.
+ *
+ * Official Docker Hub images are matched under every spelling of their name (`postgres`,
+ * `library/postgres`, `docker.io/library/postgres`); an image in another registry must use a semantic
+ * version or a digest.
+ *
+ * @see https://www.postgresql.org/support/versioning/
+ */
+export const TWO_COMPONENT_RELEASE_IMAGES: Readonly<Record<string, { readonly sinceMajor: number }>> = {
+  postgres: { sinceMajor: 10 },
+};
+
+/** A `major.minor` tag with an optional variant suffix (`16.4`, `16.4-bookworm`, `16.4-alpine3.20`). */
+const TWO_COMPONENT_TAG = /^(\d+)\.\d+(-[a-z][a-z0-9.]*)?$/;
+
+/** The repository of an official Docker Hub image, without the registry and `library/` prefixes. */
+function dockerHubOfficialName(repository: string): string | undefined {
+  const name = repository.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+  return name.includes('/') ? undefined : name;
+}
+
+/**
+ * True when a whole image reference names one release: a digest (`repo@sha256:...`), a semantic-version
+ * tag (`repo:v1.2.3`), or a `major.minor` tag of an image in {@link TWO_COMPONENT_RELEASE_IMAGES}
+ * (`postgres:16.4`). The `image-pinned` policy rule and the constructs that take images use this one test.
+ */
+export function isPinnedImage(image: string): boolean {
+  const at = image.indexOf('@');
+  if (at !== -1) {
+    return DIGEST.test(image.slice(at + 1));
+  }
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  if (colon === -1) {
+    return false;
+  }
+  const tag = image.slice(colon + 1);
+  if (isPinnedTag(tag)) {
+    return true;
+  }
+  const name = dockerHubOfficialName(image.slice(0, colon));
+  const match = TWO_COMPONENT_TAG.exec(tag);
+  return name !== undefined && match !== null && Object.hasOwn(TWO_COMPONENT_RELEASE_IMAGES, name)
+    && Number(match[1]) >= TWO_COMPONENT_RELEASE_IMAGES[name].sinceMajor;
+}
+
 /** A TCP/UDP port number. */
 export function checkPort(value: unknown): string | undefined {
   return checkInteger(value, 1, 65535) === undefined ? undefined : `must be a port number from 1 to 65535, got ${show(value)}`;
@@ -351,8 +404,11 @@ export function checkCpu(value: unknown): string | undefined {
   return millis !== undefined && millis > 0 ? undefined : `must be a positive CPU quantity such as "250m", got ${JSON.stringify(amount)}`;
 }
 
-/** A cdk8s `Duration` of at least `minSeconds` (a whole number of seconds); strings such as `"5m"` are refused. */
-export function checkTimeSpan(value: unknown, minSeconds = 1): string | undefined {
+/**
+ * A cdk8s `Duration` of a whole number of seconds from `minSeconds` (to `maxSeconds` when given); numbers
+ * and strings such as `"5m"` are refused.
+ */
+export function checkTimeSpan(value: unknown, minSeconds = 1, maxSeconds?: number): string | undefined {
   if (!hasMethods(value, 'toSeconds', 'toHumanString')) {
     return `must be a Duration such as Duration.minutes(5), got ${show(value)}`;
   }
@@ -362,8 +418,27 @@ export function checkTimeSpan(value: unknown, minSeconds = 1): string | undefine
   } catch {
     seconds = Number.NaN;
   }
+  if (maxSeconds !== undefined) {
+    return Number.isInteger(seconds) && seconds >= minSeconds && seconds <= maxSeconds
+      ? undefined : `must be a whole number of seconds from ${minSeconds}s to ${maxSeconds}s, got ${show(value)}`;
+  }
   return Number.isInteger(seconds) && seconds >= minSeconds
     ? undefined : `must be a whole number of seconds, at least ${minSeconds}s, got ${show(value)}`;
+}
+
+/** A cdk8s `Duration` of a whole number of days, at least one (`Duration.days(30)`); numbers and strings are refused. */
+export function checkWholeDays(value: unknown): string | undefined {
+  if (!hasMethods(value, 'toSeconds', 'toHumanString')) {
+    return `must be a Duration of whole days such as Duration.days(30), got ${show(value)}`;
+  }
+  let seconds: number;
+  try {
+    seconds = (value as { toSeconds(): number }).toSeconds();
+  } catch {
+    seconds = Number.NaN;
+  }
+  return Number.isInteger(seconds) && seconds >= 86400 && seconds % 86400 === 0
+    ? undefined : `must be a whole number of days, at least one, got ${show(value)}`;
 }
 
 /**

@@ -1,9 +1,9 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertAt, failAt, show } from './errors';
 import {
-  Check, checkArrayOf, checkDnsLabel, checkInteger, checkLabels, checkMetricName, checkNumber, checkProps, checkReplicaBounds, checkScalableWorkload, checkShape, integer, oneOf, optional, Rules,
+  Check, checkArrayOf, checkDnsLabel, checkInteger, checkLabels, checkMetricName, checkNumber, checkProps, checkReplicaBounds, checkScalableWorkload, checkShape, checkTimeSpan, integer, oneOf, optional, Rules,
 } from './checks';
 import { MetricApiType, MetricSources } from './metric-sources';
 
@@ -96,7 +96,7 @@ export class AutoscalerMetric {
 }
 
 /**
- * One scaling policy: at most `value` pods (or percent of the current pods) per `periodSeconds`.
+ * One scaling policy: at most `value` pods (or percent of the current pods) per `period`.
  *
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/#HorizontalPodAutoscalerSpec
  */
@@ -107,14 +107,17 @@ export interface ScalingPolicySpec {
   /** Pods (at least 1) or percent (1 to 1000) per period. */
   readonly value: number;
 
-  /** Length of the period the policy holds for, 1 to 1800 seconds. */
-  readonly periodSeconds: number;
+  /** Length of the period the policy holds for: whole seconds from 1 s to 30 minutes (`periodSeconds`). */
+  readonly period: Duration;
 }
 
 /** How fast an autoscaler may move in one direction. */
 export interface ScalingRulesSpec {
-  /** Seconds of past recommendations considered before scaling (0 to 3600); damps flapping. */
-  readonly stabilizationWindowSeconds: number;
+  /**
+   * How far back past recommendations are considered before scaling, which damps flapping: whole seconds
+   * from 0 to one hour (`stabilizationWindowSeconds`).
+   */
+  readonly stabilizationWindow: Duration;
 
   /** The policies; at least one. */
   readonly policies: ScalingPolicySpec[];
@@ -200,8 +203,8 @@ const checkMetricSpec: Check = (value) => {
 
 /** The run-time check of a {@link ScalingRulesSpec} (HPA `behavior.scaleUp` / `scaleDown`). */
 export const checkScalingRules: Check = checkShape({
-  stabilizationWindowSeconds: integer(0, 3600),
-  policies: checkArrayOf(checkShape({ type: oneOf(['Pods', 'Percent']), value: (v) => checkNumber(v), periodSeconds: integer(1, 1800) })),
+  stabilizationWindow: (v) => checkTimeSpan(v, 0, 3600),
+  policies: checkArrayOf(checkShape({ type: oneOf(['Pods', 'Percent']), value: (v) => checkNumber(v), period: (v) => checkTimeSpan(v, 1, 1800) })),
   selectPolicy: optional(oneOf(['Max', 'Min', 'Disabled'])),
 });
 
@@ -347,10 +350,10 @@ export function assertScalableTarget(scope: Construct, target: ScalableWorkload)
 
 /**
  * Throws, naming `field` at `scope`, when scaling rules are outside what the API server accepts: a window
- * outside 0–3600 s, no policy, a Percent policy outside 1–1000, a period outside 1–1800 s.
+ * outside 0 s to one hour, no policy, a Percent policy outside 1–1000, a period outside 1 s to 30 minutes.
  */
 export function assertScalingRules(scope: Construct, field: string, rules: ScalingRulesSpec): void {
-  assertAt(scope, `${field}.stabilizationWindowSeconds`, checkInteger(rules.stabilizationWindowSeconds, 0, 3600));
+  assertAt(scope, `${field}.stabilizationWindow`, checkTimeSpan(rules.stabilizationWindow, 0, 3600));
   if (rules.policies.length === 0) {
     failAt(scope, `${field}.policies`, 'needs at least one policy');
   }
@@ -361,7 +364,7 @@ export function assertScalingRules(scope: Construct, field: string, rules: Scali
     } else {
       assertAt(scope, `${at}.value`, checkInteger(policy.value, 1));
     }
-    assertAt(scope, `${at}.periodSeconds`, checkInteger(policy.periodSeconds, 1, 1800));
+    assertAt(scope, `${at}.period`, checkTimeSpan(policy.period, 1, 1800));
   });
 }
 
@@ -409,8 +412,8 @@ function renderMetric(metric: AutoscalerMetricSpec): kplus.k8s.MetricSpecV2 {
 /** The autoscaling/v2 form of scaling rules (what an HPA, or KEDA's HPA config, carries). */
 export function renderScalingRules(rules: ScalingRulesSpec): kplus.k8s.HpaScalingRulesV2 {
   return {
-    stabilizationWindowSeconds: rules.stabilizationWindowSeconds,
+    stabilizationWindowSeconds: rules.stabilizationWindow.toSeconds(),
     selectPolicy: rules.selectPolicy ?? 'Max',
-    policies: rules.policies.map((p) => ({ type: p.type, value: p.value, periodSeconds: p.periodSeconds })),
+    policies: rules.policies.map((p) => ({ type: p.type, value: p.value, periodSeconds: p.period.toSeconds() })),
   };
 }

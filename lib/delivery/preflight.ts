@@ -8,25 +8,14 @@
  * fails. Warnings cover what the first sync creates (rendered ConfigMaps, PVCs, certificates).
  */
 import { ManifestFile } from '../render/manifest-writer';
+import { ClusterExpectation, ClusterRequirement } from '../core/cluster-requirements';
 import { SecretReference } from '../core/secret-references';
 
 /** How a check judges kubectl's answer. */
-export type PreflightExpectation =
-  | { readonly type: 'succeeds' }
-  | { readonly type: 'equals'; readonly value: string }
-  | { readonly type: 'lists'; readonly values: readonly string[] };
+export type PreflightExpectation = ClusterExpectation;
 
 /** One check: a kubectl call and what its answer must be. */
-export interface PreflightCheck {
-  /** `error` fails the script; `warning` is reported only. */
-  readonly severity: 'error' | 'warning';
-  /** What is checked, as printed. */
-  readonly description: string;
-  /** kubectl arguments (without `kubectl`). */
-  readonly args: readonly string[];
-  /** What the answer must be. */
-  readonly expect: PreflightExpectation;
-}
+export type PreflightCheck = ClusterRequirement;
 
 /** An environment's preflight contract (`preflight.json`). */
 export interface PreflightContract {
@@ -46,6 +35,14 @@ export interface PreflightInput {
   readonly files: readonly ManifestFile[];
   /** Every Secret and key they reference (`SecretReferences.of(root).list()`). */
   readonly secrets: readonly SecretReference[];
+
+  /**
+   * What components installed outside the manifests must provide (`ClusterRequirements.of(root).list()`),
+   * checked after everything the manifests themselves need.
+   *
+   * @default - none
+   */
+  readonly requirements?: readonly ClusterRequirement[];
 }
 
 type Obj = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown>; [key: string]: unknown };
@@ -158,6 +155,7 @@ export function buildPreflight(input: PreflightInput): PreflightContract {
       args: ['get', 'certificate', name(cert), '-n', ns(cert), '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'], expect: { type: 'equals', value: 'True' },
     });
   }
+  checks.push(...(input.requirements ?? []));
   return { environment: input.environment, context: input.context, checks };
 }
 
@@ -175,6 +173,8 @@ export function renderPreflightScript(contract: PreflightContract): string {
         return `check_succeeds ${c.severity} ${sq(c.description)} ${args}`;
       case 'equals':
         return `check_equals ${c.severity} ${sq(c.description)} ${sq(c.expect.value)} ${args}`;
+      case 'contains':
+        return `check_contains ${c.severity} ${sq(c.description)} ${sq(c.expect.values.join(' '))} ${args}`;
       default:
         return `check_lists ${c.severity} ${sq(c.description)} ${sq(c.expect.values.join(' '))} ${args}`;
     }
@@ -231,6 +231,23 @@ check_lists() {
   for word in $words; do
     case "$newline$output$newline" in
       *"$newline$word$newline"*) ;;
+      *) missing="$missing $word" ;;
+    esac
+  done
+  if [ -z "$missing" ]; then pass "$description"; else report "$severity" "$description: missing$missing"; fi
+}
+
+# check_contains SEVERITY DESCRIPTION "WORD..." KUBECTL-ARGS...: each word occurs somewhere in the output
+check_contains() {
+  local severity=$1 description=$2 words=$3 output word missing=''
+  shift 3
+  if ! output=$("$KUBECTL" "$@" 2>/dev/null); then
+    report "$severity" "$description: not found"
+    return
+  fi
+  for word in $words; do
+    case "$output" in
+      *"$word"*) ;;
       *) missing="$missing $word" ;;
     esac
   done

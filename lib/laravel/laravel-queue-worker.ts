@@ -8,7 +8,7 @@ import { LARAVEL_WRITABLE_PATHS } from './laravel-defaults';
 import { LARAVEL_REDIS_REACHABLE_COMMAND } from './laravel-queues';
 
 /** Props of {@link addLaravelQueueWorker}: a {@link QueueWorker}'s, with `queue:work`'s flags instead of a command. */
-export interface LaravelQueueWorkerProps extends Omit<QueueWorkerProps, 'command' | 'pollIntervalSeconds' | 'writablePaths'> {
+export interface LaravelQueueWorkerProps extends Omit<QueueWorkerProps, 'command' | 'pollInterval' | 'writablePaths'> {
   /**
    * Queue connection `queue:work` reads from.
    *
@@ -55,7 +55,7 @@ export interface LaravelQueueWorkerProps extends Omit<QueueWorkerProps, 'command
 
 /**
  * Laravel queue workers: a {@link QueueWorker} `id` under `scope` running `php artisan queue:work` with typed
- * flags (`--timeout` from `jobTimeoutSeconds`), writing to Laravel's run-time paths. Without a `heartbeatFile`
+ * flags (`--timeout` from `jobTimeout`), writing to Laravel's run-time paths. Without a `heartbeatFile`
  * (which the image writes from a `Looping` event listener, README "Workers") the probes run
  * {@link LARAVEL_REDIS_REACHABLE_COMMAND} unless `healthCommand` says otherwise.
  *
@@ -70,13 +70,15 @@ export function addLaravelQueueWorker(scope: Construct, id: string, props: Larav
   };
   const connection = props.connection ?? 'redis';
   const tries = props.tries ?? 3;
-  const jobTimeout = props.jobTimeoutSeconds ?? 60;
+  const jobTimeoutProp: unknown = props.jobTimeout ?? Duration.seconds(60);
   const maxTimeProp: unknown = props.maxTime ?? Duration.seconds(3600);
   const memory = props.memoryMiB ?? 512;
   const sleepProp: unknown = props.sleep ?? Duration.seconds(3);
   const backoffProp: unknown = props.backoff ?? [Duration.seconds(10), Duration.seconds(30), Duration.seconds(60)];
   check('connection', checkNonEmpty(connection));
   check('tries', checkInteger(tries, 1));
+  check('jobTimeout', checkTimeSpan(jobTimeoutProp, 1));
+  const jobTimeout = (jobTimeoutProp as Duration).toSeconds();
   check('maxTime', checkTimeSpan(maxTimeProp, 0));
   const maxTime = (maxTimeProp as Duration).toSeconds();
   check('memoryMiB', checkInteger(memory, 1));
@@ -108,7 +110,7 @@ export function addLaravelQueueWorker(scope: Construct, id: string, props: Larav
       `--sleep=${sleep}`,
       ...(backoff.length > 0 ? [`--backoff=${backoff.join(',')}`] : []),
     ],
-    pollIntervalSeconds: sleep,
+    pollInterval: sleepProp as Duration,
     healthCommand: props.healthCommand ?? [...LARAVEL_REDIS_REACHABLE_COMMAND],
     writablePaths: LARAVEL_WRITABLE_PATHS,
   });

@@ -2,9 +2,10 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppNamespace, NamespaceQuota } from '../core/app-namespace';
+import { ClusterRequirements } from '../core/cluster-requirements';
 import { ContainerResourceSpec } from '../core/container-resources';
 import {
-  Check, Rules, checkArrayOf, checkInstance, checkLabelName, checkLabels, checkProps, checkShape, checkString, checkStrings, oneOf, optional,
+  Check, Rules, checkArrayOf, checkInstance, checkLabelKey, checkLabelName, checkLabels, checkProps, checkShape, checkString, checkStrings, oneOf, optional,
 } from '../core/checks';
 import { LabelKeys } from '../core/labels';
 import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
@@ -191,6 +192,17 @@ export interface OperatorObservabilityOptions {
 
   /** Labels the operator and Grafana's sidecar select objects by (`release: kube-prometheus-stack`). */
   readonly selector: Record<string, string>;
+
+  /**
+   * Service annotations the cluster's kube-state-metrics must export as `kube_service_annotations` labels,
+   * for alerts that read them. The operator mode does not run kube-state-metrics, so it cannot pass the flag
+   * itself: it records a {@link ClusterRequirements} entry, which the preflight checks before a deploy and
+   * which names the kube-prometheus-stack value to set
+   * (`kube-state-metrics.metricAnnotationsAllowList: ["services=[<annotations>]"]`).
+   *
+   * @default - none
+   */
+  readonly kubeStateMetricsServiceAnnotations?: readonly string[];
 }
 
 /** The operator mode: ServiceMonitors/PodMonitors and dashboards as sidecar ConfigMaps for kube-prometheus-stack. */
@@ -248,7 +260,7 @@ const checkMode: Check = (value) => {
     return kind;
   }
   return (value as ObservabilityMode).kind === 'operator'
-    ? checkShape({ prometheusUrl: checkString, selector: checkLabels })(value)
+    ? checkShape({ prometheusUrl: checkString, selector: checkLabels, kubeStateMetricsServiceAnnotations: optional(checkStrings(checkLabelKey)) })(value)
     : checkShape({ clusterNodesCidr: checkString })(value);
 };
 
@@ -377,6 +389,15 @@ export class ObservabilityStack extends Construct {
         selector: mode.selector,
         partOf: props.partOf,
       });
+      const annotations = [...new Set(mode.kubeStateMetricsServiceAnnotations ?? [])].sort();
+      if (annotations.length > 0) {
+        ClusterRequirements.of(this).add(this, {
+          severity: 'error',
+          description: `kube-state-metrics exports the Service annotations ${annotations.join(', ')} (kube-prometheus-stack value kube-state-metrics.metricAnnotationsAllowList: ["services=[${annotations.join(',')}]"])`,
+          args: ['get', 'deployments', '--all-namespaces', '-l', 'app.kubernetes.io/name=kube-state-metrics', '-o', 'jsonpath={.items[*].spec.template.spec.containers[*].args}'],
+          expect: { type: 'contains', values: ['--metric-annotations-allowlist=', ...annotations] },
+        });
+      }
       return;
     }
 

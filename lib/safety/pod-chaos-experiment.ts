@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { PodChaos, PodChaosSpecAction, PodChaosSpecMode } from '../../imports/chaos-mesh.org';
 import { assertAt, failAt } from '../core/errors';
 import {
-  checkDnsLabel, checkLabelKey, checkLabelName, checkLabels, checkLabelValue, checkNumber, checkProps, checkString, optional, Rules,
+  checkDnsLabel, checkLabelKey, checkLabelName, checkLabels, checkLabelValue, checkProps, checkString, optional, Rules,
 } from '../core/checks';
 import { show } from '../core/errors';
 import { recommendedLabels } from '../core/labels';
@@ -35,11 +35,18 @@ export interface PodChaosExperimentProps {
   readonly partOf?: string;
 }
 
+/** A Duration of whole seconds from one second to one hour. */
+function checkChaosDuration(value: unknown): string | undefined {
+  const seconds = value instanceof Duration ? value.toMilliseconds() / 1000 : NaN;
+  return Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600 ? undefined
+    : `must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got ${value instanceof Duration ? `${seconds}s` : show(value)}`;
+}
+
 /** Run-time checks of {@link PodChaosExperimentProps}, applied before anything is created. */
 const POD_CHAOS_EXPERIMENT_RULES: Rules = {
   name: optional(checkString),
   podLabels: checkLabels,
-  durationSeconds: optional((v) => checkNumber(v)),
+  duration: optional(checkChaosDuration),
   partOf: optional(checkLabelName),
 };
 
@@ -64,9 +71,8 @@ export class PodChaosExperiment extends Construct {
     const duration = props.duration ?? Duration.seconds(60);
     const namespace = Chart.of(this).namespace;
     assertAt(this, 'name', checkDnsLabel(name));
-    const durationSeconds = duration instanceof Duration ? duration.toMilliseconds() / 1000 : NaN;
-    assertAt(this, 'duration', Number.isInteger(durationSeconds) && durationSeconds >= 1 && durationSeconds <= 3600 ? undefined
-      : `must be a Duration of whole seconds from Duration.seconds(1) to Duration.hours(1), got ${duration instanceof Duration ? `${durationSeconds}s` : show(duration)}`);
+    assertAt(this, 'duration', checkChaosDuration(duration));
+    const durationSeconds = duration.toSeconds();
     if (namespace === undefined) {
       failAt(this, 'namespace', 'the chart must have a namespace: the experiment is limited to it');
     }

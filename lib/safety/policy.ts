@@ -14,6 +14,7 @@ import {
 } from './private/pod-rules';
 
 export { POD_SECURITY_CONTROLS };
+export { TWO_COMPONENT_RELEASE_IMAGES, isPinnedImage } from '../core/checks';
 export type { PodSecurityControl };
 
 /** The rules of the synth-time policy pass, each with the one-line fix the report prints. */
@@ -23,7 +24,7 @@ export const POLICY_RULES = {
   'container-resources': 'set requests and limits for cpu and memory from the environment config (toContainerResources)',
   'container-probes': 'add readiness and liveness probes (renderHttpProbe) to every long-running container',
   'image-tag': 'reference the image by a version tag or sha256 digest, never latest or nothing',
-  'image-pinned': 'pin the image to a semantic version (v1.2.3) or a sha256 digest',
+  'image-pinned': 'pin the image to a semantic version (v1.2.3), a major.minor release of a product numbered that way (postgres:16.4), or a sha256 digest',
   'disruption-budget': 'add a PodDisruptionBudget selecting the pods (maxUnavailable: 1)',
   'node-spread': 'spread the pods over kubernetes.io/hostname (hardenPodTemplate adds topology spread constraints)',
   'selector-matches-template': 'select on labels the pod template carries (select: false, then select on our labels)',

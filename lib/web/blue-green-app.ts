@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -11,7 +10,7 @@ import {
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference } from '../core/secret-references';
 import {
-  addDisruptionBudget, checkReplicasOrAutoscaling, containerEnvFrom, containerEnvVariables, imagePullPolicy, imageReference,
+  addDisruptionBudget, checkReplicasOrAutoscaling, configMapsHash, containerEnvFrom, containerEnvVariables, imagePullPolicy, imageReference,
   mountWritablePaths, versionLabel,
 } from '../core/workload-parts';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
@@ -629,16 +628,7 @@ export class BlueGreenApp extends Construct {
   }
 
   private hashConfigMaps(): string {
-    const sources = [...(this.props.envFromConfigMaps ?? []), ...(this.props.configMapMounts ?? []).map((m) => m.configMap)];
-    const hash = createHash('sha256');
-    for (const cm of [...sources].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      hash.update(cm.name);
-      for (const key of Object.keys(cm.data).sort()) {
-        hash.update(`\0${key}\0${cm.data[key]}`);
-      }
-      hash.update('\n');
-    }
-    return hash.digest('hex');
+    return configMapsHash([...(this.props.envFromConfigMaps ?? []), ...(this.props.configMapMounts ?? []).map((m) => m.configMap)]);
   }
 
   private addService(id: string, name: string, selector: Record<string, string>): kplus.Service {
@@ -674,18 +664,18 @@ export class BlueGreenApp extends Construct {
       // slowly (after 5 minutes, halve or -2 pods per minute, whichever is less).
       scaleUp: {
         selectPolicy: 'Max',
-        stabilizationWindowSeconds: 0,
+        stabilizationWindow: Duration.seconds(0),
         policies: [
-          { type: 'Percent', value: 100, periodSeconds: 30 },
-          { type: 'Pods', value: 4, periodSeconds: 30 },
+          { type: 'Percent', value: 100, period: Duration.seconds(30) },
+          { type: 'Pods', value: 4, period: Duration.seconds(30) },
         ],
       },
       scaleDown: {
         selectPolicy: 'Min',
-        stabilizationWindowSeconds: 300,
+        stabilizationWindow: Duration.seconds(300),
         policies: [
-          { type: 'Percent', value: 50, periodSeconds: 60 },
-          { type: 'Pods', value: 2, periodSeconds: 60 },
+          { type: 'Percent', value: 50, period: Duration.seconds(60) },
+          { type: 'Pods', value: 2, period: Duration.seconds(60) },
         ],
       },
     });

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
 import {
-  Check, checkAbsolutePath, checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkShape, checkString, integer, optional, Rules,
+  Check, checkAbsolutePath, checkArrayOf, checkDnsLabel, checkImageTag, checkInteger, checkNonEmpty, checkProps, checkShape, checkString, checkTimeSpan, integer, optional, Rules,
 } from '../core/checks';
 import {
   BackgroundProcessProps, addDisruptionBudget, checkReplicasOrAutoscaling, containerEnvFrom, containerEnvVariables, heartbeatProbe,
@@ -113,19 +113,21 @@ export interface QueueWorkerProps extends BackgroundProcessProps {
   readonly queues: string[];
 
   /**
-   * Seconds a single job may run before the worker kills it. The pod's termination grace period is sized from
-   * it, so a job running at SIGTERM can finish, and so is the heartbeat's allowed age.
+   * Longest a single job may run before the worker kills it (whole seconds, at least one). The pod's
+   * termination grace period is sized from it, so a job running at SIGTERM can finish, and so is the
+   * heartbeat's allowed age.
    *
-   * @default 60
+   * @default Duration.seconds(60)
    */
-  readonly jobTimeoutSeconds?: number;
+  readonly jobTimeout?: Duration;
 
   /**
-   * Seconds the worker sleeps when no job is waiting; part of the heartbeat's allowed age.
+   * Time the worker sleeps when no job is waiting (whole seconds, zero allowed); part of the heartbeat's
+   * allowed age.
    *
-   * @default 3
+   * @default Duration.seconds(3)
    */
-  readonly pollIntervalSeconds?: number;
+  readonly pollInterval?: Duration;
 
   /**
    * Directories the worker writes to on its read-only root filesystem (one `emptyDir` limited to the memory
@@ -136,16 +138,16 @@ export interface QueueWorkerProps extends BackgroundProcessProps {
   readonly writablePaths?: readonly string[];
 
   /**
-   * Seconds between SIGTERM and SIGKILL; at least `jobTimeoutSeconds`, so the current job can finish.
+   * Time between SIGTERM and SIGKILL (whole seconds); at least `jobTimeout`, so the current job can finish.
    *
-   * @default - `jobTimeoutSeconds` + 30
+   * @default - `jobTimeout` + Duration.seconds(30)
    */
-  readonly terminationGracePeriodSeconds?: number;
+  readonly terminationGracePeriod?: Duration;
 
   /**
    * File the image touches on every worker loop (a listener on the framework's loop event). Give it only
    * where the image is known to write it: the liveness probe then restarts a worker whose file is older
-   * than `jobTimeoutSeconds` + `pollIntervalSeconds` + 60 s, and an image that never writes it is killed.
+   * than `jobTimeout` + `pollInterval` + 60 s, and an image that never writes it is killed.
    *
    * @default - no heartbeat: the probes run `healthCommand`
    */
@@ -211,10 +213,10 @@ const QUEUE_WORKER_RULES: Rules = {
   resources: checkResourceSpec,
   command: checkArrayOf(checkString),
   queues: checkArrayOf(checkNonEmpty),
-  jobTimeoutSeconds: optional(integer(1)),
-  pollIntervalSeconds: optional(integer(0)),
+  jobTimeout: optional((v) => checkTimeSpan(v, 1)),
+  pollInterval: optional((v) => checkTimeSpan(v, 0)),
   writablePaths: optional(checkArrayOf(checkAbsolutePath)),
-  terminationGracePeriodSeconds: optional(integer(1)),
+  terminationGracePeriod: optional((v) => checkTimeSpan(v, 1)),
   heartbeatFile: optional(checkString),
   healthCommand: optional(checkArrayOf(checkString)),
   queueBackend: optional(checkShape({ address: checkNonEmpty, databaseIndex: optional(integer(0, 15)), password: checkSecretKeyReference, listKeyPrefix: checkString })),
@@ -227,7 +229,7 @@ const QUEUE_WORKER_RULES: Rules = {
  * Queue workers: Deployment `<name>` running `command`, optionally autoscaled on the queue length (KEDA,
  * which creates HPA `<name>-hpa`) or on CPU and memory (HPA `<name>-hpa`).
  *
- * A SIGTERM lets the current job finish (the grace period covers `jobTimeoutSeconds`); restricted Pod
+ * A SIGTERM lets the current job finish (the grace period covers `jobTimeout`); restricted Pod
  * Security with a read-only root, topology spread and a PDB when more than one pod can run. Probes: where
  * the image writes a `heartbeatFile`, liveness catches a worker that is alive but no longer looping and
  * readiness gates rollouts on a worker that has really polled its queues; without one, both run
@@ -256,18 +258,20 @@ export class QueueWorker extends Construct {
   /** The container's command. */
   public readonly command: string[];
 
-  /** Seconds a job may run (`--timeout`). */
-  public readonly jobTimeoutSeconds: number;
+  /** Longest a job may run (`--timeout`). */
+  public readonly jobTimeout: Duration;
 
-  /** Seconds between SIGTERM and SIGKILL. */
-  public readonly terminationGracePeriodSeconds: number;
+  /** Time between SIGTERM and SIGKILL. */
+  public readonly terminationGracePeriod: Duration;
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
     checkProps(this, props, QUEUE_WORKER_RULES);
-    this.jobTimeoutSeconds = props.jobTimeoutSeconds ?? 60;
-    const sleep = props.pollIntervalSeconds ?? 3;
-    this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? this.jobTimeoutSeconds + 30;
+    this.jobTimeout = props.jobTimeout ?? Duration.seconds(60);
+    const jobTimeoutSeconds = this.jobTimeout.toSeconds();
+    const sleep = (props.pollInterval ?? Duration.seconds(3)).toSeconds();
+    this.terminationGracePeriod = props.terminationGracePeriod ?? Duration.seconds(jobTimeoutSeconds + 30);
+    const graceSeconds = this.terminationGracePeriod.toSeconds();
     const heartbeatFile = props.heartbeatFile;
     const healthCommand = props.healthCommand ?? ['/bin/sh', '-c', 'kill -0 1'];
     const runAsUser = props.runAsUser ?? 1000;
@@ -292,11 +296,9 @@ export class QueueWorker extends Construct {
     if (new Set(props.queues).size !== props.queues.length) {
       failAt(this, 'queues', `must not repeat a queue, got ${show(props.queues)}`);
     }
-    assertAt(this, 'jobTimeoutSeconds', checkInteger(this.jobTimeoutSeconds, 1));
-    assertAt(this, 'pollIntervalSeconds', checkInteger(sleep, 0));
-    if (this.terminationGracePeriodSeconds < this.jobTimeoutSeconds) {
-      failAt(this, 'terminationGracePeriodSeconds',
-        `must be at least jobTimeoutSeconds (${this.jobTimeoutSeconds}) so the current job can finish after SIGTERM, got ${this.terminationGracePeriodSeconds}`);
+    if (graceSeconds < jobTimeoutSeconds) {
+      failAt(this, 'terminationGracePeriod',
+        `must be at least jobTimeout (${jobTimeoutSeconds}s) so the current job can finish after SIGTERM, got ${graceSeconds}s`);
     }
     if (heartbeatFile !== undefined) {
       assertAt(this, 'heartbeatFile', /^\/[A-Za-z0-9_./-]+$/.test(heartbeatFile) ? undefined : `must be an absolute path, got ${show(heartbeatFile)}`);
@@ -343,7 +345,7 @@ export class QueueWorker extends Construct {
       podMetadata: { labels: podLabels },
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurityContext(runAsUser),
-      terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
+      terminationGracePeriod: Duration.seconds(graceSeconds),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
     const container = this.deployment.addContainer({
@@ -357,7 +359,7 @@ export class QueueWorker extends Construct {
       envFrom: containerEnvFrom(props),
     });
     mountWritablePaths(this, container, writablePaths, props.resources);
-    const maxAge = this.jobTimeoutSeconds + sleep + 60;
+    const maxAge = jobTimeoutSeconds + sleep + 60;
     hardenPodTemplate(this.deployment, { selector: this.selector, probes: heartbeatFile === undefined
       ? {
         // Without a heartbeat nothing tells a busy worker from a stuck one, so the probes hold the worker
@@ -394,8 +396,8 @@ export class QueueWorker extends Construct {
           password: backend.password,
           // Add up to 2 workers a minute; remove 1 every 2 minutes after 10 quiet minutes, so a
           // bursty queue does not make workers flap.
-          scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
-          scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
+          scaleDown: { stabilizationWindow: Duration.seconds(600), policies: [{ type: 'Pods', value: 1, period: Duration.seconds(120) }] },
+          scaleUp: { stabilizationWindow: Duration.seconds(60), policies: [{ type: 'Pods', value: 2, period: Duration.seconds(60) }] },
         });
       } else {
         this.autoscaler = new WorkloadAutoscaler(this, 'Autoscaler', {
@@ -409,8 +411,8 @@ export class QueueWorker extends Construct {
             AutoscalerMetric.memoryUtilization(a.memoryUtilizationPercent ?? 80),
           ],
           // Double per minute after a minute; remove 2 every 2 minutes after 5 quiet minutes.
-          scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }] },
-          scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 2, periodSeconds: 120 }] },
+          scaleUp: { stabilizationWindow: Duration.seconds(60), policies: [{ type: 'Percent', value: 100, period: Duration.seconds(60) }] },
+          scaleDown: { stabilizationWindow: Duration.seconds(300), policies: [{ type: 'Pods', value: 2, period: Duration.seconds(120) }] },
         });
       }
     }

@@ -1,8 +1,9 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ScaledObject, ScaledObjectSpecAdvancedScalingModifiersMetricType, TriggerAuthentication } from '../../imports/keda.sh';
 import { assertAt, failAt, show } from '../core/errors';
 import {
-  checkArrayOf, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkNonEmpty, checkNumber, checkProps, checkReplicaBounds, checkScalableWorkload, checkShape, checkString, optional, Rules,
+  checkArrayOf, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkNonEmpty, checkNumber, checkProps, checkReplicaBounds, checkScalableWorkload, checkShape, checkString, checkTimeSpan, optional, Rules,
 } from '../core/checks';
 import { SecretKeyReference, SecretReferences, checkSecretKeyReference } from '../core/secret-references';
 import { checkScalingRules } from '../core/workload-autoscaler';
@@ -67,11 +68,11 @@ export interface RedisListScalerProps {
   readonly password: SecretKeyReference;
 
   /**
-   * Seconds between two reads of the lists.
+   * Time between two reads of the lists: whole seconds from 1 s to one hour (KEDA's `pollingInterval`).
    *
-   * @default 30 (KEDA's default)
+   * @default Duration.seconds(30) (KEDA's default)
    */
-  readonly pollingIntervalSeconds?: number;
+  readonly pollingInterval?: Duration;
 
   /**
    * Scale-up behaviour of the HPA KEDA creates.
@@ -106,7 +107,7 @@ const REDIS_LIST_SCALER_RULES: Rules = {
   address: checkString,
   databaseIndex: optional((v) => checkNumber(v)),
   password: checkSecretKeyReference,
-  pollingIntervalSeconds: optional((v) => checkNumber(v)),
+  pollingInterval: optional((v) => checkTimeSpan(v, 1, 3600)),
   scaleUp: optional(checkScalingRules),
   scaleDown: optional(checkScalingRules),
 };
@@ -146,7 +147,7 @@ export class RedisListScaler extends Construct {
     super(scope, id);
     checkProps(this, props, REDIS_LIST_SCALER_RULES);
     const databaseIndex = props.databaseIndex ?? 0;
-    const polling = props.pollingIntervalSeconds ?? 30;
+    const polling = (props.pollingInterval ?? Duration.seconds(30)).toSeconds();
     assertAt(this, 'name', checkDnsLabel(props.name));
     if (props.hpaName !== undefined) {
       assertAt(this, 'hpaName', checkDnsSubdomain(props.hpaName));
@@ -172,7 +173,6 @@ export class RedisListScaler extends Construct {
     assertAt(this, 'address', ADDRESS.test(props.address) ? undefined : `must be host:port, got ${show(props.address)}`);
     assertAt(this, 'databaseIndex', checkInteger(databaseIndex, 0, 15));
     assertAt(this, 'password.key', checkNonEmpty(props.password.key));
-    assertAt(this, 'pollingIntervalSeconds', checkInteger(polling, 1, 3600));
     if (props.scaleUp !== undefined) {
       assertScalingRules(this, 'scaleUp', props.scaleUp);
     }

@@ -1,7 +1,7 @@
 /**
  * Dev: small, short-lived, debug logging.
  */
-import { Cron, Size } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
@@ -55,7 +55,7 @@ export const dev = {
     queues: WORKER_QUEUES,
     // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
     imageWritesHeartbeats: { queueWorker: false, scheduler: false },
-    jobTimeoutSeconds: 60,
+    jobTimeout: Duration.seconds(60),
     resources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(250), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(512) },
     replicas: 1,
   },
@@ -96,7 +96,7 @@ export const dev = {
     bucket: 'ecommerce-backups-dev',
     region: 'us-east-1',
     endpoint: 'http://minio.storage.svc.cluster.local:9000',
-    retentionDays: 7,
+    retention: Duration.days(7),
     rowCountTolerancePercent: 5,
     resources: BACKUP_SMALL,
     verificationResources: VERIFY_SMALL,

@@ -1,7 +1,7 @@
 /**
  * Prod: seed 000's sizes, probes and images.
  */
-import { Cron, Size } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { SEED_ALERT_THRESHOLDS } from '../../lib/laravel/platform-alerts';
 
@@ -54,7 +54,7 @@ export const prod = {
     // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
     imageWritesHeartbeats: { queueWorker: false, scheduler: false },
     // Longest job (order export) runs about 4 minutes; the grace period follows.
-    jobTimeoutSeconds: 300,
+    jobTimeout: Duration.minutes(5),
     // Seed 001's worker resources.
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
     // Seed 000's laravel-worker-hpa: 1-5 workers at 100 waiting jobs each (summed over the drained queues).
@@ -101,7 +101,7 @@ export const prod = {
     databaseName: 'ecommerce',
     bucket: 'ecommerce-backups',
     region: 'us-east-1',
-    retentionDays: 30,
+    retention: Duration.days(30),
     // Counts are taken just before the dump's snapshot; orders written in between differ by a few rows.
     rowCountTolerancePercent: 1,
     resources: {

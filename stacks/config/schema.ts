@@ -10,7 +10,7 @@ import { Cron, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { z } from 'zod';
 import { DATABASE_ENGINES } from '../../lib/backup/backup-cron-job';
-import { checkCidr, checkCpu, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkHostName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkSize, checkTimeZone } from '../../lib/core/checks';
+import { checkCidr, checkCpu, checkDnsLabel, checkDnsSubdomain, checkGitRevision, checkHostName, checkImageRepository, checkImageTag, checkInteger, checkLabelKey, checkLabelValue, checkNonEmpty, checkOneOf, checkSize, checkTimeSpan, checkTimeZone, checkWholeDays } from '../../lib/core/checks';
 import { checkResources } from '../../lib/core/container-resources';
 import { checkCronSchedule } from '../../lib/core/cron';
 import { checkPositiveDuration } from '../../lib/core/durations';
@@ -46,6 +46,7 @@ const cpu = () => checked<Cpu>(checkCpu);
 const imageRepository = () => checked<string>(checkImageRepository);
 const duration = () => instance<Duration>(Duration as never, 'a Duration such as Duration.days(30)');
 const positiveDuration = () => checked<Duration>((v) => checkPositiveDuration(v));
+const wholeSeconds = (min: number) => checked<Duration>((v) => checkTimeSpan(v, min));
 const cron = () => checked<Cron>((v) => (v instanceof Cron ? checkCronSchedule(v.expressionString) : `must be a Cron such as Cron.daily(), got ${show(v)}`));
 const imageTag = () => checked<string>((v) => checkImageTag(v, false));
 const pinnedImage = () => checked<string>(checkPinnedImage);
@@ -242,8 +243,8 @@ const workersSchema = z.strictObject({
   imageTag: imageTag(),
   /** Queues drained, highest priority first. */
   queues: z.array(nonEmpty()),
-  /** Longest a job may run (`--timeout`); the pod's grace period is sized from it. */
-  jobTimeoutSeconds: integer(1),
+  /** Longest a job may run (`--timeout`, whole seconds); the pod's grace period is sized from it. */
+  jobTimeout: wholeSeconds(1),
   /** Requests and limits of a worker. */
   resources: resourcesSchema,
   /** Fixed worker count (environments without autoscaling). */
@@ -352,8 +353,8 @@ const backupSchema = z.strictObject({
   region: nonEmpty(),
   /** Endpoint of an S3-compatible store; absent for AWS S3. */
   endpoint: url(/^https?:\/\/[^\s]+$/, 'an http(s) URL').optional(),
-  /** Days a backup is kept. */
-  retentionDays: integer(1),
+  /** How long a backup is kept: whole days. */
+  retention: checked<Duration>(checkWholeDays),
   /** Allowed row count difference between a backup's manifest and its restore, percent. */
   rowCountTolerancePercent: integer(0, 100),
   /** Requests and limits of the dump, upload, fetch and restore containers. */

@@ -55,7 +55,7 @@ export const staging = {
     queues: WORKER_QUEUES,
     // Nothing proves the image writes the heartbeat files yet: the probes check PHP and Redis instead.
     imageWritesHeartbeats: { queueWorker: false, scheduler: false },
-    jobTimeoutSeconds: 120,
+    jobTimeout: Duration.minutes(2),
     resources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
     autoscaling: { metric: 'queueLength', minReplicas: 1, maxReplicas: 3 },
   },
@@ -92,7 +92,7 @@ export const staging = {
     databaseName: 'ecommerce',
     bucket: 'ecommerce-backups-staging',
     region: 'us-east-1',
-    retentionDays: 14,
+    retention: Duration.days(14),
     rowCountTolerancePercent: 1,
     resources: BACKUP_SMALL,
     verificationResources: VERIFY_SMALL,
@@ -111,5 +111,22 @@ export const staging = {
   delivery: {
     // Staging releases more often: a shorter bake, the same thresholds.
     verifiedSwitch: { ...VERIFIED_SWITCH, bakeTime: Duration.minutes(5) },
+    argoRollouts: true,
+    // Seed 004's production stage rehearsed on staging, beside the blue/green web tier and its verified switch:
+    // the web tier's next release as a canary at its own host (behind the same VPN and login), 10 % -> analysis
+    // -> 50 % -> analysis -> 100 %, judged by the same SLOs as the verified switch.
+    canary: {
+      appName: 'laravel-canary',
+      imageTag: 'v1.4.0-rc.1',
+      host: 'canary.staging.shop.example.com',
+      weightsPercent: [10, 50, 100],
+      pause: Duration.minutes(2),
+      analysisInterval: Duration.minutes(1),
+      analysisCount: 5,
+      analysisFailureLimit: 1,
+      errorRatioMax: 0.001,
+      latencyP95Max: Duration.millis(200),
+      replicas: 2,
+    },
   },
 } satisfies EnvironmentConfig;

@@ -4,7 +4,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ (v1.28)
  */
-import { isPinnedTag } from '../../core/checks';
+import { isPinnedImage } from '../../core/checks';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are untyped JSON; every access is guarded
 export type Loose = any;
@@ -216,6 +216,6 @@ export function imageFindings(t: PodTemplate): RawFinding[] {
     if (ref === 'latest') {
       return [{ rule: 'image-tag', message: `${label} image "${image}" uses the moving tag latest` }];
     }
-    return isPinnedTag(ref) ? [] : [{ rule: 'image-pinned', message: `${label} image "${image}" is not pinned to a semantic version or sha256 digest` }];
+    return isPinnedImage(image) ? [] : [{ rule: 'image-pinned', message: `${label} image "${image}" is not pinned to a semantic version or sha256 digest` }];
   });
 }
