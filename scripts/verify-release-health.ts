@@ -7,7 +7,9 @@
  *
  * For each query it writes a `promtool test rules` file with three inputs (50 requests/s on the release):
  * healthy (no 5xx, every request within 100 ms), an error breach (2 % 5xx) and a latency breach (every request
- * between 200 and 500 ms), and asserts which side of the threshold the query lands on in each.
+ * between 200 and 500 ms), and asserts which side of the threshold the query lands on in each. A fourth input,
+ * the release's series present but without a request, proves the query returns no sample at all: neither
+ * side of the threshold (an analysis measurement is then Inconclusive, README "Progressive delivery").
  * Usage: npm run verify:release [-- <dist folder>]
  */
 import { spawnSync } from 'child_process';
@@ -93,10 +95,12 @@ function queriesOf(env: string): ReleaseQuery[] {
   return out;
 }
 
-/** 15 s samples for 10 minutes: 750 requests per sample (50/s). */
-function inputs(q: ReleaseQuery, scenario: 'healthy' | 'errors' | 'latency'): Array<{ series: string; values: string }> {
+type Scenario = 'healthy' | 'errors' | 'latency' | 'idle';
+
+/** 15 s samples for 10 minutes: 750 requests per sample (50/s), or none (`idle`). */
+function inputs(q: ReleaseQuery, scenario: Scenario): Array<{ series: string; values: string }> {
   const labels = `namespace="${q.namespace}",${q.releaseLabel}="${q.releaseValue}"`;
-  const counter = (perStep: number) => `0+${perStep}x40`;
+  const counter = (perStep: number) => `0+${scenario === 'idle' ? 0 : perStep}x40`;
   const failed = scenario === 'errors' ? 15 : 0;
   // Healthy and error cases: every request within 100 ms; latency breach: every request between 200 and 500 ms.
   const within = (le: number) => (scenario === 'latency' ? le >= 0.5 : le >= 0.1);
@@ -111,7 +115,17 @@ function inputs(q: ReleaseQuery, scenario: 'healthy' | 'errors' | 'latency'): Ar
 }
 
 function testFile(ruleFiles: string[], queries: ReleaseQuery[]): string {
-  const tests = queries.flatMap((q) => (['healthy', 'errors', 'latency'] as const).map((scenario) => {
+  const tests = queries.flatMap((q) => (['healthy', 'errors', 'latency', 'idle'] as const).map((scenario) => {
+    if (scenario === 'idle') {
+      return {
+        name: `${q.what}: no traffic reads neither healthy nor failing`,
+        interval: '15s',
+        input_series: inputs(q, scenario),
+        promql_expr_test: [
+          { expr: `count(${q.query})`, eval_time: '5m', exp_samples: [] },
+        ],
+      };
+    }
     const failing = scenario === q.kind;
     return {
       name: `${q.what}: ${scenario} traffic reads ${failing ? 'failing' : 'healthy'}`,
@@ -155,7 +169,7 @@ function main(): void {
         failures.push(`${env}: promtool test rules failed\n${`${result.stdout}${result.stderr}`.trim().replace(/^/gm, '    ')}`);
       } else {
         proven += queries.length;
-        process.stdout.write(`verify-release-health: ${env}: ${queries.length} queries x 3 scenarios pass (${queries.map((q) => q.what.slice(env.length + 1)).join('; ')})\n`);
+        process.stdout.write(`verify-release-health: ${env}: ${queries.length} queries x 4 scenarios pass (${queries.map((q) => q.what.slice(env.length + 1)).join('; ')})\n`);
       }
     }
   } finally {

@@ -161,6 +161,8 @@ function main(): number {
 
   let objects = 0;
   const failures: string[] = [];
+  /** Objects validated against a CRD schema, by kind, so the output shows which custom resources were checked. */
+  const customByKind = new Map<string, number>();
   for (const file of files) {
     const rel = path.relative(root, file);
     for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
@@ -173,6 +175,9 @@ function main(): number {
       const [group, version] = splitApiVersion(obj.apiVersion ?? '');
       const key = gvkKey(group, version, obj.kind ?? '');
       const validate = kube.get(key) ?? crdValidator(key);
+      if (!kube.has(key) && validate !== undefined) {
+        customByKind.set(obj.kind ?? '', (customByKind.get(obj.kind ?? '') ?? 0) + 1);
+      }
       const what = `${rel}: ${obj.kind}/${obj.metadata?.namespace ? obj.metadata.namespace + '/' : ''}${obj.metadata?.name}`;
       if (validate === undefined) {
         failures.push(`${what}: no Kubernetes 1.28 or CRD schema for ${obj.apiVersion} ${obj.kind}`);
@@ -191,6 +196,8 @@ function main(): number {
     return 1;
   }
   process.stdout.write(`verify: ${objects} objects in ${files.length} files valid against the Kubernetes 1.28 and CRD schemas (strict: unknown fields rejected)\n`);
+  const custom = [...customByKind.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  process.stdout.write(`verify: custom resources checked against their CRD: ${custom === '' ? 'none' : custom}\n`);
   return 0;
 }
 

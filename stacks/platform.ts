@@ -103,11 +103,11 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   // A changed rule or routing rolls the server that mounts it (the kubelet's ConfigMap refresh alone is never
   // loaded: neither server watches its files).
   monitoring.observability.prometheus?.hashMountedConfig(MonitoringNames.RULES_CONFIG_MAP, () => alerting.rules.ruleFiles());
-  monitoring.observability.alertmanager?.hashMountedConfig(MonitoringNames.ALERTMANAGER_CONFIG_SECRET, () => ({ [alerting.routing.configKey]: alerting.routing.configYaml }));
+  monitoring.observability.alertmanager?.hashMountedConfig(MonitoringNames.ALERTMANAGER_CONFIG, () => ({ [alerting.routing.configKey]: alerting.routing.configYaml }));
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });
   const delivery = config.delivery === undefined ? undefined
-    : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, slos: alerting.slos });
+    : new ProgressiveDeliveryStack(root, 'Delivery', { config, delivery: config.delivery, app: web.laravel, laravelConfig: web.laravelConfig, slos: alerting.slos });
   return { root, web, data, workers, clusterAddons, backup, monitoring, monitoringExporters, alerting, network, secrets: SecretReferences.of(root), requirements: ClusterRequirements.of(root), deploy, chaos, delivery, syncWaves };
 }

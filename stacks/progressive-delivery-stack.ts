@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as kplus from 'cdk8s-plus-28';
 import { CanaryApp, ROLLOUTS_HASH_SERIES_LABEL } from '../lib/delivery/canary-app';
 import { ReleaseHealth } from '../lib/delivery/release-health';
 import { VerifiedSwitch } from '../lib/delivery/verified-switch';
@@ -9,7 +8,9 @@ import { PlatformSlos } from '../lib/laravel/platform-slos';
 import { MonitoringNames } from '../lib/observability/monitoring-names';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { DeliveryConfig, EnvironmentConfig } from './config';
-import { LARAVEL_PORT } from './web-stack';
+import { LaravelConfig } from '../lib/laravel/laravel-config';
+import { laravelRuntime } from './laravel-runtime';
+import { LARAVEL_METRICS_PORT, LARAVEL_PORT, ingressAccess } from './web-stack';
 
 /** Props of {@link ProgressiveDeliveryStack}. */
 export interface ProgressiveDeliveryStackProps {
@@ -21,6 +22,9 @@ export interface ProgressiveDeliveryStackProps {
 
   /** The web tier's blue/green app. */
   readonly app: BlueGreenApp;
+
+  /** The web tier's ConfigMaps (`laravel-config`, `nginx-config`), which a canary of the web tier reads too. */
+  readonly laravelConfig: LaravelConfig;
 
   /** The SLOs the alerting renders: the one definition of a healthy release. */
   readonly slos: PlatformSlos;
@@ -80,25 +84,41 @@ export class ProgressiveDeliveryStack extends Chart {
         releaseLabel: ROLLOUTS_HASH_SERIES_LABEL,
       });
       const web = config.web;
+      const runtime = laravelRuntime(this, config, { stripeWebhooks: true });
+      // The web tier's pods a second time, on the canary's image: the same port layout (metrics on the port only
+      // Prometheus reaches), probes, environment and files, and the same `app` label, so the web tier's scrape
+      // job, SLOs and NetworkPolicies cover the canary's pods too.
       this.canary = new CanaryApp(this, 'Canary', {
         name: canary.appName,
-        // The web tier's `app` label: its scrape job, SLOs and NetworkPolicies cover the canary's pods too.
         appLabel: web.appName,
         partOf: config.partOf,
-        image: `${web.imageRepository}:${canary.imageTag}`,
+        imageRepository: web.imageRepository,
+        imageTag: canary.imageTag,
+        requirePinnedImages: config.requirePinnedImages,
         replicas: canary.replicas,
         resources: web.resources,
         containerPort: LARAVEL_PORT,
+        metricsPort: LARAVEL_METRICS_PORT,
+        metricsPath: props.app.metricsPath,
         probes: LARAVEL_HEALTH_PROBES,
         probeTypeHeader: PROBE_TYPE_HEADER,
         writablePaths: LARAVEL_WRITABLE_PATHS,
-        host: canary.host,
-        ingressClassName: config.ingressClassName,
-        metricsPath: '/metrics',
+        env: runtime.env,
+        secretEnv: runtime.secretEnv,
+        envFromConfigMaps: [props.laravelConfig.appConfig],
+        envFromSecrets: [runtime.laravelSecrets],
+        configMapMounts: [{ configMap: props.laravelConfig.nginxConfig, path: '/etc/nginx/conf.d' }],
+        ingress: {
+          host: canary.host,
+          certificateName: `${canary.appName}-tls`,
+          issuerName: config.tlsIssuer.name,
+          issuerKind: config.tlsIssuer.kind,
+          ingressClassName: config.ingressClassName,
+          // The same restriction as the web tier's Ingress (VPN and login outside production).
+          ...ingressAccess(this, config),
+        },
         weightsPercent: canary.weightsPercent,
         pause: canary.pause,
-        envFromConfigMaps: [kplus.ConfigMap.fromConfigMapName(this, 'AppConfig', `${web.appName}-config`)],
-        envFromSecrets: [kplus.Secret.fromSecretName(this, 'AppSecrets', 'laravel-secrets')],
         analysis: {
           health: this.canaryHealth,
           prometheusUrl,

@@ -7,7 +7,7 @@ import { LARAVEL_COLOUR_LABEL, LARAVEL_HEALTH_PROBES, LARAVEL_REDIS_PREFIX, LARA
 import { MysqlServiceNames } from '../lib/data/mysql-cluster';
 import { LabelKeys } from '../lib/core/labels';
 import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
-import { TlsIngress } from '../lib/web/tls-ingress';
+import { TlsIngress, TlsIngressOptions } from '../lib/web/tls-ingress';
 import { EnvironmentConfig } from './config';
 import { laravelRuntime } from './laravel-runtime';
 
@@ -21,7 +21,21 @@ export interface WebStackProps {
 export const LARAVEL_PORT = 8080;
 
 /** Port only Prometheus reaches: nginx serves `/metrics` there and nowhere else (README "Access"). */
-const LARAVEL_METRICS_PORT = 9090;
+export const LARAVEL_METRICS_PORT = 9090;
+
+/**
+ * Who may reach the environment's public hosts (`web.access`: seed 004's VPN and login outside production), as
+ * `TlsIngress` options. Every Ingress of the environment takes its restriction from here: the web tier's and
+ * the canary's.
+ */
+export function ingressAccess(scope: Construct, config: EnvironmentConfig): Pick<TlsIngressOptions, 'allowSourceRanges' | 'basicAuthSecret' | 'externalAuth'> {
+  const access = config.web.access;
+  return {
+    allowSourceRanges: [...access.allowSourceRanges],
+    basicAuthSecret: access.basicAuthSecret === undefined ? undefined : kplus.Secret.fromSecretName(scope, 'BasicAuth', access.basicAuthSecret),
+    externalAuth: access.externalAuth,
+  };
+}
 
 /**
  * The web tier of one environment: namespace, configuration, the blue/green Laravel app and its ingress.
@@ -114,9 +128,7 @@ export class WebStack extends Chart {
       issuerName: config.tlsIssuer.name,
       issuerKind: config.tlsIssuer.kind,
       ingressClassName: config.ingressClassName,
-      allowSourceRanges: [...web.access.allowSourceRanges],
-      basicAuthSecret: web.access.basicAuthSecret === undefined ? undefined : kplus.Secret.fromSecretName(this, 'BasicAuth', web.access.basicAuthSecret),
-      externalAuth: web.access.externalAuth,
+      ...ingressAccess(this, config),
     });
 
     // Who the web tier talks to. The NetworkPolicies are derived from these declarations (README

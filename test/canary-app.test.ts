@@ -4,15 +4,22 @@ import { ReleaseHealth } from '../lib/delivery/release-health';
 import { PlatformSlos } from '../lib/laravel/platform-slos';
 import { DEFAULT_HEALTH_PROBES } from '../lib/core/http-probes';
 import { renderCharts } from '../lib/render/manifest-writer';
-import { K8sObject, SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
+import { ENVIRONMENTS } from '../stacks/config';
+import { synthObjects } from './environment-helpers';
+import { K8sObject, SMALL_RESOURCES, findObject, ofKind, synthChart, testChart } from './helpers';
+import { isAllowed } from './network-policy-eval';
+import { NetworkPolicies } from '../lib/safety/network-policies';
+import { NAMESPACE_NAME_LABEL } from '../lib/safety/network-connections';
+
+const SHOP_INGRESS = { host: 'shop.example.com', certificateName: 'shop-tls', issuerName: 'letsencrypt', ingressClassName: 'nginx' };
 
 function render(props: Partial<CanaryAppProps> = {}, analysis: Partial<NonNullable<CanaryAppProps['analysis']>> | null = {}) {
   const chart = testChart();
   const slos = new PlatformSlos(chart, 'Slos', { appNamespace: 'ecommerce' });
   const health = new ReleaseHealth(chart, 'Health', { availability: slos.availability, latency: slos.latency, releaseLabel: 'rollouts_pod_template_hash' });
   const app = new CanaryApp(chart, 'Shop', {
-    name: 'shop', partOf: 'ecommerce', image: 'ghcr.io/acme/shop:v2.0.0', replicas: 2, resources: SMALL_RESOURCES, containerPort: 8080,
-    probes: DEFAULT_HEALTH_PROBES, host: 'shop.example.com', ingressClassName: 'nginx', metricsPath: '/metrics',
+    name: 'shop', partOf: 'ecommerce', imageRepository: 'ghcr.io/acme/shop', imageTag: 'v2.0.0', replicas: 2, resources: SMALL_RESOURCES, containerPort: 8080,
+    probes: DEFAULT_HEALTH_PROBES, ingress: SHOP_INGRESS, metricsPath: '/metrics',
     analysis: analysis === null ? undefined : { health, prometheusUrl: 'http://prometheus:9090', ...analysis },
     ...props,
   });
@@ -116,8 +123,129 @@ describe('CanaryApp', () => {
     const slos = new PlatformSlos(c, 'Slos', { appNamespace: 'ecommerce' });
     const health = new ReleaseHealth(c, 'Health', { availability: slos.availability, latency: slos.latency, releaseLabel: 'environment' });
     expect(() => new CanaryApp(c, 'Shop', {
-      name: 'shop', partOf: 'ecommerce', image: 'ghcr.io/acme/shop:v2.0.0', replicas: 2, resources: SMALL_RESOURCES, containerPort: 8080,
-      probes: DEFAULT_HEALTH_PROBES, host: 'shop.example.com', ingressClassName: 'nginx', metricsPath: '/metrics', analysis: { health, prometheusUrl: 'http://p:9090' },
+      name: 'shop', partOf: 'ecommerce', imageRepository: 'ghcr.io/acme/shop', imageTag: 'v2.0.0', replicas: 2, resources: SMALL_RESOURCES, containerPort: 8080,
+      probes: DEFAULT_HEALTH_PROBES, ingress: SHOP_INGRESS, metricsPath: '/metrics', analysis: { health, prometheusUrl: 'http://p:9090' },
     })).toThrow('[test/Shop] analysis.health: must split by "rollouts_pod_template_hash" (the canary\'s pod template hash), got "environment"');
+  });
+});
+
+describe('CanaryApp pods, disruption budget and Ingress', () => {
+  const { chart } = render({
+    metricsPort: 9090, preStopSleep: Duration.seconds(5), terminationGracePeriod: Duration.seconds(20),
+    ingress: { ...SHOP_INGRESS, allowSourceRanges: ['10.8.0.0/16'], externalAuth: { url: 'https://auth.example.com/check', signinUrl: 'https://auth.example.com/start' } },
+  });
+  new NetworkPolicies(chart, 'Policies', {
+    partOf: 'ecommerce',
+    namespaces: ['ecommerce'],
+    ingressController: { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'ingress-nginx' }, podLabels: {} },
+    prometheus: { namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+  });
+  const objects = synthChart(chart);
+  const rollout = findObject(objects, 'Rollout', 'shop');
+  const pod = rollout.spec.template;
+
+  test('serves metrics on their own port, scraped there and exposed by no Service', () => {
+    expect(pod.spec.containers[0].ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'metrics', containerPort: 9090, protocol: 'TCP' }]);
+    expect(pod.metadata.annotations['prometheus.io/port']).toBe('9090');
+    const services = ofKind(objects, 'Service');
+    expect(services.length).toBe(2);
+    expect(services.flatMap((s) => s.spec.ports.map((p: K8sObject) => p.targetPort))).toEqual([8080, 8080]);
+  });
+
+  test('drains before SIGTERM and spreads each revision over nodes and zones', () => {
+    expect(pod.spec.containers[0].lifecycle.preStop.exec.command).toEqual(['/bin/sh', '-c', 'sleep 5']);
+    expect(pod.spec.terminationGracePeriodSeconds).toBe(20);
+    const spread = pod.spec.topologySpreadConstraints as K8sObject[];
+    expect(spread.map((c) => c.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+    for (const c of spread) {
+      expect(c.labelSelector.matchLabels).toEqual(rollout.spec.selector.matchLabels);
+      expect(c.matchLabelKeys).toEqual(['rollouts-pod-template-hash']);
+    }
+  });
+
+  test('a PodDisruptionBudget covers the pods when there are several, none for one pod', () => {
+    const pdb = findObject(objects, 'PodDisruptionBudget', 'shop-pdb');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: rollout.spec.selector.matchLabels } });
+    const single = synthChart(render({ replicas: 1 }).chart);
+    expect(ofKind(single, 'Rollout').length).toBe(1);
+    expect(ofKind(single, 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('the stable Ingress carries the access restriction and TLS it was given', () => {
+    const ingress = findObject(objects, 'Ingress', 'shop-ingress');
+    expect(ingress.metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/whitelist-source-range': '10.8.0.0/16',
+      'nginx.ingress.kubernetes.io/auth-url': 'https://auth.example.com/check',
+    });
+    expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'shop-tls' }]);
+    expect(findObject(objects, 'Certificate', 'shop-tls').spec.dnsNames).toEqual(['shop.example.com']);
+  });
+
+  test('declares the flows to its pods: the ingress controller to http, Prometheus to metrics', () => {
+    const policies = ofKind(objects, 'NetworkPolicy');
+    const shopPod = { namespace: 'ecommerce', labels: rollout.spec.template.metadata.labels };
+    const prometheus = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+    const ingressController = { namespace: 'ingress-nginx', labels: {} };
+    expect(policies.length).toBeGreaterThan(0);
+    expect(isAllowed(policies, ingressController, shopPod, 8080)).toBe(true);
+    expect(isAllowed(policies, ingressController, shopPod, 9090)).toBe(false);
+    expect(isAllowed(policies, prometheus, shopPod, 9090)).toBe(true);
+    expect(isAllowed(policies, prometheus, shopPod, 8080)).toBe(false);
+  });
+
+  test('fails when the failure limit leaves nothing to fail', () => {
+    expect(() => render({}, { count: 3, failureLimit: 3 })).toThrow('[test/Shop] analysis.failureLimit: must be below count (3): with 3 failures tolerated the analysis could never fail, got 3');
+  });
+});
+
+describe('staging canary beside the blue/green web tier', () => {
+  const staging = synthObjects(ENVIRONMENTS.staging);
+  const canary = ENVIRONMENTS.staging.delivery!.canary!;
+  const rollout = findObject(staging, 'Rollout', canary.appName);
+  const template = findObject(staging, 'AnalysisTemplate', `${canary.appName}-slo`);
+  const web = findObject(staging, 'Deployment', 'laravel-blue').spec.template;
+  const wave = (o: K8sObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+
+  test('the pods are built like the web tier\'s: container, security, volumes, drain and scrape', () => {
+    const pod = rollout.spec.template;
+    const { image: canaryImage, ...canaryContainer } = pod.spec.containers[0];
+    const { image: webImage, ...webContainer } = web.spec.containers[0];
+    expect(canaryImage).toBe(`${ENVIRONMENTS.staging.web.imageRepository}:${canary.imageTag}`);
+    expect(webImage).not.toBe(canaryImage);
+    expect(canaryContainer).toEqual(webContainer);
+    for (const field of ['securityContext', 'volumes', 'terminationGracePeriodSeconds', 'automountServiceAccountToken']) {
+      expect([field, pod.spec[field]]).toEqual([field, web.spec[field]]);
+    }
+    expect(pod.metadata.annotations).toEqual(web.metadata.annotations);
+  });
+
+  test('the web tier\'s scrape job keeps the pods\' template hash, which the analysis queries split by', () => {
+    const monitor = ofKind(staging, 'PodMonitor').find((m) => m.spec.selector.matchLabels.app === 'laravel')!;
+    expect(Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => rollout.spec.template.metadata.labels[k] === v)).toBe(true);
+    expect(monitor.spec.podTargetLabels).toContain('rollouts-pod-template-hash');
+    expect(monitor.spec.podMetricsEndpoints.map((e: K8sObject) => e.port)).toEqual(['metrics']);
+  });
+
+  test('the AnalysisTemplate is applied before the Rollout, and the Rollout after the verified switch', () => {
+    expect(wave(template)).toBeLessThan(wave(rollout));
+    expect(wave(findObject(staging, 'Job', 'laravel-verify-switch'))).toBeLessThan(wave(rollout));
+  });
+
+  test('the web tier\'s live Service, disruption budgets and spread never select the canary\'s pods', () => {
+    const labels = rollout.spec.template.metadata.labels as Record<string, string>;
+    const selects = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+    expect(selects(findObject(staging, 'Service', 'laravel-service').spec.selector)).toBe(false);
+    const webBudgets = ofKind(staging, 'PodDisruptionBudget').filter((p) => p.metadata.name.startsWith('laravel-') && p.metadata.name !== `${canary.appName}-pdb`);
+    expect(webBudgets.length).toBeGreaterThan(0);
+    for (const pdb of webBudgets) {
+      expect([pdb.metadata.name, selects(pdb.spec.selector.matchLabels)]).toEqual([pdb.metadata.name, false]);
+    }
+  });
+
+  test('the canary\'s pods reach MySQL and Redis through the web tier\'s declared flows', () => {
+    const policies = ofKind(staging, 'NetworkPolicy');
+    const pod = { namespace: 'ecommerce', labels: rollout.spec.template.metadata.labels };
+    expect(isAllowed(policies, pod, { namespace: 'ecommerce', labels: { app: 'mysql' } }, 3306)).toBe(true);
+    expect(isAllowed(policies, pod, { namespace: 'ecommerce', labels: { app: 'redis' } }, 6379)).toBe(true);
   });
 });

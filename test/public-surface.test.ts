@@ -1,5 +1,6 @@
 import { ENVIRONMENTS, loadEnvironment } from '../stacks/config';
-import { K8sObject, findObject, ofKind, shippedEnvironments } from './helpers';
+import { shippedEnvironments } from './environment-helpers';
+import { K8sObject, findObject, ofKind } from './helpers';
 import { Endpoint, isAllowed } from './network-policy-eval';
 
 /**
@@ -37,6 +38,10 @@ describe.each(shippedEnvironments())('%s public surface', (name, objects) => {
   const backends = ingresses.flatMap((i) => i.spec.rules.flatMap((r: K8sObject) => r.http.paths.map((p: K8sObject) => p.backend.service)));
   const laravelPod: Endpoint = { namespace: 'ecommerce', labels: { 'app': 'laravel', 'environment': 'blue', 'app.kubernetes.io/name': 'laravel' } };
   const config = ENVIRONMENTS[name];
+  // Where the environment runs a canary, its host is a second public surface: its own stable Ingress (and the
+  // canary Ingress Argo Rollouts clones from it at run time), its stable and canary Services, its pods.
+  const canary = config.delivery?.canary;
+  const canaryPods: Endpoint[] = canary === undefined ? [] : [{ namespace: 'ecommerce', labels: { 'app': 'laravel', 'app.kubernetes.io/instance': canary.appName, 'rollouts-pod-template-hash': '5d8f7c9b4' } }];
 
   test('every Ingress path leads to the http port of the app, never to its metrics port', () => {
     expect(backends.length).toBeGreaterThan(0);
@@ -53,7 +58,7 @@ describe.each(shippedEnvironments())('%s public surface', (name, objects) => {
     }
     // No Service of the app's pods exposes the metrics port at all.
     const appServices = ofKind(objects, 'Service').filter((svc) => svc.spec.selector?.app === 'laravel');
-    expect(appServices.length).toBe(3);
+    expect(appServices.length).toBe(canary === undefined ? 3 : 5);
     for (const service of appServices) {
       for (const p of service.spec.ports ?? []) {
         expect([metrics.containerPort, 'metrics']).not.toContain(p.targetPort);
@@ -83,11 +88,44 @@ describe.each(shippedEnvironments())('%s public surface', (name, objects) => {
     expect(isAllowed(policies, ingressController, laravelPod, 9090)).toBe(false);
     expect(isAllowed(policies, prometheus, laravelPod, 9090)).toBe(true);
     expect(isAllowed(policies, { namespace: 'ecommerce', labels: { app: 'laravel-worker' } }, laravelPod, 9090)).toBe(false);
+    for (const pod of canaryPods) {
+      expect(isAllowed(policies, ingressController, pod, 8080)).toBe(true);
+      expect(isAllowed(policies, ingressController, pod, 9090)).toBe(false);
+      expect(isAllowed(policies, prometheus, pod, 9090)).toBe(true);
+      expect(isAllowed(policies, { namespace: 'ecommerce', labels: { app: 'laravel-worker' } }, pod, 9090)).toBe(false);
+    }
+  });
+
+  test('the canary\'s pods serve metrics on the web tier\'s metrics port, which no Service exposes', () => {
+    if (canary === undefined) {
+      expect(ofKind(objects, 'Rollout')).toEqual([]);
+      return;
+    }
+    const web = findObject(objects, 'Deployment', 'laravel-blue').spec.template;
+    const rollout = findObject(objects, 'Rollout', canary.appName).spec.template;
+    expect(rollout.spec.containers[0].ports).toEqual(web.spec.containers[0].ports);
+    for (const key of ['prometheus.io/scrape', 'prometheus.io/port', 'prometheus.io/path']) {
+      expect([key, rollout.metadata.annotations[key]]).toEqual([key, web.metadata.annotations[key]]);
+    }
+  });
+
+  test('one Ingress for the shop\'s host, and one for the canary\'s where the environment runs one', () => {
+    const hosts = ingresses.flatMap((i) => i.spec.rules.map((r: K8sObject) => r.host)).sort();
+    expect(hosts).toEqual([config.web.host, ...(canary === undefined ? [] : [canary.host])].sort());
+  });
+
+  test.each(['whitelist-source-range', 'auth-type', 'auth-secret', 'auth-url', 'auth-signin'])('every Ingress carries the web tier\'s %s', (key) => {
+    const annotation = `nginx.ingress.kubernetes.io/${key}`;
+    const web = findObject(objects, 'Ingress', 'laravel-ingress').metadata.annotations?.[annotation];
+    expect(ingresses.length).toBeGreaterThan(0);
+    for (const ingress of ingresses) {
+      expect([ingress.metadata.name, ingress.metadata.annotations?.[annotation]]).toEqual([ingress.metadata.name, web]);
+    }
   });
 
   test('dev and staging accept only the VPN and require a login; prod is public', () => {
-    expect(ingresses.length).toBe(1);
-    const annotations = ingresses[0].metadata.annotations ?? {};
+    expect(ingresses.length).toBe(canary === undefined ? 1 : 2);
+    const annotations = findObject(objects, 'Ingress', 'laravel-ingress').metadata.annotations ?? {};
     const ranges = annotations['nginx.ingress.kubernetes.io/whitelist-source-range'];
     if (name === 'prod') {
       expect(ranges).toBeUndefined();

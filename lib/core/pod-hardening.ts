@@ -24,6 +24,28 @@ export function restrictedContainerSecurityContext(uid: number): kplus.Container
   };
 }
 
+/**
+ * {@link restrictedPodSecurityContext} as the Kubernetes struct, for pod templates cdk8s-plus does not render
+ * (a custom resource's, such as an Argo Rollouts Rollout's): the same fields and values.
+ */
+export function restrictedPodSecurityContextSpec(uid: number): kplus.k8s.PodSecurityContext {
+  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, fsGroupChangePolicy: 'OnRootMismatch' };
+}
+
+/** {@link restrictedContainerSecurityContext} as the Kubernetes struct: the same fields and values. */
+export function restrictedContainerSecurityContextSpec(uid: number): kplus.k8s.SecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
 /** What cdk8s-plus-28 cannot express for a pod template, added by {@link hardenPodTemplate}. */
 export interface PodTemplateHardening {
   /** Labels the workload selects on; the spread constraints count pods carrying them. */
@@ -56,24 +78,31 @@ const PATH_LABEL = `${TEMPLATE}/metadata/labels/cdk8s.io~1metadata.addr`;
 export function hardenPodTemplate(workload: kplus.Deployment | kplus.StatefulSet, hardening: PodTemplateHardening): void {
   const obj = ApiObject.of(workload);
   obj.addJsonPatch(JsonPatch.remove(PATH_LABEL));
-  const constraints: kplus.k8s.TopologySpreadConstraint[] = [
-    spread('kubernetes.io/hostname', hardening.selector),
-    spread('topology.kubernetes.io/zone', hardening.selector),
-  ];
-  obj.addJsonPatch(JsonPatch.add(`${TEMPLATE}/spec/topologySpreadConstraints`, constraints));
+  obj.addJsonPatch(JsonPatch.add(`${TEMPLATE}/spec/topologySpreadConstraints`, topologySpread(hardening.selector)));
   for (const [field, probe] of Object.entries(hardening.probes ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     obj.addJsonPatch(JsonPatch.add(`${TEMPLATE}/spec/containers/0/${field}`, probe));
   }
 }
 
-function spread(topologyKey: string, selector: Record<string, string>): kplus.k8s.TopologySpreadConstraint {
+/**
+ * Spread over nodes and zones, preferred and not required, counting only the pods of one template revision
+ * (`revisionLabel`: `pod-template-hash` for a Deployment, `rollouts-pod-template-hash` for a Rollout), so a
+ * rollout's old pods don't skew the spread.
+ */
+export function topologySpread(selector: Record<string, string>, revisionLabel = 'pod-template-hash'): kplus.k8s.TopologySpreadConstraint[] {
+  return [
+    spread('kubernetes.io/hostname', selector, revisionLabel),
+    spread('topology.kubernetes.io/zone', selector, revisionLabel),
+  ];
+}
+
+function spread(topologyKey: string, selector: Record<string, string>, revisionLabel: string): kplus.k8s.TopologySpreadConstraint {
   return {
     topologyKey,
     maxSkew: 1,
     // Prefer, don't require: a node or zone outage must not leave replacement pods Pending.
     whenUnsatisfiable: 'ScheduleAnyway',
     labelSelector: { matchLabels: selector },
-    // Count only pods of the same ReplicaSet, so a rolling update's old pods don't skew the spread.
-    matchLabelKeys: ['pod-template-hash'],
+    matchLabelKeys: [revisionLabel],
   };
 }

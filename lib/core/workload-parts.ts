@@ -3,6 +3,7 @@
  * wiring with secret bookkeeping, writable paths on a read-only root filesystem, the heartbeat probe, the
  * disruption budget and the "fixed size or autoscaling" check.
  */
+import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec } from './container-resources';
@@ -96,10 +97,35 @@ export function mountWritablePaths(
   if (paths.length === 0) {
     return;
   }
-  const writable = kplus.Volume.fromEmptyDir(scope, volumeId, 'writable', { sizeLimit: resources.memoryLimit });
+  const writable = kplus.Volume.fromEmptyDir(scope, volumeId, WRITABLE_VOLUME, { sizeLimit: resources.memoryLimit });
   for (const path of [...paths].sort()) {
-    container.mount(path, writable, { subPath: path.replace(/^\//, '').replace(/\//g, '-') });
+    container.mount(path, writable, { subPath: writableSubPath(path) });
   }
+}
+
+/** Name of the one `emptyDir` volume that holds every writable path. */
+export const WRITABLE_VOLUME = 'writable';
+
+/** Sub-directory of the writable volume that is mounted at `path` (`/var/log` -> `var-log`). */
+export function writableSubPath(path: string): string {
+  return path.replace(/^\//, '').replace(/\//g, '-');
+}
+
+/**
+ * SHA-256 over the data of the ConfigMaps a pod reads, in a stable order, for the pod template annotation that
+ * rolls the pods when their configuration changes. A ConfigMap known only by name contributes its name.
+ */
+export function configMapsHash(configMaps: readonly kplus.IConfigMap[]): string {
+  const hash = createHash('sha256');
+  for (const cm of [...configMaps].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    hash.update(cm.name);
+    const data = cm instanceof kplus.ConfigMap ? cm.data : {};
+    for (const key of Object.keys(data).sort()) {
+      hash.update(`\0${key}\0${data[key]}`);
+    }
+    hash.update('\n');
+  }
+  return hash.digest('hex');
 }
 
 /**

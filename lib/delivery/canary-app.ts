@@ -1,22 +1,28 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  AnalysisTemplate, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpecMetricsFailureLimit, Rollout, RolloutSpecStrategyCanarySteps,
-  RolloutSpecStrategyCanaryStepsPauseDuration, RolloutSpecTemplate, RolloutSpecTemplateSpecContainersLivenessProbeHttpGetPort,
-  RolloutSpecTemplateSpecContainersReadinessProbeHttpGetPort, RolloutSpecTemplateSpecContainersStartupProbeHttpGetPort,
-} from '../../imports/argoproj.io';
+import { AnalysisTemplate, Rollout, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryStepsPauseDuration } from '../../imports/argoproj.io';
 import { AlertCatalogue } from '../alerting/alert-catalogue';
 import { checkPromql } from '../alerting/promql';
-import { checkDnsLabel, checkHostName, checkInteger, checkNonEmpty, checkPort } from '../core/checks';
-import { ContainerResourceSpec, checkResources, memoryQuantity } from '../core/container-resources';
+import {
+  Check, checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkHttpUrl, checkImageRepository, checkImageTag, checkInstance, checkLabelName, checkNumber,
+  checkProps, checkShape, checkString, checkTimeSpan, checkUrlPath, integer, optional, Rules,
+} from '../core/checks';
+import { ContainerResourceSpec, checkResourceSpec } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
-import { HealthProbes } from '../core/http-probes';
+import { DEFAULT_HEALTH_PROBES, HealthProbes, checkHealthProbes } from '../core/http-probes';
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
-import { checkPinnedImage } from '../observability/monitoring-server';
+import { derivedName } from '../core/names';
+import {
+  CONTAINER_ENV_RULES, ContainerEnvProps, addDisruptionBudget, configMapsHash, containerEnvVariables, imagePullPolicy, imageReference, versionLabel,
+} from '../core/workload-parts';
 import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
+import { ConfigMapMount, DEFAULT_WRITABLE_PATHS, HTTP_PORT_NAME, METRICS_PORT_NAME } from '../web/blue-green-app';
+import { TlsIngress, TlsIngressOptions, checkTlsIngressOptions } from '../web/tls-ingress';
 import { checkCanaryWeights } from './canary-steps';
+import { AnalysisMeasurement, addAnalysisTemplate } from './private/canary-analysis';
 import { metricNames } from './private/promql-series';
+import { ROLLOUTS_REVISION_LABEL, rolloutPodTemplate } from './private/rollout-pod';
 import { RELEASE_VALUE_PLACEHOLDER, ReleaseHealth } from './release-health';
 import { SyncWave, SyncWaves } from './sync-waves';
 import { checkFraction } from './verified-switch';
@@ -28,63 +34,66 @@ export const CANARY_HASH_ARG = 'canary-hash';
 export const ROLLOUTS_HASH_SERIES_LABEL = 'rollouts_pod_template_hash';
 
 /** Pod label Argo Rollouts puts on every pod of a Rollout; copy it onto the app's series to tell canary from stable. */
-export const ROLLOUTS_HASH_POD_LABEL = 'rollouts-pod-template-hash';
+export const ROLLOUTS_HASH_POD_LABEL = ROLLOUTS_REVISION_LABEL;
 
 /** One measurement of a canary analysis: a query and the highest value that passes. */
 export interface CanaryAnalysisMetric {
-  /** Metric name in the AnalysisTemplate (`error-ratio`). */
+  /** Metric name in the AnalysisTemplate (`error-ratio`): a DNS label, unique within the analysis. */
   readonly name: string;
-  /** PromQL; `{{args.canary-hash}}` stands for the canary's pod template hash. Every series it names must be recorded. */
+
+  /** PromQL; `{{args.canary-hash}}` stands for the canary's pod template hash. Every series it names must be recorded by a rule. */
   readonly query: string;
-  /** Highest value that passes. */
+
+  /** Highest value that passes; a larger one fails the measurement. */
   readonly max: number;
 }
 
-/** The analysis between canary steps. */
+/** The analysis that runs after each canary weight below 100 %. */
 export interface CanaryAnalysisProps {
-  /** Recording rules split by {@link ROLLOUTS_HASH_SERIES_LABEL}: the error ratio and latency measured. */
+  /** Recording rules split by {@link ROLLOUTS_HASH_SERIES_LABEL}: the error ratio and latency percentile measured. */
   readonly health: ReleaseHealth;
 
-  /** Base URL of the Prometheus that evaluates `health`'s rules. */
+  /** Base URL of the Prometheus that evaluates `health`'s rules (`http://prometheus.monitoring.svc:9090`). */
   readonly prometheusUrl: string;
 
   /**
-   * Time between two measurements.
+   * Time between two measurements (whole seconds).
    *
    * @default Duration.minutes(1)
    */
   readonly interval?: Duration;
 
   /**
-   * Measurements per analysis.
+   * Measurements per analysis, 1 to 100.
    *
    * @default 5
    */
   readonly count?: number;
 
   /**
-   * Failed measurements tolerated; one more fails the analysis, aborts the rollout and returns all traffic to stable.
+   * Failed measurements tolerated, below `count`; one more fails the analysis, aborts the rollout and returns
+   * all traffic to the stable pods.
    *
    * @default 1
    */
   readonly failureLimit?: number;
 
   /**
-   * Highest error ratio, a fraction in (0, 1].
+   * Highest error ratio (share of failed requests), a fraction in (0, 1].
    *
    * @default 0.001
    */
   readonly errorRatioMax?: number;
 
   /**
-   * Highest response time percentile.
+   * Highest response time at the latency SLO's percentile.
    *
    * @default Duration.millis(200)
    */
   readonly latencyMax?: Duration;
 
   /**
-   * Further measurements, each checked like the built-in two.
+   * Further measurements, checked like the built-in two.
    *
    * @default - only the error ratio and the latency percentile
    */
@@ -92,99 +101,192 @@ export interface CanaryAnalysisProps {
 }
 
 /** Props of {@link CanaryApp}. */
-export interface CanaryAppProps {
-  /** App name: Rollout `<name>`, Services `<name>-stable` and `<name>-canary`, Ingress `<name>-ingress`, AnalysisTemplate `<name>-slo`. */
+export interface CanaryAppProps extends ContainerEnvProps {
+  /**
+   * App name: Rollout and ServiceAccount `<name>`, Services `<name>-stable` and `<name>-canary`, Ingress
+   * `<name>-ingress`, AnalysisTemplate `<name>-slo`, PodDisruptionBudget `<name>-pdb`.
+   */
   readonly name: string;
 
   /** System the app belongs to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
 
-  /** Image, pinned (a semantic version or digest). */
-  readonly image: string;
+  /**
+   * Role of the app in the system (`app.kubernetes.io/component`).
+   *
+   * @default 'web'
+   */
+  readonly component?: string;
 
-  /** Pods of the Rollout. */
+  /** Image repository without tag (`ghcr.io/acme/storefront`). */
+  readonly imageRepository: string;
+
+  /** Image tag (or `sha256:` digest) the Rollout runs; changing it starts a canary release. */
+  readonly imageTag: string;
+
+  /**
+   * Whether `imageTag` must name one immutable build (a semantic version or a digest).
+   *
+   * @default true
+   */
+  readonly requirePinnedImages?: boolean;
+
+  /** Pods of the Rollout, at least 1; with more than one it gets a PodDisruptionBudget. */
   readonly replicas: number;
 
   /** Requests and limits of the container. */
   readonly resources: ContainerResourceSpec;
 
-  /** Port the container serves HTTP on (named `http`). */
-  readonly containerPort: number;
-
-  /** Startup, liveness and readiness probes. */
-  readonly probes: HealthProbes;
-
-  /** Public host of the stable Ingress. */
-  readonly host: string;
-
-  /** IngressClass of the stable Ingress: ingress-nginx, which Argo Rollouts drives. */
-  readonly ingressClassName: string;
+  /**
+   * Port the container serves HTTP on, exposed as the container port named `http`.
+   *
+   * @default 8080
+   */
+  readonly containerPort?: number;
 
   /**
-   * Path the pods serve Prometheus metrics on (at `containerPort`); the pods carry the `prometheus.io/*` annotations.
+   * Health probes, replaced per probe.
+   *
+   * @default DEFAULT_HEALTH_PROBES (`/healthz` on the `http` port)
+   */
+  readonly probes?: Partial<HealthProbes>;
+
+  /**
+   * Header each probe request carries, with the probe's type (`startup`, `liveness`, `readiness`) as value.
+   *
+   * @default - no header
+   */
+  readonly probeTypeHeader?: string;
+
+  /**
+   * Host, TLS certificate and access restriction of the stable Ingress `<name>-ingress`, rendered by
+   * `TlsIngress`. Argo Rollouts copies it (annotations included, so the restriction too) into the canary
+   * Ingress it manages; the IngressClass must be ingress-nginx's.
+   */
+  readonly ingress: TlsIngressOptions;
+
+  /**
+   * Path Prometheus scrapes (pod annotations `prometheus.io/*`).
    *
    * @default - the app exposes no metrics, and cannot have an analysis
    */
   readonly metricsPath?: string;
 
   /**
-   * Canary traffic weights in percent: increasing, the last one 100.
+   * Port the app serves `metricsPath` on, exposed as the container port named `metrics`; no Service exposes it.
+   *
+   * @default - the `containerPort`: metrics are served on the `http` port
+   */
+  readonly metricsPort?: number;
+
+  /**
+   * Canary traffic weights in percent: whole numbers from 1 to 100, increasing, the last one 100.
    *
    * @default [10, 50, 100]
    */
   readonly weightsPercent?: readonly number[];
 
   /**
-   * Pause after setting each weight below 100, before its analysis.
+   * Pause after setting each weight below 100, before its analysis (whole seconds, may be zero).
    *
    * @default Duration.minutes(1)
    */
   readonly pause?: Duration;
 
   /**
-   * Analysis after each weight below 100.
+   * Analysis after each weight below 100; a failed one aborts the rollout (all traffic back to stable).
    *
    * @default - no analysis: the steps only pause
    */
   readonly analysis?: CanaryAnalysisProps;
 
-  /** ConfigMaps the container reads with `envFrom`. @default - none */
-  readonly envFromConfigMaps?: readonly kplus.IConfigMap[];
-
-  /** Secrets the container reads with `envFrom`. @default - none */
-  readonly envFromSecrets?: readonly kplus.ISecret[];
+  /**
+   * ConfigMaps mounted as files (read-only); their data is hashed into the pod template.
+   *
+   * @default - none
+   */
+  readonly configMapMounts?: readonly ConfigMapMount[];
 
   /**
-   * UID and GID the image runs as.
+   * Directories the app writes to. The root filesystem is read-only; each path gets its own sub-directory
+   * of one `emptyDir` limited to the memory limit.
+   *
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: readonly string[];
+
+  /**
+   * How long the `preStop` hook sleeps so the endpoint removal reaches every ingress before SIGTERM
+   * (whole seconds, may be zero).
+   *
+   * @default Duration.seconds(15)
+   */
+  readonly preStopSleep?: Duration;
+
+  /**
+   * Time between the start of termination and SIGKILL (whole seconds); must be longer than `preStopSleep`.
+   *
+   * @default - `preStopSleep` + Duration.seconds(30)
+   */
+  readonly terminationGracePeriod?: Duration;
+
+  /**
+   * UID and GID the container runs as (and the `fsGroup` of its volumes).
    *
    * @default 1000
    */
   readonly runAsUser?: number;
 
   /**
-   * Value of the pods' `app` label, so the app's scrape job, alerts and NetworkPolicies cover the canary too.
-   * The Services also select on `app.kubernetes.io/instance: <name>`.
+   * Value of the pods' `app` label. Give another app's name to have that app's scrape job, SLOs, alerts and
+   * NetworkPolicies cover the canary's pods too; the Services also select on `app.kubernetes.io/instance: <name>`.
    *
    * @default - the name
    */
   readonly appLabel?: string;
-
-  /**
-   * Paths the app writes to under a read-only root filesystem; each gets an `emptyDir`.
-   *
-   * @default - none
-   */
-  readonly writablePaths?: readonly string[];
-
-  /**
-   * Header carrying the probe type (`startup`, `liveness`, `readiness`) on probe requests.
-   *
-   * @default - no header
-   */
-  readonly probeTypeHeader?: string;
 }
 
-const HTTP = 'http';
+const checkDuration: Check = checkInstance((v) => v instanceof Duration, 'a Duration such as Duration.millis(200)');
+
+/** The run-time check of {@link CanaryAnalysisProps}. */
+const checkCanaryAnalysis: Check = checkShape({
+  health: checkInstance((v) => v instanceof ReleaseHealth, 'a ReleaseHealth'),
+  prometheusUrl: checkHttpUrl,
+  interval: optional((v) => checkTimeSpan(v, 1)),
+  count: optional(integer(1, 100)),
+  failureLimit: optional(integer(0, 99)),
+  errorRatioMax: optional(checkFraction),
+  latencyMax: optional(checkDuration),
+  extraMetrics: optional(checkArrayOf(checkShape({ name: checkDnsLabel, query: checkString, max: (v) => checkNumber(v) }))),
+});
+
+/** Run-time checks of {@link CanaryAppProps}, applied before anything is created. */
+const CANARY_APP_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: checkLabelName,
+  component: optional(checkLabelName),
+  imageRepository: checkImageRepository,
+  imageTag: checkString,
+  requirePinnedImages: optional(checkBoolean),
+  replicas: integer(1),
+  resources: checkResourceSpec,
+  containerPort: optional(integer(1, 65535)),
+  probes: optional(checkHealthProbes),
+  probeTypeHeader: optional(checkString),
+  ingress: checkTlsIngressOptions,
+  metricsPath: optional(checkUrlPath),
+  metricsPort: optional(integer(1, 65535)),
+  weightsPercent: optional(checkCanaryWeights),
+  pause: optional((v) => checkTimeSpan(v, 0)),
+  analysis: optional(checkCanaryAnalysis),
+  ...CONTAINER_ENV_RULES,
+  configMapMounts: optional(checkArrayOf(checkShape({ configMap: checkConfigMap, path: checkAbsolutePath }))),
+  writablePaths: optional(checkArrayOf(checkAbsolutePath)),
+  preStopSleep: optional((v) => checkTimeSpan(v, 0)),
+  terminationGracePeriod: optional((v) => checkTimeSpan(v, 1)),
+  runAsUser: optional(integer(1)),
+  appLabel: optional(checkDnsLabel),
+};
 
 /**
  * A canary release with Argo Rollouts: a `Rollout` with canary steps (10 % -> analysis -> 50 % -> analysis ->
@@ -193,87 +295,82 @@ const HTTP = 'http';
  * the canary pods' SLO recording rules ({@link ReleaseHealth}). A failed analysis aborts the rollout and
  * returns all traffic to stable: that is the automatic rollback. Argo CD reports Rollout health natively.
  *
+ * The pods are built like a `BlueGreenApp`'s (restricted Pod Security, probes on the named `http` port, a
+ * metrics port no Service exposes, a drain before SIGTERM, topology spread, a config hash), with a
+ * PodDisruptionBudget when there is more than one. The stable Ingress is a `TlsIngress` (certificate and
+ * access restriction). The network flows to the pods (ingress controller, Prometheus) are declared, so the
+ * derived NetworkPolicies allow exactly those.
+ *
  * Every analysis query is parsed at synth and every series it names must be recorded by a rule in the
- * {@link AlertCatalogue}; the AnalysisTemplate is applied a wave before the Rollout.
+ * {@link AlertCatalogue}. The AnalysisTemplate is applied in `SyncWave.CONFIG`, long before the Rollout, which
+ * goes last (`SyncWave.RETIRE`), so an analysis in progress never holds up another release's waves.
  */
 export class CanaryApp extends Construct {
   /** The Rollout `<name>`. */
   public readonly rollout: Rollout;
 
-  /** Service `<name>-stable`. */
-  public readonly stableService: kplus.k8s.KubeService;
+  /** Service `<name>-stable`: the stable Ingress routes to it. */
+  public readonly stableService: kplus.Service;
 
-  /** Service `<name>-canary`. */
-  public readonly canaryService: kplus.k8s.KubeService;
+  /** Service `<name>-canary`: the canary Ingress Argo Rollouts manages routes to it. */
+  public readonly canaryService: kplus.Service;
 
-  /** Ingress `<name>-ingress` (the stable Ingress). */
-  public readonly ingress: kplus.k8s.KubeIngress;
+  /** The stable Ingress `<name>-ingress` and its Certificate. */
+  public readonly ingress: TlsIngress;
+
+  /** Service account the pods run as (no API token mounted). */
+  public readonly serviceAccount: kplus.ServiceAccount;
 
   /** AnalysisTemplate `<name>-slo`, when there is an analysis. */
   public readonly analysisTemplate?: AnalysisTemplate;
+
+  /** PodDisruptionBudget `<name>-pdb`, when the Rollout runs more than one pod. */
+  public readonly pdb?: kplus.k8s.KubePodDisruptionBudget;
+
+  /** The Rollout's pods, for declaring further network flows from or to them. */
+  public readonly pods: NetworkPeer;
 
   /** The weights, in order. */
   public readonly weightsPercent: readonly number[];
 
   constructor(scope: Construct, id: string, props: CanaryAppProps) {
     super(scope, id);
+    checkProps(this, props, CANARY_APP_RULES);
+    const name = props.name;
     const weights = props.weightsPercent ?? [10, 50, 100];
-    const pause = props.pause ?? Duration.minutes(1);
-    const runAsUser = props.runAsUser ?? 1000;
-    assertAt(this, 'name', checkDnsLabel(props.name));
-    assertAt(this, 'partOf', checkNonEmpty(props.partOf));
-    assertAt(this, 'image', checkPinnedImage(props.image));
-    assertAt(this, 'replicas', checkInteger(props.replicas, 1));
-    const resources = checkResources(props.resources);
-    if (resources !== undefined) {
-      failAt(this, `resources.${resources.field}`, resources.problem);
-    }
-    assertAt(this, 'containerPort', checkPort(props.containerPort));
-    assertAt(this, 'host', checkHostName(props.host));
-    assertAt(this, 'ingressClassName', checkDnsLabel(props.ingressClassName));
-    assertAt(this, 'weightsPercent', checkCanaryWeights(weights));
-    const pauseSeconds = pause instanceof Duration ? pause.toMilliseconds() / 1000 : NaN;
-    assertAt(this, 'pause', Number.isInteger(pauseSeconds) && pauseSeconds >= 0 ? undefined : `must be whole seconds, got ${show(pause)}`);
-    assertAt(this, 'runAsUser', checkInteger(runAsUser, 1));
-    if (props.metricsPath !== undefined) {
-      assertAt(this, 'metricsPath', /^\/[A-Za-z0-9\-._~/]*$/.test(props.metricsPath) ? undefined : `must be an absolute path, got ${show(props.metricsPath)}`);
+    const pauseSeconds = (props.pause ?? Duration.minutes(1)).toSeconds();
+    const containerPort = props.containerPort ?? 8080;
+    const metricsPort = props.metricsPort === containerPort ? undefined : props.metricsPort;
+    const preStopSleepSeconds = props.preStopSleep?.toSeconds() ?? 15;
+    const terminationGracePeriodSeconds = props.terminationGracePeriod?.toSeconds() ?? preStopSleepSeconds + 30;
+    const appLabel = props.appLabel ?? name;
+    const component = props.component ?? 'web';
+    assertAt(this, 'imageTag', checkImageTag(props.imageTag, props.requirePinnedImages ?? true));
+    if (terminationGracePeriodSeconds <= preStopSleepSeconds) {
+      failAt(this, 'terminationGracePeriod', `must be longer than preStopSleep (${preStopSleepSeconds}s), got ${terminationGracePeriodSeconds}s`);
     }
     if (props.analysis !== undefined && props.metricsPath === undefined) {
-      failAt(this, 'analysis', `${props.name} exposes no metrics (metricsPath is not set): an analysis would have nothing to measure`);
+      failAt(this, 'analysis', `${name} exposes no metrics (metricsPath is not set): an analysis would have nothing to measure`);
     }
     this.weightsPercent = [...weights];
 
-    const name = props.name;
-    const appLabel = props.appLabel ?? name;
-    assertAt(this, 'appLabel', checkDnsLabel(appLabel));
-    (props.writablePaths ?? []).forEach((p, i) => assertAt(this, `writablePaths[${i}]`, /^\/[A-Za-z0-9\-._/]+$/.test(p) ? undefined : `must be an absolute path, got ${show(p)}`));
     const selector = { [LabelKeys.APP]: appLabel, [LabelKeys.INSTANCE]: name };
-    const labels = (instance: string) => ({ ...recommendedLabels({ name: appLabel, instance, component: 'web', partOf: props.partOf }), [LabelKeys.APP]: appLabel });
-    const metricsList = props.analysis === undefined ? [] : this.analysisMetrics(props.analysis);
-    const templateName = `${name}-slo`;
+    const labels = (instance: string, version?: string) => ({
+      ...recommendedLabels({ name: appLabel, instance, component, partOf: props.partOf, version }),
+      [LabelKeys.APP]: appLabel,
+      ...(version === undefined ? {} : { [LabelKeys.VERSION]: version }),
+    });
+    const templateName = derivedName(name, 'slo');
+    const measurements = props.analysis === undefined ? [] : this.measurements(props.analysis);
     if (props.analysis !== undefined) {
-      this.analysisTemplate = this.renderAnalysisTemplate(templateName, labels(templateName), props.analysis, metricsList);
-      // The template must exist before the Rollout's first step asks for it.
+      this.analysisTemplate = this.addAnalysis(templateName, labels(templateName), props.analysis, measurements);
       SyncWaves.setWave(ApiObject.of(this.analysisTemplate), SyncWave.CONFIG);
     }
 
-    const service = (suffix: string) => new kplus.k8s.KubeService(this, suffix === 'stable' ? 'StableService' : 'CanaryService', {
-      metadata: { name: `${name}-${suffix}`, labels: labels(`${name}-${suffix}`) },
-      spec: { selector, ports: [{ name: HTTP, port: 80, targetPort: kplus.k8s.IntOrString.fromString(HTTP) }] },
-    });
-    this.stableService = service('stable');
-    this.canaryService = service('canary');
-
-    this.ingress = new kplus.k8s.KubeIngress(this, 'Ingress', {
-      metadata: { name: `${name}-ingress`, labels: labels(`${name}-ingress`) },
-      spec: {
-        ingressClassName: props.ingressClassName,
-        rules: [{
-          host: props.host,
-          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.stableService.name, port: { name: HTTP } } } }] },
-        }],
-      },
-    });
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels: labels(name) }, automountToken: false });
+    this.stableService = this.addService('StableService', derivedName(name, 'stable'), selector, containerPort, labels);
+    this.canaryService = this.addService('CanaryService', derivedName(name, 'canary'), selector, containerPort, labels);
+    this.ingress = new TlsIngress(this, 'Ingress', { ...props.ingress, name: derivedName(name, 'ingress'), partOf: props.partOf, service: this.stableService });
 
     const steps: RolloutSpecStrategyCanarySteps[] = [];
     for (const weight of weights) {
@@ -289,6 +386,9 @@ export class CanaryApp extends Construct {
       }
     }
 
+    const version = versionLabel(props.imageTag);
+    const configMapMounts = props.configMapMounts ?? [];
+    const scrapePort = metricsPort ?? containerPort;
     this.rollout = new Rollout(this, 'Rollout', {
       metadata: { name, labels: labels(name) },
       spec: {
@@ -299,146 +399,118 @@ export class CanaryApp extends Construct {
           canary: {
             stableService: this.stableService.name,
             canaryService: this.canaryService.name,
-            trafficRouting: { nginx: { stableIngress: this.ingress.name } },
+            trafficRouting: { nginx: { stableIngress: this.ingress.ingress.name } },
             steps,
           },
         },
-        template: this.podTemplate(props, labels(name), runAsUser),
+        template: rolloutPodTemplate({
+          labels: labels(name, version),
+          annotations: {
+            ...(props.metricsPath === undefined ? {} : {
+              [AnnotationKeys.PROMETHEUS_SCRAPE]: 'true',
+              [AnnotationKeys.PROMETHEUS_PORT]: String(scrapePort),
+              [AnnotationKeys.PROMETHEUS_PATH]: props.metricsPath,
+            }),
+            [AnnotationKeys.CONFIG_HASH]: configMapsHash([...(props.envFromConfigMaps ?? []), ...configMapMounts.map((m) => m.configMap)]),
+          },
+          selector,
+          serviceAccountName: this.serviceAccount.name,
+          containerName: appLabel,
+          image: imageReference(props.imageRepository, props.imageTag),
+          imagePullPolicy: imagePullPolicy(props.imageTag),
+          ports: [
+            { name: HTTP_PORT_NAME, number: containerPort },
+            ...(metricsPort === undefined ? [] : [{ name: METRICS_PORT_NAME, number: metricsPort }]),
+          ],
+          probePort: HTTP_PORT_NAME,
+          probes: { ...DEFAULT_HEALTH_PROBES, ...props.probes },
+          probeTypeHeader: props.probeTypeHeader,
+          resources: props.resources,
+          env: containerEnvVariables(this, props),
+          envFromConfigMaps: props.envFromConfigMaps ?? [],
+          envFromSecrets: props.envFromSecrets ?? [],
+          configMapMounts,
+          writablePaths: props.writablePaths ?? DEFAULT_WRITABLE_PATHS,
+          preStopSleepSeconds,
+          terminationGracePeriodSeconds,
+          runAsUser: props.runAsUser ?? 1000,
+        }),
       },
     });
-    SyncWaves.setWave(ApiObject.of(this.rollout), SyncWave.WORKLOADS);
+    // Last: while an analysis runs, Argo CD sees the Rollout Progressing and holds every later wave.
+    SyncWaves.setWave(ApiObject.of(this.rollout), SyncWave.RETIRE);
+    if (props.replicas > 1) {
+      const pdbName = derivedName(name, 'pdb');
+      this.pdb = addDisruptionBudget(this, 'DisruptionBudget', { name: pdbName, labels: labels(pdbName), selector });
+    }
 
-    const pods = NetworkPeer.pods(ApiObject.of(this.rollout).metadata.namespace ?? 'default', selector);
+    this.pods = NetworkPeer.pods(Chart.of(this).namespace ?? 'default', selector);
     const network = NetworkConnections.of(this);
-    network.allow(this, { from: NetworkPeer.ingressController(), to: pods, port: props.containerPort, reason: `${name} traffic (stable and canary) through the ingress` });
+    network.allow(this, { from: NetworkPeer.ingressController(), to: this.pods, port: containerPort, reason: `${name} traffic (stable and canary) through the ingress` });
     if (props.metricsPath !== undefined) {
-      network.allow(this, { from: NetworkPeer.prometheus(), to: pods, port: props.containerPort, reason: `metrics scrape of ${name}` });
+      network.allow(this, { from: NetworkPeer.prometheus(), to: this.pods, port: scrapePort, reason: `metrics scrape of ${name} (prometheus.io/port)` });
     }
     if (props.analysis !== undefined) {
       // Every query may only name recorded series: checked once the whole tree (and so every rule) exists.
-      this.node.addValidation({ validate: () => this.unrecordedSeries(metricsList) });
+      this.node.addValidation({ validate: () => this.unrecordedSeries(measurements) });
     }
   }
 
-  private analysisMetrics(analysis: CanaryAnalysisProps): CanaryAnalysisMetric[] {
+  private addService(id: string, name: string, selector: Record<string, string>, targetPort: number, labels: (instance: string) => Record<string, string>): kplus.Service {
+    const service = new kplus.Service(this, id, {
+      metadata: { name, labels: labels(name) },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: HTTP_PORT_NAME, port: 80, targetPort, protocol: kplus.Protocol.TCP }],
+    });
+    for (const [key, value] of Object.entries(selector)) {
+      service.selectLabel(key, value);
+    }
+    return service;
+  }
+
+  private measurements(analysis: CanaryAnalysisProps): AnalysisMeasurement[] {
     const health = analysis.health;
     if (health.releaseLabel !== ROLLOUTS_HASH_SERIES_LABEL) {
       failAt(this, 'analysis.health', `must split by ${show(ROLLOUTS_HASH_SERIES_LABEL)} (the canary's pod template hash), got ${show(health.releaseLabel)}`);
     }
-    const errorRatioMax = analysis.errorRatioMax ?? 0.001;
     const latencyMax = analysis.latencyMax ?? Duration.millis(200);
-    assertAt(this, 'analysis.errorRatioMax', checkFraction(errorRatioMax));
-    const latencySeconds = latencyMax instanceof Duration ? latencyMax.toMilliseconds() / 1000 : NaN;
+    const latencySeconds = latencyMax.toMilliseconds() / 1000;
     assertAt(this, 'analysis.latencyMax', latencySeconds > 0 ? undefined : `must be a positive duration, got ${show(latencyMax)}`);
     const arg = `{{args.${CANARY_HASH_ARG}}}`;
     const metrics: CanaryAnalysisMetric[] = [
-      { name: 'error-ratio', query: health.errorRatio.selectorTemplate.split(RELEASE_VALUE_PLACEHOLDER).join(arg), max: errorRatioMax },
+      { name: 'error-ratio', query: health.errorRatio.selectorTemplate.split(RELEASE_VALUE_PLACEHOLDER).join(arg), max: analysis.errorRatioMax ?? 0.001 },
       { name: 'latency', query: health.latencyPercentile.selectorTemplate.split(RELEASE_VALUE_PLACEHOLDER).join(arg), max: latencySeconds },
       ...(analysis.extraMetrics ?? []),
     ];
     const seen = new Set<string>();
     metrics.forEach((m, i) => {
       const where = `analysis.metrics[${i}]`;
-      assertAt(this, `${where}.name`, checkDnsLabel(m.name));
       assertAt(this, `${where}.name`, seen.has(m.name) ? `${show(m.name)} is used twice` : undefined);
       seen.add(m.name);
       assertAt(this, `${where}.query`, checkPromql(m.query));
-      assertAt(this, `${where}.max`, typeof m.max === 'number' && Number.isFinite(m.max) ? undefined : `must be a number, got ${show(m.max)}`);
     });
     return metrics;
   }
 
-  private renderAnalysisTemplate(name: string, labels: Record<string, string>, analysis: CanaryAnalysisProps, metrics: CanaryAnalysisMetric[]): AnalysisTemplate {
-    const interval = analysis.interval ?? Duration.minutes(1);
+  private addAnalysis(name: string, labels: Record<string, string>, analysis: CanaryAnalysisProps, measurements: AnalysisMeasurement[]): AnalysisTemplate {
     const count = analysis.count ?? 5;
     const failureLimit = analysis.failureLimit ?? 1;
-    const intervalSeconds = interval instanceof Duration ? interval.toMilliseconds() / 1000 : NaN;
-    assertAt(this, 'analysis.interval', Number.isInteger(intervalSeconds) && intervalSeconds >= 1 ? undefined : `must be at least one whole second, got ${show(interval)}`);
-    assertAt(this, 'analysis.count', checkInteger(count, 1, 100));
-    assertAt(this, 'analysis.failureLimit', checkInteger(failureLimit, 0, Math.max(0, count - 1)));
-    assertAt(this, 'analysis.prometheusUrl', /^https?:\/\/[^\s'"]+$/.test(analysis.prometheusUrl) ? undefined : `must be an http(s) URL, got ${show(analysis.prometheusUrl)}`);
-    return new AnalysisTemplate(this, 'AnalysisTemplate', {
-      metadata: { name, labels },
-      spec: {
-        args: [{ name: CANARY_HASH_ARG }],
-        metrics: metrics.map((m) => ({
-          name: m.name,
-          interval: `${intervalSeconds}s`,
-          count: AnalysisTemplateSpecMetricsCount.fromNumber(count),
-          failureLimit: AnalysisTemplateSpecMetricsFailureLimit.fromNumber(failureLimit),
-          // No sample (no canary traffic yet) is neither: the measurement is inconclusive and the rollout
-          // pauses for a person rather than promoting a release nothing has measured.
-          successCondition: `len(result) > 0 && result[0] <= ${m.max}`,
-          failureCondition: `len(result) > 0 && result[0] > ${m.max}`,
-          provider: { prometheus: { address: analysis.prometheusUrl, query: m.query } },
-        })),
-      },
+    assertAt(this, 'analysis.failureLimit', failureLimit < count ? undefined : `must be below count (${count}): with ${failureLimit} failures tolerated the analysis could never fail, got ${failureLimit}`);
+    return addAnalysisTemplate(this, {
+      name,
+      labels,
+      args: [CANARY_HASH_ARG],
+      prometheusUrl: analysis.prometheusUrl,
+      intervalSeconds: (analysis.interval ?? Duration.minutes(1)).toSeconds(),
+      count,
+      failureLimit,
+      measurements,
     });
   }
 
-  private podTemplate(props: CanaryAppProps, labels: Record<string, string>, uid: number): RolloutSpecTemplate {
-    const r = props.resources;
-    const ports = {
-      startup: RolloutSpecTemplateSpecContainersStartupProbeHttpGetPort.fromString(HTTP),
-      liveness: RolloutSpecTemplateSpecContainersLivenessProbeHttpGetPort.fromString(HTTP),
-      readiness: RolloutSpecTemplateSpecContainersReadinessProbeHttpGetPort.fromString(HTTP),
-    };
-    const probe = <T extends keyof HealthProbes>(type: T) => {
-      const spec = props.probes[type];
-      return {
-        httpGet: {
-          path: spec.path, port: ports[type],
-          httpHeaders: props.probeTypeHeader === undefined ? undefined : [{ name: props.probeTypeHeader, value: type }],
-        },
-        initialDelaySeconds: spec.initialDelay.toSeconds(),
-        periodSeconds: spec.period.toSeconds(),
-        timeoutSeconds: spec.timeout.toSeconds(),
-        failureThreshold: spec.failureThreshold,
-      };
-    };
-    const writable = (props.writablePaths ?? []).map((path, i) => ({ name: `writable-${i}`, path }));
-    return {
-      metadata: {
-        labels,
-        annotations: props.metricsPath === undefined ? undefined : {
-          [AnnotationKeys.PROMETHEUS_SCRAPE]: 'true',
-          [AnnotationKeys.PROMETHEUS_PORT]: String(props.containerPort),
-          [AnnotationKeys.PROMETHEUS_PATH]: props.metricsPath,
-        },
-      },
-      spec: {
-        automountServiceAccountToken: false,
-        securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
-        containers: [{
-          name: props.name,
-          image: props.image,
-          imagePullPolicy: 'IfNotPresent',
-          ports: [{ name: HTTP, containerPort: props.containerPort, protocol: 'TCP' }],
-          envFrom: [
-            ...(props.envFromConfigMaps ?? []).map((c) => ({ configMapRef: { name: c.name } })),
-            ...(props.envFromSecrets ?? []).map((s) => ({ secretRef: { name: s.name } })),
-          ],
-          resources: {
-            requests: { cpu: r.cpuRequest.amount, memory: memoryQuantity(r.memoryRequest) },
-            limits: { cpu: r.cpuLimit.amount, memory: memoryQuantity(r.memoryLimit) },
-          },
-          volumeMounts: writable.length === 0 ? undefined : writable.map((w) => ({ name: w.name, mountPath: w.path })),
-          startupProbe: probe('startup'),
-          livenessProbe: probe('liveness'),
-          readinessProbe: probe('readiness'),
-          securityContext: {
-            allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: uid, runAsGroup: uid,
-            capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
-          },
-        }],
-        volumes: writable.length === 0 ? undefined : writable.map((w) => ({ name: w.name, emptyDir: {} })),
-      },
-    };
-  }
-
-  private unrecordedSeries(metrics: CanaryAnalysisMetric[]): string[] {
+  private unrecordedSeries(measurements: AnalysisMeasurement[]): string[] {
     const recorded = new Set(AlertCatalogue.of(this).groups().flatMap((g) => g.recordingRules.map((r) => r.record)));
-    return metrics.flatMap((m, i) => metricNames(m.query).filter((n) => !recorded.has(n))
+    return measurements.flatMap((m, i) => metricNames(m.query).filter((n) => !recorded.has(n))
       .map((n) => `analysis.metrics[${i}].query: reads ${show(n)}, which no recording rule records; analyses read recorded series only`));
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -11,7 +10,7 @@ import {
 import { AnnotationKeys, LabelKeys, recommendedLabels } from '../core/labels';
 import { SecretKeyReference } from '../core/secret-references';
 import {
-  addDisruptionBudget, checkReplicasOrAutoscaling, containerEnvFrom, containerEnvVariables, imagePullPolicy, imageReference,
+  addDisruptionBudget, checkReplicasOrAutoscaling, configMapsHash, containerEnvFrom, containerEnvVariables, imagePullPolicy, imageReference,
   mountWritablePaths, versionLabel,
 } from '../core/workload-parts';
 import { hardenPodTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
@@ -629,16 +628,7 @@ export class BlueGreenApp extends Construct {
   }
 
   private hashConfigMaps(): string {
-    const sources = [...(this.props.envFromConfigMaps ?? []), ...(this.props.configMapMounts ?? []).map((m) => m.configMap)];
-    const hash = createHash('sha256');
-    for (const cm of [...sources].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      hash.update(cm.name);
-      for (const key of Object.keys(cm.data).sort()) {
-        hash.update(`\0${key}\0${cm.data[key]}`);
-      }
-      hash.update('\n');
-    }
-    return hash.digest('hex');
+    return configMapsHash([...(this.props.envFromConfigMaps ?? []), ...(this.props.configMapMounts ?? []).map((m) => m.configMap)]);
   }
 
   private addService(id: string, name: string, selector: Record<string, string>): kplus.Service {

@@ -4,7 +4,7 @@ import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivate
 import { assertAt, failAt, show } from '../core/errors';
 import { SecretReferences } from '../core/secret-references';
 import {
-  checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostName, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkArrayOf, checkProps, checkResourceOf, checkSecret, checkShape, checkString, integer, optional, Rules,
+  Check, checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostName, checkInteger, checkLabelName, checkNonEmpty, checkOneOf, checkArrayOf, checkProps, checkResourceOf, checkSecret, checkShape, checkString, integer, optional, Rules,
 } from '../core/checks';
 import { recommendedLabels } from '../core/labels';
 
@@ -13,26 +13,13 @@ export type IssuerKind = 'ClusterIssuer' | 'Issuer';
 
 const ISSUER_KINDS: readonly IssuerKind[] = ['ClusterIssuer', 'Issuer'];
 
-/** Props of {@link TlsIngress}. */
-export interface TlsIngressProps {
-  /** Ingress name (`storefront-ingress`). */
-  readonly name: string;
-
-  /** System it belongs to (`app.kubernetes.io/part-of`). */
-  readonly partOf: string;
-
-  /** Public host name, routed to `service`. */
+/**
+ * Host, TLS and access restriction of a {@link TlsIngress}: what an app that builds its own Ingress with
+ * `TlsIngress` (`CanaryApp`) takes from its caller.
+ */
+export interface TlsIngressOptions {
+  /** Public host name, routed to the Service. */
   readonly host: string;
-
-  /** Service that receives all traffic for the host. */
-  readonly service: kplus.Service;
-
-  /**
-   * Port of `service` to send traffic to.
-   *
-   * @default 80
-   */
-  readonly servicePort?: number;
 
   /** Name of the cert-manager Certificate and of the TLS Secret it writes (`storefront-tls`). */
   readonly certificateName: string;
@@ -82,6 +69,25 @@ export interface TlsIngressProps {
   readonly externalAuth?: { readonly url: string; readonly signinUrl: string };
 }
 
+/** Props of {@link TlsIngress}. */
+export interface TlsIngressProps extends TlsIngressOptions {
+  /** Ingress name (`storefront-ingress`). */
+  readonly name: string;
+
+  /** System it belongs to (`app.kubernetes.io/part-of`). */
+  readonly partOf: string;
+
+  /** Service that receives all traffic for the host. */
+  readonly service: kplus.Service;
+
+  /**
+   * Port of `service` to send traffic to.
+   *
+   * @default 80
+   */
+  readonly servicePort?: number;
+}
+
 /** ingress-nginx annotations that restrict who reaches an Ingress. */
 export const IngressAccessAnnotations = {
   WHITELIST_SOURCE_RANGE: 'nginx.ingress.kubernetes.io/whitelist-source-range',
@@ -92,13 +98,9 @@ export const IngressAccessAnnotations = {
   AUTH_SIGNIN: 'nginx.ingress.kubernetes.io/auth-signin',
 } as const;
 
-/** Run-time checks of {@link TlsIngressProps}, applied before anything is created. */
-const TLS_INGRESS_RULES: Rules = {
-  name: checkDnsLabel,
-  partOf: checkLabelName,
+/** Run-time checks of {@link TlsIngressOptions}. */
+const TLS_INGRESS_OPTION_RULES: Rules = {
   host: checkString,
-  service: checkResourceOf('Service', 'a cdk8s-plus Service'),
-  servicePort: optional(integer(1, 65535)),
   certificateName: checkDnsSubdomain,
   issuerName: checkDnsSubdomain,
   issuerKind: optional(checkString),
@@ -106,6 +108,18 @@ const TLS_INGRESS_RULES: Rules = {
   allowSourceRanges: optional(checkArrayOf(checkString)),
   basicAuthSecret: optional(checkSecret),
   externalAuth: optional(checkShape({ url: checkString, signinUrl: checkString })),
+};
+
+/** The run-time check of a {@link TlsIngressOptions} prop: field types, before anything is created. */
+export const checkTlsIngressOptions: Check = checkShape(TLS_INGRESS_OPTION_RULES);
+
+/** Run-time checks of {@link TlsIngressProps}, applied before anything is created. */
+const TLS_INGRESS_RULES: Rules = {
+  name: checkDnsLabel,
+  partOf: checkLabelName,
+  service: checkResourceOf('Service', 'a cdk8s-plus Service'),
+  servicePort: optional(integer(1, 65535)),
+  ...TLS_INGRESS_OPTION_RULES,
 };
 
 /**

@@ -111,5 +111,22 @@ export const staging = {
   delivery: {
     // Staging releases more often: a shorter bake, the same thresholds.
     verifiedSwitch: { ...VERIFIED_SWITCH, bakeTime: Duration.minutes(5) },
+    argoRollouts: true,
+    // Seed 004's production stage rehearsed on staging, beside the blue/green web tier and its verified switch:
+    // the web tier's next release as a canary at its own host (behind the same VPN and login), 10 % -> analysis
+    // -> 50 % -> analysis -> 100 %, judged by the same SLOs as the verified switch.
+    canary: {
+      appName: 'laravel-canary',
+      imageTag: 'v1.4.0-rc.1',
+      host: 'canary.staging.shop.example.com',
+      weightsPercent: [10, 50, 100],
+      pause: Duration.minutes(2),
+      analysisInterval: Duration.minutes(1),
+      analysisCount: 5,
+      analysisFailureLimit: 1,
+      errorRatioMax: 0.001,
+      latencyP95Max: Duration.millis(200),
+      replicas: 2,
+    },
   },
 } satisfies EnvironmentConfig;
