@@ -2,7 +2,7 @@
  * Proves the alerting that dist/ ships, with the real Prometheus and Alertmanager tools:
  *
  *   1. extracts, per environment, the rule files (ConfigMap `prometheus-rules` or PrometheusRule) and the
- *      Alertmanager configuration (Secret `alertmanager-config`) from dist/<env>/alerting.k8s.yaml into a
+ *      Alertmanager configuration (ConfigMap `alertmanager-config`, a Secret in operator mode) from dist/<env>/alerting.k8s.yaml into a
  *      temporary directory;
  *   2. `promtool check rules` on every rule file;
  *   3. writes the unit tests the constructs declare (every alert: a series that fires it after its `for`,
@@ -82,7 +82,10 @@ function extract(file: string): { rules: Record<string, string>; alertmanager?: 
       for (const group of obj.spec?.groups ?? []) {
         rules[`${group.name}.yaml`] = YAML.stringify({ groups: [group] });
       }
-    } else if (obj.kind === 'Secret' && obj.metadata?.name === MonitoringNames.ALERTMANAGER_CONFIG_SECRET) {
+    } else if (obj.kind === 'ConfigMap' && obj.metadata?.name === MonitoringNames.ALERTMANAGER_CONFIG) {
+      alertmanager = Object.values(obj.data ?? {})[0];
+    } else if (obj.kind === 'Secret' && obj.metadata?.name === MonitoringNames.ALERTMANAGER_CONFIG) {
+      // Operator mode: the Prometheus Operator reads the configuration from a Secret.
       alertmanager = Object.values(obj.stringData ?? {})[0];
     }
   }
@@ -147,7 +150,7 @@ function verifyEnvironment(env: string, work: string, jobs: Map<string, UnitTest
   }
 
   if (alertmanager === undefined) {
-    fail(`Secret ${MonitoringNames.ALERTMANAGER_CONFIG_SECRET} not found in dist`);
+    fail(`ConfigMap (or, in operator mode, Secret) ${MonitoringNames.ALERTMANAGER_CONFIG} not found in dist`);
   } else {
     fs.writeFileSync(path.join(dir, 'alertmanager.yml'), alertmanager);
     const check = run('amtool', ['check-config', 'alertmanager.yml'], dir);

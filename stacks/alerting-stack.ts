@@ -33,8 +33,8 @@ export interface AlertingStackProps {
  * with burn-rate alerts, blue/green alerts, rendered with every alert other charts register, and the
  * Alertmanager routing.
  *
- * Standalone mode renders ConfigMap `prometheus-rules` and Secret `alertmanager-config` (key
- * `alertmanager.yml`), which the Prometheus and Alertmanager Deployments mount.
+ * Standalone mode renders ConfigMaps `prometheus-rules` and `alertmanager-config` (key
+ * `alertmanager.yml`), which the Prometheus and Alertmanager Deployments mount: no Secret, no waiver.
  *
  * Operator mode renders PrometheusRule `laravel-ecommerce-alerts` and Secret `alertmanager-config` under
  * key `alertmanager.yaml`, for kube-prometheus-stack's `alertmanager.alertmanagerSpec.configSecret`. Why a
@@ -57,7 +57,7 @@ export class AlertingStack extends Chart {
   /** The rendered rules (ConfigMap or PrometheusRule). */
   public readonly rules: AlertRules;
 
-  /** Secret `alertmanager-config`. */
+  /** The Alertmanager configuration `alertmanager-config` (a ConfigMap; a Secret in operator mode). */
   public readonly routing: AlertmanagerRouting;
 
   constructor(scope: Construct, id: string, props: AlertingStackProps) {
@@ -91,6 +91,8 @@ export class AlertingStack extends Chart {
       credentialsSecret: kplus.Secret.fromSecretName(this, 'ReceiverCredentials', MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET),
       credentialsPath: operator ? OPERATOR_SECRETS_PATH : MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH,
       configKey: operator ? OPERATOR_CONFIG_KEY : MonitoringNames.ALERTMANAGER_CONFIG_KEY,
+      // kube-prometheus-stack's Alertmanager reads its configuration from a Secret only (configSecret).
+      output: operator ? 'secret' : 'config-map',
       // A database that is down stops every replica's IO thread: the one page says it all.
       inhibitions: [{
         sourceMatchers: ['alertname="DatabaseDown"'],
@@ -98,8 +100,10 @@ export class AlertingStack extends Chart {
         equal: ['namespace'],
       }],
     });
-    Policy.suppress(this.routing, 'secret-literal-data',
-      'the Alertmanager configuration carries no credentials (receivers read them from *_file mounts of the '
-      + 'external alertmanager-receivers Secret); it is a Secret only because Alertmanager and kube-prometheus-stack read it as one');
+    if (operator) {
+      Policy.suppress(this.routing, 'secret-literal-data',
+        'the Alertmanager configuration carries no credentials (receivers read them from *_file mounts of the '
+        + 'external alertmanager-receivers Secret); it is a Secret only because the Prometheus Operator reads configSecret as one');
+    }
   }
 }

@@ -72,7 +72,7 @@ export interface EnvironmentStacks {
 /** The SLO dashboard's panels, from the recording rules the alerting renders: one source for both. */
 function sloPanels(alerting: AlertingStack): SloPanelSpec[] {
   return alerting.slos.dashboardSeries().map((slo) => {
-    const overWindow = slo.errorRatio.find((rule) => rule.window === slo.window)!;
+    const overWindow = slo.errorRatio.find((rule) => rule.window.toMilliseconds() === slo.window.toMilliseconds())!;
     return {
       // `latency_p95` -> `Latency p95`.
       name: slo.slo.charAt(0).toUpperCase() + slo.slo.slice(1).replace(/_/g, ' '),
@@ -103,7 +103,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   // A changed rule or routing rolls the server that mounts it (the kubelet's ConfigMap refresh alone is never
   // loaded: neither server watches its files).
   monitoring.observability.prometheus?.hashMountedConfig(MonitoringNames.RULES_CONFIG_MAP, () => alerting.rules.ruleFiles());
-  monitoring.observability.alertmanager?.hashMountedConfig(MonitoringNames.ALERTMANAGER_CONFIG_SECRET, () => ({ [alerting.routing.configKey]: alerting.routing.configYaml }));
+  monitoring.observability.alertmanager?.hashMountedConfig(MonitoringNames.ALERTMANAGER_CONFIG, () => ({ [alerting.routing.configKey]: alerting.routing.configYaml }));
   const network = new NetworkStack(root, 'Network', { config });
   const deploy = new DeployStack(root, 'Deploy', { config, app: web.laravel, schemaConsumers: [workers.worker, workers.scheduler] });
   const chaos = config.chaos === undefined ? undefined : new ChaosStack(root, 'Chaos', { config, chaos: config.chaos });

@@ -3,7 +3,8 @@ import * as YAML from 'yaml';
 import { ENVIRONMENTS, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { renderEnvironment } from '../stacks/synthesize';
-import { K8sObject, findObject, ofKind, shippedEnvironments, nonEmpty, renderedFiles } from './helpers';
+import { shippedEnvironments, renderedFiles } from './environment-helpers';
+import { K8sObject, findObject, ofKind, nonEmpty } from './helpers';
 
 describe.each(shippedEnvironments())('%s alerting', (name) => {
   const config = ENVIRONMENTS[name as EnvironmentName];
@@ -14,13 +15,17 @@ describe.each(shippedEnvironments())('%s alerting', (name) => {
   });
 
   test('renders what its monitoring mode consumes, in namespace monitoring', () => {
-    const secret = findObject(alerting, 'Secret', 'alertmanager-config');
     if (config.monitoring.mode === 'standalone') {
       expect(Object.keys(findObject(alerting, 'ConfigMap', 'prometheus-rules').data)).toContain('application.yaml');
       expect(ofKind(alerting, 'PrometheusRule')).toEqual([]);
-      expect(Object.keys(secret.stringData)).toEqual(['alertmanager.yml']);
-      expect(secret.stringData['alertmanager.yml']).toContain('/etc/alertmanager/receivers/pagerduty-routing-key');
+      // A ConfigMap: the configuration holds no credential, so nothing here is a Secret.
+      const configMap = findObject(alerting, 'ConfigMap', 'alertmanager-config');
+      expect(Object.keys(configMap.data)).toEqual(['alertmanager.yml']);
+      expect(configMap.data['alertmanager.yml']).toContain('/etc/alertmanager/receivers/pagerduty-routing-key');
+      expect(ofKind(alerting, 'Secret')).toEqual([]);
     } else {
+      // The Prometheus Operator reads its Alertmanager configuration from a Secret only (configSecret).
+      const secret = findObject(alerting, 'Secret', 'alertmanager-config');
       expect(findObject(alerting, 'PrometheusRule', 'laravel-ecommerce-alerts').metadata.labels).toMatchObject(config.monitoring.operatorSelector);
       expect(ofKind(alerting, 'ConfigMap')).toEqual([]);
       expect(Object.keys(secret.stringData)).toEqual(['alertmanager.yaml']);

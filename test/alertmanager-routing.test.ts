@@ -6,6 +6,8 @@ import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import { AlertmanagerReceivers, AlertmanagerRouting } from '../lib/alerting/alertmanager-routing';
 import { SecretReferences } from '../lib/core/secret-references';
+import { renderCharts } from '../lib/render/manifest-writer';
+import { Policy } from '../lib/safety/policy';
 import { findObject, synthChart, testChart } from './helpers';
 
 const RECEIVERS: AlertmanagerReceivers = {
@@ -23,11 +25,53 @@ function build(props: Partial<ConstructorParameters<typeof AlertmanagerRouting>[
 }
 
 describe('AlertmanagerRouting', () => {
-  test('renders Secret alertmanager-config whose alertmanager.yml is the config, read back identically', () => {
+  test('renders ConfigMap alertmanager-config whose alertmanager.yml is the config, read back identically, and no Secret', () => {
     const { chart, routing } = build();
-    const secret = findObject(synthChart(chart), 'Secret', 'alertmanager-config');
-    expect(Object.keys(secret.stringData)).toEqual(['alertmanager.yml']);
-    expect(YAML.parse(secret.stringData['alertmanager.yml'])).toEqual(routing.config);
+    const objects = synthChart(chart);
+    const configMap = findObject(objects, 'ConfigMap', 'alertmanager-config');
+    expect(Object.keys(configMap.data)).toEqual(['alertmanager.yml']);
+    expect(YAML.parse(configMap.data['alertmanager.yml'])).toEqual(routing.config);
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    expect([routing.configMap?.name, routing.secret]).toEqual(['alertmanager-config', undefined]);
+  });
+
+  test('passes the library\'s policy with no waiver', () => {
+    const { chart } = build();
+    const report = Policy.of(chart).check(renderCharts(chart));
+    expect(report.findings.filter((f) => f.rule === 'secret-literal-data' || f.status === 'waived')).toEqual([]);
+  });
+
+  test('renders a Secret under another name and key for the Prometheus Operator (output secret)', () => {
+    const { chart, routing } = build({ output: 'secret', name: 'team-alertmanager', configKey: 'alertmanager.yaml' });
+    const objects = synthChart(chart);
+    const secret = findObject(objects, 'Secret', 'team-alertmanager');
+    expect(YAML.parse(secret.stringData['alertmanager.yaml'])).toEqual(routing.config);
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    expect(() => build({ output: 'configmap' as never })).toThrow('[test/Alertmanager] output: must be one of');
+  });
+
+  test('amtool accepts every receiver alone and all together, each credential read from a *_file field', () => {
+    const subsets: AlertmanagerReceivers[] = [
+      { pagerReceiver: 'p' },
+      { chatReceiver: 'c', chatChannel: '#a' },
+      { emailReceiver: 'e', emailTo: 'a@example.com', emailFrom: 'b@example.com', smtpSmarthost: 'smtp.example.com:587', smtpUsername: 'am' },
+      { deadMansSwitchReceiver: 'd', deadMansSwitchUrl: 'https://hc.example.com/ping/x' },
+      RECEIVERS,
+    ];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amtool-'));
+    try {
+      const files = subsets.map((receivers, i) => {
+        fs.writeFileSync(path.join(dir, `am-${i}.yml`), build({ receivers }).routing.configYaml);
+        return `am-${i}.yml`;
+      });
+      expect(files).toHaveLength(5);
+      // One run over every file: amtool checks each and fails when any is invalid.
+      const out = execFileSync('amtool', ['check-config', ...files], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+      expect(out.match(/SUCCESS/g)).toHaveLength(5);
+      expect(fs.readFileSync(path.join(dir, 'am-4.yml'), 'utf8')).toMatch(/routing_key_file:[^]*api_url_file:[^]*auth_password_file:[^]*credentials_file:/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('routes critical to the pager and on to chat, warning to chat, info to e-mail, Watchdog to the switch first', () => {

@@ -6,12 +6,12 @@ import { SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 const props = { partOf: 'ecommerce', image: 'prom/alertmanager:v0.27.0', resources: SMALL_RESOURCES, storageSize: Size.gibibytes(2) };
 
 describe('AlertmanagerServer', () => {
-  test('mounts its config Secret and the receiver credentials, persists silences, serves 9093', () => {
+  test('mounts its config ConfigMap and the receiver credentials Secret, persists silences, serves 9093', () => {
     const c = testChart();
     new AlertmanagerServer(c, 'Alertmanager', props);
     const objects = synthChart(c);
     const pod = findObject(objects, 'Deployment', 'alertmanager').spec.template.spec;
-    expect(pod.volumes).toContainEqual({ name: 'alertmanager-config', secret: { secretName: 'alertmanager-config' } });
+    expect(pod.volumes).toContainEqual({ name: 'alertmanager-config', configMap: { name: 'alertmanager-config' } });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/alertmanager' });
     expect(pod.containers[0].args).toEqual([
       '--config.file=/etc/alertmanager/config/alertmanager.yml', '--storage.path=/alertmanager', '--web.listen-address=:9093', '--cluster.listen-address=',

@@ -262,7 +262,7 @@ export const FIXTURES: Record<string, Fixture> = {
   SecretReferences: { propsAre: 'arguments', props: (c) => ({ secret: kplus.Secret.fromSecretName(c, 'S', 'credentials'), key: 'password' }), create: (c, p) => lib.SecretReferences.of(c).recordKey(c, p.secret as never, p.key as never) },
   ServiceLevelObjective: {
     props: () => ({
-      name: 'availability', objectivePercent: 99.9, window: '30d', team: 'platform', description: 'requests succeed', pagePriority: 'P1',
+      name: 'availability', objectivePercent: 99.9, window: Duration.days(30), team: 'platform', description: 'requests succeed', pagePriority: 'P1',
       ratio: { good: 'http_requests_total{status!~"5.."}', total: 'http_requests_total', testSeries: { good: 'http_requests_total{status="200"}', bad: 'http_requests_total{status="500"}' } },
     }),
     create: standard(lib.ServiceLevelObjective),

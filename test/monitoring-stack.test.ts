@@ -3,7 +3,8 @@ import * as YAML from 'yaml';
 import { MetricProducers } from '../lib/alerting/metric-producers';
 import { buildEnvironment } from '../stacks/platform';
 import { ENVIRONMENTS, EnvironmentConfig, StandaloneMonitoringStack, loadEnvironment } from '../stacks/config';
-import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments, nonEmpty, renderedFiles } from './helpers';
+import { shippedEnvironments, renderedFiles } from './environment-helpers';
+import { K8sObject, findObject, ofKind, podTemplates, selects, nonEmpty } from './helpers';
 import { isAllowed } from './network-policy-eval';
 import { promqlErrors } from './promql';
 
@@ -79,8 +80,13 @@ describe.each(environments)('%s monitoring', (name, objects) => {
   });
 
   test('no Secret with credentials is rendered and the seed\'s literal Grafana password appears nowhere', () => {
-    // The only rendered Secret is the Alertmanager configuration, which carries no credentials.
-    expect(ofKind(objects, 'Secret').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['monitoring/alertmanager-config']);
+    // Standalone: not even the Alertmanager configuration, which carries no credentials and is a ConfigMap.
+    // Operator mode: that configuration is the one Secret, because the Prometheus Operator reads it as one.
+    const standalone = config.monitoring.mode === 'standalone';
+    expect(ofKind(objects, 'Secret').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(standalone ? [] : ['monitoring/alertmanager-config']);
+    const file = standalone ? findObject(objects, 'ConfigMap', 'alertmanager-config').data['alertmanager.yml']
+      : findObject(objects, 'Secret', 'alertmanager-config').stringData['alertmanager.yaml'];
+    expect(file).toContain('routing_key_file');
     expect(JSON.stringify(objects)).not.toContain('ChangeThisPassword123!');
   });
 
@@ -231,12 +237,13 @@ describe.each(environments)('%s monitoring', (name, objects) => {
       expect(isAllowed(policies, alloy, jaeger, 4317)).toBe(false);
     });
 
-    test('Prometheus mounts the rules ConfigMap (optional) and Alertmanager its config and receiver Secrets', () => {
+    test('Prometheus mounts the rules ConfigMap (optional), Alertmanager its config ConfigMap and receiver Secret', () => {
       const prom = findObject(objects, 'Deployment', 'prometheus-server').spec.template.spec;
       expect(prom.volumes).toContainEqual({ name: 'prometheus-rules', configMap: { name: 'prometheus-rules', optional: true } });
       expect(prom.containers[0].volumeMounts).toContainEqual({ name: 'prometheus-rules', mountPath: '/etc/prometheus/rules', readOnly: true });
       const am = findObject(objects, 'Deployment', 'alertmanager').spec.template.spec;
-      expect(am.volumes.map((v: K8sObject) => v.secret?.secretName).filter(Boolean).sort()).toEqual(['alertmanager-config', 'alertmanager-receivers']);
+      expect(am.volumes.map((v: K8sObject) => v.secret?.secretName).filter(Boolean).sort()).toEqual(['alertmanager-receivers']);
+      expect(am.volumes).toContainEqual({ name: 'alertmanager-config', configMap: { name: 'alertmanager-config' } });
       expect(am.containers[0].volumeMounts).toContainEqual({ name: 'alertmanager-receivers', mountPath: '/etc/alertmanager/receivers', readOnly: true });
       expect(am.containers[0].args).toContain('--config.file=/etc/alertmanager/config/alertmanager.yml');
     });

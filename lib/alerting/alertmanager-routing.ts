@@ -2,10 +2,11 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { WATCHDOG_ALERT } from './alert-rules';
 import {
-  Check, checkAbsolutePath, checkArrayOf, checkDataKey, checkHttpUrl, checkLabelName, checkNonEmpty, checkProps, checkSecret, checkShape, optional, Rules,
+  Check, checkAbsolutePath, checkArrayOf, checkDataKey, checkDnsSubdomain, checkHttpUrl, checkLabelName, checkNonEmpty, checkProps, checkSecret, checkShape, oneOf,
+  optional, Rules,
 } from '../core/checks';
 import { assertAt, show } from '../core/errors';
-import { durationSeconds } from '../core/durations';
+import { durationSeconds, formatPrometheusDuration } from '../core/durations';
 import { toYamlDocument } from '../render/yaml';
 import { recommendedLabels } from '../core/labels';
 import { MonitoringNames } from '../observability/monitoring-names';
@@ -113,8 +114,38 @@ const CHANNELS = {
   deadMansSwitch: { receiver: 'deadMansSwitchReceiver', settings: ['deadMansSwitchUrl', 'deadMansSwitchAuthorizationType'] },
 } as const;
 
+/**
+ * The object the configuration is rendered into.
+ *
+ * - `config-map`: ConfigMap, which `AlertmanagerServer` mounts. Nothing in it is secret (credentials are
+ *   `*_file` paths), so it is not a Secret and the `secret-literal-data` policy rule has nothing to waive.
+ * - `secret`: Secret, for the Prometheus Operator, whose Alertmanager reads its configuration only from a
+ *   Secret (`spec.configSecret`, kube-prometheus-stack's `alertmanager.alertmanagerSpec.configSecret`). The
+ *   Secret holds the same credential-free file, but the policy cannot tell a configuration from a
+ *   credential: it reports `secret-literal-data` until waived with `Policy.suppress` and that reason.
+ */
+export type AlertmanagerConfigOutput = 'config-map' | 'secret';
+
+/** Every {@link AlertmanagerConfigOutput}. */
+export const ALERTMANAGER_CONFIG_OUTPUTS: readonly AlertmanagerConfigOutput[] = ['config-map', 'secret'];
+
 /** Props of {@link AlertmanagerRouting}. */
 export interface AlertmanagerRoutingProps {
+  /**
+   * Name of the ConfigMap (or Secret) holding the configuration.
+   *
+   * @default MonitoringNames.ALERTMANAGER_CONFIG ('alertmanager-config')
+   */
+  readonly name?: string;
+
+  /**
+   * What the configuration is rendered into: a ConfigMap for `AlertmanagerServer`, or a Secret for the
+   * Prometheus Operator (see {@link AlertmanagerConfigOutput}).
+   *
+   * @default 'config-map'
+   */
+  readonly output?: AlertmanagerConfigOutput;
+
   /** Receivers and their settings. */
   readonly receivers: AlertmanagerReceivers;
 
@@ -132,7 +163,8 @@ export interface AlertmanagerRoutingProps {
   readonly credentialsPath?: string;
 
   /**
-   * Key of the configuration file in the rendered Secret.
+   * Key of the configuration file in the rendered ConfigMap or Secret (the Prometheus Operator reads
+   * `alertmanager.yaml`).
    *
    * @default MonitoringNames.ALERTMANAGER_CONFIG_KEY ('alertmanager.yml')
    */
@@ -181,6 +213,8 @@ export const checkAlertmanagerReceivers: Check = checkShape({
 
 /** Run-time checks of {@link AlertmanagerRoutingProps}, applied before anything is created. */
 const ALERTMANAGER_ROUTING_RULES: Rules = {
+  name: optional(checkDnsSubdomain),
+  output: optional(oneOf(ALERTMANAGER_CONFIG_OUTPUTS)),
   receivers: checkAlertmanagerReceivers,
   partOf: checkLabelName,
   credentialsSecret: checkSecret,
@@ -190,7 +224,8 @@ const ALERTMANAGER_ROUTING_RULES: Rules = {
 };
 
 /**
- * The Alertmanager configuration, rendered as the Secret `alertmanager-config`: a route tree grouped by
+ * The Alertmanager configuration, rendered as ConfigMap `alertmanager-config` (or, for the Prometheus
+ * Operator, a Secret: see {@link AlertmanagerConfigOutput}): a route tree grouped by
  * alert, cluster and service, severity routing (critical to the pager and on to chat, warning
  * to chat, info to e-mail), the Watchdog to a dead-man's switch, and inhibition. Any subset of the
  * channels may be given (see {@link AlertmanagerReceivers}); only the receivers given are rendered and routed to.
@@ -199,8 +234,14 @@ const ALERTMANAGER_ROUTING_RULES: Rules = {
  * fields), where Alertmanager mounts the externally created Secret `alertmanager-receivers`.
  */
 export class AlertmanagerRouting extends Construct {
-  /** Secret `alertmanager-config`. */
-  public readonly secret: kplus.Secret;
+  /** The ConfigMap holding the configuration (output `config-map`). */
+  public readonly configMap?: kplus.ConfigMap;
+
+  /** The Secret holding the configuration (output `secret`). */
+  public readonly secret?: kplus.Secret;
+
+  /** Name of the ConfigMap or Secret. */
+  public readonly name: string;
 
   /** The configuration, as an object. */
   public readonly config: Record<string, unknown>;
@@ -221,6 +262,7 @@ export class AlertmanagerRouting extends Construct {
     const credentialsPath = props.credentialsPath ?? MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH;
     const tiers = [...(props.burnRateTiers ?? allCatalogueTiers())].sort((a, b) => durationSeconds(a.longWindow)! - durationSeconds(b.longWindow)!);
     this.configKey = props.configKey ?? MonitoringNames.ALERTMANAGER_CONFIG_KEY;
+    this.name = props.name ?? MonitoringNames.ALERTMANAGER_CONFIG;
     for (const channel of Object.values(CHANNELS)) {
       const on = r[channel.receiver] !== undefined;
       for (const setting of channel.settings) {
@@ -300,8 +342,8 @@ export class AlertmanagerRouting extends Construct {
         ...(props.inhibitions ?? []).map((i) => ({ source_matchers: [...i.sourceMatchers], target_matchers: [...i.targetMatchers], equal: [...i.equal] })),
         // A faster burn of an SLO makes its slower burns noise (the page already says the budget burns).
         ...tiers.slice(0, -1).map((tier, i) => ({
-          source_matchers: [`${SloLabels.SLO}=~".+"`, `${SloLabels.LONG_WINDOW}="${tier.longWindow}"`],
-          target_matchers: [`${SloLabels.SLO}=~".+"`, `${SloLabels.LONG_WINDOW}=~"${tiers.slice(i + 1).map((t) => t.longWindow).join('|')}"`],
+          source_matchers: [`${SloLabels.SLO}=~".+"`, `${SloLabels.LONG_WINDOW}="${formatPrometheusDuration(tier.longWindow)}"`],
+          target_matchers: [`${SloLabels.SLO}=~".+"`, `${SloLabels.LONG_WINDOW}=~"${tiers.slice(i + 1).map((t) => formatPrometheusDuration(t.longWindow)).join('|')}"`],
           equal: [SloLabels.SLO],
         })),
       ],
@@ -369,12 +411,14 @@ export class AlertmanagerRouting extends Construct {
       { labels: { alertname: 'SomethingWithoutSeverity' }, receivers: [root] },
     ];
 
-    this.secret = new kplus.Secret(this, 'Secret', {
-      metadata: {
-        name: MonitoringNames.ALERTMANAGER_CONFIG_SECRET,
-        labels: recommendedLabels({ name: 'alertmanager', instance: 'alertmanager-config', component: 'alerting', partOf: props.partOf }),
-      },
-      stringData: { [this.configKey]: this.configYaml },
-    });
+    const metadata = {
+      name: this.name,
+      labels: recommendedLabels({ name: 'alertmanager', instance: this.name, component: 'alerting', partOf: props.partOf }),
+    };
+    if ((props.output ?? 'config-map') === 'secret') {
+      this.secret = new kplus.Secret(this, 'Secret', { metadata, stringData: { [this.configKey]: this.configYaml } });
+    } else {
+      this.configMap = new kplus.ConfigMap(this, 'ConfigMap', { metadata, data: { [this.configKey]: this.configYaml } });
+    }
   }
 }

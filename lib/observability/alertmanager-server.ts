@@ -42,9 +42,9 @@ const ALERTMANAGER_SERVER_RULES: Rules = { partOf: checkLabelName, image: checkS
  * Alertmanager (standalone mode): Deployment and Service `alertmanager` on 9093, with a volume so silences
  * and the notification log survive a restart.
  *
- * The configuration is Secret `alertmanager-config` (key `alertmanager.yml`), rendered by the alerting
- * constructs; it holds no credentials. Receiver credentials are Secret `alertmanager-receivers`, created
- * outside this repository and mounted as files the configuration reads with `*_file` fields.
+ * The configuration is ConfigMap `alertmanager-config` (key `alertmanager.yml`), rendered by
+ * `AlertmanagerRouting`; it holds no credentials. Receiver credentials are Secret `alertmanager-receivers`,
+ * created outside the manifests and mounted as files the configuration reads with `*_file` fields.
  */
 export class AlertmanagerServer extends Construct {
   /** Deployment `alertmanager`. */
@@ -60,7 +60,7 @@ export class AlertmanagerServer extends Construct {
     super(scope, id);
     checkProps(this, props, ALERTMANAGER_SERVER_RULES);
     checkServerProps(this, props);
-    const config = kplus.Secret.fromSecretName(this, 'Config', MonitoringNames.ALERTMANAGER_CONFIG_SECRET);
+    const config = kplus.ConfigMap.fromConfigMapName(this, 'Config', MonitoringNames.ALERTMANAGER_CONFIG);
     const receivers = kplus.Secret.fromSecretName(this, 'Receivers', MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET);
     SecretReferences.of(this).recordWholeSecret(this, receivers);
     this.server = addMonitoringServer(this, {
@@ -83,17 +83,15 @@ export class AlertmanagerServer extends Construct {
       storage: { size: props.storageSize, mountPath: DATA_DIR, storageClassName: props.storageClassName },
       // The configuration is rendered by the alerting constructs; it joins the hash through hashMountedConfig.
       configData: {},
-      secrets: [
-        { secret: config, path: CONFIG_DIR },
-        { secret: receivers, path: MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH },
-      ],
+      configMaps: [{ configMap: config, path: CONFIG_DIR }],
+      secrets: [{ secret: receivers, path: MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH }],
     });
     this.deployment = this.server.deployment;
     this.service = this.server.service;
   }
 
   /**
-   * Hashes files the server mounts from an object rendered elsewhere (the configuration of Secret `alertmanager-config`) into the pod
+   * Hashes files the server mounts from an object rendered elsewhere (the configuration in ConfigMap `alertmanager-config`) into the pod
    * template, so any change to them rolls the pod and reaches the running server without a manual step.
    * `files` is read when the manifest is rendered.
    *

@@ -9,9 +9,9 @@ export const MonitoringNames = {
   RULES_CONFIG_MAP: 'prometheus-rules',
   /** Where Prometheus mounts the rule files; `rule_files` globs `*.yaml` in it. */
   RULES_MOUNT_PATH: '/etc/prometheus/rules',
-  /** Secret holding the Alertmanager configuration (seed name); it carries no credentials. */
-  ALERTMANAGER_CONFIG_SECRET: 'alertmanager-config',
-  /** Key of the configuration file in that Secret. */
+  /** ConfigMap holding the Alertmanager configuration (the seed's name); it carries no credentials. */
+  ALERTMANAGER_CONFIG: 'alertmanager-config',
+  /** Key of the configuration file in that ConfigMap. */
   ALERTMANAGER_CONFIG_KEY: 'alertmanager.yml',
   /** Secret, created outside this repository, holding receiver credentials, one key per credential. */
   ALERTMANAGER_RECEIVERS_SECRET: 'alertmanager-receivers',
