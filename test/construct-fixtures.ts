@@ -192,11 +192,11 @@ export const FIXTURES: Record<string, Fixture> = {
     props: (c) => {
       // Only the two SLOs the analysis reads: this fixture is created once per wrong-typed field.
       const availability = new lib.ServiceLevelObjective(c, 'Availability', {
-        name: 'availability', objectivePercent: 99.9, window: '30d', team: 'platform', description: 'requests succeed',
+        name: 'availability', objectivePercent: 99.9, window: Duration.days(30), team: 'platform', description: 'requests succeed',
         ratio: { good: 'http_requests_total{status!~"5.."}', total: 'http_requests_total', testSeries: { good: 'http_requests_total{status="200"}', bad: 'http_requests_total{status="500"}' } },
       });
       const latency = new lib.ServiceLevelObjective(c, 'Latency', {
-        name: 'latency_p95', objectivePercent: 95, window: '7d', team: 'platform', description: 'requests are fast',
+        name: 'latency_p95', objectivePercent: 95, window: Duration.days(7), team: 'platform', description: 'requests are fast',
         latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 0.5 },
       });
       const health = new lib.ReleaseHealth(c, 'Health', { availability, latency, releaseLabel: lib.ROLLOUTS_HASH_SERIES_LABEL });
