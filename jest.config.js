@@ -3,13 +3,14 @@
  * transform (scripts/jest-transform.js); type checking is `npm run lint`.
  *
  * End-to-end suites (`*.e2e.test.ts`: npm pack and a consumer project, the promote script, generated shell
- * scripts) start real processes and run with `npm run test:e2e` (jest.e2e.config.js).
+ * scripts) start real processes, and long property runs (`*.long.test.ts`: the full case counts of
+ * properties `npm test` samples) take seconds each; both run with `npm run test:e2e` (jest.e2e.config.js).
  */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.(e2e|long)\\.test\\.ts$'],
   transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-transform.js' },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   // The machine has two cores: the default (cores - 1) would run one worker.

@@ -3,7 +3,8 @@ import * as YAML from 'yaml';
 import { ENVIRONMENTS, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { renderEnvironment } from '../stacks/synthesize';
-import { K8sObject, findObject, ofKind, shippedEnvironments, nonEmpty, renderedFiles } from './helpers';
+import { shippedEnvironments, renderedFiles } from './environment-helpers';
+import { K8sObject, findObject, ofKind, nonEmpty } from './helpers';
 
 describe.each(shippedEnvironments())('%s alerting', (name) => {
   const config = ENVIRONMENTS[name as EnvironmentName];

@@ -2,7 +2,8 @@ import { App, Cron, Duration } from 'cdk8s';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
-import { findObject, renderedFiles } from './helpers';
+import { renderedFiles } from './environment-helpers';
+import { findObject } from './helpers';
 
 function withBackup(name: EnvironmentName, backup: Partial<EnvironmentConfig['backup']>): EnvironmentConfig {
   const base = ENVIRONMENTS[name];

@@ -3,14 +3,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { DeployedManifests, checkColourSwitches } from '../lib/web/colour-switch';
-import { EnvironmentConfig, validateEnvironment } from '../stacks/config';
+import { ENVIRONMENTS, EnvironmentConfig, validateEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
-import { renderEnvironment, synthesize } from '../stacks/synthesize';
-import { withWeb } from './helpers';
+import { synthesize } from '../stacks/synthesize';
+import { renderedFiles, withWeb } from './environment-helpers';
 
-/** Deployed manifests of a configuration, as its committed dist/ would hold them. */
+/** Deployed manifests of a configuration, as its committed dist/ would hold them (rendered once per configuration). */
 function deployed(config: EnvironmentConfig): DeployedManifests {
-  return DeployedManifests.fromYaml(renderEnvironment(config).map((f) => f.content));
+  return DeployedManifests.fromYaml(renderedFiles(config).map((f) => f.content));
 }
 
 function check(next: EnvironmentConfig, previous: DeployedManifests): void {
@@ -43,7 +43,7 @@ describe('colour switch guard', () => {
     const scaledUp = withWeb('staging', { liveColour: 'green', idleReplicas: 2 });
     const switched = withWeb('staging', { liveColour: 'blue', idleReplicas: 2 });
     expect(() => check(switched, deployed(scaledUp))).not.toThrow();
-    const hpas = renderEnvironment(switched).flatMap((f) => f.objects).filter((o) => o.kind === 'HorizontalPodAutoscaler') as Array<{ metadata: { name: string }; spec: { minReplicas: number } }>;
+    const hpas = renderedFiles(switched).flatMap((f) => f.objects).filter((o) => o.kind === 'HorizontalPodAutoscaler') as Array<{ metadata: { name: string }; spec: { minReplicas: number } }>;
     expect(hpas.find((h) => h.metadata.name === 'laravel-green-hpa')!.spec.minReplicas).toBe(2);
   });
 
@@ -52,7 +52,7 @@ describe('colour switch guard', () => {
     expect(() => check(withWeb('dev', { replicas: 2, idleReplicas: 1, liveColour: 'green' }), deployed(dev))).toThrow('green is deployed with 1 pod(s), below the live minimum of 2');
   });
 
-  const prodDeployed = () => deployed(withWeb('prod', {}));
+  const prodDeployed = () => deployed(ENVIRONMENTS.prod);
   const inPlace = '[prod/Web/Laravel] blueImageTag: blue serves live traffic (committed output) with v1.2.3; a release must not change it in place, '
     + 'got v1.2.4: release to the idle colour green and switch, or for an emergency declare a hotfix for v1.2.4 (README "Switching the live colour")';
 

@@ -6,7 +6,8 @@ import { LARAVEL_CACHE_WARM_COMMAND, LARAVEL_MIGRATION_COMMAND, LARAVEL_SMOKE_TE
 import { NetworkConnections } from '../lib/safety/network-connections';
 import { ArgoCdAnnotations } from '../lib/delivery/sync-waves';
 import { ENVIRONMENTS } from '../stacks/config';
-import { K8sObject, SMALL_RESOURCES, findObject, shippedEnvironments, synthChart, testChart } from './helpers';
+import { shippedEnvironments } from './environment-helpers';
+import { K8sObject, SMALL_RESOURCES, findObject, synthChart, testChart } from './helpers';
 
 const APP: BlueGreenAppProps = {
   name: 'shop', partOf: 'ecommerce', imageRepository: 'ghcr.io/acme/shop', blueImageTag: 'v1.2.3', greenImageTag: 'v1.3.0',

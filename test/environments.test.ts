@@ -4,7 +4,8 @@ import { closestName, editDistance } from '../lib/core/did-you-mean';
 import { ValidationError } from '../lib/core/errors';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentName, RELEASES, ReleaseState, StandaloneMonitoringStack, loadEnvironment, validateRelease } from '../stacks/config';
 import { DEV_MONITORING, PROD_MONITORING, STAGING_MONITORING } from '../stacks/config/shared';
-import { nonEmpty, withWeb } from './helpers';
+import { withWeb } from './environment-helpers';
+import { nonEmpty } from './helpers';
 
 function loadVariant(config: EnvironmentConfig): () => EnvironmentConfig {
   return () => loadEnvironment(config.name, { [config.name]: config });

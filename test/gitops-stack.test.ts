@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, loadEnvironment } from '../stacks/config';
 import { renderGitOps } from '../stacks/gitops-stack';
-import { K8sObject, findObject, renderedFiles } from './helpers';
+import { renderedFiles } from './environment-helpers';
+import { K8sObject, findObject } from './helpers';
 
 const files = renderGitOps(ENVIRONMENT_NAMES.map((name) => ({ config: ENVIRONMENTS[name], files: renderedFiles(ENVIRONMENTS[name]) })));
 const objects = files.flatMap((f) => f.objects as K8sObject[]);

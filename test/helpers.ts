@@ -1,40 +1,14 @@
+/**
+ * Helpers for construct-level tests. They load the library only: helpers over the shipped environments,
+ * which load the stacks and their configuration, are in environment-helpers.ts.
+ */
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ManifestFile, renderCharts } from '../lib/render/manifest-writer';
-import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName } from '../stacks/config';
-import { renderEnvironment } from '../stacks/synthesize';
-import { shippedRender } from './shipped-renders';
+import { renderCharts } from '../lib/render/manifest-writer';
 
 /** A synthesized Kubernetes object, loosely typed for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
-
-const rendered = new Map<EnvironmentConfig, ManifestFile[]>();
-
-/**
- * The manifest files of a configuration, rendered once per test file: most tests read the same shipped
- * environments, and a render is the expensive part of a test. Callers must not modify what they get.
- */
-export function renderedFiles(config: EnvironmentConfig): ManifestFile[] {
-  let files = rendered.get(config);
-  if (files === undefined) {
-    // A shipped environment, unchanged, was rendered once for the whole run by jest's global setup.
-    const shipped = ENVIRONMENTS[config.name] === config ? shippedRender(config.name) : undefined;
-    files = shipped ?? renderEnvironment(config);
-    rendered.set(config, files);
-  }
-  return files;
-}
-
-/** Every object of an environment, in file order. */
-export function synthObjects(config: EnvironmentConfig): K8sObject[] {
-  return renderedFiles(config).flatMap((f) => f.objects as K8sObject[]);
-}
-
-/** The objects of each shipped environment, rendered once per test file. */
-export function shippedEnvironments(): Array<[EnvironmentName, K8sObject[]]> {
-  return (Object.keys(ENVIRONMENTS) as EnvironmentName[]).map((name) => [name, synthObjects(ENVIRONMENTS[name])]);
-}
 
 /** Renders the charts of a test chart's app. */
 export function synthChart(chart: Chart): K8sObject[] {
@@ -79,12 +53,6 @@ export function nonEmpty<T>(items: readonly T[], what: string): readonly T[] {
 export function podTemplates(objects: K8sObject[]): Array<{ owner: K8sObject; template: K8sObject['spec'] }> {
   return objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind)).map((owner) => ({ owner, template: owner.spec.template }))
     .concat(objects.filter((o) => o.kind === 'CronJob').map((owner) => ({ owner, template: owner.spec.jobTemplate.spec.template })));
-}
-
-/** A copy of an environment with some web-tier fields replaced. */
-export function withWeb(name: EnvironmentName, web: Partial<EnvironmentConfig['web']>, rest: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
-  const base = ENVIRONMENTS[name];
-  return { ...base, ...rest, web: { ...base.web, ...web } };
 }
 
 /**

@@ -5,7 +5,8 @@
 import { App, Chart } from 'cdk8s';
 import { renderCharts } from '../lib/render/manifest-writer';
 import { ENVIRONMENTS, EnvironmentName } from '../stacks/config';
-import { K8sObject, synthObjects } from './helpers';
+import { synthObjects } from './environment-helpers';
+import { K8sObject } from './helpers';
 import { FIXTURES, chart as fixtureChart } from './construct-fixtures';
 
 /** Fields that name objects or become label values, and the longest valid value of each. */

@@ -1,5 +1,5 @@
 import { diffManifests, formatDiff } from '../lib/render/manifest-diff';
-import { synthObjects, withWeb } from './helpers';
+import { synthObjects, withWeb } from './environment-helpers';
 
 const cm = (name: string, data: Record<string, string>, namespace = 'ecommerce') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
 

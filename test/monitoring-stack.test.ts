@@ -3,7 +3,8 @@ import * as YAML from 'yaml';
 import { MetricProducers } from '../lib/alerting/metric-producers';
 import { buildEnvironment } from '../stacks/platform';
 import { ENVIRONMENTS, EnvironmentConfig, StandaloneMonitoringStack, loadEnvironment } from '../stacks/config';
-import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments, nonEmpty, renderedFiles } from './helpers';
+import { shippedEnvironments, renderedFiles } from './environment-helpers';
+import { K8sObject, findObject, ofKind, podTemplates, selects, nonEmpty } from './helpers';
 import { isAllowed } from './network-policy-eval';
 import { promqlErrors } from './promql';
 

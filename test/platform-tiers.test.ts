@@ -2,7 +2,8 @@ import { Size } from 'cdk8s';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { App } from 'cdk8s';
-import { K8sObject, findObject, ofKind, podTemplates, selects, shippedEnvironments, nonEmpty } from './helpers';
+import { shippedEnvironments } from './environment-helpers';
+import { K8sObject, findObject, ofKind, podTemplates, selects, nonEmpty } from './helpers';
 
 const environments = shippedEnvironments();
 

@@ -1,7 +1,8 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { PodChaosExperiment } from '../lib/safety/pod-chaos-experiment';
 import { ENVIRONMENTS } from '../stacks/config';
-import { findObject, ofKind, shippedEnvironments, synthChart, testChart } from './helpers';
+import { shippedEnvironments } from './environment-helpers';
+import { findObject, ofKind, synthChart, testChart } from './helpers';
 
 describe('PodChaosExperiment', () => {
   test('renders seed 000\'s pod-failure experiment, limited to the chart namespace', () => {

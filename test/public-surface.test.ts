@@ -1,5 +1,6 @@
 import { ENVIRONMENTS, loadEnvironment } from '../stacks/config';
-import { K8sObject, findObject, ofKind, shippedEnvironments } from './helpers';
+import { shippedEnvironments } from './environment-helpers';
+import { K8sObject, findObject, ofKind } from './helpers';
 import { Endpoint, isAllowed } from './network-policy-eval';
 
 /**

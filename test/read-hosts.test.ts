@@ -1,5 +1,6 @@
 import { ENVIRONMENTS } from '../stacks/config';
-import { K8sObject, findObject, ofKind, shippedEnvironments } from './helpers';
+import { shippedEnvironments } from './environment-helpers';
+import { K8sObject, findObject, ofKind } from './helpers';
 
 /** The environment variables the web tier and the workers load from ConfigMap `laravel-config`. */
 function appSettings(objects: K8sObject[]): Record<string, string> {

@@ -6,7 +6,8 @@ import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, RELEASES, ReleaseStat
 import { webRelease } from '../stacks/config/shared';
 import { buildEnvironment } from '../stacks/platform';
 import { switchRelease } from '../stacks/release';
-import { K8sObject, synthObjects } from './helpers';
+import { synthObjects } from './environment-helpers';
+import { K8sObject } from './helpers';
 import { WalkSubject, walkProblems, walkRelease } from './release-walk';
 
 /** An environment running a release state (what `npm run promote` / `rollback` write). */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, RELEASES } from '../stacks/config';
 import { applyOrder, compareVersions, formatRelease, readRelease, replaceLine, switchRelease } from '../stacks/release';
-import { synthObjects, withWeb } from './helpers';
+import { synthObjects, withWeb } from './environment-helpers';
 
 const repo = path.resolve(__dirname, '..');
 const source = fs.readFileSync(path.join(repo, 'stacks', 'config', 'releases.ts'), 'utf8');

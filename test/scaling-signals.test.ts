@@ -1,6 +1,7 @@
 import * as YAML from 'yaml';
 import { ENVIRONMENTS } from '../stacks/config';
-import { K8sObject, findObject, nonEmpty, ofKind, shippedEnvironments } from './helpers';
+import { shippedEnvironments } from './environment-helpers';
+import { K8sObject, findObject, nonEmpty, ofKind } from './helpers';
 
 /** A KEDA trigger as rendered. */
 type Trigger = { type: string; name: string; metadata: Record<string, string>; authenticationRef: { name: string } };

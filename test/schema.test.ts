@@ -1,4 +1,4 @@
-import { shippedEnvironments } from './helpers';
+import { shippedEnvironments } from './environment-helpers';
 
 /**
  * Every synthesized object validated against the Kubernetes and CRD schemas shipped by npm packages

@@ -2,7 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { ApiObject } from 'cdk8s';
 import { ArgoCdAnnotations, SYNC_WAVES_BY_KIND, SyncWave, SyncWaves } from '../lib/delivery/sync-waves';
 import { ENVIRONMENTS } from '../stacks/config';
-import { K8sObject, findObject, shippedEnvironments, synthChart, testChart, nonEmpty } from './helpers';
+import { shippedEnvironments } from './environment-helpers';
+import { K8sObject, findObject, synthChart, testChart, nonEmpty } from './helpers';
 
 const wave = (o: K8sObject) => o.metadata.annotations?.[ArgoCdAnnotations.SYNC_WAVE];
 

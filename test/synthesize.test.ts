@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
-import { ENVIRONMENTS } from '../stacks/config';
+import { ENVIRONMENTS, EnvironmentName } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
 import { main, synthesize } from '../stacks/synthesize';
-import { withWeb, nonEmpty } from './helpers';
+import { renderedFiles, withWeb } from './environment-helpers';
+import { nonEmpty } from './helpers';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
@@ -42,11 +43,12 @@ function captureStreams(run: () => number): { code: number; stdout: string; stde
 }
 
 describe('synthesize', () => {
-  // One full synth the tests below start from (a synth of every environment is the expensive step).
-  let full: { dir: string; folders: ReturnType<typeof synthesize> };
+  // One full synth through the command-line entry point, which the tests below start from (a synth of
+  // every environment is the expensive step).
+  let full: { dir: string; run: { code: number; stdout: string; stderr: string } };
   beforeAll(() => {
     const dir = tempDir();
-    full = { dir, folders: synthesize({ outdir: dir }) };
+    full = { dir, run: captureStreams(() => main([], dir)) };
   });
   /** A folder holding what the full synth wrote, as a previous synth would have left it. */
   const previousSynth = () => {
@@ -62,12 +64,12 @@ describe('synthesize', () => {
       const files = fs.readdirSync(path.join(dir, env));
       expect(files).toContain('web.k8s.yaml');
       expect(nonEmpty(files, 'file').every((f) => f.endsWith('.k8s.yaml'))).toBe(true);
-      const charts = full.folders.get(env)!.map((f) => f.fileName);
+      const charts = renderedFiles(ENVIRONMENTS[env as EnvironmentName]).map((f) => f.fileName);
       expect(files.sort()).toEqual(charts.sort());
     }
   });
 
-  test('is deterministic: two synths are byte-identical, with no timestamps or machine paths', () => {
+  test('is deterministic: two synths (the command and the API) are byte-identical, with no timestamps or machine paths', () => {
     const a = full.dir;
     const b = tempDir();
     synthesize({ outdir: b });
@@ -137,9 +139,9 @@ describe('synthesize', () => {
   });
 
   test('success exits 0 and lists what was written', () => {
-    const dir = tempDir();
-    const result = captureStreams(() => main([], dir));
+    const { dir, run: result } = full;
     expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
     expect(result.stdout.split('\n').filter((l) => l !== '').map((l) => l.split(':')[0])).toEqual(['dev', 'staging', 'prod', 'argocd'].map((f) => path.join(dir, f)));
     expect(result.stdout).toMatch(new RegExp(`${path.join(dir, 'prod')}: \\d+ objects in \\d+ files, 0 warning\\(s\\), 0 waived\n`));
   });

@@ -11,7 +11,8 @@ import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { ENVIRONMENTS } from '../stacks/config';
 import { renderGitOps } from '../stacks/gitops-stack';
 import { renderEnvironment } from '../stacks/synthesize';
-import { K8sObject, SMALL_RESOURCES, findObject, ofKind, synthChart, testChart, withWeb } from './helpers';
+import { withWeb } from './environment-helpers';
+import { K8sObject, SMALL_RESOURCES, findObject, ofKind, synthChart, testChart } from './helpers';
 
 const objectsOf = (files: ReturnType<typeof renderEnvironment>) => files.flatMap((f) => f.objects as K8sObject[]);
 const prodFiles = renderEnvironment(ENVIRONMENTS.prod);

@@ -1,6 +1,7 @@
 import { cpuToMillis, memoryToKibibytes } from '../lib/core/container-resources';
 import { ENVIRONMENTS, EnvironmentConfig, EnvironmentName, RELEASES } from '../stacks/config';
-import { K8sObject, diffObjects, findObject, ofKind, podTemplates, selects, withWeb, nonEmpty, renderedFiles } from './helpers';
+import { withWeb, renderedFiles } from './environment-helpers';
+import { K8sObject, diffObjects, findObject, ofKind, podTemplates, selects, nonEmpty } from './helpers';
 
 /** Only the web tier's chart: other charts have their own tests. */
 function webFiles(config: EnvironmentConfig) {

@@ -1,7 +1,7 @@
 import * as YAML from 'yaml';
 import { toYamlStream } from '../lib/render/yaml';
 import { ENVIRONMENTS } from '../stacks/config';
-import { renderedFiles } from './helpers';
+import { renderedFiles } from './environment-helpers';
 
 describe('YAML emitter', () => {
   test.each(Object.keys(ENVIRONMENTS))('%s output parses back to exactly the synthesized objects', (name) => {

@@ -7,11 +7,26 @@
  */
 import { parser } from '@prometheus-io/lezer-promql';
 
+/**
+ * Results by expression text. Both checks are pure functions of the text, and the same expressions are
+ * checked many times: cdk8s validates the whole app again for every chart it renders, and one process
+ * (a synth of three environments, a test file) builds the same rules again and again.
+ */
+const syntaxResults = new Map<string, string | undefined>();
+const selectedNames = new Map<string, readonly string[]>();
+
 /** `undefined` when `expr` is valid PromQL, otherwise where and why it is not. */
 export function checkPromql(expr: unknown): string | undefined {
   if (typeof expr !== 'string' || expr.trim().length === 0) {
     return `must be a PromQL expression, got ${JSON.stringify(expr)}`;
   }
+  if (!syntaxResults.has(expr)) {
+    syntaxResults.set(expr, syntaxProblem(expr));
+  }
+  return syntaxResults.get(expr);
+}
+
+function syntaxProblem(expr: string): string | undefined {
   const tree = parser.parse(expr);
   let errorAt: number | undefined;
   tree.iterate({
@@ -35,6 +50,15 @@ export function checkPromql(expr: unknown): string | undefined {
  * single family to check); so are expressions that do not parse.
  */
 export function selectedMetricNames(expr: string): string[] {
+  let names = selectedNames.get(expr);
+  if (names === undefined) {
+    names = parseSelectedNames(expr);
+    selectedNames.set(expr, names);
+  }
+  return [...names];
+}
+
+function parseSelectedNames(expr: string): string[] {
   const names = new Set<string>();
   const tree = parser.parse(expr);
   tree.iterate({

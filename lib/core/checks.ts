@@ -451,7 +451,7 @@ export function checkTimeZone(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) {
     return problem;
   }
-  if (!SUPPORTED_TIME_ZONES.has(value)) {
+  if (!SUPPORTED_TIME_ZONES.has(value) && !ACCEPTED_ALIASES.has(value)) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: value });
     } catch {
@@ -460,11 +460,15 @@ export function checkTimeZone(value: unknown): string | undefined {
     if (!value.split('/').every((part) => /^[A-Z]/.test(part))) {
       return problem;
     }
+    ACCEPTED_ALIASES.add(value);
   }
   return undefined;
 }
 
 const SUPPORTED_TIME_ZONES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('timeZone'));
+
+/** Aliases (`Etc/UTC`) `Intl` accepted: building a formatter to ask again costs more than every other check. */
+const ACCEPTED_ALIASES = new Set<string>();
 
 const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 

@@ -133,6 +133,32 @@ const START = Date.UTC(2024, 0, 1);
  * @throws Error when the expression is invalid or never runs
  */
 export function cronGaps(expression: string): { maxSeconds: number; minSeconds: number } {
+  let gaps = simulated.get(expression);
+  if (gaps === undefined) {
+    gaps = simulate(expression);
+    simulated.set(expression, gaps);
+  }
+  if (gaps instanceof Error) {
+    throw new Error(gaps.message);
+  }
+  return { ...gaps };
+}
+
+/**
+ * Gaps (or the error) by expression. Simulating two years of a frequent schedule is the slow part of
+ * validating a configuration, and one process checks the same few schedules many times.
+ */
+const simulated = new Map<string, { maxSeconds: number; minSeconds: number } | Error>();
+
+function simulate(expression: string): { maxSeconds: number; minSeconds: number } | Error {
+  try {
+    return simulateRuns(expression);
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+function simulateRuns(expression: string): { maxSeconds: number; minSeconds: number } {
   const schedule = parse(expression);
   const runs: number[] = [];
   for (let d = 0; d < SIMULATED_DAYS; d++) {
