@@ -9,6 +9,7 @@ import { synthObjects } from './environment-helpers';
 import { K8sObject, SMALL_RESOURCES, findObject, ofKind, synthChart, testChart } from './helpers';
 import { isAllowed } from './network-policy-eval';
 import { NetworkPolicies } from '../lib/safety/network-policies';
+import { ClusterRequirements } from '../lib/core/cluster-requirements';
 import { NAMESPACE_NAME_LABEL } from '../lib/safety/network-connections';
 
 const SHOP_INGRESS = { host: 'shop.example.com', certificateName: 'shop-tls', issuerName: 'letsencrypt', ingressClassName: 'nginx' };
@@ -191,6 +192,15 @@ describe('CanaryApp pods, disruption budget and Ingress', () => {
     expect(isAllowed(policies, ingressController, shopPod, 9090)).toBe(false);
     expect(isAllowed(policies, prometheus, shopPod, 9090)).toBe(true);
     expect(isAllowed(policies, prometheus, shopPod, 8080)).toBe(false);
+  });
+
+  test('requires the Argo Rollouts controller of the cluster, for the preflight', () => {
+    const required = ClusterRequirements.of(chart).list().filter((r) => r.description.startsWith('the Argo Rollouts controller runs'));
+    expect(required).toEqual([expect.objectContaining({
+      severity: 'error',
+      args: ['get', 'deployments', '--all-namespaces', '-l', 'app.kubernetes.io/name=argo-rollouts', '-o', 'name'],
+      expect: { type: 'contains', values: ['deployment.apps/'] },
+    })]);
   });
 
   test('fails when the failure limit leaves nothing to fail', () => {

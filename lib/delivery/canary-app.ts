@@ -8,6 +8,7 @@ import {
   Check, checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkHttpUrl, checkImageRepository, checkImageTag, checkInstance, checkLabelName, checkNumber,
   checkProps, checkShape, checkString, checkTimeSpan, checkUrlPath, integer, optional, Rules,
 } from '../core/checks';
+import { ClusterRequirements } from '../core/cluster-requirements';
 import { ContainerResourceSpec, checkResourceSpec } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
 import { DEFAULT_HEALTH_PROBES, HealthProbes, checkHealthProbes } from '../core/http-probes';
@@ -450,6 +451,14 @@ export class CanaryApp extends Construct {
     if (props.metricsPath !== undefined) {
       network.allow(this, { from: NetworkPeer.prometheus(), to: this.pods, port: scrapePort, reason: `metrics scrape of ${name} (prometheus.io/port)` });
     }
+    // The manifests cannot install the controller: a cluster without it would accept the Rollout (its CRD
+    // served) and never start a pod.
+    ClusterRequirements.of(this).add(this, {
+      severity: 'error',
+      description: 'the Argo Rollouts controller runs (a Deployment labelled app.kubernetes.io/name=argo-rollouts): it alone turns a Rollout into pods',
+      args: ['get', 'deployments', '--all-namespaces', '-l', 'app.kubernetes.io/name=argo-rollouts', '-o', 'name'],
+      expect: { type: 'contains', values: ['deployment.apps/'] },
+    });
     if (props.analysis !== undefined) {
       // Every query may only name recorded series: checked once the whole tree (and so every rule) exists.
       this.node.addValidation({ validate: () => this.unrecordedSeries(measurements) });
