@@ -197,7 +197,7 @@ export const FIXTURES: Record<string, Fixture> = {
       });
       const latency = new lib.ServiceLevelObjective(c, 'Latency', {
         name: 'latency_p95', objectivePercent: 95, window: Duration.days(7), team: 'platform', description: 'requests are fast',
-        latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 0.5 },
+        latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', threshold: Duration.millis(500) },
       });
       const health = new lib.ReleaseHealth(c, 'Health', { availability, latency, releaseLabel: lib.ROLLOUTS_HASH_SERIES_LABEL });
       return {
