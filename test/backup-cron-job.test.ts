@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Cron, Duration, Size } from 'cdk8s';
+import { formatPrometheusDuration } from '../lib/core/durations';
 import * as kplus from 'cdk8s-plus-28';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { BackupCronJob, BackupCronJobProps } from '../lib/backup/backup-cron-job';
@@ -250,8 +251,8 @@ describe('BackupCronJob alerts', () => {
   const rule = (name: string) => group.rules.find((r) => r.alert === name)!;
 
   test('registers four Backup* alerts in group backups, evaluated every minute', () => {
-    expect(group.interval).toBe('1m');
-    expect(group.rules.map((r) => [r.alert, r.severity, r.for])).toEqual([
+    expect(group.interval?.toSeconds()).toBe(60);
+    expect(group.rules.map((r) => [r.alert, r.severity, r.for && formatPrometheusDuration(r.for)])).toEqual([
       ['BackupTooOld', 'critical', '10m'],
       ['BackupJobFailed', 'warning', '1m'],
       ['BackupVerificationFailed', 'critical', '1m'],

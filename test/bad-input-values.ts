@@ -49,7 +49,7 @@ function shop(scope: Construct, props: Record<string, unknown> = {}): BlueGreenA
 }
 
 const RULE: AlertRuleSpec = {
-  alert: 'ShopDown', expr: 'up{job="shop"} == 0', for: '5m', severity: 'critical', priority: 'P1', team: 'platform',
+  alert: 'ShopDown', expr: 'up{job="shop"} == 0', for: Duration.minutes(5), severity: 'critical', priority: 'P1', team: 'platform',
   summary: 'Shop is down', description: 'No shop pod answers scrapes.', runbook: 'shop-down',
 };
 
@@ -160,6 +160,7 @@ export const VALUE_MISTAKES: BadInput[] = [
   }, message: '[prod/Extra/Hpa] minReplicas: must be an integer of at least 1, got NaN' },
   // Enums.
   { what: 'an unknown alert severity', env: 'prod', add: (root) => alert(root, { severity: 'page' }), message: '[prod/Extra] rule.severity: must be one of "critical", "warning", "info", got "page"' },
+  { what: 'an alert for given as a Prometheus string', env: 'prod', add: (root) => alert(root, { for: '5m' }), message: '[prod/Extra] alert ShopDown for: must be a positive Duration such as Duration.minutes(5), got "5m"' },
   { what: 'an unknown alert priority', env: 'prod', add: (root) => alert(root, { priority: 'P5' }), message: '[prod/Extra] rule.priority: must be one of "P0", "P1", "P2", "P3", got "P5"' },
   { what: 'an unknown MySQL engine', env: 'prod', config: field('prod', 'mysql', { engine: 'postgres' }), message: '[environment prod] mysql.engine: must be one of "mysql", "mariadb", got "postgres"' },
   { what: 'an unknown Redis eviction policy', env: 'prod', config: field('prod', 'redis', { maxMemoryPolicy: 'lru' }), message: '[environment prod] redis.maxMemoryPolicy: must be one of "noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu", "volatile-lfu", "volatile-ttl", got "lru"' },

@@ -85,7 +85,7 @@ const PROCESS = {
 export const FIXTURES: Record<string, Fixture> = {
   AlertCatalogue: {
     propsAre: 'arguments',
-    props: () => ({ group: { name: 'backups', interval: '1m' }, rule: { alert: 'BackupTooOld', expr: 'up == 0', for: '5m', severity: 'critical', priority: 'P1', team: 'platform', summary: 's', description: 'd', runbook: 'backup-too-old', labels: { tier: 'db' } } }),
+    props: () => ({ group: { name: 'backups', interval: Duration.minutes(1) }, rule: { alert: 'BackupTooOld', expr: 'up == 0', for: Duration.minutes(5), severity: 'critical', priority: 'P1', team: 'platform', summary: 's', description: 'd', runbook: 'backup-too-old', labels: { tier: 'db' } } }),
     create: (c, p) => lib.AlertCatalogue.of(c).addRule(c, p.group as never, p.rule as never),
   },
   AlertRules: { props: (c) => declareProducers(c) ?? ({ output: 'prometheus-rule', runbookBaseUrl: 'https://runbooks.example.com', partOf: 'ecommerce', prometheusRuleName: 'rules', ruleSelectorLabels: { release: 'kps' } }), create: standard(lib.AlertRules) },
@@ -184,7 +184,7 @@ export const FIXTURES: Record<string, Fixture> = {
   ReleaseHealth: {
     props: (c) => {
       const slos = new lib.PlatformSlos(c, 'Slos', { appNamespace: 'ecommerce' });
-      return { availability: slos.availability, latency: slos.latency, releaseLabel: 'colour', window: '2m', interval: '15s' };
+      return { availability: slos.availability, latency: slos.latency, releaseLabel: 'colour', window: Duration.minutes(2), interval: Duration.seconds(15) };
     },
     create: standard(lib.ReleaseHealth),
   },

@@ -288,7 +288,7 @@ export class ServiceLevelObjective extends Construct {
     this.objective = objective.toString();
     const budget = Decimal.of(1).minus(objective);
     this.errorBudget = budget.toString();
-    const group: AlertGroupSpec = { name: `slo-${props.name}`, interval: '1m' };
+    const group: AlertGroupSpec = { name: `slo-${props.name}`, interval: Duration.minutes(1) };
     const alertCatalogue = AlertCatalogue.of(this);
     const sloLabel = { [SloLabels.SLO]: props.name };
     const record = (windowName: string) => `slo:error_ratio:rate${windowName}`;

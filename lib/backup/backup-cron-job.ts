@@ -388,7 +388,7 @@ export class BackupCronJob extends Construct {
     this.backupAgeThresholdSeconds = stalenessThresholdSeconds(backupWatch);
     const catalogue = AlertCatalogue.of(this);
     this.alerts = backupAlertRules(backupWatch, watched(this.verification, props.verificationSchedule, verificationGaps.maxSeconds), props.team ?? 'platform')
-      .map((rule) => catalogue.addRule(this, { name: 'backups', interval: '1m' }, rule));
+      .map((rule) => catalogue.addRule(this, { name: 'backups', interval: Duration.minutes(1) }, rule));
   }
 
   /**

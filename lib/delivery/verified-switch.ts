@@ -324,7 +324,7 @@ function addRolledBackAlert(scope: Construct, appName: string, namespace: string
   const series = (labels: string) => `kube_service_annotations{${selector}${labels}}`;
   const firing = { namespace, service, [rolledBack]: 'green:v1.4.0 to blue:v1.2.3', [reason]: 'error_ratio 0.034 above 0.001' };
   const firingSeries = series(Object.entries(firing).slice(2).map(([k, v]) => `,${k}="${v}"`).join(''));
-  return AlertCatalogue.of(scope).addRule(scope, { name: `release-${appName}`, interval: '30s' }, {
+  return AlertCatalogue.of(scope).addRule(scope, { name: `release-${appName}`, interval: Duration.seconds(30) }, {
     alert: 'ReleaseRolledBack',
     expr: `max by (namespace, service, ${rolledBack}, ${reason}) (${series(`,${rolledBack}!=""`)})`,
     severity: 'critical',

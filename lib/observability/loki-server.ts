@@ -6,13 +6,20 @@ import { assertAt } from '../core/errors';
 import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
-import { checkDnsSubdomain, checkLabelName, checkProps, checkSize, checkString, checkTimeSpan, optional, Rules } from '../core/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelName, checkProps, checkSize, checkString, checkTimeSpan, optional, Rules } from '../core/checks';
 import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link LokiServer}. */
 export interface LokiServerProps {
   /** System the objects belong to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
+
+  /**
+   * Name of the Deployment, Service and data volume claim (`<name>-data`); the configuration is ConfigMap `<name>-config`.
+   *
+   * @default MonitoringNames.LOKI_SERVICE ('loki')
+   */
+  readonly name?: string;
 
   /** Image, pinned (`grafana/loki:3.1.1`). */
   readonly image: string;
@@ -76,7 +83,7 @@ export function lokiConfig(retentionHours: number): Record<string, unknown> {
 }
 
 /** Run-time checks of {@link LokiServerProps}, applied before anything is created. */
-const LOKI_SERVER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, storageSize: checkSize, storageClassName: optional(checkDnsSubdomain), retentionPeriod: (v) => checkTimeSpan(v) };
+const LOKI_SERVER_RULES: Rules = { partOf: checkLabelName, name: optional(checkDnsLabel), image: checkString, resources: checkResourceSpec, storageSize: checkSize, storageClassName: optional(checkDnsSubdomain), retentionPeriod: (v) => checkTimeSpan(v) };
 
 /**
  * Loki (standalone mode): Deployment `loki` running the single binary (`-target=all`) with filesystem
@@ -107,14 +114,15 @@ export class LokiServer extends Construct {
       ? undefined : `must be a positive number of whole days (the index period is 24h), got ${retentionSeconds}s`);
     const retentionHours = retentionSeconds / 3600;
 
-    const { labels } = componentLabels(MonitoringNames.LOKI_SERVICE, 'logging', props.partOf);
+    const name = props.name ?? MonitoringNames.LOKI_SERVICE;
+    const { labels } = componentLabels(name, 'logging', props.partOf);
     const configFile = toYamlDocument(lokiConfig(retentionHours));
     this.configMap = new kplus.ConfigMap(this, 'Config', {
-      metadata: { name: `${MonitoringNames.LOKI_SERVICE}-config`, labels },
+      metadata: { name: `${name}-config`, labels },
       data: { [CONFIG_KEY]: configFile },
     });
     this.server = addMonitoringServer(this, {
-      name: MonitoringNames.LOKI_SERVICE,
+      name,
       component: 'logging',
       partOf: props.partOf,
       image: props.image,
