@@ -58,3 +58,4 @@ export * from './delivery/canary-steps';
 export * from './delivery/release-health';
 export * from './delivery/verified-switch';
 export * from './delivery/canary-app';
+export * from './delivery/canary-options';
