@@ -262,7 +262,7 @@ describe('BackupCronJob alerts', () => {
   });
 
   test('BackupTooOld fires at twice the schedule\'s longest gap, falling back to creation when never successful', () => {
-    expect(backups.backupAgeThresholdSeconds).toBe(43200);
+    expect(backups.backupAgeThreshold.toHours()).toBe(12);
     expect(rule('BackupTooOld').expr).toBe(
       'time() - (max(kube_cronjob_status_last_successful_time{namespace="ecommerce", cronjob="database-backup"})'
       + ' or max(kube_cronjob_created{namespace="ecommerce", cronjob="database-backup"})) > 43200');
@@ -271,7 +271,7 @@ describe('BackupCronJob alerts', () => {
 
   test('the threshold follows the schedule: a daily backup alerts after 2 days', () => {
     const daily = render({ schedule: Cron.schedule({ minute: '0', hour: '2' }) }).backups;
-    expect(daily.backupAgeThresholdSeconds).toBe(172800);
+    expect(daily.backupAgeThreshold.toDays()).toBe(2);
   });
 
   test('BackupJobFailed only counts failed Jobs owned by the CronJob that started after its last success', () => {

@@ -175,8 +175,8 @@ export const FIXTURES: Record<string, Fixture> = {
   PlatformAlerts: {
     props: () => ({
       appNamespace: 'ecommerce', disabledAlerts: ['NoOrdersProcessed'], appJob: 'laravel', databaseJob: 'mysql', appName: 'laravel',
-      thresholds: { errorRatePercent: 5, responseTimeP95Seconds: 1, averageResponseTimeSeconds: 0.5, queueBacklogJobs: 1000, memoryUsagePercent: 90, cpuUsagePercent: 85, diskFreePercent: 10,
-        certificateExpiryDays: 14, paymentFailurePercent: 10, cacheHitRatePercent: 80, databaseConnections: 80, cartAbandonmentPercent: 70 },
+      thresholds: { errorRatePercent: 5, responseTimeP95: Duration.seconds(1), averageResponseTime: Duration.millis(500), queueBacklogJobs: 1000, memoryUsagePercent: 90, cpuUsagePercent: 85, diskFreePercent: 10,
+        certificateExpiry: Duration.days(14), paymentFailurePercent: 10, cacheHitRatePercent: 80, databaseConnections: 80, cartAbandonmentPercent: 70 },
     }),
     create: standard(lib.PlatformAlerts),
   },
@@ -197,7 +197,7 @@ export const FIXTURES: Record<string, Fixture> = {
       });
       const latency = new lib.ServiceLevelObjective(c, 'Latency', {
         name: 'latency_p95', objectivePercent: 95, window: Duration.days(7), team: 'platform', description: 'requests are fast',
-        latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 0.5 },
+        latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', threshold: Duration.millis(500) },
       });
       const health = new lib.ReleaseHealth(c, 'Health', { availability, latency, releaseLabel: lib.ROLLOUTS_HASH_SERIES_LABEL });
       return {

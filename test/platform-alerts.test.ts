@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { formatPrometheusDuration } from '../lib/core/durations';
 import { PLATFORM_ALERT_NAMES, PlatformAlerts, SEED_ALERT_THRESHOLDS } from '../lib/laravel/platform-alerts';
@@ -58,6 +59,20 @@ describe('PlatformAlerts', () => {
       .toThrow('[test/Alerts] thresholds.cpuUsagePercent: must be below 100, got 100');
   });
 
+  test('rejects a time threshold given as a number of days', () => {
+    expect(() => new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, certificateExpiry: 7 as never } }))
+      .toThrow('[test/Alerts] thresholds.certificateExpiry: must be a positive Duration such as Duration.days(7), got 7');
+  });
+
+  test('writes time thresholds in the seconds the metrics count in', () => {
+    const alerts = new PlatformAlerts(testChart(), 'Alerts', {
+      appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, responseTimeP95: Duration.millis(500), certificateExpiry: Duration.days(14) },
+    });
+    const expr = (name: string) => alerts.rules.find((r) => r.alert === name)!.expr;
+    expect(expr('HighResponseTime')).toMatch(/\) > 0\.5$/);
+    expect(expr('CertificateExpiringSoon')).toBe('certmanager_certificate_expiration_timestamp_seconds - time() < 1209600');
+  });
+
   test('DatabaseDown and RedisDown fire on a dead server behind a live exporter, a dead exporter and a vanished target', () => {
     const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce' });
     const rule = (name: string) => alerts.rules.find((r) => r.alert === name)!;
@@ -80,7 +95,7 @@ describe('PlatformAlerts', () => {
   });
 
   test('watches replication: a stopped IO or SQL thread, and lag above the configured bound for 5 minutes', () => {
-    const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, replicationLagSeconds: 120 } });
+    const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, replicationLag: Duration.minutes(2) } });
     const rule = (name: string) => alerts.rules.find((r) => r.alert === name)!;
     expect(rule('MySQLReplicationStopped').expr).toBe('(mysql_slave_status_slave_io_running{job="mysql-exporter"} or mysql_slave_status_replica_io_running{job="mysql-exporter"}) == 0\n'
       + 'or\n(mysql_slave_status_slave_sql_running{job="mysql-exporter"} or mysql_slave_status_replica_sql_running{job="mysql-exporter"}) == 0');

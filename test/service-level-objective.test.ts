@@ -28,7 +28,7 @@ describe('ServiceLevelObjective', () => {
   test('computes a 7-day SLO\'s factors from its own period and catalogue, with a ticket that still burns above 1x', () => {
     const slo = new ServiceLevelObjective(testChart(), 'Slo', {
       ...AVAILABILITY, name: 'latency_p95', objectivePercent: 95, window: Duration.days(7), ratio: undefined,
-      latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 0.5 },
+      latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', threshold: Duration.millis(500) },
     });
     expect(slo.errorBudget).toBe('0.05');
     expect(slo.burnRateAlerts.map((a) => [p(a.tier.longWindow), p(a.tier.shortWindow), a.factor, a.threshold, a.rule.severity])).toEqual([
@@ -111,7 +111,7 @@ describe('ServiceLevelObjective', () => {
     const chart = testChart();
     new ServiceLevelObjective(chart, 'Slo', {
       ...AVAILABILITY, name: 'orders', objectivePercent: 95, window: Duration.days(7), ratio: undefined,
-      latency: { histogram: 'order_processing_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 30 },
+      latency: { histogram: 'order_processing_duration_seconds', matchers: 'namespace="ecommerce"', threshold: Duration.seconds(30) },
     });
     const expr = AlertCatalogue.of(chart).groups()[0].recordingRules[0].expr;
     expect(expr).toBe('sum(rate(order_processing_duration_seconds_count{namespace="ecommerce"}[5m]))');

@@ -7,7 +7,7 @@ import { assertAt, show } from '../core/errors';
 import { checkPromql } from './promql';
 import { num } from './test-series';
 import {
-  Check, checkArrayOf, checkLabelName, checkMetricName, checkNumber, checkPositive, checkProps, checkShape, checkString, oneOf, optional, Rules,
+  Check, checkArrayOf, checkLabelName, checkMetricName, checkNumber, checkProps, checkShape, checkString, oneOf, optional, Rules,
 } from '../core/checks';
 
 /** What a burn-rate tier asks of a human: page now, or open a ticket. */
@@ -113,8 +113,11 @@ export interface LatencyIndicator {
   readonly histogram: string;
   /** Equality matchers, without braces (`namespace="shop"`). */
   readonly matchers: string;
-  /** Threshold; must be one of the histogram's bucket bounds (`le`). */
-  readonly thresholdSeconds: number;
+  /**
+   * Threshold (`Duration.millis(500)`); in seconds, it must be one of the histogram's bucket bounds
+   * (`le="0.5"`).
+   */
+  readonly threshold: Duration;
 }
 
 /** Props of {@link ServiceLevelObjective}. */
@@ -192,7 +195,7 @@ const SERVICE_LEVEL_OBJECTIVE_RULES: Rules = {
   team: checkLabelName,
   description: checkString,
   ratio: optional(checkShape({ good: checkString, total: checkString, testSeries: checkShape({ good: checkString, bad: checkString }) })),
-  latency: optional(checkShape({ histogram: checkMetricName, matchers: checkString, thresholdSeconds: checkPositive })),
+  latency: optional(checkShape({ histogram: checkMetricName, matchers: checkString, threshold: positiveDuration('Duration.millis(500)') })),
   tiers: optional(checkArrayOf(checkBurnRateTier)),
   pagePriority: optional(checkString),
 };
@@ -389,10 +392,11 @@ function indicator(props: ServiceLevelObjectiveProps): Indicator {
     return { good: props.ratio.good, total: props.ratio.total, testGood: props.ratio.testSeries.good, testOther: props.ratio.testSeries.bad, otherIsTotal: false };
   }
   const latency = props.latency!;
-  const le = num(latency.thresholdSeconds);
+  const thresholdSeconds = latency.threshold.toMilliseconds() / 1000;
+  const le = num(thresholdSeconds);
   // Prometheus 3 normalises `le` to float text ("30.0") on ingestion, older servers keep what the client
   // sent ("30"): match both for whole-second thresholds.
-  const leMatcher = Number.isInteger(latency.thresholdSeconds) ? `le=~"${le}(\\\\.0)?"` : `le="${le}"`;
+  const leMatcher = Number.isInteger(thresholdSeconds) ? `le=~"${le}(\\\\.0)?"` : `le="${le}"`;
   return {
     good: `${latency.histogram}_bucket{${latency.matchers},${leMatcher}}`,
     total: `${latency.histogram}_count{${latency.matchers}}`,

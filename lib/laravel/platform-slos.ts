@@ -60,7 +60,7 @@ export class PlatformSlos extends Construct {
     this.latency = new ServiceLevelObjective(this, 'Latency', {
       name: 'latency_p95', objectivePercent: 95, window: Duration.days(7), team: 'platform',
       description: '95% of requests are answered within 500 ms over 7 days',
-      latency: { histogram: 'http_request_duration_seconds', matchers: ns, thresholdSeconds: 0.5 },
+      latency: { histogram: 'http_request_duration_seconds', matchers: ns, threshold: Duration.millis(500) },
     });
     this.paymentSuccess = new ServiceLevelObjective(this, 'PaymentSuccess', {
       name: 'payment_success_rate', objectivePercent: 99.5, window: Duration.days(30), team: 'payments',
@@ -74,7 +74,7 @@ export class PlatformSlos extends Construct {
     this.orderProcessing = new ServiceLevelObjective(this, 'OrderProcessing', {
       name: 'order_processing_time_p95', objectivePercent: 95, window: Duration.days(7), team: 'orders',
       description: '95% of orders are processed within 30 seconds over 7 days',
-      latency: { histogram: 'order_processing_duration_seconds', matchers: ns, thresholdSeconds: 30 },
+      latency: { histogram: 'order_processing_duration_seconds', matchers: ns, threshold: Duration.seconds(30) },
     });
   }
 

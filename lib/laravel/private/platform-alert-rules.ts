@@ -56,7 +56,12 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
   const upSeries = (job: string, value: number) => gauge(`up{${job},instance="10.0.0.7:9000",${s.appTestLabels}}`, value, 10);
   const container = `{${s.appContainerTestLabels}}`;
   const memoryLimit = 512 * 1024 * 1024;
-  const lagSeconds = t.replicationLagSeconds ?? 30;
+  // Thresholds in the seconds the metrics count in.
+  const seconds = (d: Duration) => d.toMilliseconds() / 1000;
+  const lagSeconds = seconds(t.replicationLag ?? Duration.seconds(30));
+  const p95Seconds = seconds(t.responseTimeP95);
+  const averageSeconds = seconds(t.averageResponseTime);
+  const expirySeconds = seconds(t.certificateExpiry);
   const replica = `channel_name="",${s.databaseJob},instance="mysql-replica-1:3306",master_host="mysql-primary",${s.appTestLabels}`;
   const cpuQuota = { quota: 50000, period: 100000 };
   const application: AlertRuleSpec[] = [
@@ -155,15 +160,15 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
       alert: 'HighResponseTime',
       // `sum by (le, path)`: histogram_quantile needs the buckets of one distribution; the seed computed
       // a quantile per pod and series, so one slow pod or an idle series decided the alert.
-      expr: `histogram_quantile(0.95,\n  sum by (le, path) (rate(http_request_duration_seconds_bucket{${s.app}}[5m]))\n) > ${t.responseTimeP95Seconds}`,
+      expr: `histogram_quantile(0.95,\n  sum by (le, path) (rate(http_request_duration_seconds_bucket{${s.app}}[5m]))\n) > ${p95Seconds}`,
       for: Duration.minutes(5), severity: 'warning', priority: 'P1', team: 'platform',
-      summary: `95th percentile response time above ${t.responseTimeP95Seconds} seconds`,
+      summary: `95th percentile response time above ${p95Seconds} seconds`,
       description: 'P95 response time is {{ $value | humanizeDuration }} for {{ $labels.path }}',
       runbook: 'slow-responses',
       tests: thresholdCases({
         what: 'every request slower than the threshold', for: Duration.minutes(5), onsetSeconds: 60,
-        bad: latencyBuckets(s.appTestLabels, t.responseTimeP95Seconds, 'slow', n(0)),
-        healthy: latencyBuckets(s.appTestLabels, t.responseTimeP95Seconds, 'fast', n(0)),
+        bad: latencyBuckets(s.appTestLabels, p95Seconds, 'slow', n(0)),
+        healthy: latencyBuckets(s.appTestLabels, p95Seconds, 'fast', n(0)),
         labels: { path: '/checkout' },
       }),
     },
@@ -273,15 +278,15 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
     {
       alert: 'CertificateExpiringSoon',
       // No namespace matcher: cert-manager exports the metric from its own namespace.
-      expr: `certmanager_certificate_expiration_timestamp_seconds - time() < ${t.certificateExpiryDays * 86400}`,
+      expr: `certmanager_certificate_expiration_timestamp_seconds - time() < ${expirySeconds}`,
       for: Duration.hours(1), severity: 'info', priority: 'P3', team: 'platform',
       summary: 'Certificate {{ $labels.name }} expires in {{ $value | humanizeDuration }}',
       description: 'TLS certificate will expire soon, renewal required',
       runbook: 'cert-renewal',
       tests: thresholdCases({
         what: 'certificate expiring within the threshold', for: Duration.hours(1), onsetSeconds: 0,
-        bad: [gauge(`certmanager_certificate_expiration_timestamp_seconds{${s.appTestLabels},name="ecommerce-tls"}`, (t.certificateExpiryDays - 1) * 86400, 70)],
-        healthy: [gauge(`certmanager_certificate_expiration_timestamp_seconds{${s.appTestLabels},name="ecommerce-tls"}`, (t.certificateExpiryDays + 30) * 86400, 70)],
+        bad: [gauge(`certmanager_certificate_expiration_timestamp_seconds{${s.appTestLabels},name="ecommerce-tls"}`, expirySeconds - 86400, 70)],
+        healthy: [gauge(`certmanager_certificate_expiration_timestamp_seconds{${s.appTestLabels},name="ecommerce-tls"}`, expirySeconds + 30 * 86400, 70)],
         labels: labelsOf(`${s.appTestLabels},name="ecommerce-tls"`),
       }),
     },
@@ -338,15 +343,15 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
       alert: 'SlowResponseTime',
       // The seed compared `app_requests_duration_seconds` with 1000, reading seconds as milliseconds (an
       // average of 17 minutes). The average is the duration histogram's sum over its count.
-      expr: `sum(rate(http_request_duration_seconds_sum{${s.app}}[5m]))\n/\n(sum(rate(http_request_duration_seconds_count{${s.app}}[5m])) > 0)\n> ${t.averageResponseTimeSeconds}`,
+      expr: `sum(rate(http_request_duration_seconds_sum{${s.app}}[5m]))\n/\n(sum(rate(http_request_duration_seconds_count{${s.app}}[5m])) > 0)\n> ${averageSeconds}`,
       for: Duration.minutes(5), severity: 'warning', priority: 'P2', team: 'platform',
       summary: 'Slow response time detected',
       description: 'Average response time is {{ $value | humanizeDuration }}',
       runbook: 'slow-response-time',
       tests: thresholdCases({
         what: 'average twice the threshold', for: Duration.minutes(5), onsetSeconds: 60,
-        bad: durationSums(s.appTestLabels, t.averageResponseTimeSeconds * 2, n(0)),
-        healthy: durationSums(s.appTestLabels, t.averageResponseTimeSeconds / 2, n(0)),
+        bad: durationSums(s.appTestLabels, averageSeconds * 2, n(0)),
+        healthy: durationSums(s.appTestLabels, averageSeconds / 2, n(0)),
       }),
     },
     {
