@@ -53,8 +53,12 @@ const DATA_DIR = '/var/loki';
 const LOKI_UID = 10001;
 const GRPC_PORT = 9095;
 
-/** Loki's configuration: single binary, filesystem storage, one replica, retention enforced by the compactor. */
-export function lokiConfig(retentionHours: number): Record<string, unknown> {
+/**
+ * Loki's configuration: single binary, filesystem storage, one replica, retention enforced by the compactor
+ * (`retention` written in whole hours, as Loki's examples do: `Duration.days(3)` -> `72h`).
+ */
+export function lokiConfig(retention: Duration): Record<string, unknown> {
+  const retentionHours = retention.toHours();
   return {
     auth_enabled: false,
     server: { http_listen_port: MonitoringNames.LOKI_PORT, grpc_listen_port: GRPC_PORT, log_level: 'info' },
@@ -112,11 +116,10 @@ export class LokiServer extends Construct {
     const retentionSeconds = props.retentionPeriod.toSeconds();
     assertAt(this, 'retentionPeriod', retentionSeconds > 0 && retentionSeconds % 86400 === 0
       ? undefined : `must be a positive number of whole days (the index period is 24h), got ${retentionSeconds}s`);
-    const retentionHours = retentionSeconds / 3600;
 
     const name = props.name ?? MonitoringNames.LOKI_SERVICE;
     const { labels } = componentLabels(name, 'logging', props.partOf);
-    const configFile = toYamlDocument(lokiConfig(retentionHours));
+    const configFile = toYamlDocument(lokiConfig(props.retentionPeriod));
     this.configMap = new kplus.ConfigMap(this, 'Config', {
       metadata: { name: `${name}-config`, labels },
       data: { [CONFIG_KEY]: configFile },
