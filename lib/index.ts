@@ -57,3 +57,5 @@ export * from './synth/synth-pipeline';
 export * from './delivery/canary-steps';
 export * from './delivery/release-health';
 export * from './delivery/verified-switch';
+export * from './delivery/canary-app';
+export * from './delivery/canary-options';

@@ -1,9 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
-import { DeployHooks } from '../lib/delivery/deploy-hooks';
+import { DeployHookConnection, DeployHooks } from '../lib/delivery/deploy-hooks';
 import { ReleaseOrder } from '../lib/delivery/release-order';
 import { LabelKeys } from '../lib/core/labels';
+import { NetworkPeer } from '../lib/safety/network-connections';
 import { PodChaosExperiment } from '../lib/safety/pod-chaos-experiment';
 import { LARAVEL_CACHE_WARM_COMMAND, LARAVEL_MIGRATION_COMMAND, LARAVEL_SMOKE_TEST_PATHS } from '../lib/laravel';
 import { ChaosConfig, EnvironmentConfig } from './config';
@@ -39,6 +40,11 @@ export class DeployStack extends Chart {
   constructor(scope: Construct, id: string, props: DeployStackProps) {
     const { config } = props;
     super(scope, id, { namespace: config.namespace, disableResourceNameHashes: true });
+    // Artisan's migrate and cache warm-up use the app's MySQL and Redis, as the app's pods do.
+    const dataTier: DeployHookConnection[] = [
+      { to: NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'mysql' }), port: 3306, reason: 'reads and writes MySQL' },
+      { to: NetworkPeer.pods(config.namespace, { [LabelKeys.APP]: 'redis' }), port: 6379, reason: 'uses the Redis cache' },
+    ];
     this.hooks = new DeployHooks(this, 'Hooks', {
       app: props.app,
       resources: config.deployHooks.resources,
@@ -46,6 +52,8 @@ export class DeployStack extends Chart {
       smokeTestImage: config.deployHooks.smokeTestImage,
       migrationCommand: [...LARAVEL_MIGRATION_COMMAND],
       cacheWarmCommand: [...LARAVEL_CACHE_WARM_COMMAND],
+      migrationConnections: dataTier,
+      cacheWarmConnections: dataTier,
       smokeTestPaths: LARAVEL_SMOKE_TEST_PATHS,
     });
     this.releaseOrder = new ReleaseOrder(this, 'ReleaseOrder', {

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { deliveryAnnotations } from '../lib/delivery/verified-switch';
 import { PLATFORM_DELIVERY_ANNOTATION_PREFIX } from '../lib/laravel/laravel-defaults';
-import { ROLLOUTS_HASH_POD_LABEL } from '../lib/delivery/canary-app';
+import { ROLLOUTS_HASH_POD_LABEL } from '../lib/delivery/canary-options';
 import { LabelKeys } from '../lib/core/labels';
 import { MetricsExporter } from '../lib/observability/metrics-exporter';
 import { MonitoringNames } from '../lib/observability/monitoring-names';

@@ -72,7 +72,7 @@ export interface EnvironmentStacks {
 /** The SLO dashboard's panels, from the recording rules the alerting renders: one source for both. */
 function sloPanels(alerting: AlertingStack): SloPanelSpec[] {
   return alerting.slos.dashboardSeries().map((slo) => {
-    const overWindow = slo.errorRatio.find((rule) => rule.window === slo.window)!;
+    const overWindow = slo.errorRatio.find((rule) => rule.window.toMilliseconds() === slo.window.toMilliseconds())!;
     return {
       // `latency_p95` -> `Latency p95`.
       name: slo.slo.charAt(0).toUpperCase() + slo.slo.slice(1).replace(/_/g, ' '),

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CanaryApp, ROLLOUTS_HASH_SERIES_LABEL } from '../lib/delivery/canary-app';
+import { CanaryApp } from '../lib/delivery/canary-app';
+import { ROLLOUTS_HASH_SERIES_LABEL } from '../lib/delivery/canary-options';
 import { ReleaseHealth } from '../lib/delivery/release-health';
 import { VerifiedSwitch } from '../lib/delivery/verified-switch';
 import { LARAVEL_HEALTH_PROBES, LARAVEL_WRITABLE_PATHS, PLATFORM_DELIVERY_ANNOTATION_PREFIX, PROBE_TYPE_HEADER } from '../lib/laravel/laravel-defaults';

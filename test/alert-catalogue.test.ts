@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../lib/alerting/alert-catalogue';
 import { RegistryOwner } from '../lib/core/registry-owner';
@@ -11,7 +11,7 @@ function ownedApp(): App {
 }
 
 const RULE: AlertRuleSpec = {
-  alert: 'BackupTooOld', expr: 'time() - x > 3600', for: '5m', severity: 'critical', priority: 'P1', team: 'platform',
+  alert: 'BackupTooOld', expr: 'time() - x > 3600', for: Duration.minutes(5), severity: 'critical', priority: 'P1', team: 'platform',
   summary: 's', description: 'd', runbook: 'backup-too-old',
 };
 
@@ -28,11 +28,11 @@ describe('AlertCatalogue', () => {
     const app = ownedApp();
     const owner = new Construct(app, 'Backup');
     const catalogue = AlertCatalogue.of(app);
-    catalogue.addRule(owner, { name: 'backups', interval: '1m' }, RULE);
+    catalogue.addRule(owner, { name: 'backups', interval: Duration.minutes(1) }, RULE);
     catalogue.addRule(owner, { name: 'backups' }, { ...RULE, alert: 'BackupJobFailed' });
     catalogue.addRule(owner, { name: 'app' }, { ...RULE, alert: 'HighErrorRate' });
-    expect(catalogue.groups().map((g) => [g.name, g.interval, g.rules.map((r) => r.alert)])).toEqual([
-      ['backups', '1m', ['BackupTooOld', 'BackupJobFailed']],
+    expect(catalogue.groups().map((g) => [g.name, g.interval?.toSeconds(), g.rules.map((r) => r.alert)])).toEqual([
+      ['backups', 60, ['BackupTooOld', 'BackupJobFailed']],
       ['app', undefined, ['HighErrorRate']],
     ]);
   });
@@ -47,8 +47,8 @@ describe('AlertCatalogue', () => {
   test('rejects a group redeclared with another interval', () => {
     const app = ownedApp();
     const owner = new Construct(app, 'X');
-    AlertCatalogue.of(app).addRule(owner, { name: 'g', interval: '1m' }, RULE);
-    expect(() => AlertCatalogue.of(app).addRule(owner, { name: 'g', interval: '5m' }, { ...RULE, alert: 'Other' }))
+    AlertCatalogue.of(app).addRule(owner, { name: 'g', interval: Duration.minutes(1) }, RULE);
+    expect(() => AlertCatalogue.of(app).addRule(owner, { name: 'g', interval: Duration.minutes(5) }, { ...RULE, alert: 'Other' }))
       .toThrow('[X] alert group g: declared with interval 5m, but it already has 1m');
   });
 });
@@ -71,7 +71,8 @@ describe('AlertCatalogue rule checks', () => {
     const owner = new Construct(app, 'X');
     const add = (rule: Partial<AlertRuleSpec>) => () => AlertCatalogue.of(app).addRule(owner, { name: 'g' }, { ...RULE, ...rule });
     expect(add({ alert: 'backup_too_old' })).toThrow('[X] alert backup_too_old alert: must be CamelCase, got "backup_too_old"');
-    expect(add({ for: '5 minutes' })).toThrow('[X] alert BackupTooOld for: must be a Prometheus duration such as "30s", "5m" or "1h", got "5 minutes"');
+    expect(add({ for: '5m' as never })).toThrow('[X] alert BackupTooOld for: must be a positive Duration such as Duration.minutes(5), got "5m"');
+    expect(add({ for: 300 as never })).toThrow('[X] alert BackupTooOld for: must be a positive Duration such as Duration.minutes(5), got 300');
     expect(add({ summary: ' ' })).toThrow('[X] alert BackupTooOld summary: required, got " "');
   });
 

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { AlertCatalogue, AlertRuleSpec } from '../lib/alerting/alert-catalogue';
@@ -7,7 +8,7 @@ import { selectedMetricNames } from '../lib/alerting/promql';
 import { findObject, synthChart, testChart } from './helpers';
 
 const RULE: AlertRuleSpec = {
-  alert: 'BackupTooOld', expr: 'time() - backup_last_success_timestamp_seconds > 3600', for: '5m', severity: 'critical', priority: 'P1',
+  alert: 'BackupTooOld', expr: 'time() - backup_last_success_timestamp_seconds > 3600', for: Duration.minutes(5), severity: 'critical', priority: 'P1',
   team: 'platform', summary: 'Backup is old', description: 'No backup for {{ $value | humanizeDuration }}', runbook: 'backup-too-old',
   labels: { component: 'backup' },
   tests: [{
@@ -29,7 +30,7 @@ describe('AlertRules', () => {
   test('renders one rule file per group into ConfigMap prometheus-rules, including rules registered later', () => {
     const chart = producingChart();
     new AlertRules(chart, 'Rules', { ...PROPS, output: 'rule-files' });
-    AlertCatalogue.of(chart).addRule(new Construct(chart, 'Backup'), { name: 'backups', interval: '1m' }, RULE);
+    AlertCatalogue.of(chart).addRule(new Construct(chart, 'Backup'), { name: 'backups', interval: Duration.minutes(1) }, RULE);
     const cm = findObject(synthChart(chart), 'ConfigMap', 'prometheus-rules');
     expect(Object.keys(cm.data)).toEqual(['alerting-pipeline.yaml', 'backups.yaml']);
     expect(YAML.parse(cm.data['backups.yaml'])).toEqual({

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Cron, Duration, Size } from 'cdk8s';
+import { formatPrometheusDuration } from '../lib/core/durations';
 import * as kplus from 'cdk8s-plus-28';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
 import { BackupCronJob, BackupCronJobProps } from '../lib/backup/backup-cron-job';
@@ -250,8 +251,8 @@ describe('BackupCronJob alerts', () => {
   const rule = (name: string) => group.rules.find((r) => r.alert === name)!;
 
   test('registers four Backup* alerts in group backups, evaluated every minute', () => {
-    expect(group.interval).toBe('1m');
-    expect(group.rules.map((r) => [r.alert, r.severity, r.for])).toEqual([
+    expect(group.interval?.toSeconds()).toBe(60);
+    expect(group.rules.map((r) => [r.alert, r.severity, r.for && formatPrometheusDuration(r.for)])).toEqual([
       ['BackupTooOld', 'critical', '10m'],
       ['BackupJobFailed', 'warning', '1m'],
       ['BackupVerificationFailed', 'critical', '1m'],
@@ -261,7 +262,7 @@ describe('BackupCronJob alerts', () => {
   });
 
   test('BackupTooOld fires at twice the schedule\'s longest gap, falling back to creation when never successful', () => {
-    expect(backups.backupAgeThresholdSeconds).toBe(43200);
+    expect(backups.backupAgeThreshold.toHours()).toBe(12);
     expect(rule('BackupTooOld').expr).toBe(
       'time() - (max(kube_cronjob_status_last_successful_time{namespace="ecommerce", cronjob="database-backup"})'
       + ' or max(kube_cronjob_created{namespace="ecommerce", cronjob="database-backup"})) > 43200');
@@ -270,7 +271,7 @@ describe('BackupCronJob alerts', () => {
 
   test('the threshold follows the schedule: a daily backup alerts after 2 days', () => {
     const daily = render({ schedule: Cron.schedule({ minute: '0', hour: '2' }) }).backups;
-    expect(daily.backupAgeThresholdSeconds).toBe(172800);
+    expect(daily.backupAgeThreshold.toDays()).toBe(2);
   });
 
   test('BackupJobFailed only counts failed Jobs owned by the CronJob that started after its last success', () => {

@@ -49,7 +49,7 @@ function shop(scope: Construct, props: Record<string, unknown> = {}): BlueGreenA
 }
 
 const RULE: AlertRuleSpec = {
-  alert: 'ShopDown', expr: 'up{job="shop"} == 0', for: '5m', severity: 'critical', priority: 'P1', team: 'platform',
+  alert: 'ShopDown', expr: 'up{job="shop"} == 0', for: Duration.minutes(5), severity: 'critical', priority: 'P1', team: 'platform',
   summary: 'Shop is down', description: 'No shop pod answers scrapes.', runbook: 'shop-down',
 };
 
@@ -58,8 +58,8 @@ function alert(root: Construct, rule: Record<string, unknown>): void {
 }
 
 const SLO: ServiceLevelObjectiveProps = {
-  name: 'checkout_latency', objectivePercent: 99, window: '30d', team: 'platform', description: 'checkout answers fast',
-  latency: { histogram: 'http_request_duration_seconds', matchers: 'route="checkout"', thresholdSeconds: 0.5 },
+  name: 'checkout_latency', objectivePercent: 99, window: Duration.days(30), team: 'platform', description: 'checkout answers fast',
+  latency: { histogram: 'http_request_duration_seconds', matchers: 'route="checkout"', threshold: Duration.millis(500) },
 };
 
 function slo(root: Construct, props: Record<string, unknown>): void {
@@ -145,11 +145,13 @@ export const VALUE_MISTAKES: BadInput[] = [
   { what: 'a NaN error-rate threshold', env: 'prod', config: change('prod', 'alerting', (a) => ({ ...a, thresholds: { ...a.thresholds, errorRatePercent: NaN } })), message: '[environment prod] alerting.thresholds.errorRatePercent: must be a positive number, got NaN' },
   { what: 'an infinite queue backlog threshold', env: 'prod', config: change('prod', 'alerting', (a) => ({ ...a, thresholds: { ...a.thresholds, queueBacklogJobs: Infinity } })), message: '[environment prod] alerting.thresholds.queueBacklogJobs: must be a positive number, got Infinity' },
   { what: 'a CPU threshold as the string "85"', env: 'staging', config: change('staging', 'alerting', (a) => ({ ...a, thresholds: { ...a.thresholds, cpuUsagePercent: '85' } })), message: '[environment staging] alerting.thresholds.cpuUsagePercent: must be a positive number, got "85"' },
+  { what: 'a response-time threshold in plain seconds', env: 'prod', config: change('prod', 'alerting', (a) => ({ ...a, thresholds: { ...a.thresholds, responseTimeP95: 2 } })), message: '[environment prod] alerting.thresholds.responseTimeP95: must be a positive Duration such as Duration.seconds(2), got 2' },
   { what: 'a NaN colour traffic rate', env: 'prod', config: field('prod', 'alerting', { colourTrafficRequestsPerSecond: NaN }), message: '[environment prod] alerting.colourTrafficRequestsPerSecond: must be a positive number, got NaN' },
   { what: 'NaN MySQL replicas', env: 'prod', config: field('prod', 'mysql', { replicas: NaN }), message: '[environment prod] mysql.replicas: must be an integer from 0 to 9, got NaN' },
   { what: 'NaN idle replicas', env: 'prod', config: field('prod', 'web', { idleReplicas: NaN }), message: '[environment prod] web.idleReplicas: must be an integer of at least 1, got NaN' },
   { what: 'a CPU target of 0 %', env: 'prod', config: field('prod', 'web', { autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilizationPercent: 0 } }), message: '[environment prod] web.autoscaling.cpuUtilizationPercent: must be an integer from 1 to 100, got 0' },
-  { what: 'a NaN SLO latency threshold', env: 'prod', add: (root) => slo(root, { latency: { ...SLO.latency, thresholdSeconds: NaN } }), message: '[prod/Extra/Slo] latency.thresholdSeconds: must be a positive number, got NaN' },
+  { what: 'an SLO latency threshold in plain seconds', env: 'prod', add: (root) => slo(root, { latency: { ...SLO.latency, threshold: 0.5 } }), message: '[prod/Extra/Slo] latency.threshold: must be a positive Duration such as Duration.millis(500), got 0.5' },
+  { what: 'an SLO window as a Prometheus string', env: 'prod', add: (root) => slo(root, { window: '30d' }), message: '[prod/Extra/Slo] window: must be a positive Duration such as Duration.days(30), got "30d"' },
   { what: 'an SLO objective of NaN', env: 'prod', add: (root) => slo(root, { objectivePercent: NaN }), message: '[prod/Extra/Slo] objectivePercent: must be a finite number, got NaN' },
   { what: 'an SLO objective as the string "99.9"', env: 'prod', add: (root) => slo(root, { objectivePercent: '99.9' }), message: '[prod/Extra/Slo] objectivePercent: must be a finite number, got "99.9"' },
   { what: 'a BlueGreenApp traffic threshold of NaN', env: 'prod', add: (root) => shop(extra(root), { replicas: undefined, autoscaling: { minReplicas: 1, maxReplicas: 2, requestsPerSecondPerPod: NaN } }), message: '[prod/Extra/Shop] autoscaling.requestsPerSecondPerPod: must be a positive number, got NaN' },
@@ -159,6 +161,7 @@ export const VALUE_MISTAKES: BadInput[] = [
   }, message: '[prod/Extra/Hpa] minReplicas: must be an integer of at least 1, got NaN' },
   // Enums.
   { what: 'an unknown alert severity', env: 'prod', add: (root) => alert(root, { severity: 'page' }), message: '[prod/Extra] rule.severity: must be one of "critical", "warning", "info", got "page"' },
+  { what: 'an alert for given as a Prometheus string', env: 'prod', add: (root) => alert(root, { for: '5m' }), message: '[prod/Extra] alert ShopDown for: must be a positive Duration such as Duration.minutes(5), got "5m"' },
   { what: 'an unknown alert priority', env: 'prod', add: (root) => alert(root, { priority: 'P5' }), message: '[prod/Extra] rule.priority: must be one of "P0", "P1", "P2", "P3", got "P5"' },
   { what: 'an unknown MySQL engine', env: 'prod', config: field('prod', 'mysql', { engine: 'postgres' }), message: '[environment prod] mysql.engine: must be one of "mysql", "mariadb", got "postgres"' },
   { what: 'an unknown Redis eviction policy', env: 'prod', config: field('prod', 'redis', { maxMemoryPolicy: 'lru' }), message: '[environment prod] redis.maxMemoryPolicy: must be one of "noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu", "volatile-lfu", "volatile-ttl", got "lru"' },

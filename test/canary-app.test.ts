@@ -9,6 +9,7 @@ import { synthObjects } from './environment-helpers';
 import { K8sObject, SMALL_RESOURCES, findObject, ofKind, synthChart, testChart } from './helpers';
 import { isAllowed } from './network-policy-eval';
 import { NetworkPolicies } from '../lib/safety/network-policies';
+import { ClusterRequirements } from '../lib/core/cluster-requirements';
 import { NAMESPACE_NAME_LABEL } from '../lib/safety/network-connections';
 
 const SHOP_INGRESS = { host: 'shop.example.com', certificateName: 'shop-tls', issuerName: 'letsencrypt', ingressClassName: 'nginx' };
@@ -193,6 +194,15 @@ describe('CanaryApp pods, disruption budget and Ingress', () => {
     expect(isAllowed(policies, prometheus, shopPod, 8080)).toBe(false);
   });
 
+  test('requires the Argo Rollouts controller of the cluster, for the preflight', () => {
+    const required = ClusterRequirements.of(chart).list().filter((r) => r.description.startsWith('the Argo Rollouts controller runs'));
+    expect(required).toEqual([expect.objectContaining({
+      severity: 'error',
+      args: ['get', 'deployments', '--all-namespaces', '-l', 'app.kubernetes.io/name=argo-rollouts', '-o', 'name'],
+      expect: { type: 'contains', values: ['deployment.apps/'] },
+    })]);
+  });
+
   test('fails when the failure limit leaves nothing to fail', () => {
     expect(() => render({}, { count: 3, failureLimit: 3 })).toThrow('[test/Shop] analysis.failureLimit: must be below count (3): with 3 failures tolerated the analysis could never fail, got 3');
   });
@@ -247,5 +257,50 @@ describe('staging canary beside the blue/green web tier', () => {
     const pod = { namespace: 'ecommerce', labels: rollout.spec.template.metadata.labels };
     expect(isAllowed(policies, pod, { namespace: 'ecommerce', labels: { app: 'mysql' } }, 3306)).toBe(true);
     expect(isAllowed(policies, pod, { namespace: 'ecommerce', labels: { app: 'redis' } }, 6379)).toBe(true);
+  });
+});
+
+describe('CanaryApp with the blueGreen strategy', () => {
+  const { chart } = render({ blueGreen: { prePromotionAnalysis: true, autoPromotion: false, scaleDownDelay: Duration.minutes(2) } });
+  const objects = synthChart(chart);
+  const rollout = findObject(objects, 'Rollout', 'shop');
+  const analysis = { templates: [{ templateName: 'shop-slo' }], args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }] };
+
+  test('switches the active Service at promotion, with the analysis before and after it', () => {
+    expect(rollout.spec.strategy).toEqual({
+      blueGreen: {
+        activeService: 'shop-active', previewService: 'shop-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 120,
+        prePromotionAnalysis: analysis, postPromotionAnalysis: analysis,
+      },
+    });
+    expect(findObject(objects, 'Ingress', 'shop-ingress').spec.rules[0].http.paths[0].backend.service.name).toBe('shop-active');
+    expect(findObject(objects, 'AnalysisTemplate', 'shop-slo').spec.metrics.length).toBe(2);
+  });
+
+  test('analyses after promotion only, and promotes by itself, by default', () => {
+    const objs = synthChart(render({ blueGreen: {} }).chart);
+    expect(findObject(objs, 'Rollout', 'shop').spec.strategy.blueGreen).toEqual({
+      activeService: 'shop-active', previewService: 'shop-preview', autoPromotionEnabled: true, scaleDownDelaySeconds: 30, postPromotionAnalysis: analysis,
+    });
+  });
+
+  test('without an analysis it only switches', () => {
+    const objs = synthChart(render({ blueGreen: {}, metricsPath: undefined }, null).chart);
+    expect(ofKind(objs, 'AnalysisTemplate')).toEqual([]);
+    expect(Object.keys(findObject(objs, 'Rollout', 'shop').spec.strategy.blueGreen).sort()).toEqual(['activeService', 'autoPromotionEnabled', 'previewService', 'scaleDownDelaySeconds']);
+  });
+
+  test('fails when a promotion analysis is asked without an analysis', () => {
+    expect(() => render({ blueGreen: { postPromotionAnalysis: true } }, null)).toThrow('[test/Shop] blueGreen.postPromotionAnalysis: needs an analysis: set analysis (and metricsPath)');
+  });
+
+  test('rejects wrong-typed blueGreen options naming the field', () => {
+    expect(() => render({ blueGreen: { autoPromotion: 'yes' } as never })).toThrow(/^\[test\/Shop\] blueGreen\.autoPromotion: /);
+    expect(() => render({ blueGreen: { scaleDownDelay: 30 } as never })).toThrow(/^\[test\/Shop\] blueGreen\.scaleDownDelay: /);
+    expect(() => render({ blueGreen: 'yes' as never })).toThrow(/^\[test\/Shop\] blueGreen: /);
+  });
+
+  test('fails when canary steps are given with blueGreen', () => {
+    expect(() => render({ blueGreen: {}, weightsPercent: [50, 100] })).toThrow('[test/Shop] weightsPercent: applies to the canary strategy only: leave it out with blueGreen');
   });
 });

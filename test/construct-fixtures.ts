@@ -85,7 +85,7 @@ const PROCESS = {
 export const FIXTURES: Record<string, Fixture> = {
   AlertCatalogue: {
     propsAre: 'arguments',
-    props: () => ({ group: { name: 'backups', interval: '1m' }, rule: { alert: 'BackupTooOld', expr: 'up == 0', for: '5m', severity: 'critical', priority: 'P1', team: 'platform', summary: 's', description: 'd', runbook: 'backup-too-old', labels: { tier: 'db' } } }),
+    props: () => ({ group: { name: 'backups', interval: Duration.minutes(1) }, rule: { alert: 'BackupTooOld', expr: 'up == 0', for: Duration.minutes(5), severity: 'critical', priority: 'P1', team: 'platform', summary: 's', description: 'd', runbook: 'backup-too-old', labels: { tier: 'db' } } }),
     create: (c, p) => lib.AlertCatalogue.of(c).addRule(c, p.group as never, p.rule as never),
   },
   AlertRules: { props: (c) => declareProducers(c) ?? ({ output: 'prometheus-rule', runbookBaseUrl: 'https://runbooks.example.com', partOf: 'ecommerce', prometheusRuleName: 'rules', ruleSelectorLabels: { release: 'kps' } }), create: standard(lib.AlertRules) },
@@ -175,8 +175,8 @@ export const FIXTURES: Record<string, Fixture> = {
   PlatformAlerts: {
     props: () => ({
       appNamespace: 'ecommerce', disabledAlerts: ['NoOrdersProcessed'], appJob: 'laravel', databaseJob: 'mysql', appName: 'laravel',
-      thresholds: { errorRatePercent: 5, responseTimeP95Seconds: 1, averageResponseTimeSeconds: 0.5, queueBacklogJobs: 1000, memoryUsagePercent: 90, cpuUsagePercent: 85, diskFreePercent: 10,
-        certificateExpiryDays: 14, paymentFailurePercent: 10, cacheHitRatePercent: 80, databaseConnections: 80, cartAbandonmentPercent: 70 },
+      thresholds: { errorRatePercent: 5, responseTimeP95: Duration.seconds(1), averageResponseTime: Duration.millis(500), queueBacklogJobs: 1000, memoryUsagePercent: 90, cpuUsagePercent: 85, diskFreePercent: 10,
+        certificateExpiry: Duration.days(14), paymentFailurePercent: 10, cacheHitRatePercent: 80, databaseConnections: 80, cartAbandonmentPercent: 70 },
     }),
     create: standard(lib.PlatformAlerts),
   },
@@ -184,9 +184,43 @@ export const FIXTURES: Record<string, Fixture> = {
   ReleaseHealth: {
     props: (c) => {
       const slos = new lib.PlatformSlos(c, 'Slos', { appNamespace: 'ecommerce' });
-      return { availability: slos.availability, latency: slos.latency, releaseLabel: 'colour', window: '2m', interval: '15s' };
+      return { availability: slos.availability, latency: slos.latency, releaseLabel: 'colour', window: Duration.minutes(2), interval: Duration.seconds(15) };
     },
     create: standard(lib.ReleaseHealth),
+  },
+  CanaryApp: {
+    props: (c) => {
+      // Only the two SLOs the analysis reads: this fixture is created once per wrong-typed field.
+      const availability = new lib.ServiceLevelObjective(c, 'Availability', {
+        name: 'availability', objectivePercent: 99.9, window: Duration.days(30), team: 'platform', description: 'requests succeed',
+        ratio: { good: 'http_requests_total{status!~"5.."}', total: 'http_requests_total', testSeries: { good: 'http_requests_total{status="200"}', bad: 'http_requests_total{status="500"}' } },
+      });
+      const latency = new lib.ServiceLevelObjective(c, 'Latency', {
+        name: 'latency_p95', objectivePercent: 95, window: Duration.days(7), team: 'platform', description: 'requests are fast',
+        latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', threshold: Duration.millis(500) },
+      });
+      const health = new lib.ReleaseHealth(c, 'Health', { availability, latency, releaseLabel: lib.ROLLOUTS_HASH_SERIES_LABEL });
+      return {
+        name: 'shop-canary', partOf: 'ecommerce', component: 'web', imageRepository: 'ghcr.io/acme/shop', imageTag: 'v1.1.0', requirePinnedImages: true,
+        replicas: 2, resources: SMALL_RESOURCES, containerPort: 8080,
+        probes: { readiness: { path: '/ready', initialDelay: Duration.seconds(1), period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 3 } }, probeTypeHeader: 'X-Probe',
+        ingress: {
+          host: 'canary.shop.example.com', certificateName: 'shop-canary-tls', issuerName: 'letsencrypt', issuerKind: 'ClusterIssuer', ingressClassName: 'nginx',
+          allowSourceRanges: ['10.8.0.0/16'], externalAuth: { url: 'https://auth.example.com/check', signinUrl: 'https://auth.example.com/start' },
+        },
+        metricsPath: '/metrics', metricsPort: 9090, weightsPercent: [20, 60, 100], pause: Duration.seconds(30),
+        analysis: {
+          health, prometheusUrl: 'http://prometheus:9090', interval: Duration.seconds(30), count: 4, failureLimit: 1, errorRatioMax: 0.01, latencyMax: Duration.millis(300),
+          extraMetrics: [{ name: 'error-ratio-strict', query: 'rollouts_pod_template_hash:release_error_ratio:rate2m{rollouts_pod_template_hash="{{args.canary-hash}}"}', max: 0.0005 }],
+        },
+        env: { APP_ENV: 'production' }, secretEnv: { APP_KEY: secret(c, 'app-key') },
+        envFromConfigMaps: [new kplus.ConfigMap(c, 'Cm', { metadata: { name: 'shop-env' }, data: { A: 'b' } })],
+        envFromSecrets: [kplus.Secret.fromSecretName(c, 'EnvSecret', 'shop-env')],
+        configMapMounts: [{ configMap: new kplus.ConfigMap(c, 'Mounted', { metadata: { name: 'shop-files' }, data: { 'a.conf': 'x' } }), path: '/etc/shop' }],
+        writablePaths: ['/tmp'], preStopSleep: Duration.seconds(10), terminationGracePeriod: Duration.seconds(40), runAsUser: 1000, appLabel: 'shop',
+      };
+    },
+    create: standard(lib.CanaryApp),
   },
   VerifiedSwitch: {
     props: (c) => {
@@ -228,7 +262,7 @@ export const FIXTURES: Record<string, Fixture> = {
   SecretReferences: { propsAre: 'arguments', props: (c) => ({ secret: kplus.Secret.fromSecretName(c, 'S', 'credentials'), key: 'password' }), create: (c, p) => lib.SecretReferences.of(c).recordKey(c, p.secret as never, p.key as never) },
   ServiceLevelObjective: {
     props: () => ({
-      name: 'availability', objectivePercent: 99.9, window: '30d', team: 'platform', description: 'requests succeed', pagePriority: 'P1',
+      name: 'availability', objectivePercent: 99.9, window: Duration.days(30), team: 'platform', description: 'requests succeed', pagePriority: 'P1',
       ratio: { good: 'http_requests_total{status!~"5.."}', total: 'http_requests_total', testSeries: { good: 'http_requests_total{status="200"}', bad: 'http_requests_total{status="500"}' } },
     }),
     create: standard(lib.ServiceLevelObjective),

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { BlueGreenApp, BlueGreenAppProps } from '../lib/web/blue-green-app';
 import { DeployHooks, DeployHooksProps } from '../lib/delivery/deploy-hooks';
 import { LARAVEL_CACHE_WARM_COMMAND, LARAVEL_MIGRATION_COMMAND, LARAVEL_SMOKE_TEST_PATHS as SMOKE_TEST_PATHS } from '../lib/laravel';
-import { NetworkConnections } from '../lib/safety/network-connections';
+import { NetworkConnections, NetworkPeer } from '../lib/safety/network-connections';
 import { ArgoCdAnnotations } from '../lib/delivery/sync-waves';
 import { ENVIRONMENTS } from '../stacks/config';
 import { shippedEnvironments } from './environment-helpers';
@@ -76,15 +76,32 @@ describe('DeployHooks', () => {
     }
   });
 
-  test('declare what they talk to', () => {
+  test('without declared connections, the hooks reach only the app (smoke tests): nothing is assumed about its data tier', () => {
     const declared = NetworkConnections.of(chart).connections().map((c) => `${c.from.describe()} -> ${c.to.describe()} ${c.port}`);
-    expect(declared).toEqual(expect.arrayContaining([
-      'pods app=shop-migrate in ecommerce -> pods app=mysql in ecommerce 3306',
-      'pods app=shop-migrate in ecommerce -> pods app=redis in ecommerce 6379',
-      'pods app=shop-cache-warm in ecommerce -> pods app=mysql in ecommerce 3306',
-      'pods app=shop-cache-warm in ecommerce -> pods app=redis in ecommerce 6379',
-      'pods app=shop-smoke-test in ecommerce -> pods app=shop in ecommerce 8080',
-    ]));
+    expect(declared).toEqual(['pods app=shop-smoke-test in ecommerce -> pods app=shop in ecommerce 8080']);
+  });
+
+  test('declare the flows the caller gives each hook, with its reason', () => {
+    const postgres = NetworkPeer.pods('data', { app: 'postgres' });
+    const memcached = NetworkPeer.pods('ecommerce', { app: 'memcached' });
+    const { chart: c } = render({
+      migrationConnections: [{ to: postgres, port: 5432, reason: 'migrates PostgreSQL' }],
+      cacheWarmConnections: [{ to: postgres, port: 5432, reason: 'reads PostgreSQL' }, { to: memcached, port: 11211, protocol: 'UDP', reason: 'fills memcached' }],
+    });
+    const declared = NetworkConnections.of(c).connections().map((x) => `${x.from.describe()} -> ${x.to.describe()} ${x.port}/${x.protocol}: ${x.reason}`);
+    expect(declared).toEqual([
+      'pods app=shop-migrate in ecommerce -> pods app=postgres in data 5432/TCP: migrate hook migrates PostgreSQL',
+      'pods app=shop-cache-warm in ecommerce -> pods app=postgres in data 5432/TCP: cache-warm hook reads PostgreSQL',
+      'pods app=shop-cache-warm in ecommerce -> pods app=memcached in ecommerce 11211/UDP: cache-warm hook fills memcached',
+      'pods app=shop-smoke-test in ecommerce -> pods app=shop in ecommerce 8080/TCP: smoke tests against shop-<colour>-service',
+    ]);
+  });
+
+  test('rejects a connection without a peer, a valid port or a reason', () => {
+    const peer = NetworkPeer.pods('data', { app: 'postgres' });
+    expect(() => render({ migrationConnections: [{ to: 'postgres' as never, port: 5432, reason: 'r' }] })).toThrow('[test/Hooks] migrationConnections[0].to: ');
+    expect(() => render({ cacheWarmConnections: [{ to: peer, port: 0, reason: 'r' }] })).toThrow('[test/Hooks] cacheWarmConnections[0].port: must be a port number from 1 to 65535, got 0');
+    expect(() => render({ cacheWarmConnections: [{ to: peer, port: 5432, reason: '' }] })).toThrow('[test/Hooks] cacheWarmConnections[0].reason: ');
   });
 
   test('follow the live colour', () => {

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkDuration, checkPositiveDuration, durationSeconds, formatDuration, parsePrometheusDuration } from '../lib/core/durations';
+import { checkDuration, checkPositiveDuration, durationSeconds, formatDuration, formatPrometheusDuration, parsePrometheusDuration } from '../lib/core/durations';
 
 describe('Prometheus durations', () => {
   test.each([
@@ -24,6 +24,17 @@ describe('Prometheus durations', () => {
     expect([Duration.days(30), Duration.hours(36), Duration.minutes(90), Duration.seconds(15), Duration.millis(1500)].map((d) => formatDuration(d)))
       .toEqual(['30d', '36h', '90m', '15s', '1500ms']);
     expect([86400, 3600, 90, 0].map((s) => formatDuration(s))).toEqual(['1d', '1h', '90s', '0d']);
+  });
+
+  test('writes a Duration as Prometheus does, largest units first, weeks and years in days', () => {
+    const cases: Array<[Duration, string]> = [
+      [Duration.days(30), '30d'], [Duration.days(7), '7d'], [Duration.days(365), '365d'], [Duration.hours(1), '1h'], [Duration.minutes(5), '5m'],
+      [Duration.minutes(90), '1h30m'], [Duration.hours(36), '1d12h'], [Duration.seconds(90), '1m30s'], [Duration.millis(1500), '1s500ms'], [Duration.seconds(0), '0s'],
+    ];
+    expect(cases.map(([d]) => formatPrometheusDuration(d))).toEqual(cases.map(([, text]) => text));
+    for (const [d, text] of cases) {
+      expect(durationSeconds(text)).toBe(d.toMilliseconds() / 1000);
+    }
   });
 
   test('a Duration prop rejects what a JavaScript caller might pass instead', () => {

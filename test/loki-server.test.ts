@@ -22,7 +22,7 @@ describe('LokiServer', () => {
   test('retention is enforced by the compactor, for the configured period', () => {
     expect(config.compactor).toMatchObject({ retention_enabled: true, delete_request_store: 'filesystem', working_directory: '/var/loki/compactor' });
     expect(config.limits_config.retention_period).toBe('720h');
-    expect(lokiConfig(72).limits_config).toEqual({ retention_period: '72h', allow_structured_metadata: true });
+    expect(lokiConfig(Duration.days(3)).limits_config).toEqual({ retention_period: '72h', allow_structured_metadata: true });
   });
 
   test('Deployment loki runs -target=all, probes /ready, keeps data on a volume; Service loki serves 3100', () => {

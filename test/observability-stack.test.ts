@@ -3,7 +3,8 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ClusterRequirements } from '../lib/core/cluster-requirements';
 import { RegistryOwner } from '../lib/core/registry-owner';
-import { ObservabilityMode, ObservabilityStack } from '../lib/observability/observability-stack';
+import { ClusterAutoscaler } from '../lib/cluster/cluster-autoscaler';
+import { ObservabilityMode, ObservabilityStack, StandaloneObservabilityOptions } from '../lib/observability/observability-stack';
 import { renderCharts } from '../lib/render/manifest-writer';
 import { NetworkConnections } from '../lib/safety/network-connections';
 import { Policy } from '../lib/safety/policy';
@@ -72,6 +73,61 @@ describe('ObservabilityStack', () => {
       + ' (kube-prometheus-stack value kube-state-metrics.metricAnnotationsAllowList: ["services=[example.com/a,example.com/b]"])');
     expect(requirement.expect).toEqual({ type: 'contains', values: ['--metric-annotations-allowlist=', 'example.com/a', 'example.com/b'] });
     expect(() => operator(['not a key'])).toThrow('[team/Monitoring/Observability] mode.kubeStateMetricsServiceAnnotations[0]: ');
+  });
+
+  describe('two setups in one App', () => {
+    /** A team's monitoring in `namespace`, with its own cluster autoscaler RBAC name. */
+    const team = (app: App, id: string, namespace: string, options: Partial<StandaloneObservabilityOptions> = {}) => {
+      const root = new Construct(app, id);
+      RegistryOwner.declare(root);
+      const chart = new Chart(root, 'Monitoring', { namespace, disableResourceNameHashes: true });
+      const stack = new ObservabilityStack(chart, 'Observability', { partOf: id, mode: ObservabilityMode.standalone({ clusterNodesCidr: '10.0.0.0/16', ...options }) });
+      new ClusterAutoscaler(chart, 'Autoscaler', {
+        cloudProvider: 'aws', nodeGroupAutoDiscovery: 'asg:tag=k8s.io/cluster-autoscaler/enabled', resources, clusterRoleName: `${id}-cluster-autoscaler`,
+      });
+      return { root, stack, objects: renderCharts(root).flatMap((f) => f.objects as K8sObject[]) };
+    };
+    const app = new App();
+    const a = team(app, 'team-a', 'monitoring-a');
+    const names = { prometheus: 'metrics', prometheusConfig: 'metrics-config', rules: 'metrics-rules', alertmanager: 'alerts', alertmanagerConfig: 'alerts-config',
+      grafana: 'dashboards', loki: 'logs', jaeger: 'traces', kubeStateMetrics: 'cluster-state', alloy: 'log-agent' };
+    const b = team(app, 'team-b', 'monitoring-b', { clusterObjectPrefix: 'team-b-', names });
+    const clusterScoped = ['ClusterRole', 'ClusterRoleBinding', 'Namespace'];
+
+    test('synthesize without a duplicate cluster-scoped or namespaced object', () => {
+      const all = [...a.objects, ...b.objects];
+      const cluster = all.filter((o) => clusterScoped.includes(o.kind)).map((o) => `${o.kind} ${o.metadata.name}`);
+      expect(cluster.filter((k) => k.startsWith('ClusterRole ')).length).toBeGreaterThanOrEqual(8);
+      expect(cluster.filter((k, i) => cluster.indexOf(k) !== i)).toEqual([]);
+      const namespaced = all.filter((o) => !clusterScoped.includes(o.kind)).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+      expect(namespaced.filter((k, i) => namespaced.indexOf(k) !== i)).toEqual([]);
+      expect(a.objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name).sort()).toEqual([
+        'monitoring-a-alloy', 'monitoring-a-kube-state-metrics', 'monitoring-a-prometheus-server', 'team-a-cluster-autoscaler']);
+      expect(b.objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name).sort()).toEqual([
+        'team-b-cluster-autoscaler', 'team-b-cluster-state', 'team-b-log-agent', 'team-b-metrics']);
+      expect(ofKind(b.objects, 'ClusterRoleBinding').find((o) => o.metadata.name === 'team-b-cluster-autoscaler')!.roleRef.name).toBe('team-b-cluster-autoscaler');
+    });
+
+    test('names every namespaced object of a server after the name given, and wires the others to it', () => {
+      const workloads = [...ofKind(b.objects, 'Deployment'), ...ofKind(b.objects, 'DaemonSet')].map((o) => o.metadata.name).sort();
+      expect(workloads).toEqual(['alerts', 'cluster-autoscaler', 'cluster-state', 'dashboards', 'log-agent', 'logs', 'metrics', 'traces']);
+      expect(ofKind(b.objects, 'Service').map((o) => o.metadata.name).sort()).toEqual(['alerts', 'cluster-state', 'dashboards', 'logs', 'metrics', 'traces', 'traces-collector']);
+      const volumes = (name: string) => ofKind(b.objects, 'Deployment').find((o) => o.metadata.name === name)!.spec.template.spec.volumes as K8sObject[];
+      expect(volumes('metrics').map((v) => v.configMap?.name).filter(Boolean).sort()).toEqual(['metrics-config', 'metrics-rules']);
+      expect(volumes('alerts').map((v) => v.configMap?.name).filter(Boolean)).toEqual(['alerts-config']);
+      expect(b.stack.prometheus!.configDocument.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ['alerts:9093'] }] }] });
+      expect(ofKind(b.objects, 'ConfigMap').find((o) => o.metadata.name === 'dashboards-datasources')!.data['datasources.yaml'])
+        .toContain('url: http://metrics.monitoring-b.svc:9090');
+      const flow = NetworkConnections.of(b.root).connections().find((c) => c.reason === 'alerts to Alertmanager');
+      expect(JSON.stringify(flow)).toContain('"alerts"');
+      // Nothing of team b kept a default name.
+      const defaults = ['prometheus-server', 'prometheus-config', 'prometheus-rules', 'alertmanager', 'alertmanager-config', 'grafana', 'loki', 'jaeger', 'kube-state-metrics', 'alloy'];
+      expect(b.objects.filter((o) => defaults.includes(o.metadata.name)).map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([]);
+    });
+
+    test('rejects a name that is not a DNS label', () => {
+      expect(() => team(new App(), 'team-c', 'monitoring-c', { names: { grafana: 'Grafana!' } })).toThrow('[team-c/Monitoring/Observability] mode.names.grafana: must be a DNS-1123 label');
+    });
   });
 
   test('rejects a mode that is not built with ObservabilityMode', () => {

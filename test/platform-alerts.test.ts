@@ -1,4 +1,6 @@
+import { Duration } from 'cdk8s';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
+import { formatPrometheusDuration } from '../lib/core/durations';
 import { PLATFORM_ALERT_NAMES, PlatformAlerts, SEED_ALERT_THRESHOLDS } from '../lib/laravel/platform-alerts';
 import { testChart, nonEmpty } from './helpers';
 
@@ -8,7 +10,7 @@ describe('PlatformAlerts', () => {
   test('ships every seed alert once, in the seed groups and intervals', () => {
     const chart = testChart();
     new PlatformAlerts(chart, 'Alerts', { appNamespace: 'ecommerce' });
-    expect(AlertCatalogue.of(chart).groups().map((g) => [g.name, g.interval, g.rules.map((r) => r.alert)])).toEqual([
+    expect(AlertCatalogue.of(chart).groups().map((g) => [g.name, g.interval && formatPrometheusDuration(g.interval), g.rules.map((r) => r.alert)])).toEqual([
       ['application', '30s', ['ServiceDown', 'HighErrorRate', 'DatabaseDown', 'RedisDown', 'MySQLReplicationStopped', 'MySQLReplicationLag', 'HighResponseTime', 'QueueBacklog', 'PodCrashLooping',
         'HighMemoryUsage', 'HighCPUUsage', 'DiskSpaceLow', 'CertificateExpiringSoon']],
       ['business-metrics', '1m', ['PaymentFailureSpike', 'NoOrdersProcessed']],
@@ -57,6 +59,20 @@ describe('PlatformAlerts', () => {
       .toThrow('[test/Alerts] thresholds.cpuUsagePercent: must be below 100, got 100');
   });
 
+  test('rejects a time threshold given as a number of days', () => {
+    expect(() => new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, certificateExpiry: 7 as never } }))
+      .toThrow('[test/Alerts] thresholds.certificateExpiry: must be a positive Duration such as Duration.days(7), got 7');
+  });
+
+  test('writes time thresholds in the seconds the metrics count in', () => {
+    const alerts = new PlatformAlerts(testChart(), 'Alerts', {
+      appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, responseTimeP95: Duration.millis(500), certificateExpiry: Duration.days(14) },
+    });
+    const expr = (name: string) => alerts.rules.find((r) => r.alert === name)!.expr;
+    expect(expr('HighResponseTime')).toMatch(/\) > 0\.5$/);
+    expect(expr('CertificateExpiringSoon')).toBe('certmanager_certificate_expiration_timestamp_seconds - time() < 1209600');
+  });
+
   test('DatabaseDown and RedisDown fire on a dead server behind a live exporter, a dead exporter and a vanished target', () => {
     const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce' });
     const rule = (name: string) => alerts.rules.find((r) => r.alert === name)!;
@@ -74,17 +90,17 @@ describe('PlatformAlerts', () => {
     const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce' });
     const rule = alerts.rules.find((r) => r.alert === 'PodCrashLooping')!;
     expect(rule.expr).toBe('max_over_time(kube_pod_container_status_waiting_reason{namespace="ecommerce",reason="CrashLoopBackOff"}[5m]) >= 1');
-    expect(rule.for).toBe('15m');
+    expect(rule.for?.toMinutes()).toBe(15);
     expect(rule.tests!.map((t) => t.name)).toContain('one restart (container running again) never fires');
   });
 
   test('watches replication: a stopped IO or SQL thread, and lag above the configured bound for 5 minutes', () => {
-    const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, replicationLagSeconds: 120 } });
+    const alerts = new PlatformAlerts(testChart(), 'Alerts', { appNamespace: 'ecommerce', thresholds: { ...SEED_ALERT_THRESHOLDS, replicationLag: Duration.minutes(2) } });
     const rule = (name: string) => alerts.rules.find((r) => r.alert === name)!;
     expect(rule('MySQLReplicationStopped').expr).toBe('(mysql_slave_status_slave_io_running{job="mysql-exporter"} or mysql_slave_status_replica_io_running{job="mysql-exporter"}) == 0\n'
       + 'or\n(mysql_slave_status_slave_sql_running{job="mysql-exporter"} or mysql_slave_status_replica_sql_running{job="mysql-exporter"}) == 0');
     expect(rule('MySQLReplicationLag').expr).toBe('(mysql_slave_status_seconds_behind_master{job="mysql-exporter"} or mysql_slave_status_seconds_behind_source{job="mysql-exporter"}) > 120');
-    expect(rule('MySQLReplicationLag').for).toBe('5m');
+    expect(rule('MySQLReplicationLag').for?.toMinutes()).toBe(5);
     expect(rule('MySQLReplicationLag').tests![0].series[0].values).toBe('480x12');
   });
 });

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { blueGreenDashboard, placeholderSlos, platformDashboard, sloDashboard } from '../lib/laravel/platform-dashboards';
 import { promqlErrors } from './promql';
 import { nonEmpty } from './helpers';
@@ -65,13 +66,15 @@ describe('shipped dashboards', () => {
   });
 
   test('the SLO dashboard takes any typed SLO list', () => {
-    const d = sloDashboard([{ name: 'Checkout', objectivePercent: 99, window: '28d', errorRatioExpr: 'slo:checkout:error_ratio28d', budgetRemainingExpr: 'slo:checkout:budget_remaining' }]);
+    const d = sloDashboard([{ name: 'Checkout', objectivePercent: 99, window: Duration.days(28), errorRatioExpr: 'slo:checkout:error_ratio28d', budgetRemainingExpr: 'slo:checkout:budget_remaining' }]);
     expect(d.expressions().map((e) => e.expr)).toEqual(['1 - (slo:checkout:error_ratio28d)', 'slo:checkout:budget_remaining', 'slo:checkout:error_ratio28d']);
   });
 
-  test('rejects an SLO objective outside (0, 100) and duplicate SLO names', () => {
-    const slo = { name: 'X', objectivePercent: 100, window: '30d', errorRatioExpr: 'a', budgetRemainingExpr: 'b' };
+  test('rejects an SLO objective outside (0, 100), duplicate SLO names and a window that is not a Duration', () => {
+    const slo = { name: 'X', objectivePercent: 100, window: Duration.days(30), errorRatioExpr: 'a', budgetRemainingExpr: 'b' };
     expect(() => sloDashboard([slo])).toThrow('[dashboard "ecommerce-slos"] slo "X".objectivePercent: must be between 0 and 100 (exclusive), got 100');
     expect(() => sloDashboard([{ ...slo, objectivePercent: 99 }, { ...slo, objectivePercent: 99 }])).toThrow('[dashboard "ecommerce-slos"] slo "X": declared twice');
+    expect(() => sloDashboard([{ ...slo, objectivePercent: 99, window: '30d' as never }]))
+      .toThrow('[dashboard "ecommerce-slos"] slo "X".window: must be a positive Duration such as Duration.days(30), got "30d"');
   });
 });

@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../lib/alerting/alert-catalogue';
 import { AlertRules } from '../lib/alerting/alert-rules';
@@ -11,7 +11,7 @@ import { buildEnvironment } from '../stacks/platform';
 import { K8sObject } from './helpers';
 
 const rule = (alert: string): AlertRuleSpec => ({
-  alert, expr: 'up == 0', for: '5m', severity: 'warning', priority: 'P3', team: 'shop',
+  alert, expr: 'up == 0', for: Duration.minutes(5), severity: 'warning', priority: 'P3', team: 'shop',
   summary: 's', description: 'd', runbook: 'r',
 });
 

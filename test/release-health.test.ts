@@ -15,7 +15,7 @@ describe('ReleaseHealth', () => {
   test('records the availability SLO\'s error ratio and the latency SLO\'s percentile split by the release label', () => {
     const { chart, health } = render();
     const group = AlertCatalogue.of(chart).groups().find((g) => g.name === 'release-health-environment');
-    expect(group?.interval).toBe('15s');
+    expect(group?.interval?.toSeconds()).toBe(15);
     const records = group!.recordingRules;
     expect(records.map((r) => r.record)).toEqual(['environment:release_error_ratio:rate2m', 'environment:release_latency_p95_seconds:rate2m']);
     expect(records[0].expr).toContain('sum by (environment) (rate(http_requests_total{namespace="ecommerce",status!~"5..",environment!=""}[2m]))');

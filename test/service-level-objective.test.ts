@@ -1,9 +1,11 @@
+import { Duration } from 'cdk8s';
 import { AlertCatalogue } from '../lib/alerting/alert-catalogue';
+import { formatPrometheusDuration as p } from '../lib/core/durations';
 import { BURN_RATE_WINDOW_CATALOGUES, ServiceLevelObjective, ServiceLevelObjectiveProps } from '../lib/alerting/service-level-objective';
 import { testChart, nonEmpty } from './helpers';
 
 const AVAILABILITY: ServiceLevelObjectiveProps = {
-  name: 'availability', objectivePercent: 99.9, window: '30d', team: 'platform', description: 'requests succeed',
+  name: 'availability', objectivePercent: 99.9, window: Duration.days(30), team: 'platform', description: 'requests succeed',
   ratio: {
     good: 'http_requests_total{status!~"5.."}', total: 'http_requests_total',
     testSeries: { good: 'http_requests_total{status="200"}', bad: 'http_requests_total{status="500"}' },
@@ -14,7 +16,7 @@ describe('ServiceLevelObjective', () => {
   test('computes the workbook burn rates from a 30-day window and prints exact thresholds', () => {
     const slo = new ServiceLevelObjective(testChart(), 'Slo', AVAILABILITY);
     expect(slo.errorBudget).toBe('0.001');
-    expect(slo.burnRateAlerts.map((a) => [a.tier.longWindow, a.tier.shortWindow, a.factor, a.threshold, a.rule.severity])).toEqual([
+    expect(slo.burnRateAlerts.map((a) => [p(a.tier.longWindow), p(a.tier.shortWindow), a.factor, a.threshold, a.rule.severity])).toEqual([
       ['1h', '5m', '14.4', '0.0144', 'critical'],
       ['6h', '30m', '6', '0.006', 'critical'],
       ['1d', '2h', '3', '0.003', 'warning'],
@@ -25,11 +27,11 @@ describe('ServiceLevelObjective', () => {
 
   test('computes a 7-day SLO\'s factors from its own period and catalogue, with a ticket that still burns above 1x', () => {
     const slo = new ServiceLevelObjective(testChart(), 'Slo', {
-      ...AVAILABILITY, name: 'latency_p95', objectivePercent: 95, window: '7d', ratio: undefined,
-      latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 0.5 },
+      ...AVAILABILITY, name: 'latency_p95', objectivePercent: 95, window: Duration.days(7), ratio: undefined,
+      latency: { histogram: 'http_request_duration_seconds', matchers: 'namespace="ecommerce"', threshold: Duration.millis(500) },
     });
     expect(slo.errorBudget).toBe('0.05');
-    expect(slo.burnRateAlerts.map((a) => [a.tier.longWindow, a.tier.shortWindow, a.factor, a.threshold, a.rule.severity])).toEqual([
+    expect(slo.burnRateAlerts.map((a) => [p(a.tier.longWindow), p(a.tier.shortWindow), a.factor, a.threshold, a.rule.severity])).toEqual([
       ['1h', '5m', '3.36', '0.168', 'critical'],
       ['6h', '30m', '1.4', '0.07', 'critical'],
       ['1d', '2h', '1.05', '0.0525', 'warning'],
@@ -40,26 +42,26 @@ describe('ServiceLevelObjective', () => {
   test('every catalogue: page at 2 % / 5 % of the budget in 1 h / 6 h, and every factor at least 1', () => {
     expect(Object.keys(BURN_RATE_WINDOW_CATALOGUES).sort()).toEqual(['30d', '7d']);
     for (const [period, tiers] of nonEmpty(Object.entries(BURN_RATE_WINDOW_CATALOGUES), 'window catalogue')) {
-      const slo = new ServiceLevelObjective(testChart(), 'Slo', { ...AVAILABILITY, window: period });
-      expect(tiers.filter((t) => t.notification === 'page').map((t) => [t.longWindow, t.budgetConsumedPercent])).toEqual([['1h', 2], ['6h', 5]]);
+      const slo = new ServiceLevelObjective(testChart(), 'Slo', { ...AVAILABILITY, window: Duration.days(Number(period.replace(/d$/, ''))) });
+      expect(tiers.filter((t) => t.notification === 'page').map((t) => [p(t.longWindow), t.budgetConsumedPercent])).toEqual([['1h', 2], ['6h', 5]]);
       expect(slo.burnRateAlerts.length).toBeGreaterThan(0);
       for (const alert of nonEmpty(slo.burnRateAlerts, 'burn-rate alert')) {
-        expect([period, alert.tier.longWindow, Number(alert.factor) >= 1]).toEqual([period, alert.tier.longWindow, true]);
+        expect([period, p(alert.tier.longWindow), Number(alert.factor) >= 1]).toEqual([period, p(alert.tier.longWindow), true]);
       }
     }
   });
 
   test('rejects a period without a window catalogue unless tiers are given', () => {
-    expect(() => new ServiceLevelObjective(testChart(), 'Slo', { ...AVAILABILITY, window: '14d' }))
-      .toThrow('[test/Slo] window: no burn-rate window catalogue for a 14d period (known: 30d, 7d); pass tiers for this period, got "14d"');
+    expect(() => new ServiceLevelObjective(testChart(), 'Slo', { ...AVAILABILITY, window: Duration.days(14) }))
+      .toThrow('[test/Slo] window: no burn-rate window catalogue for a 14d period (known: 30d, 7d); pass tiers for this period, got Duration 14 days');
     expect(() => new ServiceLevelObjective(testChart(), 'Slo', {
-      ...AVAILABILITY, window: '14d', tiers: [{ notification: 'page', longWindow: '1h', shortWindow: '5m', budgetConsumedPercent: 2 }],
+      ...AVAILABILITY, window: Duration.days(14), tiers: [{ notification: 'page', longWindow: Duration.hours(1), shortWindow: Duration.minutes(5), budgetConsumedPercent: 2 }],
     })).not.toThrow();
   });
 
   test('rounds only non-terminating factors, to four significant digits', () => {
     const slo = new ServiceLevelObjective(testChart(), 'Slo', {
-      ...AVAILABILITY, tiers: [{ notification: 'ticket', longWindow: '7h', shortWindow: '35m', budgetConsumedPercent: 10 }],
+      ...AVAILABILITY, tiers: [{ notification: 'ticket', longWindow: Duration.hours(7), shortWindow: Duration.minutes(35), budgetConsumedPercent: 10 }],
     });
     expect(slo.burnRateAlerts.map((a) => a.factor)).toEqual(['10.29']);
   });
@@ -77,7 +79,7 @@ describe('ServiceLevelObjective', () => {
   test('records the error ratio for every window and the remaining budget, and names them for dashboards', () => {
     const chart = testChart();
     const slo = new ServiceLevelObjective(chart, 'Slo', AVAILABILITY);
-    expect(slo.errorRatioRules.map((r) => r.window)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
+    expect(slo.errorRatioRules.map((r) => p(r.window))).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
     expect(slo.errorRatioRules[0].selector).toBe('slo:error_ratio:rate5m{slo="availability"}');
     expect(slo.errorBudgetRemainingRule.selector).toBe('slo:error_budget_remaining:ratio{slo="availability"}');
     const group = AlertCatalogue.of(chart).groups().find((g) => g.name === 'slo-availability')!;
@@ -108,8 +110,8 @@ describe('ServiceLevelObjective', () => {
   test('counts latency from the bucket at the threshold, matching whole seconds in either le format', () => {
     const chart = testChart();
     new ServiceLevelObjective(chart, 'Slo', {
-      ...AVAILABILITY, name: 'orders', objectivePercent: 95, window: '7d', ratio: undefined,
-      latency: { histogram: 'order_processing_duration_seconds', matchers: 'namespace="ecommerce"', thresholdSeconds: 30 },
+      ...AVAILABILITY, name: 'orders', objectivePercent: 95, window: Duration.days(7), ratio: undefined,
+      latency: { histogram: 'order_processing_duration_seconds', matchers: 'namespace="ecommerce"', threshold: Duration.seconds(30) },
     });
     const expr = AlertCatalogue.of(chart).groups()[0].recordingRules[0].expr;
     expect(expr).toBe('sum(rate(order_processing_duration_seconds_count{namespace="ecommerce"}[5m]))');
@@ -132,12 +134,17 @@ describe('ServiceLevelObjective', () => {
     expect(fast[0].firing).toEqual([{ at: '12m', labels: { slo: 'availability' } }]);
   });
 
-  test('rejects a missing or doubled SLI, a bad objective and a tier longer than the window', () => {
+  test('rejects a missing or doubled SLI, a bad objective, a tier longer than the window and windows that are not Durations', () => {
     const make = (props: Partial<ServiceLevelObjectiveProps>) => () => new ServiceLevelObjective(testChart(), 'Slo', { ...AVAILABILITY, ...props });
     expect(make({ ratio: undefined })).toThrow('[test/Slo] ratio: exactly one of ratio and latency is required');
     expect(make({ objectivePercent: 100 })).toThrow('[test/Slo] objectivePercent: must be a percentage between 0 and 100 (exclusive), got 100');
-    expect(make({ window: '2d', tiers: [{ notification: 'ticket', longWindow: '3d', shortWindow: '6h', budgetConsumedPercent: 10 }] }))
-      .toThrow('[test/Slo] tiers[0].longWindow: must be shorter than the SLO window (2d), got "3d"');
+    expect(make({ window: Duration.days(2), tiers: [{ notification: 'ticket', longWindow: Duration.days(3), shortWindow: Duration.hours(6), budgetConsumedPercent: 10 }] }))
+      .toThrow('[test/Slo] tiers[0].longWindow: must be shorter than the SLO window (2d), got Duration 3 days');
+    expect(make({ window: '30d' as never })).toThrow('[test/Slo] window: must be a positive Duration such as Duration.days(30), got "30d"');
+    expect(make({ tiers: [{ notification: 'page', longWindow: '1h' as never, shortWindow: Duration.minutes(5), budgetConsumedPercent: 2 }] }))
+      .toThrow('[test/Slo] tiers[0].longWindow: must be a positive Duration such as Duration.hours(1), got "1h"');
+    const ninetyMinutes = make({ window: Duration.minutes(90), tiers: [{ notification: 'page', longWindow: Duration.minutes(30), shortWindow: Duration.minutes(5), budgetConsumedPercent: 2 }] })();
+    expect(ninetyMinutes.errorRatioRules.at(-1)!.selector).toBe('slo:error_ratio:rate1h30m{slo="availability"}');
     expect(make({ name: 'Availability' })).toThrow('[test/Slo] name: must be lower_snake_case, got "Availability"');
   });
 });

@@ -164,7 +164,7 @@ describe('VerifiedSwitch', () => {
 
   test('defaults to seed 004\'s 15 minutes and seed 003\'s thresholds, and marks the live Service with its release', () => {
     const { objects, verify } = render();
-    expect(verify.bakeSeconds).toBe(900);
+    expect(verify.bakeTime.toSeconds()).toBe(900);
     const env = envOf(findObject(objects, 'Job', 'shop-verify-switch'));
     expect(env).toMatchObject({ BAKE_SECONDS: '900', INTERVAL_SECONDS: '30', ERROR_RATIO_MAX: '0.001', LATENCY_MAX_SECONDS: '0.2', TARGET_VERSION: 'v1.1.0', PREVIOUS_VERSION: 'v1.0.0' });
     expect(findObject(objects, 'Service', 'shop-service').metadata.annotations?.[DeliveryAnnotations.RELEASE]).toBe('green:v1.1.0');

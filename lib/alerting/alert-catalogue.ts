@@ -1,6 +1,7 @@
+import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkArrayOf, checkOneOf, checkPrometheusLabelName, checkRecordOf, checkShape, checkString, findProblem, optional, Rules } from '../core/checks';
-import { checkDuration } from '../core/durations';
+import { checkPositiveDuration, formatPrometheusDuration } from '../core/durations';
 import { show } from '../core/errors';
 import { checkPromql } from './promql';
 import type { ExternalMetrics } from './metric-producers';
@@ -32,11 +33,12 @@ export interface AlertRuleSpec {
   readonly expr: string;
 
   /**
-   * How long the expression must hold before the alert fires (Prometheus duration).
+   * How long the expression must hold before the alert fires (`Duration.minutes(5)`; written as a
+   * Prometheus duration, `5m`).
    *
    * @default - fires on the first evaluation that returns a series
    */
-  readonly for?: string;
+  readonly for?: Duration;
 
   /** Severity label; decides routing. */
   readonly severity: Severity;
@@ -199,24 +201,23 @@ export interface AlertGroupSpec {
   readonly name: string;
 
   /**
-   * Evaluation interval (Prometheus duration).
+   * Evaluation interval (`Duration.seconds(30)`; written as a Prometheus duration, `30s`).
    *
    * @default - the Prometheus global evaluation interval
    */
-  readonly interval?: string;
+  readonly interval?: Duration;
 }
 
 const CATALOGUE_ID = 'AlertCatalogue';
 
 const checkPromLabels = checkRecordOf(checkPrometheusLabelName, checkString);
 
-const GROUP_RULES = { name: checkString, interval: optional(checkString) };
+const GROUP_RULES = { name: checkString, interval: optional((v) => checkPositiveDuration(v, 'Duration.seconds(30)')) };
 
-/** Types and vocabularies of an alert rule; the syntax checks follow in `addRule`. */
+/** Types and vocabularies of an alert rule; the syntax checks (and `for`, reported with the alert's name) follow in `addRule`. */
 const ALERT_RULES = {
   alert: checkString,
   expr: checkString,
-  for: optional(checkString),
   severity: (v: unknown) => checkOneOf(v, SEVERITIES),
   priority: (v: unknown) => checkOneOf(v, PRIORITIES),
   team: checkString,
@@ -281,7 +282,7 @@ export class AlertCatalogue extends Construct {
     check('expr', checkPromql(rule.expr));
     check('externalMetrics', checkExternal(rule.externalMetrics));
     if (rule.for !== undefined) {
-      check('for', checkDuration(rule.for));
+      check('for', checkPositiveDuration(rule.for, 'Duration.minutes(5)'));
     }
     for (const field of ['team', 'summary', 'description', 'runbook'] as const) {
       check(field, typeof rule[field] === 'string' && rule[field].trim().length > 0 ? undefined : `required, got ${JSON.stringify(rule[field])}`);
@@ -344,7 +345,7 @@ export class AlertCatalogue extends Construct {
   }
 
   /** Groups in declaration order, each with its alerts, recording rules and their tests in declaration order. */
-  public groups(): Array<{ name: string; interval?: string; rules: AlertRuleSpec[]; recordingRules: RecordingRuleSpec[]; recordingTests: RecordingTestCase[] }> {
+  public groups(): Array<{ name: string; interval?: Duration; rules: AlertRuleSpec[]; recordingRules: RecordingRuleSpec[]; recordingTests: RecordingTestCase[] }> {
     return this.groupList.map((g) => ({
       name: g.spec.name,
       interval: g.spec.interval,
@@ -361,14 +362,13 @@ export class AlertCatalogue extends Construct {
         // The name is also the rule file's key in the prometheus-rules ConfigMap.
         throw new ValidationError(owner.node.path, `alert group ${group.name}`, 'name must consist of letters, digits, \'-\', \'_\' and \'.\' (it names a ConfigMap key)');
       }
-      if (group.interval !== undefined && checkDuration(group.interval) !== undefined) {
-        throw new ValidationError(owner.node.path, `alert group ${group.name} interval`, checkDuration(group.interval)!);
-      }
+
       entry = { spec: group, rules: [], records: [], recordingTests: [] };
       this.groupList.push(entry);
-    } else if (group.interval !== undefined && entry.spec.interval !== group.interval) {
+    } else if (group.interval !== undefined && entry.spec.interval?.toMilliseconds() !== group.interval.toMilliseconds()) {
+      const existing = entry.spec.interval === undefined ? 'the global interval' : formatPrometheusDuration(entry.spec.interval);
       throw new ValidationError(owner.node.path, `alert group ${group.name}`,
-        `declared with interval ${group.interval}, but it already has ${entry.spec.interval ?? 'the global interval'}`);
+        `declared with interval ${formatPrometheusDuration(group.interval)}, but it already has ${existing}`);
     }
     return entry;
   }

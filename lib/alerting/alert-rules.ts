@@ -1,10 +1,11 @@
-import { Lazy } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { AlertCatalogue, AlertRuleSpec, RecordingRuleSpec } from './alert-catalogue';
 import { checkDnsLabel, checkLabelName, checkLabels, checkProps, checkString, oneOf, optional, Rules } from '../core/checks';
 import { assertAt } from '../core/errors';
+import { formatPrometheusDuration } from '../core/durations';
 import { toYamlDocument } from '../render/yaml';
 import { recommendedLabels } from '../core/labels';
 import { MonitoringNames } from '../observability/monitoring-names';
@@ -150,7 +151,7 @@ export class AlertRules extends Construct {
     this.runbookBaseUrl = props.runbookBaseUrl;
     this.catalogue = AlertCatalogue.of(this);
 
-    this.watchdog = this.catalogue.addRule(this, { name: 'alerting-pipeline', interval: '1m' }, {
+    this.watchdog = this.catalogue.addRule(this, { name: 'alerting-pipeline', interval: Duration.minutes(1) }, {
       alert: WATCHDOG_ALERT,
       // Always true: if the dead-man's switch stops hearing from Alertmanager, rule evaluation,
       // Alertmanager or its notifications are broken, and the switch's own service pages.
@@ -168,12 +169,12 @@ export class AlertRules extends Construct {
       }],
     });
 
-    this.ruleFailures = this.catalogue.addRule(this, { name: 'alerting-pipeline', interval: '1m' }, {
+    this.ruleFailures = this.catalogue.addRule(this, { name: 'alerting-pipeline', interval: Duration.minutes(1) }, {
       alert: RULE_FAILURES_ALERT,
       // kube-prometheus' rule: a rule that errors at evaluation (many-to-many matching, a label clash after
       // a change of exporter) never fires and says so only in this counter and the log.
       expr: 'increase(prometheus_rule_evaluation_failures_total[5m]) > 0',
-      for: '15m',
+      for: Duration.minutes(15),
       severity: 'warning',
       priority: 'P1',
       team: 'platform',
@@ -181,7 +182,7 @@ export class AlertRules extends Construct {
       description: 'Prometheus {{ $labels.instance }} failed to evaluate {{ $value | humanize }} rules of {{ $labels.rule_group }} in the last 5 minutes: alerts of that group cannot fire.',
       runbook: 'prometheus-rule-failures',
       tests: thresholdCases({
-        what: 'a rule failing every evaluation', for: '15m', onsetSeconds: 300,
+        what: 'a rule failing every evaluation', for: Duration.minutes(15), onsetSeconds: 300,
         bad: [{ series: 'prometheus_rule_evaluation_failures_total{instance="localhost:9090",job="prometheus",rule_group="/etc/prometheus/rules/application.yaml;application"}', values: '0+2x25' }],
         healthy: [{ series: 'prometheus_rule_evaluation_failures_total{instance="localhost:9090",job="prometheus",rule_group="/etc/prometheus/rules/application.yaml;application"}', values: '0x25' }],
         labels: { instance: 'localhost:9090', job: 'prometheus', rule_group: '/etc/prometheus/rules/application.yaml;application' },
@@ -210,7 +211,7 @@ export class AlertRules extends Construct {
   public renderedGroups(): RenderedRuleGroup[] {
     return this.catalogue.groups().map((group) => ({
       name: group.name,
-      ...(group.interval !== undefined ? { interval: group.interval } : {}),
+      ...(group.interval !== undefined ? { interval: formatPrometheusDuration(group.interval) } : {}),
       rules: [
         ...group.recordingRules.map(renderRecordingRule),
         ...group.rules.map((rule) => this.renderAlert(rule)),
@@ -317,7 +318,7 @@ export class AlertRules extends Construct {
     return {
       alert: rule.alert,
       expr: rule.expr.trim(),
-      ...(rule.for !== undefined ? { for: rule.for } : {}),
+      ...(rule.for !== undefined ? { for: formatPrometheusDuration(rule.for) } : {}),
       labels: ruleLabels(rule),
       annotations: {
         description: rule.description,

@@ -6,7 +6,7 @@ import {
   optional, Rules,
 } from '../core/checks';
 import { assertAt, show } from '../core/errors';
-import { durationSeconds } from '../core/durations';
+import { durationSeconds, formatPrometheusDuration } from '../core/durations';
 import { toYamlDocument } from '../render/yaml';
 import { recommendedLabels } from '../core/labels';
 import { MonitoringNames } from '../observability/monitoring-names';
@@ -342,8 +342,8 @@ export class AlertmanagerRouting extends Construct {
         ...(props.inhibitions ?? []).map((i) => ({ source_matchers: [...i.sourceMatchers], target_matchers: [...i.targetMatchers], equal: [...i.equal] })),
         // A faster burn of an SLO makes its slower burns noise (the page already says the budget burns).
         ...tiers.slice(0, -1).map((tier, i) => ({
-          source_matchers: [`${SloLabels.SLO}=~".+"`, `${SloLabels.LONG_WINDOW}="${tier.longWindow}"`],
-          target_matchers: [`${SloLabels.SLO}=~".+"`, `${SloLabels.LONG_WINDOW}=~"${tiers.slice(i + 1).map((t) => t.longWindow).join('|')}"`],
+          source_matchers: [`${SloLabels.SLO}=~".+"`, `${SloLabels.LONG_WINDOW}="${formatPrometheusDuration(tier.longWindow)}"`],
+          target_matchers: [`${SloLabels.SLO}=~".+"`, `${SloLabels.LONG_WINDOW}=~"${tiers.slice(i + 1).map((t) => formatPrometheusDuration(t.longWindow)).join('|')}"`],
           equal: [SloLabels.SLO],
         })),
       ],

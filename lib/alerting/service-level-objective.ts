@@ -1,12 +1,13 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertGroupSpec, AlertRuleSpec, AlertTestCase, PRIORITIES, Priority, RecordingTestCase, Severity } from './alert-catalogue';
 import { Decimal } from '../core/decimal';
-import { checkDuration, durationSeconds, formatDuration } from '../core/durations';
+import { checkPositiveDuration, durationSeconds, formatDuration, formatPrometheusDuration, positiveDuration } from '../core/durations';
 import { assertAt, show } from '../core/errors';
 import { checkPromql } from './promql';
 import { num } from './test-series';
 import {
-  Check, checkArrayOf, checkLabelName, checkMetricName, checkNumber, checkPositive, checkProps, checkShape, checkString, oneOf, optional, Rules,
+  Check, checkArrayOf, checkLabelName, checkMetricName, checkNumber, checkProps, checkShape, checkString, oneOf, optional, Rules,
 } from '../core/checks';
 
 /** What a burn-rate tier asks of a human: page now, or open a ticket. */
@@ -21,10 +22,10 @@ export type BurnNotification = 'page' | 'ticket';
 export interface BurnRateTier {
   /** Page or ticket; decides severity (`critical` pages, `warning` goes to chat). */
   readonly notification: BurnNotification;
-  /** The window that measures the burn. */
-  readonly longWindow: string;
+  /** The window that measures the burn (`Duration.hours(1)`). */
+  readonly longWindow: Duration;
   /** The window that proves it is still burning, so the alert resets soon after the burn stops (1/12 of the long one). */
-  readonly shortWindow: string;
+  readonly shortWindow: Duration;
   /**
    * Share of the SLO period's error budget that, spent within `longWindow`, triggers the tier. The burn
    * factor is `share × period / longWindow` (2 % of a 30-day budget in 1 h: 14.4x; of a 7-day one: 3.36x).
@@ -33,7 +34,8 @@ export interface BurnRateTier {
 }
 
 /**
- * Burn-rate tiers per SLO period (sloth's window catalogue), keyed by the period as a Prometheus duration.
+ * Burn-rate tiers per SLO period (sloth's window catalogue), keyed by the period as a Prometheus duration
+ * (`formatPrometheusDuration(window)`: `30d`, `7d`).
  *
  * The budget shares are the SRE workbook's, so a tier's factor follows from its period, and every tier
  * keeps the horizon it stands for: at a tier's factor the whole budget is gone within `longWindow / share`.
@@ -49,15 +51,15 @@ export interface BurnRateTier {
  */
 export const BURN_RATE_WINDOW_CATALOGUES: Readonly<Record<string, readonly BurnRateTier[]>> = {
   '30d': [
-    { notification: 'page', longWindow: '1h', shortWindow: '5m', budgetConsumedPercent: 2 },
-    { notification: 'page', longWindow: '6h', shortWindow: '30m', budgetConsumedPercent: 5 },
-    { notification: 'ticket', longWindow: '1d', shortWindow: '2h', budgetConsumedPercent: 10 },
-    { notification: 'ticket', longWindow: '3d', shortWindow: '6h', budgetConsumedPercent: 10 },
+    { notification: 'page', longWindow: Duration.hours(1), shortWindow: Duration.minutes(5), budgetConsumedPercent: 2 },
+    { notification: 'page', longWindow: Duration.hours(6), shortWindow: Duration.minutes(30), budgetConsumedPercent: 5 },
+    { notification: 'ticket', longWindow: Duration.days(1), shortWindow: Duration.hours(2), budgetConsumedPercent: 10 },
+    { notification: 'ticket', longWindow: Duration.days(3), shortWindow: Duration.hours(6), budgetConsumedPercent: 10 },
   ],
   '7d': [
-    { notification: 'page', longWindow: '1h', shortWindow: '5m', budgetConsumedPercent: 2 },
-    { notification: 'page', longWindow: '6h', shortWindow: '30m', budgetConsumedPercent: 5 },
-    { notification: 'ticket', longWindow: '1d', shortWindow: '2h', budgetConsumedPercent: 15 },
+    { notification: 'page', longWindow: Duration.hours(1), shortWindow: Duration.minutes(5), budgetConsumedPercent: 2 },
+    { notification: 'page', longWindow: Duration.hours(6), shortWindow: Duration.minutes(30), budgetConsumedPercent: 5 },
+    { notification: 'ticket', longWindow: Duration.days(1), shortWindow: Duration.hours(2), budgetConsumedPercent: 15 },
   ],
 };
 
@@ -66,25 +68,26 @@ export const WORKBOOK_BURN_RATE_TIERS: readonly BurnRateTier[] = BURN_RATE_WINDO
 
 /** Every tier of every catalogue, one per long window, fastest first: what routing inhibits by. */
 export function allCatalogueTiers(): BurnRateTier[] {
-  const byWindow = new Map<string, BurnRateTier>();
+  const byWindow = new Map<number, BurnRateTier>();
   for (const tier of Object.values(BURN_RATE_WINDOW_CATALOGUES).flat()) {
-    byWindow.set(tier.longWindow, byWindow.get(tier.longWindow) ?? tier);
+    const key = tier.longWindow.toMilliseconds();
+    byWindow.set(key, byWindow.get(key) ?? tier);
   }
-  return [...byWindow.values()].sort((x, y) => durationSeconds(x.longWindow)! - durationSeconds(y.longWindow)!);
+  return [...byWindow.entries()].sort(([x], [y]) => x - y).map(([, tier]) => tier);
 }
 
 /**
  * The window the SLI's event rates are recorded over, from the raw counters. Windows of
  * {@link SLI_RECORDED_FROM} and longer average those recordings instead of re-reading raw samples.
  */
-export const SLI_BASE_WINDOW = '5m';
+export const SLI_BASE_WINDOW: Duration = Duration.minutes(5);
 
 /**
  * The shortest window computed from the recorded base-window rates. Shorter windows (the alerts' short
  * windows and the 1 h and 6 h pages) read the raw counters: they are cheap, and an average of 5-minute
  * rates lags a change by about 2.5 minutes, which would delay the fast page by a tenth of its window.
  */
-export const SLI_RECORDED_FROM = '1d';
+export const SLI_RECORDED_FROM: Duration = Duration.days(1);
 
 /** Labels every SLO burn alert carries, so routing and inhibition can tell tiers apart. */
 export const SloLabels = {
@@ -110,8 +113,11 @@ export interface LatencyIndicator {
   readonly histogram: string;
   /** Equality matchers, without braces (`namespace="shop"`). */
   readonly matchers: string;
-  /** Threshold; must be one of the histogram's bucket bounds (`le`). */
-  readonly thresholdSeconds: number;
+  /**
+   * Threshold (`Duration.millis(500)`); in seconds, it must be one of the histogram's bucket bounds
+   * (`le="0.5"`).
+   */
+  readonly threshold: Duration;
 }
 
 /** Props of {@link ServiceLevelObjective}. */
@@ -120,8 +126,8 @@ export interface ServiceLevelObjectiveProps {
   readonly name: string;
   /** Share of good events promised, in percent (`99.9`). */
   readonly objectivePercent: number;
-  /** Compliance window (`30d`). */
-  readonly window: string;
+  /** Compliance window (`Duration.days(30)`); its burn-rate tiers come from the catalogue of that period. */
+  readonly window: Duration;
   /** Team paged or ticketed. */
   readonly team: string;
   /** What the SLO promises, for alert descriptions. */
@@ -168,7 +174,7 @@ export interface SloRecordingRule {
   readonly record: string;
   readonly selector: string;
   /** The window it averages over. */
-  readonly window: string;
+  readonly window: Duration;
 }
 
 
@@ -176,8 +182,8 @@ export interface SloRecordingRule {
 /** The run-time check of a {@link BurnRateTier}. */
 export const checkBurnRateTier: Check = checkShape({
   notification: oneOf(['page', 'ticket']),
-  longWindow: checkDuration,
-  shortWindow: checkDuration,
+  longWindow: positiveDuration('Duration.hours(1)'),
+  shortWindow: positiveDuration('Duration.minutes(5)'),
   budgetConsumedPercent: (v) => checkNumber(v, Number.MIN_VALUE, 100),
 });
 
@@ -185,11 +191,11 @@ export const checkBurnRateTier: Check = checkShape({
 const SERVICE_LEVEL_OBJECTIVE_RULES: Rules = {
   name: checkString,
   objectivePercent: (v) => checkNumber(v),
-  window: checkString,
+  window: positiveDuration('Duration.days(30)'),
   team: checkLabelName,
   description: checkString,
   ratio: optional(checkShape({ good: checkString, total: checkString, testSeries: checkShape({ good: checkString, bad: checkString }) })),
-  latency: optional(checkShape({ histogram: checkMetricName, matchers: checkString, thresholdSeconds: checkPositive })),
+  latency: optional(checkShape({ histogram: checkMetricName, matchers: checkString, threshold: positiveDuration('Duration.millis(500)') })),
   tiers: optional(checkArrayOf(checkBurnRateTier)),
   pagePriority: optional(checkString),
 };
@@ -251,11 +257,19 @@ export class ServiceLevelObjective extends Construct {
     assertAt(this, 'name', /^[a-z][a-z0-9_]*$/.test(props.name) ? undefined : `must be lower_snake_case, got ${show(props.name)}`);
     assertAt(this, 'objectivePercent', typeof props.objectivePercent === 'number' && props.objectivePercent > 0 && props.objectivePercent < 100
       ? undefined : `must be a percentage between 0 and 100 (exclusive), got ${show(props.objectivePercent)}`);
-    assertAt(this, 'window', checkDuration(props.window));
-    const catalogue = BURN_RATE_WINDOW_CATALOGUES[props.window];
+    assertAt(this, 'window', checkPositiveDuration(props.window));
+    // Windows are written as Prometheus durations from here on: in record names, labels and ranges.
+    const durations = new Map<string, Duration>();
+    const text = (d: Duration) => {
+      const t = formatPrometheusDuration(d);
+      durations.set(t, durations.get(t) ?? d);
+      return t;
+    };
+    const period = text(props.window);
+    const catalogue = BURN_RATE_WINDOW_CATALOGUES[period];
     assertAt(this, 'window', props.tiers !== undefined || catalogue !== undefined ? undefined
-      : `no burn-rate window catalogue for a ${props.window} period (known: ${Object.keys(BURN_RATE_WINDOW_CATALOGUES).join(', ')}); pass tiers for this period, got ${show(props.window)}`);
-    const tiers = props.tiers ?? catalogue;
+      : `no burn-rate window catalogue for a ${period} period (known: ${Object.keys(BURN_RATE_WINDOW_CATALOGUES).join(', ')}); pass tiers for this period, got ${show(props.window)}`);
+    const sourceTiers = props.tiers ?? catalogue;
     assertAt(this, 'ratio', (props.ratio === undefined) !== (props.latency === undefined) ? undefined : 'exactly one of ratio and latency is required');
     assertAt(this, 'pagePriority', PRIORITIES.slice(0, -1).includes(pagePriority) ? undefined : `must be one of P0, P1, P2, got ${show(pagePriority)}`);
     if (props.ratio !== undefined) {
@@ -263,13 +277,11 @@ export class ServiceLevelObjective extends Construct {
       assertAt(this, 'ratio.total', checkPromql(props.ratio.total));
     }
     const windowSeconds = durationSeconds(props.window)!;
-    for (const [i, tier] of tiers.entries()) {
-      assertAt(this, `tiers[${i}].longWindow`, checkDuration(tier.longWindow));
-      assertAt(this, `tiers[${i}].shortWindow`, checkDuration(tier.shortWindow));
+    for (const [i, tier] of sourceTiers.entries()) {
       assertAt(this, `tiers[${i}].shortWindow`, durationSeconds(tier.shortWindow)! < durationSeconds(tier.longWindow)!
-        ? undefined : `must be shorter than longWindow (${tier.longWindow}), got ${show(tier.shortWindow)}`);
+        ? undefined : `must be shorter than longWindow (${formatPrometheusDuration(tier.longWindow)}), got ${show(tier.shortWindow)}`);
       assertAt(this, `tiers[${i}].longWindow`, durationSeconds(tier.longWindow)! < windowSeconds
-        ? undefined : `must be shorter than the SLO window (${props.window}), got ${show(tier.longWindow)}`);
+        ? undefined : `must be shorter than the SLO window (${period}), got ${show(tier.longWindow)}`);
       assertAt(this, `tiers[${i}].budgetConsumedPercent`, tier.budgetConsumedPercent > 0 && tier.budgetConsumedPercent <= 100
         ? undefined : `must be a percentage above 0 and at most 100, got ${show(tier.budgetConsumedPercent)}`);
     }
@@ -279,7 +291,7 @@ export class ServiceLevelObjective extends Construct {
     this.objective = objective.toString();
     const budget = Decimal.of(1).minus(objective);
     this.errorBudget = budget.toString();
-    const group: AlertGroupSpec = { name: `slo-${props.name}`, interval: '1m' };
+    const group: AlertGroupSpec = { name: `slo-${props.name}`, interval: Duration.minutes(1) };
     const alertCatalogue = AlertCatalogue.of(this);
     const sloLabel = { [SloLabels.SLO]: props.name };
     const record = (windowName: string) => `slo:error_ratio:rate${windowName}`;
@@ -293,18 +305,20 @@ export class ServiceLevelObjective extends Construct {
 
     // The raw counters are read once, over the base window: all events, and bad ones (all minus good;
     // `or vector(0)`: a good-events series that never existed means none were good).
-    const totalRecord = `slo:events:rate${SLI_BASE_WINDOW}`;
-    const badRecord = `slo:bad_events:rate${SLI_BASE_WINDOW}`;
+    const base = text(SLI_BASE_WINDOW);
+    const totalRecord = `slo:events:rate${base}`;
+    const badRecord = `slo:bad_events:rate${base}`;
     const rawTotal = (w: string) => `sum(rate(${sli.total}[${w}]))`;
     const rawGood = (w: string) => `(sum(rate(${sli.good}[${w}])) or vector(0))`;
-    alertCatalogue.addRecordingRule(this, group, { record: totalRecord, expr: rawTotal(SLI_BASE_WINDOW), labels: sloLabel });
-    alertCatalogue.addRecordingRule(this, group, { record: badRecord, expr: `${rawTotal(SLI_BASE_WINDOW)} - ${rawGood(SLI_BASE_WINDOW)}`, labels: sloLabel });
+    alertCatalogue.addRecordingRule(this, group, { record: totalRecord, expr: rawTotal(base), labels: sloLabel });
+    alertCatalogue.addRecordingRule(this, group, { record: badRecord, expr: `${rawTotal(base)} - ${rawGood(base)}`, labels: sloLabel });
     this.eventRateRules = {
       total: { record: totalRecord, selector: selector(totalRecord), window: SLI_BASE_WINDOW },
       bad: { record: badRecord, selector: selector(badRecord), window: SLI_BASE_WINDOW },
     };
 
-    const windows = [...new Set([...tiers.flatMap((t) => [t.shortWindow, t.longWindow]), props.window])]
+    const tiers = sourceTiers.map((tier) => ({ tier, longWindow: text(tier.longWindow), shortWindow: text(tier.shortWindow) }));
+    const windows = [...new Set([...tiers.flatMap((t) => [t.shortWindow, t.longWindow]), period])]
       .sort((a, b) => durationSeconds(a)! - durationSeconds(b)!);
     this.errorRatioRules = windows.map((w) => {
       // Long windows sum the recorded base-window rates, so each 5-minute ratio weighs with its traffic,
@@ -314,7 +328,7 @@ export class ServiceLevelObjective extends Construct {
         ? `sum_over_time(${selector(badRecord)}[${w}])\n/\n(sum_over_time(${selector(totalRecord)}[${w}]) > 0)`
         : `1 - (\n  ${rawGood(w)}\n  /\n  (${rawTotal(w)} > 0)\n)`;
       alertCatalogue.addRecordingRule(this, group, { record: record(w), expr, labels: sloLabel });
-      return { record: record(w), selector: selector(record(w)), window: w };
+      return { record: record(w), selector: selector(record(w)), window: durations.get(w)! };
     });
     const recordedWindows = windows.filter((w) => durationSeconds(w)! >= durationSeconds(SLI_RECORDED_FROM)!);
     if (recordedWindows.length > 0) {
@@ -323,20 +337,20 @@ export class ServiceLevelObjective extends Construct {
     const remaining = 'slo:error_budget_remaining:ratio';
     alertCatalogue.addRecordingRule(this, group, {
       record: remaining,
-      expr: `1 - ${selector(record(props.window))} / ${this.errorBudget}`,
+      expr: `1 - ${selector(record(period))} / ${this.errorBudget}`,
       labels: sloLabel,
     });
     this.errorBudgetRemainingRule = { record: remaining, selector: selector(remaining), window: props.window };
 
-    this.burnRateAlerts = tiers.map((tier) => {
-      const [consumedNumerator, consumedDenominator] = Decimal.of(tier.budgetConsumedPercent).times(Decimal.of('0.01')).toRatio();
+    this.burnRateAlerts = tiers.map(({ tier: source, ...tier }) => {
+      const [consumedNumerator, consumedDenominator] = Decimal.of(source.budgetConsumedPercent).times(Decimal.of('0.01')).toRatio();
       const longWindowSeconds = durationSeconds(tier.longWindow)!;
       const factor = Decimal.ratio(consumedNumerator * BigInt(windowSeconds), consumedDenominator * BigInt(longWindowSeconds), 4);
       // Share of this SLO's own budget spent within the long window at that burn rate, for the description.
       const [factorNumerator, factorDenominator] = factor.toRatio();
       const consumedOfWindow = Decimal.ratio(factorNumerator * BigInt(longWindowSeconds) * 100n, factorDenominator * BigInt(windowSeconds), 3);
       const threshold = factor.times(budget);
-      const page = tier.notification === 'page';
+      const page = source.notification === 'page';
       const severity: Severity = page ? 'critical' : 'warning';
       const priority = page ? pagePriority : PRIORITIES[PRIORITIES.indexOf(pagePriority) + 1];
       const spec: AlertRuleSpec = {
@@ -349,16 +363,16 @@ export class ServiceLevelObjective extends Construct {
           ...sloLabel,
           [SloLabels.LONG_WINDOW]: tier.longWindow,
           [SloLabels.SHORT_WINDOW]: tier.shortWindow,
-          [SloLabels.NOTIFICATION]: tier.notification,
+          [SloLabels.NOTIFICATION]: source.notification,
         },
         summary: `SLO ${props.name} is burning its error budget ${factor}x too fast`,
         description: `${props.description}: the error ratio over ${tier.longWindow} and ${tier.shortWindow} is above ${threshold} `
-          + `(${factor} x the ${this.errorBudget} budget); at this rate ${consumedOfWindow}% of the ${props.window} budget `
+          + `(${factor} x the ${this.errorBudget} budget); at this rate ${consumedOfWindow}% of the ${period} budget `
           + `is gone within ${tier.longWindow}. Current ratio over ${tier.longWindow}: {{ $value | humanizePercentage }}.`,
         runbook: `slo-${props.name.replace(/_/g, '-')}`,
         tests: burnTests(sli, tier, Number(threshold.toString()), sloLabel),
       };
-      return { tier, factor: factor.toString(), threshold: threshold.toString(), rule: alertCatalogue.addRule(this, group, spec) };
+      return { tier: source, factor: factor.toString(), threshold: threshold.toString(), rule: alertCatalogue.addRule(this, group, spec) };
     });
   }
 }
@@ -378,10 +392,11 @@ function indicator(props: ServiceLevelObjectiveProps): Indicator {
     return { good: props.ratio.good, total: props.ratio.total, testGood: props.ratio.testSeries.good, testOther: props.ratio.testSeries.bad, otherIsTotal: false };
   }
   const latency = props.latency!;
-  const le = num(latency.thresholdSeconds);
+  const thresholdSeconds = latency.threshold.toMilliseconds() / 1000;
+  const le = num(thresholdSeconds);
   // Prometheus 3 normalises `le` to float text ("30.0") on ingestion, older servers keep what the client
   // sent ("30"): match both for whole-second thresholds.
-  const leMatcher = Number.isInteger(latency.thresholdSeconds) ? `le=~"${le}(\\\\.0)?"` : `le="${le}"`;
+  const leMatcher = Number.isInteger(thresholdSeconds) ? `le=~"${le}(\\\\.0)?"` : `le="${le}"`;
   return {
     good: `${latency.histogram}_bucket{${latency.matchers},${leMatcher}}`,
     total: `${latency.histogram}_count{${latency.matchers}}`,
@@ -400,7 +415,7 @@ function indicator(props: ServiceLevelObjectiveProps): Indicator {
  * first samples on, each window's ratio covers all data so far, so the outcome is the same, and promtool
  * evaluates every rule each minute up to that time (a full 3-day window took a minute per SLO).
  */
-function burnTests(sli: Indicator, tier: BurnRateTier, threshold: number, labels: Record<string, string>): AlertTestCase[] {
+function burnTests(sli: Indicator, tier: { readonly longWindow: string; readonly shortWindow: string }, threshold: number, labels: Record<string, string>): AlertTestCase[] {
   const shortSeconds = durationSeconds(tier.shortWindow)!;
   // One sample a minute: the base window's rate() needs at least two samples in it.
   const stepSeconds = 60;

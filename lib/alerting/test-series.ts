@@ -2,12 +2,13 @@
  * Builders for promtool unit-test cases, so that test inputs follow the thresholds they exercise instead
  * of hard-coding numbers that silently stop testing anything when a threshold changes.
  */
+import { Duration } from 'cdk8s';
 import { AlertTestCase, AlertTestSeries } from './alert-catalogue';
-import { durationSeconds, formatDuration } from '../core/durations';
+import { durationSeconds, formatDuration, formatPrometheusDuration } from '../core/durations';
 
 /** Samples per series in a test: enough for the longest `for` plus evaluation slack. */
-export function sampleCount(forDuration: string | undefined, extraMinutes = 5): number {
-  return Math.ceil((durationSeconds(forDuration ?? '0s') ?? 0) / 60) + extraMinutes;
+export function sampleCount(forDuration: Duration | undefined, extraMinutes = 5): number {
+  return Math.ceil((forDuration === undefined ? 0 : durationSeconds(forDuration)!) / 60) + extraMinutes;
 }
 
 /** A number as promtool reads it, without float noise (`0.1 + 0.2` prints `0.3`). */
@@ -26,8 +27,8 @@ export function counter(series: string, perMinute: number, samples: number): Ale
 }
 
 /** Times around `for`: silent half-way through it, firing `afterMinutes` past it (plus `onset`). */
-export function forTimes(forDuration: string | undefined, onsetSeconds: number, afterMinutes = 1): { silent: string; fires: string } {
-  const forSeconds = durationSeconds(forDuration ?? '0s') ?? 0;
+export function forTimes(forDuration: Duration | undefined, onsetSeconds: number, afterMinutes = 1): { silent: string; fires: string } {
+  const forSeconds = forDuration === undefined ? 0 : durationSeconds(forDuration)!;
   return {
     silent: formatDuration(Math.max(30, onsetSeconds + Math.floor(forSeconds / 60 / 2) * 60)),
     fires: formatDuration(onsetSeconds + forSeconds + afterMinutes * 60),
@@ -44,7 +45,7 @@ export function forTimes(forDuration: string | undefined, onsetSeconds: number, 
  */
 export function thresholdCases(options: {
   readonly what: string;
-  readonly for?: string;
+  readonly for?: Duration;
   readonly onsetSeconds: number;
   readonly bad: AlertTestSeries[];
   readonly healthy: AlertTestSeries[];
@@ -53,7 +54,7 @@ export function thresholdCases(options: {
   const times = forTimes(options.for, options.onsetSeconds);
   return [
     {
-      name: `${options.what}: silent until for (${options.for ?? '0s'}) has passed, then fires`,
+      name: `${options.what}: silent until for (${options.for === undefined ? '0s' : formatPrometheusDuration(options.for)}) has passed, then fires`,
       series: options.bad,
       silentAt: options.for !== undefined ? [times.silent] : undefined,
       firing: [{ at: times.fires, labels: options.labels }],

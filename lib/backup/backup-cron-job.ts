@@ -298,8 +298,8 @@ export class BackupCronJob extends Construct {
   /** The alerts registered in the catalogue. */
   public readonly alerts: AlertRuleSpec[];
 
-  /** Age of the last successful backup at which `BackupTooOld` fires, in seconds. */
-  public readonly backupAgeThresholdSeconds: number;
+  /** Age of the last successful backup at which `BackupTooOld` fires (twice the longest gap between runs). */
+  public readonly backupAgeThreshold: Duration;
 
   private readonly props: BackupCronJobProps;
   private readonly name: string;
@@ -385,10 +385,10 @@ export class BackupCronJob extends Construct {
     const watched = (job: kplus.CronJob, schedule: Cron, maxGapSeconds: number): WatchedCronJob =>
       ({ namespace, name: job.name, schedule: schedule.expressionString, maxGapSeconds });
     const backupWatch = watched(this.backup, props.schedule, backupGaps.maxSeconds);
-    this.backupAgeThresholdSeconds = stalenessThresholdSeconds(backupWatch);
+    this.backupAgeThreshold = Duration.seconds(stalenessThresholdSeconds(backupWatch));
     const catalogue = AlertCatalogue.of(this);
     this.alerts = backupAlertRules(backupWatch, watched(this.verification, props.verificationSchedule, verificationGaps.maxSeconds), props.team ?? 'platform')
-      .map((rule) => catalogue.addRule(this, { name: 'backups', interval: '1m' }, rule));
+      .map((rule) => catalogue.addRule(this, { name: 'backups', interval: Duration.minutes(1) }, rule));
   }
 
   /**

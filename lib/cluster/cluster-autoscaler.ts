@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkNonEmpty, checkProps, Rules } from '../core/checks';
+import { checkDnsSubdomain, checkNonEmpty, checkProps, optional, Rules } from '../core/checks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { checkResourceSpec } from '../core/container-resources';
 
@@ -20,6 +20,15 @@ export interface ClusterAutoscalerProps {
 
   /** Requests and limits (seed: 100m and 600Mi for both). */
   readonly resources: ContainerResourceSpec;
+
+  /**
+   * Name of the cluster-scoped ClusterRole and ClusterRoleBinding, which must be unique in the cluster
+   * (the namespaced ServiceAccount, Role, RoleBinding and Deployment keep `cluster-autoscaler`, the name
+   * its leader-election lease and status ConfigMap are granted by).
+   *
+   * @default 'cluster-autoscaler'
+   */
+  readonly clusterRoleName?: string;
 }
 
 const NAME = 'cluster-autoscaler';
@@ -55,11 +64,14 @@ const NAMESPACE_RULES: Rule[] = [
 ];
 
 /** Run-time checks of {@link ClusterAutoscalerProps}, applied before anything is created. */
-const CLUSTER_AUTOSCALER_RULES: Rules = { cloudProvider: checkNonEmpty, nodeGroupAutoDiscovery: checkNonEmpty, resources: checkResourceSpec };
+const CLUSTER_AUTOSCALER_RULES: Rules = {
+  cloudProvider: checkNonEmpty, nodeGroupAutoDiscovery: checkNonEmpty, resources: checkResourceSpec, clusterRoleName: optional(checkDnsSubdomain),
+};
 
 /**
  * The Kubernetes cluster autoscaler, as upstream's example deploys it: ServiceAccount, ClusterRole, Role, their
- * bindings and the Deployment, all named `cluster-autoscaler`, with the upstream flags.
+ * bindings and the Deployment, all named `cluster-autoscaler` (the ClusterRole and its binding: `clusterRoleName`),
+ * with the upstream flags.
  *
  * RBAC is rendered with the raw `k8s` objects because the seed's rules name resources by `resourceNames`
  * and API groups (`extensions`) that cdk8s-plus' role grants cannot express. Unlike the seed, the pod
@@ -87,11 +99,13 @@ export class ClusterAutoscaler extends Construct {
     const metadata = { name: NAME, labels: ADDON_LABELS };
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: true });
-    new kplus.k8s.KubeClusterRole(this, 'ClusterRole', { metadata, rules: CLUSTER_RULES });
+    const clusterRoleName = props.clusterRoleName ?? NAME;
+    const clusterMetadata = { ...metadata, name: clusterRoleName };
+    new kplus.k8s.KubeClusterRole(this, 'ClusterRole', { metadata: clusterMetadata, rules: CLUSTER_RULES });
     new kplus.k8s.KubeRole(this, 'Role', { metadata, rules: NAMESPACE_RULES });
     const subjects = [{ kind: 'ServiceAccount', name: NAME, namespace: this.serviceAccount.metadata.namespace }];
     new kplus.k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAME }, subjects,
+      metadata: clusterMetadata, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName }, subjects,
     });
     new kplus.k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAME }, subjects,

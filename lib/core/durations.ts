@@ -59,10 +59,39 @@ export function formatDuration(value: Duration | number): string {
   return `${ms}ms`;
 }
 
+/**
+ * A cdk8s `Duration` as Prometheus writes a duration, largest units first and each at most once, in days,
+ * hours, minutes, seconds and milliseconds (`Duration.days(30)` -> `30d`, `Duration.minutes(90)` ->
+ * `1h30m`, `Duration.days(7)` -> `7d`, zero -> `0s`): the form of `for`, windows, intervals and the range
+ * of a PromQL selector. Weeks and years are written in days, so a 7-day window reads `7d`, not `1w`.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#duration
+ */
+export function formatPrometheusDuration(value: Duration): string {
+  let ms = value.toMilliseconds();
+  if (ms === 0) {
+    return '0s';
+  }
+  let text = '';
+  for (const [unit, size] of UNITS.filter(([u]) => u !== 'y' && u !== 'w')) {
+    if (ms >= size) {
+      text += `${Math.floor(ms / size)}${unit}`;
+      ms %= size;
+    }
+  }
+  return text;
+}
+
+/** A positive cdk8s `Duration` of whole milliseconds, as a reusable check; `example` shows the expected form. */
+export function positiveDuration(example: string): (value: unknown) => string | undefined {
+  return (value) => checkPositiveDuration(value, example);
+}
+
 /** `undefined` for a positive cdk8s `Duration`, otherwise the problem (a JavaScript caller may pass anything). */
 export function checkPositiveDuration(value: unknown, example = 'Duration.days(30)'): string | undefined {
-  if (value instanceof Duration && value.toMilliseconds() > 0) {
+  const ms = value instanceof Duration ? value.toMilliseconds({ integral: false }) : NaN;
+  if (Number.isInteger(ms) && ms > 0) {
     return undefined;
   }
-  return `must be a positive Duration such as ${example}, got ${value instanceof Duration ? `${value.toMilliseconds() / 1000}s` : show(value)}`;
+  return `must be a positive Duration such as ${example}, got ${value instanceof Duration ? `${ms / 1000}s` : show(value)}`;
 }

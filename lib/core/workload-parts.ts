@@ -4,6 +4,7 @@
  * disruption budget and the "fixed size or autoscaling" check.
  */
 import { createHash } from 'crypto';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec } from './container-resources';
@@ -128,22 +129,34 @@ export function configMapsHash(configMaps: readonly kplus.IConfigMap[]): string 
   return hash.digest('hex');
 }
 
+/** Timings of a {@link heartbeatProbe}, each a whole number of seconds. */
+export interface HeartbeatProbeTiming {
+  /** Age at which the heartbeat file counts as stale. */
+  readonly maxAge: Duration;
+
+  /** Time between two probes (`periodSeconds`). */
+  readonly period: Duration;
+
+  /** Time before the first probe (`initialDelaySeconds`): boot up to the first heartbeat. */
+  readonly initialDelay: Duration;
+}
+
 /**
- * A probe that fails when `file` is missing or older than `maxAgeSeconds`.
+ * A probe that fails when `file` is missing or older than `timing.maxAge`.
  *
  * A process that only polls (a queue worker, a scheduler) has no port to probe, and "is the process there" is
  * answered by the container itself exiting. What a probe can catch is a process that is alive but stuck: the
- * app touches `file` on every loop, so a stale file means no loop for `maxAgeSeconds`. `stat -c %Y` and
- * `date +%s` work in both busybox and GNU coreutils images. `initialDelaySeconds` covers boot up to the
+ * app touches `file` on every loop, so a stale file means no loop for `maxAge`. `stat -c %Y` and
+ * `date +%s` work in both busybox and GNU coreutils images. `initialDelay` covers boot up to the
  * first heartbeat.
  */
-export function heartbeatProbe(file: string, maxAgeSeconds: number, periodSeconds: number, initialDelaySeconds: number): kplus.k8s.Probe {
+export function heartbeatProbe(file: string, timing: HeartbeatProbeTiming): kplus.k8s.Probe {
   return {
     exec: {
-      command: ['/bin/sh', '-c', `test -f '${file}' && test $(( $(date +%s) - $(stat -c %Y '${file}') )) -lt ${maxAgeSeconds}`],
+      command: ['/bin/sh', '-c', `test -f '${file}' && test $(( $(date +%s) - $(stat -c %Y '${file}') )) -lt ${timing.maxAge.toSeconds()}`],
     },
-    initialDelaySeconds,
-    periodSeconds,
+    initialDelaySeconds: timing.initialDelay.toSeconds(),
+    periodSeconds: timing.period.toSeconds(),
     timeoutSeconds: 5,
     successThreshold: 1,
     failureThreshold: 2,

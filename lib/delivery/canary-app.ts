@@ -1,13 +1,14 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AnalysisTemplate, Rollout, RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryStepsPauseDuration } from '../../imports/argoproj.io';
+import { AnalysisTemplate, Rollout, RolloutSpecStrategy } from '../../imports/argoproj.io';
 import { AlertCatalogue } from '../alerting/alert-catalogue';
 import { checkPromql } from '../alerting/promql';
 import {
-  Check, checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkHttpUrl, checkImageRepository, checkImageTag, checkInstance, checkLabelName, checkNumber,
+  checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkImageRepository, checkImageTag, checkLabelName,
   checkProps, checkShape, checkString, checkTimeSpan, checkUrlPath, integer, optional, Rules,
 } from '../core/checks';
+import { ClusterRequirements } from '../core/cluster-requirements';
 import { ContainerResourceSpec, checkResourceSpec } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
 import { DEFAULT_HEALTH_PROBES, HealthProbes, checkHealthProbes } from '../core/http-probes';
@@ -22,83 +23,13 @@ import { TlsIngress, TlsIngressOptions, checkTlsIngressOptions } from '../web/tl
 import { checkCanaryWeights } from './canary-steps';
 import { AnalysisMeasurement, addAnalysisTemplate } from './private/canary-analysis';
 import { metricNames } from './private/promql-series';
-import { ROLLOUTS_REVISION_LABEL, rolloutPodTemplate } from './private/rollout-pod';
-import { RELEASE_VALUE_PLACEHOLDER, ReleaseHealth } from './release-health';
+import { rolloutPodTemplate } from './private/rollout-pod';
+import { blueGreenStrategy, canaryStrategy } from './private/rollout-strategy';
+import {
+  BlueGreenRolloutOptions, CANARY_HASH_ARG, CanaryAnalysisMetric, CanaryAnalysisProps, ROLLOUTS_HASH_SERIES_LABEL, checkBlueGreenRolloutOptions, checkCanaryAnalysis,
+} from './canary-options';
+import { RELEASE_VALUE_PLACEHOLDER } from './release-health';
 import { SyncWave, SyncWaves } from './sync-waves';
-import { checkFraction } from './verified-switch';
-
-/** The analysis argument that carries the canary's pod template hash (`podTemplateHashValue: Latest`). */
-export const CANARY_HASH_ARG = 'canary-hash';
-
-/** Series label Prometheus gives the pod label Argo Rollouts puts on every pod (`rollouts-pod-template-hash`). */
-export const ROLLOUTS_HASH_SERIES_LABEL = 'rollouts_pod_template_hash';
-
-/** Pod label Argo Rollouts puts on every pod of a Rollout; copy it onto the app's series to tell canary from stable. */
-export const ROLLOUTS_HASH_POD_LABEL = ROLLOUTS_REVISION_LABEL;
-
-/** One measurement of a canary analysis: a query and the highest value that passes. */
-export interface CanaryAnalysisMetric {
-  /** Metric name in the AnalysisTemplate (`error-ratio`): a DNS label, unique within the analysis. */
-  readonly name: string;
-
-  /** PromQL; `{{args.canary-hash}}` stands for the canary's pod template hash. Every series it names must be recorded by a rule. */
-  readonly query: string;
-
-  /** Highest value that passes; a larger one fails the measurement. */
-  readonly max: number;
-}
-
-/** The analysis that runs after each canary weight below 100 %. */
-export interface CanaryAnalysisProps {
-  /** Recording rules split by {@link ROLLOUTS_HASH_SERIES_LABEL}: the error ratio and latency percentile measured. */
-  readonly health: ReleaseHealth;
-
-  /** Base URL of the Prometheus that evaluates `health`'s rules (`http://prometheus.monitoring.svc:9090`). */
-  readonly prometheusUrl: string;
-
-  /**
-   * Time between two measurements (whole seconds).
-   *
-   * @default Duration.minutes(1)
-   */
-  readonly interval?: Duration;
-
-  /**
-   * Measurements per analysis, 1 to 100.
-   *
-   * @default 5
-   */
-  readonly count?: number;
-
-  /**
-   * Failed measurements tolerated, below `count`; one more fails the analysis, aborts the rollout and returns
-   * all traffic to the stable pods.
-   *
-   * @default 1
-   */
-  readonly failureLimit?: number;
-
-  /**
-   * Highest error ratio (share of failed requests), a fraction in (0, 1].
-   *
-   * @default 0.001
-   */
-  readonly errorRatioMax?: number;
-
-  /**
-   * Highest response time at the latency SLO's percentile.
-   *
-   * @default Duration.millis(200)
-   */
-  readonly latencyMax?: Duration;
-
-  /**
-   * Further measurements, checked like the built-in two.
-   *
-   * @default - only the error ratio and the latency percentile
-   */
-  readonly extraMetrics?: readonly CanaryAnalysisMetric[];
-}
 
 /** Props of {@link CanaryApp}. */
 export interface CanaryAppProps extends ContainerEnvProps {
@@ -194,11 +125,20 @@ export interface CanaryAppProps extends ContainerEnvProps {
   readonly pause?: Duration;
 
   /**
-   * Analysis after each weight below 100; a failed one aborts the rollout (all traffic back to stable).
+   * Analysis after each weight below 100 (with `blueGreen`: before and/or after promotion); a failed one
+   * aborts the rollout (all traffic back to the previous pods).
    *
    * @default - no analysis: the steps only pause
    */
   readonly analysis?: CanaryAnalysisProps;
+
+  /**
+   * Release with the Rollout's blue/green strategy instead of canary steps (`weightsPercent` and `pause`
+   * must then be left out). Services are then `<name>-active` and `<name>-preview`.
+   *
+   * @default - the canary strategy
+   */
+  readonly blueGreen?: BlueGreenRolloutOptions;
 
   /**
    * ConfigMaps mounted as files (read-only); their data is hashed into the pod template.
@@ -246,20 +186,6 @@ export interface CanaryAppProps extends ContainerEnvProps {
   readonly appLabel?: string;
 }
 
-const checkDuration: Check = checkInstance((v) => v instanceof Duration, 'a Duration such as Duration.millis(200)');
-
-/** The run-time check of {@link CanaryAnalysisProps}. */
-const checkCanaryAnalysis: Check = checkShape({
-  health: checkInstance((v) => v instanceof ReleaseHealth, 'a ReleaseHealth'),
-  prometheusUrl: checkHttpUrl,
-  interval: optional((v) => checkTimeSpan(v, 1)),
-  count: optional(integer(1, 100)),
-  failureLimit: optional(integer(0, 99)),
-  errorRatioMax: optional(checkFraction),
-  latencyMax: optional(checkDuration),
-  extraMetrics: optional(checkArrayOf(checkShape({ name: checkDnsLabel, query: checkString, max: (v) => checkNumber(v) }))),
-});
-
 /** Run-time checks of {@link CanaryAppProps}, applied before anything is created. */
 const CANARY_APP_RULES: Rules = {
   name: checkDnsLabel,
@@ -279,6 +205,7 @@ const CANARY_APP_RULES: Rules = {
   weightsPercent: optional(checkCanaryWeights),
   pause: optional((v) => checkTimeSpan(v, 0)),
   analysis: optional(checkCanaryAnalysis),
+  blueGreen: optional(checkBlueGreenRolloutOptions),
   ...CONTAINER_ENV_RULES,
   configMapMounts: optional(checkArrayOf(checkShape({ configMap: checkConfigMap, path: checkAbsolutePath }))),
   writablePaths: optional(checkArrayOf(checkAbsolutePath)),
@@ -292,7 +219,7 @@ const CANARY_APP_RULES: Rules = {
  * A canary release with Argo Rollouts: a `Rollout` with canary steps (10 % -> analysis -> 50 % -> analysis ->
  * 100 % by default) routed through ingress-nginx (stable and canary Services; Argo Rollouts manages the
  * canary Ingress beside the stable one), and an `AnalysisTemplate` (Prometheus provider) whose queries are
- * the canary pods' SLO recording rules ({@link ReleaseHealth}). A failed analysis aborts the rollout and
+ * the canary pods' SLO recording rules (`ReleaseHealth`). A failed analysis aborts the rollout and
  * returns all traffic to stable: that is the automatic rollback. Argo CD reports Rollout health natively.
  *
  * The pods are built like a `BlueGreenApp`'s (restricted Pod Security, probes on the named `http` port, a
@@ -352,7 +279,12 @@ export class CanaryApp extends Construct {
     if (props.analysis !== undefined && props.metricsPath === undefined) {
       failAt(this, 'analysis', `${name} exposes no metrics (metricsPath is not set): an analysis would have nothing to measure`);
     }
-    this.weightsPercent = [...weights];
+    if (props.blueGreen !== undefined) {
+      for (const field of ['weightsPercent', 'pause'] as const) {
+        assertAt(this, field, props[field] === undefined ? undefined : 'applies to the canary strategy only: leave it out with blueGreen');
+      }
+    }
+    this.weightsPercent = props.blueGreen === undefined ? [...weights] : [];
 
     const selector = { [LabelKeys.APP]: appLabel, [LabelKeys.INSTANCE]: name };
     const labels = (instance: string, version?: string) => ({
@@ -368,23 +300,17 @@ export class CanaryApp extends Construct {
     }
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels: labels(name) }, automountToken: false });
-    this.stableService = this.addService('StableService', derivedName(name, 'stable'), selector, containerPort, labels);
-    this.canaryService = this.addService('CanaryService', derivedName(name, 'canary'), selector, containerPort, labels);
+    const [stableSuffix, canarySuffix] = props.blueGreen === undefined ? ['stable', 'canary'] : ['active', 'preview'];
+    this.stableService = this.addService('StableService', derivedName(name, stableSuffix), selector, containerPort, labels);
+    this.canaryService = this.addService('CanaryService', derivedName(name, canarySuffix), selector, containerPort, labels);
     this.ingress = new TlsIngress(this, 'Ingress', { ...props.ingress, name: derivedName(name, 'ingress'), partOf: props.partOf, service: this.stableService });
-
-    const steps: RolloutSpecStrategyCanarySteps[] = [];
-    for (const weight of weights) {
-      steps.push({ setWeight: weight });
-      if (weight === 100) {
-        continue;
-      }
-      if (pauseSeconds > 0) {
-        steps.push({ pause: { duration: RolloutSpecStrategyCanaryStepsPauseDuration.fromString(`${pauseSeconds}s`) } });
-      }
-      if (props.analysis !== undefined) {
-        steps.push({ analysis: { templates: [{ templateName }], args: [{ name: CANARY_HASH_ARG, valueFrom: { podTemplateHashValue: 'Latest' } }] } });
-      }
-    }
+    const analysisTemplate = props.analysis === undefined ? undefined : templateName;
+    const strategy = props.blueGreen === undefined
+      ? canaryStrategy({
+        weightsPercent: weights, pauseSeconds, stableService: this.stableService.name, canaryService: this.canaryService.name,
+        stableIngress: this.ingress.ingress.name, analysisTemplate, hashArg: CANARY_HASH_ARG,
+      })
+      : this.blueGreenStrategy(props.blueGreen, analysisTemplate);
 
     const version = versionLabel(props.imageTag);
     const configMapMounts = props.configMapMounts ?? [];
@@ -395,14 +321,7 @@ export class CanaryApp extends Construct {
         replicas: props.replicas,
         revisionHistoryLimit: 3,
         selector: { matchLabels: selector },
-        strategy: {
-          canary: {
-            stableService: this.stableService.name,
-            canaryService: this.canaryService.name,
-            trafficRouting: { nginx: { stableIngress: this.ingress.ingress.name } },
-            steps,
-          },
-        },
+        strategy,
         template: rolloutPodTemplate({
           labels: labels(name, version),
           annotations: {
@@ -450,10 +369,35 @@ export class CanaryApp extends Construct {
     if (props.metricsPath !== undefined) {
       network.allow(this, { from: NetworkPeer.prometheus(), to: this.pods, port: scrapePort, reason: `metrics scrape of ${name} (prometheus.io/port)` });
     }
+    // The manifests cannot install the controller: a cluster without it would accept the Rollout (its CRD
+    // served) and never start a pod.
+    ClusterRequirements.of(this).add(this, {
+      severity: 'error',
+      description: 'the Argo Rollouts controller runs (a Deployment labelled app.kubernetes.io/name=argo-rollouts): it alone turns a Rollout into pods',
+      args: ['get', 'deployments', '--all-namespaces', '-l', 'app.kubernetes.io/name=argo-rollouts', '-o', 'name'],
+      expect: { type: 'contains', values: ['deployment.apps/'] },
+    });
     if (props.analysis !== undefined) {
       // Every query may only name recorded series: checked once the whole tree (and so every rule) exists.
       this.node.addValidation({ validate: () => this.unrecordedSeries(measurements) });
     }
+  }
+
+  private blueGreenStrategy(options: BlueGreenRolloutOptions, analysisTemplate: string | undefined): RolloutSpecStrategy {
+    const pre = options.prePromotionAnalysis ?? false;
+    const post = options.postPromotionAnalysis ?? analysisTemplate !== undefined;
+    for (const [field, wanted] of [['prePromotionAnalysis', pre], ['postPromotionAnalysis', post]] as const) {
+      assertAt(this, `blueGreen.${field}`, wanted && analysisTemplate === undefined ? 'needs an analysis: set analysis (and metricsPath)' : undefined);
+    }
+    return blueGreenStrategy({
+      activeService: this.stableService.name,
+      previewService: this.canaryService.name,
+      autoPromotion: options.autoPromotion ?? true,
+      scaleDownDelaySeconds: (options.scaleDownDelay ?? Duration.seconds(30)).toSeconds(),
+      prePromotionTemplate: pre ? analysisTemplate : undefined,
+      postPromotionTemplate: post ? analysisTemplate : undefined,
+      hashArg: CANARY_HASH_ARG,
+    });
   }
 
   private addService(id: string, name: string, selector: Record<string, string>, targetPort: number, labels: (instance: string) => Record<string, string>): kplus.Service {

@@ -4,18 +4,47 @@ import { Construct } from 'constructs';
 import { BlueGreenApp, Colour } from '../web/blue-green-app';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkArrayOf, checkInstance, checkInteger, checkNonEmpty, checkProps, checkString, integer, optional, Rules } from '../core/checks';
+import {
+  checkArrayOf, checkInstance, checkInteger, checkNonEmpty, checkPort, checkProps, checkShape, checkString, integer, oneOf, optional, Rules,
+} from '../core/checks';
 import { imagePullPolicy, mountWritablePaths } from '../core/workload-parts';
 import { checkPinnedImage } from '../observability/monitoring-server';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { LabelKeys, recommendedLabels } from '../core/labels';
-import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
+import { NetworkConnections, NetworkPeer, NetworkProtocol } from '../safety/network-connections';
 import { ArgoCdAnnotations, SyncWave, SyncWaves } from './sync-waves';
 import { checkResourceSpec } from '../core/container-resources';
 import { derivedName } from '../core/names';
 
 /** Smoke tests when none are given: the health endpoint and the home page. */
 export const DEFAULT_SMOKE_TEST_PATHS: readonly string[] = ['/healthz', '/'];
+
+/** Something a hook Job connects to; the hook's pods are the source. */
+export interface DeployHookConnection {
+  /** Who accepts the connection (`NetworkPeer.pods(namespace, { app: 'postgres' })`). */
+  readonly to: NetworkPeer;
+
+  /** Destination port on the accepting pods. */
+  readonly port: number;
+
+  /**
+   * Transport protocol.
+   *
+   * @default 'TCP'
+   */
+  readonly protocol?: NetworkProtocol;
+
+  /** Why, completing "<hook> hook ..." in the NetworkPolicy's note (`'reads and writes PostgreSQL'`). */
+  readonly reason: string;
+}
+
+/** Run-time check of {@link DeployHookConnection}. */
+const checkDeployHookConnection = checkShape({
+  to: checkInstance((v) => v instanceof NetworkPeer, 'a NetworkPeer'),
+  port: checkPort,
+  protocol: optional(oneOf(['TCP', 'UDP'])),
+  reason: checkNonEmpty,
+});
 
 /** Props of {@link DeployHooks}. */
 export interface DeployHooksProps {
@@ -30,6 +59,21 @@ export interface DeployHooksProps {
 
   /** Command of Job `<app>-cache-warm`: fills the app's caches before traffic arrives (`['bin/warm-cache']`). */
   readonly cacheWarmCommand: string[];
+
+  /**
+   * What the migration Job connects to (its database); each becomes a declared network flow, so the
+   * derived NetworkPolicies allow exactly these.
+   *
+   * @default - none: under a default-deny policy the migration reaches nothing but DNS
+   */
+  readonly migrationConnections?: readonly DeployHookConnection[];
+
+  /**
+   * What the cache warm-up Job connects to (its database and cache).
+   *
+   * @default - none: under a default-deny policy the warm-up reaches nothing but DNS
+   */
+  readonly cacheWarmConnections?: readonly DeployHookConnection[];
 
   /** Requests and limits of the smoke test container. */
   readonly smokeTestResources: ContainerResourceSpec;
@@ -65,6 +109,8 @@ const DEPLOY_HOOKS_RULES: Rules = {
   resources: checkResourceSpec,
   migrationCommand: checkArrayOf(checkString),
   cacheWarmCommand: checkArrayOf(checkString),
+  migrationConnections: optional(checkArrayOf(checkDeployHookConnection)),
+  cacheWarmConnections: optional(checkArrayOf(checkDeployHookConnection)),
   smokeTestResources: checkResourceSpec,
   smokeTestImage: checkString,
   smokeTestPaths: optional(checkArrayOf(checkString)),
@@ -85,9 +131,12 @@ const DEPLOY_HOOKS_RULES: Rules = {
  * `<app>-service` and the Ingress. A failed hook fails the sync: the selector is not switched.
  *
  * Sync hooks rather than PreSync: PreSync runs before anything is applied, so on a first deploy the
- * namespace, Secrets' consumers and MySQL would not exist yet. Delete policy `BeforeHookCreation`: the Job
+ * namespace, Secrets' consumers and the database would not exist yet. Delete policy `BeforeHookCreation`: the Job
  * of the last run (and its logs, e.g. the migration output) stays until the next sync replaces it, which is
  * also what lets the names be fixed.
+ *
+ * Network flows: the migration and warm-up reach what `migrationConnections` and `cacheWarmConnections`
+ * declare (nothing is assumed about the app's database or cache); the smoke tests reach the app's pods.
  */
 export class DeployHooks extends Construct {
   /** Job `<app>-migrate`. */
@@ -164,9 +213,11 @@ export class DeployHooks extends Construct {
     const network = NetworkConnections.of(this);
     const pods = (job: string) => NetworkPeer.pods(namespace!, { [LabelKeys.APP]: derivedName(app.appName, job) });
     const peer = (labels: Record<string, string>) => NetworkPeer.pods(namespace!, labels);
-    for (const job of ['migrate', 'cache-warm']) {
-      network.allow(this, { from: pods(job), to: peer({ [LabelKeys.APP]: 'mysql' }), port: 3306, reason: `${job} hook reads and writes MySQL` });
-      network.allow(this, { from: pods(job), to: peer({ [LabelKeys.APP]: 'redis' }), port: 6379, reason: `${job} hook uses the Redis cache` });
+    const declared = [['migrate', props.migrationConnections ?? []], ['cache-warm', props.cacheWarmConnections ?? []]] as const;
+    for (const [job, connections] of declared) {
+      for (const c of connections) {
+        network.allow(this, { from: pods(job), to: c.to, port: c.port, protocol: c.protocol, reason: `${job} hook ${c.reason}` });
+      }
     }
     // To the app's pods of both colours: the allowed traffic then does not change at a colour switch (the
     // tests address one colour's Service; a NetworkPolicy per colour would be replaced at every switch).

@@ -1,8 +1,9 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertGroupSpec } from '../alerting/alert-catalogue';
 import { checkPromql } from '../alerting/promql';
 import { ServiceLevelObjective, SloLabels } from '../alerting/service-level-objective';
-import { checkDuration } from '../core/durations';
+import { checkPositiveDuration, formatPrometheusDuration } from '../core/durations';
 import { assertAt, failAt, show } from '../core/errors';
 import { Rules, checkInstance, checkProps, checkString, optional } from '../core/checks';
 
@@ -23,16 +24,16 @@ export interface ReleaseHealthProps {
   /**
    * Range of the `rate()` windows. Short, because a release is judged within minutes; at least four scrapes.
    *
-   * @default '2m'
+   * @default Duration.minutes(2)
    */
-  readonly window?: string;
+  readonly window?: Duration;
 
   /**
    * Evaluation interval of the recording rules' group.
    *
-   * @default '15s'
+   * @default Duration.seconds(15)
    */
-  readonly interval?: string;
+  readonly interval?: Duration;
 }
 
 const isSlo = (v: unknown) => v instanceof ServiceLevelObjective;
@@ -42,8 +43,8 @@ const RELEASE_HEALTH_RULES: Rules = {
   availability: checkInstance(isSlo, 'a ServiceLevelObjective'),
   latency: checkInstance(isSlo, 'a ServiceLevelObjective'),
   releaseLabel: checkString,
-  window: optional(checkString),
-  interval: optional(checkString),
+  window: optional((v) => checkPositiveDuration(v, 'Duration.minutes(2)')),
+  interval: optional((v) => checkPositiveDuration(v, 'Duration.seconds(15)')),
 };
 
 /** A recorded series of one release. */
@@ -87,12 +88,10 @@ export class ReleaseHealth extends Construct {
   constructor(scope: Construct, id: string, props: ReleaseHealthProps) {
     super(scope, id);
     checkProps(this, props, RELEASE_HEALTH_RULES);
-    const window = props.window ?? '2m';
-    const interval = props.interval ?? '15s';
+    const window = formatPrometheusDuration(props.window ?? Duration.minutes(2));
+    const interval = props.interval ?? Duration.seconds(15);
     assertAt(this, 'releaseLabel', /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(props.releaseLabel) && !props.releaseLabel.startsWith('__')
       ? undefined : `must be a Prometheus label name, got ${show(props.releaseLabel)}`);
-    assertAt(this, 'window', checkDuration(window));
-    assertAt(this, 'interval', checkDuration(interval));
     if (props.availability.indicator.histogram !== undefined) {
       failAt(this, 'availability', `must be a ratio SLO (good and total counters), got the latency SLO ${show(props.availability.sloName)}`);
     }

@@ -185,8 +185,8 @@ export class VerifiedSwitch extends Construct {
   /** The colour the hook verifies (the app's live colour). */
   public readonly colour: Colour;
 
-  /** Bake time in seconds. */
-  public readonly bakeSeconds: number;
+  /** How long the hook watches the new release before it records it verified. */
+  public readonly bakeTime: Duration;
 
   /** The annotation keys the switch reads and writes on the live Service. */
   public readonly annotations: DeliveryAnnotationKeys;
@@ -231,7 +231,7 @@ export class VerifiedSwitch extends Construct {
     }
 
     this.colour = app.liveColour;
-    this.bakeSeconds = bakeSeconds!;
+    this.bakeTime = Duration.seconds(bakeSeconds!);
     const previous = otherColour(this.colour);
     const live = ApiObject.of(app.liveService);
     const namespace = app.liveService.metadata.namespace;
@@ -273,7 +273,7 @@ export class VerifiedSwitch extends Construct {
       // Only the service account token reaches the pod: the API calls need it.
       automountServiceAccountToken: true,
       backoffLimit: 0,
-      activeDeadline: Duration.seconds(this.bakeSeconds + DEADLINE_MARGIN_SECONDS),
+      activeDeadline: Duration.seconds(this.bakeTime.toSeconds() + DEADLINE_MARGIN_SECONDS),
       restartPolicy: kplus.RestartPolicy.NEVER,
       securityContext: restrictedPodSecurityContext(runAsUser),
     });
@@ -287,7 +287,7 @@ export class VerifiedSwitch extends Construct {
       PREVIOUS_COLOUR: previous,
       PREVIOUS_VERSION: version(previous),
       PROMETHEUS_URL: props.prometheusUrl,
-      BAKE_SECONDS: String(this.bakeSeconds),
+      BAKE_SECONDS: String(this.bakeTime.toSeconds()),
       INTERVAL_SECONDS: String(intervalSeconds),
       ERROR_RATIO_QUERY: props.health.query(props.health.errorRatio, this.colour),
       ERROR_RATIO_MAX: String(errorRatioMax),
@@ -324,7 +324,7 @@ function addRolledBackAlert(scope: Construct, appName: string, namespace: string
   const series = (labels: string) => `kube_service_annotations{${selector}${labels}}`;
   const firing = { namespace, service, [rolledBack]: 'green:v1.4.0 to blue:v1.2.3', [reason]: 'error_ratio 0.034 above 0.001' };
   const firingSeries = series(Object.entries(firing).slice(2).map(([k, v]) => `,${k}="${v}"`).join(''));
-  return AlertCatalogue.of(scope).addRule(scope, { name: `release-${appName}`, interval: '30s' }, {
+  return AlertCatalogue.of(scope).addRule(scope, { name: `release-${appName}`, interval: Duration.seconds(30) }, {
     alert: 'ReleaseRolledBack',
     expr: `max by (namespace, service, ${rolledBack}, ${reason}) (${series(`,${rolledBack}!=""`)})`,
     severity: 'critical',

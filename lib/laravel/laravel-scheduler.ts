@@ -156,10 +156,10 @@ export class LaravelScheduler extends Construct {
     obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', heartbeatFile === undefined
       // Without a heartbeat only what every running scheduler satisfies; a restart waits for 4 minutes of failures.
       ? { ...exec, initialDelaySeconds: 10, periodSeconds: 60, failureThreshold: 4 }
-      : heartbeatProbe(heartbeatFile, maxAge, 60, 120)));
+      : heartbeatProbe(heartbeatFile, { maxAge: Duration.seconds(maxAge), period: Duration.seconds(60), initialDelay: Duration.seconds(120) })));
     // Nothing routes to the scheduler; readiness reports that it can work (or has ticked), for `kubectl get` and alerts.
     obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', heartbeatFile === undefined
       ? { ...exec, initialDelaySeconds: 5, periodSeconds: 30, failureThreshold: 3 }
-      : heartbeatProbe(heartbeatFile, maxAge, 30, 5)));
+      : heartbeatProbe(heartbeatFile, { maxAge: Duration.seconds(maxAge), period: Duration.seconds(30), initialDelay: Duration.seconds(5) })));
   }
 }

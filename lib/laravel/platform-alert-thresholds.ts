@@ -1,11 +1,13 @@
+import { Duration } from 'cdk8s';
+
 /** The thresholds of the seed alerts; environments tune them. */
 export interface PlatformAlertThresholds {
   /** HighErrorRate: share of 5xx responses over 5 minutes, in percent. */
   readonly errorRatePercent: number;
-  /** HighResponseTime: 95th percentile latency per path, in seconds. */
-  readonly responseTimeP95Seconds: number;
-  /** SlowResponseTime: average latency, in seconds. */
-  readonly averageResponseTimeSeconds: number;
+  /** HighResponseTime: 95th percentile latency per path (`Duration.seconds(2)`; compared in seconds). */
+  readonly responseTimeP95: Duration;
+  /** SlowResponseTime: average latency (`Duration.seconds(1)`; compared in seconds). */
+  readonly averageResponseTime: Duration;
   /** QueueBacklog: pending jobs in one queue. */
   readonly queueBacklogJobs: number;
   /** HighMemoryUsage: working set as a share of the memory limit, in percent. */
@@ -14,8 +16,8 @@ export interface PlatformAlertThresholds {
   readonly cpuUsagePercent: number;
   /** DiskSpaceLow: free space of a volume, in percent. */
   readonly diskFreePercent: number;
-  /** CertificateExpiringSoon: days left before a certificate expires. */
-  readonly certificateExpiryDays: number;
+  /** CertificateExpiringSoon: time left before a certificate expires (`Duration.days(7)`). */
+  readonly certificateExpiry: Duration;
   /** PaymentFailureSpike: share of failed payments over 5 minutes, in percent. */
   readonly paymentFailurePercent: number;
   /** LowCacheHitRate: cache hit rate, in percent. */
@@ -25,9 +27,9 @@ export interface PlatformAlertThresholds {
   /** HighCartAbandonmentRate: abandoned carts, in percent. */
   readonly cartAbandonmentPercent: number;
   /**
-   * MySQLReplicationLag: seconds a replica may fall behind its source (for 5 minutes) before it alerts.
+   * MySQLReplicationLag: how far a replica may fall behind its source (for 5 minutes) before it alerts.
    *
-   * @default 30
+   * @default Duration.seconds(30)
    */
-  readonly replicationLagSeconds?: number;
+  readonly replicationLag?: Duration;
 }

@@ -1,6 +1,8 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
 import { Check, checkArrayOf, checkDnsLabel, checkNonEmpty, checkPositive, checkProps, checkShape, checkString, optional, Rules } from '../core/checks';
+import { positiveDuration } from '../core/durations';
 import { assertAt, show } from '../core/errors';
 import { platformAlertRules } from './private/platform-alert-rules';
 import { laravelQueueListKeyPrefix } from './laravel-queues';
@@ -12,18 +14,18 @@ export type { PlatformAlertThresholds } from './platform-alert-thresholds';
 /** The seeds' thresholds (000's where both seeds set one). */
 export const SEED_ALERT_THRESHOLDS: PlatformAlertThresholds = {
   errorRatePercent: 5,
-  responseTimeP95Seconds: 2,
-  averageResponseTimeSeconds: 1,
+  responseTimeP95: Duration.seconds(2),
+  averageResponseTime: Duration.seconds(1),
   queueBacklogJobs: 1000,
   memoryUsagePercent: 85,
   cpuUsagePercent: 85,
   diskFreePercent: 15,
-  certificateExpiryDays: 7,
+  certificateExpiry: Duration.days(7),
   paymentFailurePercent: 10,
   cacheHitRatePercent: 80,
   databaseConnections: 450,
   cartAbandonmentPercent: 85,
-  replicationLagSeconds: 30,
+  replicationLag: Duration.seconds(30),
 };
 
 /**
@@ -99,14 +101,23 @@ export interface PlatformAlertsProps {
   readonly appName?: string;
 }
 
-/** Every threshold field, for the run-time check. */
+/** Every numeric threshold field, for the run-time check. */
 const THRESHOLD_FIELDS: ReadonlyArray<keyof PlatformAlertThresholds> = [
-  'errorRatePercent', 'responseTimeP95Seconds', 'averageResponseTimeSeconds', 'queueBacklogJobs', 'memoryUsagePercent', 'cpuUsagePercent',
-  'diskFreePercent', 'certificateExpiryDays', 'paymentFailurePercent', 'cacheHitRatePercent', 'databaseConnections', 'cartAbandonmentPercent',
+  'errorRatePercent', 'queueBacklogJobs', 'memoryUsagePercent', 'cpuUsagePercent',
+  'diskFreePercent', 'paymentFailurePercent', 'cacheHitRatePercent', 'databaseConnections', 'cartAbandonmentPercent',
 ];
 
-/** The run-time check of {@link PlatformAlertThresholds}: every threshold a finite number above zero. */
-export const checkAlertThresholds: Check = checkShape(Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f, checkPositive])));
+/**
+ * The run-time check of {@link PlatformAlertThresholds}: every numeric threshold a finite number above zero,
+ * every time threshold a positive Duration.
+ */
+export const checkAlertThresholds: Check = checkShape({
+  ...Object.fromEntries(THRESHOLD_FIELDS.map((f) => [f, checkPositive])),
+  responseTimeP95: positiveDuration('Duration.seconds(2)'),
+  averageResponseTime: positiveDuration('Duration.seconds(1)'),
+  certificateExpiry: positiveDuration('Duration.days(7)'),
+  replicationLag: optional(positiveDuration('Duration.seconds(30)')),
+});
 
 /** Run-time checks of {@link PlatformAlertsProps}, applied before anything is created. */
 const PLATFORM_ALERTS_RULES: Rules = {
@@ -140,9 +151,7 @@ export class PlatformAlerts extends Construct {
       : `must be letters, digits, '_', ':', '.' or '-', got ${show(keyPrefix)}`);
     assertAt(this, 'appName', checkDnsLabel(appName));
     assertAt(this, 'appNamespace', checkDnsLabel(props.appNamespace));
-    for (const [field, value] of Object.entries(thresholds)) {
-      assertAt(this, `thresholds.${field}`, typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : `must be a positive number, got ${show(value)}`);
-    }
+    assertAt(this, 'thresholds', checkAlertThresholds(thresholds));
     for (const field of PERCENT_FIELDS) {
       assertAt(this, `thresholds.${field}`, thresholds[field] < 100 ? undefined : `must be below 100, got ${thresholds[field]}`);
     }

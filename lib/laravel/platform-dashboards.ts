@@ -1,3 +1,5 @@
+import { Duration } from 'cdk8s';
+import { checkPositiveDuration, formatPrometheusDuration } from '../core/durations';
 import { GrafanaDashboard } from '../observability/grafana-dashboard';
 import { LabelKeys } from '../core/labels';
 import { LARAVEL_COLOUR_LABEL } from './laravel-defaults';
@@ -16,8 +18,8 @@ export interface SloPanelSpec {
   /** Objective as a percentage of good events (`99.9`). */
   readonly objectivePercent: number;
 
-  /** Compliance window, a Prometheus duration (`30d`). */
-  readonly window: string;
+  /** Compliance window (`Duration.days(30)`), shown in the row and panel titles as Prometheus writes it (`30d`). */
+  readonly window: Duration;
 
   /** PromQL: fraction of bad events over the window (0 to 1). */
   readonly errorRatioExpr: string;
@@ -163,9 +165,14 @@ export function sloDashboard(slos: readonly SloPanelSpec[]): GrafanaDashboard {
     }
     const objective = Number((slo.objectivePercent / 100).toPrecision(6));
     const allowed = Number((1 - objective).toPrecision(6));
-    d.addRow(`${slo.name}: ${slo.objectivePercent}% over ${slo.window}`);
+    const windowProblem = checkPositiveDuration(slo.window);
+    if (windowProblem !== undefined) {
+      throw new ValidationError(where, `slo ${JSON.stringify(slo.name)}.window`, windowProblem);
+    }
+    const window = formatPrometheusDuration(slo.window);
+    d.addRow(`${slo.name}: ${slo.objectivePercent}% over ${window}`);
     d.addStat({
-      title: `${slo.name} compliance (${slo.window})`, unit: 'percentunit', width: 6, min: 0, max: 1,
+      title: `${slo.name} compliance (${window})`, unit: 'percentunit', width: 6, min: 0, max: 1,
       thresholds: [{ colour: 'red' }, { value: objective, colour: 'green' }],
       queries: [{ expr: `1 - (${slo.errorRatioExpr})` }],
     });
@@ -189,7 +196,7 @@ export function sloDashboard(slos: readonly SloPanelSpec[]): GrafanaDashboard {
  */
 export function placeholderSlos(namespace: string): SloPanelSpec[] {
   const ns = `namespace="${namespace}"`;
-  const slo = (name: string, objectivePercent: number, window: string, errorRatio: string): SloPanelSpec => ({
+  const slo = (name: string, objectivePercent: number, window: Duration, errorRatio: string): SloPanelSpec => ({
     name,
     objectivePercent,
     window,
@@ -197,15 +204,15 @@ export function placeholderSlos(namespace: string): SloPanelSpec[] {
     budgetRemainingExpr: `1 - (${errorRatio}) / ${Number((1 - objectivePercent / 100).toPrecision(6))}`,
   });
   return [
-    slo('Availability', 99.9, '30d',
+    slo('Availability', 99.9, Duration.days(30),
       `sum(rate(http_requests_total{${ns},status=~"5.."}[30d])) / sum(rate(http_requests_total{${ns}}[30d]))`),
     // p95 <= 500 ms: at least 95 % of requests in the le="0.5" bucket.
-    slo('Latency p95 500ms', 95, '7d',
+    slo('Latency p95 500ms', 95, Duration.days(7),
       `1 - sum(rate(http_request_duration_seconds_bucket{${ns},le="0.5"}[7d])) / sum(rate(http_request_duration_seconds_count{${ns}}[7d]))`),
-    slo('Payment success', 99.5, '30d',
+    slo('Payment success', 99.5, Duration.days(30),
       `sum(rate(payment_transactions_total{${ns},status="failed"}[30d])) / sum(rate(payment_transactions_total{${ns}}[30d]))`),
     // p95 <= 30 s: at least 95 % of orders in the le="30" bucket.
-    slo('Order processing p95 30s', 95, '7d',
+    slo('Order processing p95 30s', 95, Duration.days(7),
       `1 - sum(rate(order_processing_duration_seconds_bucket{${ns},le="30"}[7d])) / sum(rate(order_processing_duration_seconds_count{${ns}}[7d]))`),
   ];
 }

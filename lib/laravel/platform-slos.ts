@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkProps, Rules } from '../core/checks';
 import { assertAt } from '../core/errors';
@@ -15,8 +16,8 @@ export interface SloDashboardSeries {
   readonly slo: string;
   /** Objective as a fraction (`0.999`). */
   readonly objective: string;
-  /** Compliance window (`30d`). */
-  readonly window: string;
+  /** Compliance window (`Duration.days(30)`). */
+  readonly window: Duration;
   /** Error ratio per window, shortest first. */
   readonly errorRatio: SloRecordingRule[];
   /** Remaining error budget over the compliance window. */
@@ -48,7 +49,7 @@ export class PlatformSlos extends Construct {
     assertAt(this, 'appNamespace', checkDnsLabel(props.appNamespace));
     const ns = `namespace="${props.appNamespace}"`;
     this.availability = new ServiceLevelObjective(this, 'Availability', {
-      name: 'availability', objectivePercent: 99.9, window: '30d', team: 'platform',
+      name: 'availability', objectivePercent: 99.9, window: Duration.days(30), team: 'platform',
       description: '99.9% of requests succeed (no 5xx) over 30 days',
       ratio: {
         good: `http_requests_total{${ns},status!~"5.."}`,
@@ -57,12 +58,12 @@ export class PlatformSlos extends Construct {
       },
     });
     this.latency = new ServiceLevelObjective(this, 'Latency', {
-      name: 'latency_p95', objectivePercent: 95, window: '7d', team: 'platform',
+      name: 'latency_p95', objectivePercent: 95, window: Duration.days(7), team: 'platform',
       description: '95% of requests are answered within 500 ms over 7 days',
-      latency: { histogram: 'http_request_duration_seconds', matchers: ns, thresholdSeconds: 0.5 },
+      latency: { histogram: 'http_request_duration_seconds', matchers: ns, threshold: Duration.millis(500) },
     });
     this.paymentSuccess = new ServiceLevelObjective(this, 'PaymentSuccess', {
-      name: 'payment_success_rate', objectivePercent: 99.5, window: '30d', team: 'payments',
+      name: 'payment_success_rate', objectivePercent: 99.5, window: Duration.days(30), team: 'payments',
       description: '99.5% of payment transactions succeed over 30 days',
       ratio: {
         good: `payment_transactions_total{${ns},status="success"}`,
@@ -71,9 +72,9 @@ export class PlatformSlos extends Construct {
       },
     });
     this.orderProcessing = new ServiceLevelObjective(this, 'OrderProcessing', {
-      name: 'order_processing_time_p95', objectivePercent: 95, window: '7d', team: 'orders',
+      name: 'order_processing_time_p95', objectivePercent: 95, window: Duration.days(7), team: 'orders',
       description: '95% of orders are processed within 30 seconds over 7 days',
-      latency: { histogram: 'order_processing_duration_seconds', matchers: ns, thresholdSeconds: 30 },
+      latency: { histogram: 'order_processing_duration_seconds', matchers: ns, threshold: Duration.seconds(30) },
     });
   }
 

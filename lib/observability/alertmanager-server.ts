@@ -5,13 +5,35 @@ import { ContainerResourceSpec } from '../core/container-resources';
 import { MonitoringServer, addMonitoringServer, checkServerProps } from './monitoring-server';
 import { MonitoringNames } from './monitoring-names';
 import { SecretReferences } from '../core/secret-references';
-import { checkDnsSubdomain, checkLabelName, checkProps, checkSize, checkString, optional, Rules } from '../core/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelName, checkProps, checkSecret, checkSize, checkString, optional, Rules } from '../core/checks';
 import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link AlertmanagerServer}. */
 export interface AlertmanagerServerProps {
   /** System the objects belong to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
+
+  /**
+   * Name of the Deployment, Service and data volume claim (`<name>-data`).
+   *
+   * @default MonitoringNames.ALERTMANAGER_SERVICE ('alertmanager')
+   */
+  readonly name?: string;
+
+  /**
+   * Name of the ConfigMap holding the configuration (`AlertmanagerRouting` `name`).
+   *
+   * @default MonitoringNames.ALERTMANAGER_CONFIG ('alertmanager-config')
+   */
+  readonly configMapName?: string;
+
+  /**
+   * Secret holding the receivers' credentials, mounted at `MonitoringNames.ALERTMANAGER_RECEIVERS_MOUNT_PATH`
+   * for the configuration's `*_file` fields; created outside the manifests.
+   *
+   * @default - the Secret `alertmanager-receivers` (MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET) in the chart's namespace
+   */
+  readonly receiversSecret?: kplus.ISecret;
 
   /** Image, pinned (`prom/alertmanager:v0.27.0`). */
   readonly image: string;
@@ -36,7 +58,10 @@ const DATA_DIR = '/alertmanager';
 const ALERTMANAGER_UID = 65534;
 
 /** Run-time checks of {@link AlertmanagerServerProps}, applied before anything is created. */
-const ALERTMANAGER_SERVER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, storageSize: checkSize, storageClassName: optional(checkDnsSubdomain) };
+const ALERTMANAGER_SERVER_RULES: Rules = {
+  partOf: checkLabelName, name: optional(checkDnsLabel), configMapName: optional(checkDnsSubdomain), receiversSecret: optional(checkSecret), image: checkString,
+  resources: checkResourceSpec, storageSize: checkSize, storageClassName: optional(checkDnsSubdomain),
+};
 
 /**
  * Alertmanager (standalone mode): Deployment and Service `alertmanager` on 9093, with a volume so silences
@@ -60,11 +85,11 @@ export class AlertmanagerServer extends Construct {
     super(scope, id);
     checkProps(this, props, ALERTMANAGER_SERVER_RULES);
     checkServerProps(this, props);
-    const config = kplus.ConfigMap.fromConfigMapName(this, 'Config', MonitoringNames.ALERTMANAGER_CONFIG);
-    const receivers = kplus.Secret.fromSecretName(this, 'Receivers', MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET);
+    const config = kplus.ConfigMap.fromConfigMapName(this, 'Config', props.configMapName ?? MonitoringNames.ALERTMANAGER_CONFIG);
+    const receivers = props.receiversSecret ?? kplus.Secret.fromSecretName(this, 'Receivers', MonitoringNames.ALERTMANAGER_RECEIVERS_SECRET);
     SecretReferences.of(this).recordWholeSecret(this, receivers);
     this.server = addMonitoringServer(this, {
-      name: MonitoringNames.ALERTMANAGER_SERVICE,
+      name: props.name ?? MonitoringNames.ALERTMANAGER_SERVICE,
       component: 'monitoring',
       partOf: props.partOf,
       image: props.image,

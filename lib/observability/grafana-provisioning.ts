@@ -39,11 +39,18 @@ export interface GrafanaProvisioningProps {
   /** System the objects belong to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
 
-  /** Datasources, provisioned in ConfigMap `grafana-datasources`. */
+  /** Datasources, provisioned in ConfigMap `<namePrefix>-datasources`. */
   readonly datasources: GrafanaDatasource[];
 
-  /** Dashboards, one ConfigMap `grafana-dashboard-<uid>` each. */
+  /** Dashboards, one ConfigMap `<namePrefix>-dashboard-<uid>` each. */
   readonly dashboards: GrafanaDashboard[];
+
+  /**
+   * First part of the ConfigMaps' names (`grafana-datasources`, `grafana-dashboard-<uid>`).
+   *
+   * @default 'grafana'
+   */
+  readonly namePrefix?: string;
 
   /**
    * Label the ConfigMaps for the Grafana sidecar of kube-prometheus-stack (`grafana_dashboard: "1"`,
@@ -74,6 +81,7 @@ const GRAFANA_PROVISIONING_RULES: Rules = {
   dashboards: checkArrayOf(checkInstance((v) => v instanceof GrafanaDashboard, 'a GrafanaDashboard')),
   sidecarLabels: optional(checkBoolean),
   extraLabels: optional(checkLabels),
+  namePrefix: optional(checkDnsLabel),
 };
 
 /**
@@ -117,6 +125,7 @@ export class GrafanaProvisioning extends Construct {
       }
     }
 
+    const prefix = props.namePrefix ?? 'grafana';
     const base = componentLabels('grafana', 'monitoring', props.partOf).labels;
     const extra = props.extraLabels ?? {};
     const sidecar = props.sidecarLabels ?? false;
@@ -134,7 +143,7 @@ export class GrafanaProvisioning extends Construct {
     });
     this.datasourcesConfigMap = new kplus.ConfigMap(this, 'Datasources', {
       metadata: {
-        name: 'grafana-datasources',
+        name: `${prefix}-datasources`,
         labels: { ...base, ...(sidecar ? GrafanaSidecarLabels.DATASOURCE : {}), ...extra },
       },
       data: { 'datasources.yaml': this.datasourcesFile },
@@ -142,7 +151,7 @@ export class GrafanaProvisioning extends Construct {
     for (const dashboard of props.dashboards) {
       this.dashboardConfigMaps[dashboard.uid] = new kplus.ConfigMap(this, `Dashboard-${dashboard.uid}`, {
         metadata: {
-          name: `grafana-dashboard-${dashboard.uid}`,
+          name: `${prefix}-dashboard-${dashboard.uid}`,
           labels: { ...base, ...(sidecar ? GrafanaSidecarLabels.DASHBOARD : {}), ...extra },
         },
         data: { [`${dashboard.uid}.json`]: `${JSON.stringify(dashboard.toJson(), null, 2)}\n` },

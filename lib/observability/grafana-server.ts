@@ -6,7 +6,7 @@ import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabel
 import { toYamlDocument } from '../render/yaml';
 import { GrafanaProvisioning } from './grafana-provisioning';
 import { SecretKeyReference, SecretReferences } from '../core/secret-references';
-import { checkDnsSubdomain, checkInstance, checkLabelName, checkProps, checkSize, checkString, optional, Rules } from '../core/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkInstance, checkLabelName, checkProps, checkSize, checkString, optional, Rules } from '../core/checks';
 import { checkResourceSpec } from '../core/container-resources';
 import { checkSecretKeyReference } from '../core/secret-references';
 
@@ -14,6 +14,14 @@ import { checkSecretKeyReference } from '../core/secret-references';
 export interface GrafanaServerProps {
   /** System the objects belong to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
+
+  /**
+   * Name of the Deployment, Service and data volume claim (`<name>-data`); the dashboard provider
+   * ConfigMap is `<name>-dashboard-provider`.
+   *
+   * @default 'grafana'
+   */
+  readonly name?: string;
 
   /** Image, pinned (`grafana/grafana:11.2.0`). */
   readonly image: string;
@@ -50,7 +58,7 @@ const DASHBOARDS_DIR = '/etc/grafana/dashboards';
 
 /** Run-time checks of {@link GrafanaServerProps}, applied before anything is created. */
 const GRAFANA_SERVER_RULES: Rules = {
-  partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
+  partOf: checkLabelName, name: optional(checkDnsLabel), image: checkString, resources: checkResourceSpec,
   storageSize: checkSize,
   storageClassName: optional(checkDnsSubdomain),
   provisioning: checkInstance((v) => v instanceof GrafanaProvisioning, 'a GrafanaProvisioning'),
@@ -80,7 +88,8 @@ export class GrafanaServer extends Construct {
     super(scope, id);
     checkProps(this, props, GRAFANA_SERVER_RULES);
     checkServerProps(this, props);
-    const { labels } = componentLabels('grafana', 'monitoring', props.partOf);
+    const name = props.name ?? 'grafana';
+    const { labels } = componentLabels(name, 'monitoring', props.partOf);
     // A file provider, pointed at the mounted ConfigMaps; one sub-folder per dashboard.
     const providerFile = toYamlDocument({
       apiVersion: 1,
@@ -97,7 +106,7 @@ export class GrafanaServer extends Construct {
       }],
     });
     this.dashboardProvider = new kplus.ConfigMap(this, 'DashboardProvider', {
-      metadata: { name: 'grafana-dashboard-provider', labels },
+      metadata: { name: `${name}-dashboard-provider`, labels },
       data: { 'dashboards.yaml': providerFile },
     });
 
@@ -106,7 +115,7 @@ export class GrafanaServer extends Construct {
     registry.recordKey(this, props.adminPassword.secret, props.adminPassword.key);
     const dashboards = Object.entries(props.provisioning.dashboardConfigMaps).sort(([a], [b]) => (a < b ? -1 : 1));
     this.server = addMonitoringServer(this, {
-      name: 'grafana',
+      name,
       component: 'monitoring',
       partOf: props.partOf,
       image: props.image,

@@ -7,7 +7,7 @@ import { MonitoringServer, ServerPort, addClusterService, addMonitoringServer, c
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
 import {
-  Check, checkDnsSubdomain, checkLabelName, checkNumber, checkOneOf, checkProps, checkShape, checkSize, checkString, checkTimeSpan, optional, Rules,
+  Check, checkDnsLabel, checkDnsSubdomain, checkLabelName, checkNumber, checkOneOf, checkProps, checkShape, checkSize, checkString, checkTimeSpan, optional, Rules,
 } from '../core/checks';
 import { checkResourceSpec } from '../core/container-resources';
 
@@ -34,6 +34,13 @@ export type JaegerStorage = JaegerMemoryStorage | JaegerBadgerStorage;
 export interface JaegerServerProps {
   /** System the objects belong to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
+
+  /**
+   * Name of the Deployment and query Service; the OTLP Service is `<name>-collector`, the configuration ConfigMap `<name>-config`.
+   *
+   * @default MonitoringNames.JAEGER_QUERY_SERVICE ('jaeger')
+   */
+  readonly name?: string;
 
   /** Image, pinned (`jaegertracing/jaeger:2.0.0`). */
   readonly image: string;
@@ -119,7 +126,7 @@ export const checkJaegerStorage: Check = (v) => {
 
 /** Run-time checks of {@link JaegerServerProps}, applied before anything is created. */
 const JAEGER_SERVER_RULES: Rules = {
-  partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
+  partOf: checkLabelName, name: optional(checkDnsLabel), image: checkString, resources: checkResourceSpec,
   storage: checkJaegerStorage,
   storageClassName: optional(checkDnsSubdomain),
 };
@@ -161,14 +168,15 @@ export class JaegerServer extends Construct {
       assertAt(this, 'storage.spanRetention', seconds > 0 && seconds % 3600 === 0 ? undefined : `must be a positive number of whole hours, got ${seconds}s`);
     }
 
+    const name = props.name ?? MonitoringNames.JAEGER_QUERY_SERVICE;
     const configFile = toYamlDocument(jaegerConfig(storage));
     this.configMap = new kplus.ConfigMap(this, 'Config', {
-      metadata: { name: 'jaeger-config', labels: componentLabels(MonitoringNames.JAEGER_QUERY_SERVICE, 'tracing', props.partOf).labels },
+      metadata: { name: `${name}-config`, labels: componentLabels(name, 'tracing', props.partOf).labels },
       data: { [CONFIG_KEY]: configFile },
     });
     const health: ServerPort = { name: 'health', port: HEALTH_PORT };
     this.server = addMonitoringServer(this, {
-      name: MonitoringNames.JAEGER_QUERY_SERVICE,
+      name,
       component: 'tracing',
       partOf: props.partOf,
       image: props.image,
@@ -188,7 +196,7 @@ export class JaegerServer extends Construct {
     });
     this.deployment = this.server.deployment;
     this.queryService = this.server.service;
-    this.collectorService = addClusterService(this, 'CollectorService', MonitoringNames.JAEGER_COLLECTOR_SERVICE,
+    this.collectorService = addClusterService(this, 'CollectorService', `${name}-collector`,
       this.server.labels, this.server.selector, [OTLP_GRPC, OTLP_HTTP]);
   }
 }

@@ -6,13 +6,20 @@ import { ContainerResourceSpec } from '../core/container-resources';
 import { assertAt } from '../core/errors';
 import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { ServiceScrapeTarget } from './scrape-targets';
-import { checkDnsSubdomain, checkLabelName, checkProps, checkString, optional, Rules } from '../core/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelName, checkProps, checkString, optional, Rules } from '../core/checks';
 import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link KubeStateMetrics}. */
 export interface KubeStateMetricsProps {
   /** System the objects belong to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
+
+  /**
+   * Name of the Deployment, Service and ServiceAccount (the scrape job stays `kube-state-metrics`, which alerts select on).
+   *
+   * @default 'kube-state-metrics'
+   */
+  readonly name?: string;
 
   /** Image, pinned (`registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0`). */
   readonly image: string;
@@ -31,7 +38,7 @@ export interface KubeStateMetricsProps {
   /**
    * Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique per cluster.
    *
-   * @default 'kube-state-metrics'
+   * @default - the `name` ('kube-state-metrics')
    */
   readonly clusterRoleName?: string;
 }
@@ -62,7 +69,7 @@ const RESOURCES: ReadonlyArray<{ flag: string; apiGroup: string; resourceType: s
 ];
 
 /** Run-time checks of {@link KubeStateMetricsProps}, applied before anything is created. */
-const KUBE_STATE_METRICS_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, clusterRoleName: optional(checkString) };
+const KUBE_STATE_METRICS_RULES: Rules = { partOf: checkLabelName, name: optional(checkDnsLabel), image: checkString, resources: checkResourceSpec, clusterRoleName: optional(checkString) };
 
 /**
  * kube-state-metrics (standalone mode): Deployment and Service `kube-state-metrics` (metrics on 8080, its own
@@ -90,9 +97,10 @@ export class KubeStateMetrics extends Construct {
     checkServerProps(this, props);
     const serviceAnnotations = [...new Set(props.serviceAnnotations ?? [])].sort();
     serviceAnnotations.forEach((key, i) => assertAt(this, `serviceAnnotations[${i}]`, checkLabelKey(key)));
-    const { labels } = componentLabels(NAME, 'metrics-exporter', props.partOf);
-    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: NAME, labels }, automountToken: false });
-    const clusterRoleName = props.clusterRoleName ?? NAME;
+    const name = props.name ?? NAME;
+    const { labels } = componentLabels(name, 'metrics-exporter', props.partOf);
+    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountToken: false });
+    const clusterRoleName = props.clusterRoleName ?? name;
     assertAt(this, 'clusterRoleName', checkDnsSubdomain(clusterRoleName));
     this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: clusterRoleName, labels } });
     this.clusterRole.allow(['list', 'watch'], ...RESOURCES.map((r) => kplus.ApiResource.custom({ apiGroup: r.apiGroup, resourceType: r.resourceType })));
@@ -100,7 +108,7 @@ export class KubeStateMetrics extends Construct {
     binding.addSubjects(serviceAccount);
 
     this.server = addMonitoringServer(this, {
-      name: NAME,
+      name,
       component: 'metrics-exporter',
       partOf: props.partOf,
       image: props.image,
@@ -123,7 +131,7 @@ export class KubeStateMetrics extends Construct {
       kind: 'service',
       job: NAME,
       namespace: Chart.of(this).namespace ?? 'default',
-      serviceName: NAME,
+      serviceName: name,
       serviceLabels: this.server.selector,
       portName: 'http-metrics',
       port: METRICS_PORT,

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
-import { checkArrayOf, checkLabelKey, checkLabelName, checkNonEmpty, checkProps, checkString, optional, Rules } from '../core/checks';
+import { checkArrayOf, checkDnsLabel, checkLabelKey, checkLabelName, checkNonEmpty, checkProps, checkString, optional, Rules } from '../core/checks';
 import { checkPinnedImage, componentLabels, hashFiles, imageTag } from './monitoring-server';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-hardening';
 import { AnnotationKeys } from '../core/labels';
@@ -13,6 +13,13 @@ import { checkResourceSpec } from '../core/container-resources';
 export interface LogShipperProps {
   /** System the objects belong to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
+
+  /**
+   * Name of the DaemonSet and ServiceAccount; the configuration is ConfigMap `<name>-config`.
+   *
+   * @default 'alloy'
+   */
+  readonly name?: string;
 
   /** Image, pinned (`grafana/alloy:v1.4.2`). */
   readonly image: string;
@@ -34,7 +41,7 @@ export interface LogShipperProps {
   /**
    * Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique per cluster.
    *
-   * @default 'alloy'
+   * @default - the `name` ('alloy')
    */
   readonly clusterRoleName?: string;
 }
@@ -101,7 +108,7 @@ export function alloyConfig(lokiPushUrl: string, podLabels: readonly string[]): 
 }
 
 /** Run-time checks of {@link LogShipperProps}, applied before anything is created. */
-const LOG_SHIPPER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, lokiPushUrl: checkString, podLabels: optional(checkArrayOf(checkLabelKey)), clusterRoleName: optional(checkString) };
+const LOG_SHIPPER_RULES: Rules = { partOf: checkLabelName, name: optional(checkDnsLabel), image: checkString, resources: checkResourceSpec, lokiPushUrl: checkString, podLabels: optional(checkArrayOf(checkLabelKey)), clusterRoleName: optional(checkString) };
 
 /**
  * Grafana Alloy as a DaemonSet `alloy` shipping every pod's logs to Loki (Promtail, the seed's agent,
@@ -142,12 +149,13 @@ export class LogShipper extends Construct {
     podLabels.forEach((l, i) => assertAt(this, `podLabels[${i}]`, /^[a-z_][a-z0-9_]*$/.test(l) && podLabels.indexOf(l) === i
       ? undefined : `must be a unique Loki label name ([a-z_][a-z0-9_]*), got ${JSON.stringify(l)}`));
 
-    const { labels, selector } = componentLabels(NAME, 'logging', props.partOf);
+    const name = props.name ?? NAME;
+    const { labels, selector } = componentLabels(name, 'logging', props.partOf);
     const configFile = alloyConfig(props.lokiPushUrl, podLabels);
-    this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${NAME}-config`, labels }, data: { [CONFIG_KEY]: configFile } });
+    this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${name}-config`, labels }, data: { [CONFIG_KEY]: configFile } });
 
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: NAME, labels }, automountToken: false });
-    const clusterRoleName = props.clusterRoleName ?? NAME;
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountToken: false });
+    const clusterRoleName = props.clusterRoleName ?? name;
     this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: { name: clusterRoleName, labels } });
     this.clusterRole.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS);
     this.clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'pods/log' }));
@@ -155,7 +163,7 @@ export class LogShipper extends Construct {
     binding.addSubjects(this.serviceAccount);
 
     this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
-      metadata: { name: NAME, labels },
+      metadata: { name, labels },
       select: false,
       podMetadata: {
         labels: { ...labels, 'app.kubernetes.io/version': imageTag(props.image) },

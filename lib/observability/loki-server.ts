@@ -6,13 +6,20 @@ import { assertAt } from '../core/errors';
 import { MonitoringServer, addMonitoringServer, checkServerProps, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
-import { checkDnsSubdomain, checkLabelName, checkProps, checkSize, checkString, checkTimeSpan, optional, Rules } from '../core/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelName, checkProps, checkSize, checkString, checkTimeSpan, optional, Rules } from '../core/checks';
 import { checkResourceSpec } from '../core/container-resources';
 
 /** Props of {@link LokiServer}. */
 export interface LokiServerProps {
   /** System the objects belong to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
+
+  /**
+   * Name of the Deployment, Service and data volume claim (`<name>-data`); the configuration is ConfigMap `<name>-config`.
+   *
+   * @default MonitoringNames.LOKI_SERVICE ('loki')
+   */
+  readonly name?: string;
 
   /** Image, pinned (`grafana/loki:3.1.1`). */
   readonly image: string;
@@ -46,8 +53,12 @@ const DATA_DIR = '/var/loki';
 const LOKI_UID = 10001;
 const GRPC_PORT = 9095;
 
-/** Loki's configuration: single binary, filesystem storage, one replica, retention enforced by the compactor. */
-export function lokiConfig(retentionHours: number): Record<string, unknown> {
+/**
+ * Loki's configuration: single binary, filesystem storage, one replica, retention enforced by the compactor
+ * (`retention` written in whole hours, as Loki's examples do: `Duration.days(3)` -> `72h`).
+ */
+export function lokiConfig(retention: Duration): Record<string, unknown> {
+  const retentionHours = retention.toHours();
   return {
     auth_enabled: false,
     server: { http_listen_port: MonitoringNames.LOKI_PORT, grpc_listen_port: GRPC_PORT, log_level: 'info' },
@@ -76,7 +87,7 @@ export function lokiConfig(retentionHours: number): Record<string, unknown> {
 }
 
 /** Run-time checks of {@link LokiServerProps}, applied before anything is created. */
-const LOKI_SERVER_RULES: Rules = { partOf: checkLabelName, image: checkString, resources: checkResourceSpec, storageSize: checkSize, storageClassName: optional(checkDnsSubdomain), retentionPeriod: (v) => checkTimeSpan(v) };
+const LOKI_SERVER_RULES: Rules = { partOf: checkLabelName, name: optional(checkDnsLabel), image: checkString, resources: checkResourceSpec, storageSize: checkSize, storageClassName: optional(checkDnsSubdomain), retentionPeriod: (v) => checkTimeSpan(v) };
 
 /**
  * Loki (standalone mode): Deployment `loki` running the single binary (`-target=all`) with filesystem
@@ -105,16 +116,16 @@ export class LokiServer extends Construct {
     const retentionSeconds = props.retentionPeriod.toSeconds();
     assertAt(this, 'retentionPeriod', retentionSeconds > 0 && retentionSeconds % 86400 === 0
       ? undefined : `must be a positive number of whole days (the index period is 24h), got ${retentionSeconds}s`);
-    const retentionHours = retentionSeconds / 3600;
 
-    const { labels } = componentLabels(MonitoringNames.LOKI_SERVICE, 'logging', props.partOf);
-    const configFile = toYamlDocument(lokiConfig(retentionHours));
+    const name = props.name ?? MonitoringNames.LOKI_SERVICE;
+    const { labels } = componentLabels(name, 'logging', props.partOf);
+    const configFile = toYamlDocument(lokiConfig(props.retentionPeriod));
     this.configMap = new kplus.ConfigMap(this, 'Config', {
-      metadata: { name: `${MonitoringNames.LOKI_SERVICE}-config`, labels },
+      metadata: { name: `${name}-config`, labels },
       data: { [CONFIG_KEY]: configFile },
     });
     this.server = addMonitoringServer(this, {
-      name: MonitoringNames.LOKI_SERVICE,
+      name,
       component: 'logging',
       partOf: props.partOf,
       image: props.image,

@@ -5,7 +5,7 @@ import { AppNamespace, NamespaceQuota } from '../core/app-namespace';
 import { ClusterRequirements } from '../core/cluster-requirements';
 import { ContainerResourceSpec } from '../core/container-resources';
 import {
-  Check, Rules, checkArrayOf, checkInstance, checkLabelKey, checkLabelName, checkLabels, checkProps, checkShape, checkString, checkStrings, oneOf, optional,
+  Check, Rules, checkArrayOf, checkDnsLabel, checkInstance, checkLabelKey, checkLabelName, checkLabels, checkProps, checkShape, checkString, checkStrings, oneOf, optional,
 } from '../core/checks';
 import { LabelKeys } from '../core/labels';
 import { NetworkConnections, NetworkPeer } from '../safety/network-connections';
@@ -43,6 +43,48 @@ export const DEFAULT_OBSERVABILITY_IMAGES: ObservabilityImages = {
   loki: 'grafana/loki:3.1.1',
   alloy: 'grafana/alloy:v1.4.2',
   jaeger: 'jaegertracing/jaeger:2.0.0',
+};
+
+/**
+ * Names of the namespaced objects of the standalone mode. Each server's Deployment (DaemonSet for Alloy),
+ * Service, ServiceAccount, data volume claim (`<name>-data`) and configuration ConfigMap are named after
+ * it, and its `app.kubernetes.io/name` label, which the declared network flows select on, is the name too.
+ */
+export interface ObservabilityNames {
+  /** Prometheus (`<name>` Deployment and Service). */
+  readonly prometheus: string;
+  /** The ConfigMap holding `prometheus.yml`. */
+  readonly prometheusConfig: string;
+  /** The ConfigMap of rule files Prometheus mounts; give `AlertRules` the same `configMapName`. */
+  readonly rules: string;
+  /** Alertmanager. */
+  readonly alertmanager: string;
+  /** The ConfigMap holding the Alertmanager configuration; give `AlertmanagerRouting` the same `name`. */
+  readonly alertmanagerConfig: string;
+  /** Grafana; its provisioning ConfigMaps are `<name>-datasources`, `<name>-dashboard-<uid>`, `<name>-dashboard-provider`. */
+  readonly grafana: string;
+  /** Loki (`<name>-config` holds its configuration). */
+  readonly loki: string;
+  /** Jaeger's query Service and Deployment (the OTLP Service is `<name>-collector`). */
+  readonly jaeger: string;
+  /** kube-state-metrics (the scrape job keeps the name `kube-state-metrics`). */
+  readonly kubeStateMetrics: string;
+  /** The Alloy log shipper. */
+  readonly alloy: string;
+}
+
+/** The names {@link ObservabilityMode.standalone} uses when none are given. */
+export const DEFAULT_OBSERVABILITY_NAMES: ObservabilityNames = {
+  prometheus: MonitoringNames.PROMETHEUS_SERVICE,
+  prometheusConfig: 'prometheus-config',
+  rules: MonitoringNames.RULES_CONFIG_MAP,
+  alertmanager: MonitoringNames.ALERTMANAGER_SERVICE,
+  alertmanagerConfig: MonitoringNames.ALERTMANAGER_CONFIG,
+  grafana: 'grafana',
+  loki: MonitoringNames.LOKI_SERVICE,
+  jaeger: MonitoringNames.JAEGER_QUERY_SERVICE,
+  kubeStateMetrics: 'kube-state-metrics',
+  alloy: 'alloy',
 };
 
 /** Container and volume of one server. */
@@ -84,6 +126,14 @@ export interface StandaloneObservabilityOptions {
    * @default DEFAULT_OBSERVABILITY_IMAGES
    */
   readonly images?: Partial<ObservabilityImages>;
+
+  /**
+   * Names of the namespaced objects, replaced per component (two setups in one namespace need different
+   * names, and different `clusterObjectPrefix`es).
+   *
+   * @default DEFAULT_OBSERVABILITY_NAMES
+   */
+  readonly names?: Partial<ObservabilityNames>;
 
   /**
    * StorageClass of every volume.
@@ -169,6 +219,14 @@ export interface StandaloneObservabilityOptions {
    * @default - 50m/200m CPU, 64Mi/256Mi memory
    */
   readonly containerDefaults?: ContainerResourceSpec;
+
+  /**
+   * Secret with Alertmanager's receiver credentials (the configuration's `*_file` fields read them);
+   * created outside the manifests.
+   *
+   * @default - the Secret `alertmanager-receivers` in the chart's namespace
+   */
+  readonly alertmanagerReceivers?: kplus.ISecret;
 
   /**
    * Secret with Grafana's admin credentials, keys `admin-user` and `admin-password`; created outside the
@@ -261,7 +319,10 @@ const checkMode: Check = (value) => {
   }
   return (value as ObservabilityMode).kind === 'operator'
     ? checkShape({ prometheusUrl: checkString, selector: checkLabels, kubeStateMetricsServiceAnnotations: optional(checkStrings(checkLabelKey)) })(value)
-    : checkShape({ clusterNodesCidr: checkString })(value);
+    : checkShape({
+      clusterNodesCidr: checkString, clusterObjectPrefix: optional(checkString),
+      names: optional(checkShape(Object.fromEntries(Object.keys(DEFAULT_OBSERVABILITY_NAMES).map((k) => [k, optional(checkDnsLabel)])))),
+    })(value);
 };
 
 const OBSERVABILITY_STACK_RULES: Rules = {
@@ -410,6 +471,7 @@ export class ObservabilityStack extends Construct {
     const jaegerSizing = mode.jaeger ?? { resources: sized(50, 250, 128, 512), storage: { kind: 'memory', maxTraces: 10000 } };
     const namespace = Chart.of(this).namespace ?? MonitoringNames.NAMESPACE;
     const clusterPrefix = mode.clusterObjectPrefix ?? `${namespace}-`;
+    const names = { ...DEFAULT_OBSERVABILITY_NAMES, ...mode.names };
 
     // Pod Security of the monitoring namespace: restricted, with no exception. The one component that
     // usually needs more, the log shipper, reads logs through the API server (Alloy's
@@ -427,7 +489,8 @@ export class ObservabilityStack extends Construct {
       image: images.kubeStateMetrics,
       resources: mode.kubeStateMetricsResources ?? sized(25, 100, 64, 128),
       serviceAnnotations: [...(mode.kubeStateMetricsServiceAnnotations ?? [])],
-      clusterRoleName: `${clusterPrefix}kube-state-metrics`,
+      name: names.kubeStateMetrics,
+      clusterRoleName: `${clusterPrefix}${names.kubeStateMetrics}`,
     });
     this.prometheus = new PrometheusServer(this, 'Prometheus', {
       partOf: props.partOf,
@@ -437,11 +500,18 @@ export class ObservabilityStack extends Construct {
       storageSize: prometheusSizing.storageSize,
       storageClassName,
       targets: [...this.workloadTargets, this.kubeStateMetrics.target],
-      clusterRoleName: `${clusterPrefix}prometheus-server`,
+      name: names.prometheus,
+      configMapName: names.prometheusConfig,
+      rulesConfigMapName: names.rules,
+      alertmanagerService: names.alertmanager,
+      clusterRoleName: `${clusterPrefix}${names.prometheus}`,
     });
     this.alertmanager = new AlertmanagerServer(this, 'Alertmanager', {
       partOf: props.partOf,
       image: images.alertmanager,
+      name: names.alertmanager,
+      configMapName: names.alertmanagerConfig,
+      receiversSecret: mode.alertmanagerReceivers,
       resources: alertmanagerSizing.resources,
       storageSize: alertmanagerSizing.storageSize,
       storageClassName,
@@ -449,23 +519,26 @@ export class ObservabilityStack extends Construct {
     this.loki = new LokiServer(this, 'Loki', {
       partOf: props.partOf,
       image: images.loki,
+      name: names.loki,
       resources: lokiSizing.resources,
       storageSize: lokiSizing.storageSize,
       storageClassName,
       retentionPeriod: lokiSizing.retentionPeriod,
     });
-    const lokiUrl = `http://${MonitoringNames.LOKI_SERVICE}.${namespace}.svc:${MonitoringNames.LOKI_PORT}`;
+    const lokiUrl = `http://${names.loki}.${namespace}.svc:${MonitoringNames.LOKI_PORT}`;
     this.logShipper = new LogShipper(this, 'LogShipper', {
       partOf: props.partOf,
       image: images.alloy,
       resources: mode.alloyResources ?? sized(25, 100, 64, 128),
       lokiPushUrl: `${lokiUrl}/loki/api/v1/push`,
-      clusterRoleName: `${clusterPrefix}alloy`,
+      name: names.alloy,
+      clusterRoleName: `${clusterPrefix}${names.alloy}`,
       podLabels: [...new Set([LabelKeys.APP, ...apps.map((a) => a.app.colourLabel)])],
     });
     this.jaeger = new JaegerServer(this, 'Jaeger', {
       partOf: props.partOf,
       image: images.jaeger,
+      name: names.jaeger,
       resources: jaegerSizing.resources,
       storage: jaegerSizing.storage,
       storageClassName,
@@ -474,7 +547,7 @@ export class ObservabilityStack extends Construct {
       name: 'Prometheus',
       type: 'prometheus',
       uid: DatasourceUids.PROMETHEUS,
-      url: `http://${MonitoringNames.PROMETHEUS_SERVICE}.${namespace}.svc:${MonitoringNames.PROMETHEUS_PORT}`,
+      url: `http://${names.prometheus}.${namespace}.svc:${MonitoringNames.PROMETHEUS_PORT}`,
       isDefault: true,
     }, {
       name: 'Loki',
@@ -485,13 +558,14 @@ export class ObservabilityStack extends Construct {
       name: 'Jaeger',
       type: 'jaeger',
       uid: DatasourceUids.JAEGER,
-      url: `http://${MonitoringNames.JAEGER_QUERY_SERVICE}.${namespace}.svc:${MonitoringNames.JAEGER_QUERY_PORT}`,
+      url: `http://${names.jaeger}.${namespace}.svc:${MonitoringNames.JAEGER_QUERY_PORT}`,
     }];
-    this.grafanaProvisioning = new GrafanaProvisioning(this, 'GrafanaProvisioning', { partOf: props.partOf, datasources, dashboards });
+    this.grafanaProvisioning = new GrafanaProvisioning(this, 'GrafanaProvisioning', { partOf: props.partOf, datasources, dashboards, namePrefix: names.grafana });
     const admin = mode.grafanaAdmin ?? kplus.Secret.fromSecretName(this, 'GrafanaAdmin', 'grafana-admin');
     this.grafana = new GrafanaServer(this, 'Grafana', {
       partOf: props.partOf,
       image: images.grafana,
+      name: names.grafana,
       resources: grafanaSizing.resources,
       storageSize: grafanaSizing.storageSize,
       storageClassName,
@@ -503,26 +577,27 @@ export class ObservabilityStack extends Construct {
     // Who the monitoring pods talk to (NetworkPolicies are derived from these declarations).
     const network = NetworkConnections.of(this);
     const pods = (name: string) => NetworkPeer.pods(namespace, { [LabelKeys.NAME]: name });
-    const prometheus = pods(MonitoringNames.PROMETHEUS_SERVICE);
+    const prometheus = pods(names.prometheus);
     const nodes = NetworkPeer.cidr(mode.clusterNodesCidr);
     const notifications = mode.notificationCidr ?? { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] };
     const internet = NetworkPeer.cidr(notifications.cidr, notifications.except);
-    network.allow(this.prometheus, { from: prometheus, to: pods('kube-state-metrics'), port: 8080, reason: 'scrape job kube-state-metrics' });
+    network.allow(this.prometheus, { from: prometheus, to: pods(names.kubeStateMetrics), port: 8080, reason: 'scrape job kube-state-metrics' });
     for (const target of props.externalTargets ?? []) {
       network.allow(this.prometheus, {
         from: prometheus, to: NetworkPeer.pods(target.namespace, target.serviceLabels), port: target.port, reason: `scrape job ${target.job}`,
       });
     }
-    network.allow(this.prometheus, { from: prometheus, to: pods(MonitoringNames.ALERTMANAGER_SERVICE), port: MonitoringNames.ALERTMANAGER_PORT, reason: 'alerts to Alertmanager' });
+    network.allow(this.prometheus, { from: prometheus, to: pods(names.alertmanager), port: MonitoringNames.ALERTMANAGER_PORT, reason: 'alerts to Alertmanager' });
     network.allow(this.prometheus, { from: prometheus, to: nodes, port: 10250, reason: 'kubelet and cAdvisor scrapes' });
     network.allow(this.prometheus, { from: prometheus, to: nodes, port: 443, reason: 'Kubernetes API for service discovery' });
-    network.allow(this.kubeStateMetrics, { from: pods('kube-state-metrics'), to: nodes, port: 443, reason: 'Kubernetes API watches' });
-    network.allow(this.grafana, { from: pods('grafana'), to: prometheus, port: MonitoringNames.PROMETHEUS_PORT, reason: 'dashboard queries' });
-    const loki = pods(MonitoringNames.LOKI_SERVICE);
-    const jaeger = pods(MonitoringNames.JAEGER_QUERY_SERVICE);
-    const alloy = pods('alloy');
-    network.allow(this.grafana, { from: pods('grafana'), to: loki, port: MonitoringNames.LOKI_PORT, reason: 'log queries (Loki datasource)' });
-    network.allow(this.grafana, { from: pods('grafana'), to: jaeger, port: MonitoringNames.JAEGER_QUERY_PORT, reason: 'trace queries (Jaeger datasource)' });
+    network.allow(this.kubeStateMetrics, { from: pods(names.kubeStateMetrics), to: nodes, port: 443, reason: 'Kubernetes API watches' });
+    const grafana = pods(names.grafana);
+    network.allow(this.grafana, { from: grafana, to: prometheus, port: MonitoringNames.PROMETHEUS_PORT, reason: 'dashboard queries' });
+    const loki = pods(names.loki);
+    const jaeger = pods(names.jaeger);
+    const alloy = pods(names.alloy);
+    network.allow(this.grafana, { from: grafana, to: loki, port: MonitoringNames.LOKI_PORT, reason: 'log queries (Loki datasource)' });
+    network.allow(this.grafana, { from: grafana, to: jaeger, port: MonitoringNames.JAEGER_QUERY_PORT, reason: 'trace queries (Jaeger datasource)' });
     network.allow(this.logShipper, { from: alloy, to: loki, port: MonitoringNames.LOKI_PORT, reason: 'log pushes' });
     network.allow(this.logShipper, { from: alloy, to: nodes, port: 443, reason: 'Kubernetes API: pod discovery and pods/log tailing' });
     for (const observed of apps) {
@@ -530,8 +605,8 @@ export class ObservabilityStack extends Construct {
       network.allow(this.jaeger, { from: appPods, to: jaeger, port: MonitoringNames.OTLP_GRPC_PORT, reason: 'OTLP traces over gRPC' });
       network.allow(this.jaeger, { from: appPods, to: jaeger, port: MonitoringNames.OTLP_HTTP_PORT, reason: 'OTLP traces over HTTP' });
     }
-    network.allow(this.alertmanager, { from: pods(MonitoringNames.ALERTMANAGER_SERVICE), to: internet, port: 443, reason: 'PagerDuty, Slack and the dead man\'s switch' });
-    network.allow(this.alertmanager, { from: pods(MonitoringNames.ALERTMANAGER_SERVICE), to: internet, port: 587, reason: 'e-mail notifications (SMTP submission)' });
+    network.allow(this.alertmanager, { from: pods(names.alertmanager), to: internet, port: 443, reason: 'PagerDuty, Slack and the dead man\'s switch' });
+    network.allow(this.alertmanager, { from: pods(names.alertmanager), to: internet, port: 587, reason: 'e-mail notifications (SMTP submission)' });
   }
 }
 

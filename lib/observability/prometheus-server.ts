@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ContainerResourceSpec, checkResources } from '../core/container-resources';
 import { assertAt, failAt } from '../core/errors';
 import {
-  checkArrayOf, checkBoolean, checkDnsSubdomain, checkLabelName, checkNonEmpty, checkProps, checkSize, checkString, optional, Rules,
+  checkArrayOf, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkLabelName, checkNonEmpty, checkProps, checkSize, checkString, optional, Rules,
 } from '../core/checks';
 import { checkPositiveDuration, formatDuration } from '../core/durations';
 import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './monitoring-server';
@@ -19,6 +19,34 @@ import { MetricProducers } from '../alerting/metric-producers';
 export interface PrometheusServerProps {
   /** System the objects belong to (`app.kubernetes.io/part-of`). */
   readonly partOf: string;
+
+  /**
+   * Name of the Deployment, Service, ServiceAccount and data volume claim (`<name>-data`).
+   *
+   * @default MonitoringNames.PROMETHEUS_SERVICE ('prometheus-server')
+   */
+  readonly name?: string;
+
+  /**
+   * Name of the ConfigMap holding `prometheus.yml`.
+   *
+   * @default 'prometheus-config'
+   */
+  readonly configMapName?: string;
+
+  /**
+   * Name of the ConfigMap of rule files it mounts (`AlertRules` `configMapName`).
+   *
+   * @default MonitoringNames.RULES_CONFIG_MAP ('prometheus-rules')
+   */
+  readonly rulesConfigMapName?: string;
+
+  /**
+   * Service of the Alertmanager it sends alerts to and scrapes, in its own namespace (`AlertmanagerServer` `name`).
+   *
+   * @default MonitoringNames.ALERTMANAGER_SERVICE ('alertmanager')
+   */
+  readonly alertmanagerService?: string;
 
   /** Image, pinned (`prom/prometheus:v2.53.2`). */
   readonly image: string;
@@ -65,7 +93,7 @@ export interface PrometheusServerProps {
    * Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique per cluster, so a second Prometheus
    * in the same cluster needs its own.
    *
-   * @default 'prometheus-server'
+   * @default - the `name` ('prometheus-server')
    */
   readonly clusterRoleName?: string;
 }
@@ -80,6 +108,8 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Run-time checks of {@link PrometheusServerProps}, applied before anything is created. */
 const PROMETHEUS_SERVER_RULES: Rules = {
   partOf: checkLabelName, image: checkString, resources: checkResourceSpec,
+  name: optional(checkDnsLabel), configMapName: optional(checkDnsSubdomain), rulesConfigMapName: optional(checkDnsSubdomain),
+  alertmanagerService: optional(checkDnsLabel),
   retentionTime: (v) => checkPositiveDuration(v),
   storageSize: checkSize,
   storageClassName: optional(checkDnsSubdomain),
@@ -92,7 +122,7 @@ const PROMETHEUS_SERVER_RULES: Rules = {
 /**
  * Prometheus (standalone mode): Deployment and Service `prometheus-server` on 9090, the configuration
  * ConfigMap `prometheus-config`, a TSDB volume, and a ServiceAccount with a read-only ClusterRole for
- * discovery.
+ * discovery (every name a prop, these are the defaults).
  *
  * Rule files come from ConfigMap `prometheus-rules`, rendered by the alerting constructs; the volume is
  * optional so Prometheus starts before any rule exists. Alerts go to Service `alertmanager:9093`.
@@ -135,10 +165,11 @@ export class PrometheusServer extends Construct {
     } catch (e) {
       failAt(this, 'targets', (e as Error).message);
     }
+    const alertmanagerAddress = `${props.alertmanagerService ?? MonitoringNames.ALERTMANAGER_SERVICE}:${MonitoringNames.ALERTMANAGER_PORT}`;
     // Prometheus and Alertmanager themselves: the meta alerts (rule evaluation failures) read them.
     scrapeConfigs.push(
       { job_name: 'prometheus', metrics_path: '/metrics', static_configs: [{ targets: [`localhost:${MonitoringNames.PROMETHEUS_PORT}`] }] },
-      { job_name: 'alertmanager', metrics_path: '/metrics', static_configs: [{ targets: [`${MonitoringNames.ALERTMANAGER_SERVICE}:${MonitoringNames.ALERTMANAGER_PORT}`] }] },
+      { job_name: 'alertmanager', metrics_path: '/metrics', static_configs: [{ targets: [alertmanagerAddress] }] },
     );
     const producers = MetricProducers.of(this);
     for (const target of props.targets) {
@@ -154,18 +185,18 @@ export class PrometheusServer extends Construct {
       producers.declare(this, { name: 'scrape job kubelet-cadvisor', metrics: ['container_', 'machine_'] });
     }
 
-    const name = MonitoringNames.PROMETHEUS_SERVICE;
+    const name = props.name ?? MonitoringNames.PROMETHEUS_SERVICE;
     const { labels } = componentLabels(name, 'monitoring', props.partOf);
     this.configDocument = {
       global: { scrape_interval: interval, evaluation_interval: interval },
       rule_files: [`${MonitoringNames.RULES_MOUNT_PATH}/*.yaml`],
       alerting: {
-        alertmanagers: [{ static_configs: [{ targets: [`${MonitoringNames.ALERTMANAGER_SERVICE}:${MonitoringNames.ALERTMANAGER_PORT}`] }] }],
+        alertmanagers: [{ static_configs: [{ targets: [alertmanagerAddress] }] }],
       },
       scrape_configs: scrapeConfigs,
     };
     const configText = toYamlDocument(this.configDocument);
-    this.config = new kplus.ConfigMap(this, 'Config', { metadata: { name: 'prometheus-config', labels }, data: { [CONFIG_FILE]: configText } });
+    this.config = new kplus.ConfigMap(this, 'Config', { metadata: { name: props.configMapName ?? 'prometheus-config', labels }, data: { [CONFIG_FILE]: configText } });
 
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountToken: false });
     const clusterRoleName = props.clusterRoleName ?? name;
@@ -177,7 +208,7 @@ export class PrometheusServer extends Construct {
     const binding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: clusterRoleName, labels }, role: this.clusterRole });
     binding.addSubjects(serviceAccount);
 
-    const rules = kplus.ConfigMap.fromConfigMapName(this, 'Rules', MonitoringNames.RULES_CONFIG_MAP);
+    const rules = kplus.ConfigMap.fromConfigMapName(this, 'Rules', props.rulesConfigMapName ?? MonitoringNames.RULES_CONFIG_MAP);
     this.server = addMonitoringServer(this, {
       name,
       component: 'monitoring',

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
 import { BlueGreenApp } from './blue-green-app';
@@ -65,7 +66,7 @@ export class BlueGreenAlerts extends Construct {
     const byColour = (matchers: string) => `sum by (colour) (label_replace(rate(http_requests_total{${matchers}}[5m]), "colour", "$1", "pod", "${podPattern}"))`;
     const errorRatio = Decimal.of(errorPercent).times(Decimal.of('0.01'));
     const labels = { app: name };
-    const group = { name: `blue-green-${name}`, interval: '30s' };
+    const group = { name: `blue-green-${name}`, interval: Duration.seconds(30) };
     const pod = (colour: string) => `namespace="${props.appNamespace}",pod="${name}-${colour}-5d8f7c9b4-q7x2m"`;
     const requests = (colour: string, ok: number, failed: number) => [
       counter(`http_requests_total{${pod(colour)},status="200"}`, ok, 30),
@@ -76,14 +77,14 @@ export class BlueGreenAlerts extends Construct {
       catalogue.addRule(this, group, {
         alert: 'BlueGreenBothColoursServing',
         expr: `count(${byColour(selector)} > ${trafficThreshold}) > 1`,
-        for: '15m', severity: 'warning', priority: 'P2', team: 'platform', labels,
+        for: Duration.minutes(15), severity: 'warning', priority: 'P2', team: 'platform', labels,
         summary: `Both colours of ${name} have served real traffic for 15 minutes`,
         description: `Blue and green each serve more than ${trafficThreshold} requests/s: the live Service selector or an ingress `
           + 'points at the idle colour (a switch moves all traffic at once, so this outlasts any switch).',
         runbook: 'blue-green-both-colours-serving',
         tests: [
           ...thresholdCases({
-            what: 'both colours serving', for: '15m', onsetSeconds: 300,
+            what: 'both colours serving', for: Duration.minutes(15), onsetSeconds: 300,
             bad: [...requests('blue', 120 * trafficThreshold, 0), ...requests('green', 120 * trafficThreshold, 0)],
             healthy: [...requests('blue', 600 * trafficThreshold, 0), ...requests('green', 30 * trafficThreshold, 0)],
           }),
@@ -94,13 +95,13 @@ export class BlueGreenAlerts extends Construct {
         alert: 'BlueGreenColourErrors',
         // `> 0`: a colour without traffic has no ratio rather than 0/0 = NaN.
         expr: `${byColour(`${selector},status=~"5.."`)}\n/\n(${byColour(selector)} > 0)\n> ${errorRatio}`,
-        for: '5m', severity: 'warning', priority: 'P1', team: 'platform', labels,
+        for: Duration.minutes(5), severity: 'warning', priority: 'P1', team: 'platform', labels,
         summary: `Colour {{ $labels.colour }} of ${name} fails {{ $value | humanizePercentage }} of its requests`,
         description: `More than ${errorPercent}% of the requests to the {{ $labels.colour }} pods fail: if it is the idle colour, do not `
           + 'switch to it; if it is live, consider switching back.',
         runbook: 'blue-green-colour-errors',
         tests: thresholdCases({
-          what: 'green failing its smoke tests while blue is healthy', for: '5m', onsetSeconds: 60,
+          what: 'green failing its smoke tests while blue is healthy', for: Duration.minutes(5), onsetSeconds: 60,
           bad: [...requests('blue', 600, 0), ...requests('green', 60 * (1 - Math.min(1, errorRatio.toNumber() * 2)), 60 * Math.min(1, errorRatio.toNumber() * 2))],
           healthy: [...requests('blue', 600, 0), ...requests('green', 60, 0)],
           labels: { colour: 'green' },

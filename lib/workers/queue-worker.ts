@@ -359,7 +359,7 @@ export class QueueWorker extends Construct {
       envFrom: containerEnvFrom(props),
     });
     mountWritablePaths(this, container, writablePaths, props.resources);
-    const maxAge = jobTimeoutSeconds + sleep + 60;
+    const maxAge = Duration.seconds(jobTimeoutSeconds + sleep + 60);
     hardenPodTemplate(this.deployment, { selector: this.selector, probes: heartbeatFile === undefined
       ? {
         // Without a heartbeat nothing tells a busy worker from a stuck one, so the probes hold the worker
@@ -370,9 +370,9 @@ export class QueueWorker extends Construct {
       : {
         // The first loop touches the file right after boot; then no loop happens while a job runs, and a
         // job runs at most --timeout seconds.
-        livenessProbe: heartbeatProbe(heartbeatFile, maxAge, 30, 60),
+        livenessProbe: heartbeatProbe(heartbeatFile, { maxAge, period: Duration.seconds(30), initialDelay: Duration.seconds(60) }),
         // Ready once it has looped: a rolling update removes an old worker only after a new one really works.
-        readinessProbe: heartbeatProbe(heartbeatFile, maxAge, 10, 5),
+        readinessProbe: heartbeatProbe(heartbeatFile, { maxAge, period: Duration.seconds(10), initialDelay: Duration.seconds(5) }),
       } });
 
     const a = props.autoscaling;

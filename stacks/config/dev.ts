@@ -106,7 +106,7 @@ export const dev = {
   monitoring: { mode: 'standalone', runbookBaseUrl: RUNBOOKS, stack: DEV_MONITORING },
   alerting: {
     // One small pod per colour under debug logging: tolerate more before anyone is bothered.
-    thresholds: { ...SEED_ALERT_THRESHOLDS, errorRatePercent: 20, responseTimeP95Seconds: 5, averageResponseTimeSeconds: 3 },
+    thresholds: { ...SEED_ALERT_THRESHOLDS, errorRatePercent: 20, responseTimeP95: Duration.seconds(5), averageResponseTime: Duration.seconds(3) },
     // No real customers: payments, orders and carts are test traffic.
     disabledAlerts: ['PaymentFailureSpike', 'NoOrdersProcessed', 'HighCartAbandonmentRate'],
     colourTrafficRequestsPerSecond: 5,

@@ -45,7 +45,7 @@ const size = () => checked<Size>(checkSize);
 const cpu = () => checked<Cpu>(checkCpu);
 const imageRepository = () => checked<string>(checkImageRepository);
 const duration = () => instance<Duration>(Duration as never, 'a Duration such as Duration.days(30)');
-const positiveDuration = () => checked<Duration>((v) => checkPositiveDuration(v));
+const positiveDuration = (example?: string) => checked<Duration>((v) => checkPositiveDuration(v, example));
 const wholeSeconds = (min: number) => checked<Duration>((v) => checkTimeSpan(v, min));
 const cron = () => checked<Cron>((v) => (v instanceof Cron ? checkCronSchedule(v.expressionString) : `must be a Cron such as Cron.daily(), got ${show(v)}`));
 const imageTag = () => checked<string>((v) => checkImageTag(v, false));
@@ -387,18 +387,18 @@ const alertingSchema = z.strictObject({
   /** Thresholds of the seed alerts (`PlatformAlertThresholds`). */
   thresholds: z.strictObject({
     errorRatePercent: positive(),
-    responseTimeP95Seconds: positive(),
-    averageResponseTimeSeconds: positive(),
+    responseTimeP95: positiveDuration('Duration.seconds(2)'),
+    averageResponseTime: positiveDuration('Duration.seconds(1)'),
     queueBacklogJobs: positive(),
     memoryUsagePercent: positive(),
     cpuUsagePercent: positive(),
     diskFreePercent: positive(),
-    certificateExpiryDays: positive(),
+    certificateExpiry: positiveDuration('Duration.days(7)'),
     paymentFailurePercent: positive(),
     cacheHitRatePercent: positive(),
     databaseConnections: positive(),
     cartAbandonmentPercent: positive(),
-    replicationLagSeconds: positive().optional(),
+    replicationLag: positiveDuration('Duration.seconds(30)').optional(),
   }),
   /** Seed alerts switched off (names from PLATFORM_ALERT_NAMES). */
   disabledAlerts: z.array(oneOf(PLATFORM_ALERT_NAMES)).readonly(),

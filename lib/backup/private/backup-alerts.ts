@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 /**
  * PromQL for the backup alerts, from kube-state-metrics series. One selector definition per CronJob; every
  * expression is built from it, so no matcher is pasted twice.
@@ -116,7 +117,7 @@ export function backupAlertRules(backup: WatchedCronJob, verification: WatchedCr
       alert: 'BackupTooOld',
       expr: `${sinceLastSuccess(backup)} > ${backupLimit}`,
       // The threshold already allows one missed run; the wait only rides out a kube-state-metrics restart.
-      for: '10m',
+      for: Duration.minutes(10),
       severity: 'critical',
       priority: 'P1',
       team,
@@ -131,7 +132,7 @@ export function backupAlertRules(backup: WatchedCronJob, verification: WatchedCr
       alert: 'BackupJobFailed',
       expr: failedSinceLastSuccess(backup),
       // A failed Job is final; the minute only absorbs scrape lag between the Job and CronJob series.
-      for: '1m',
+      for: Duration.minutes(1),
       severity: 'warning',
       priority: 'P2',
       team,
@@ -144,7 +145,7 @@ export function backupAlertRules(backup: WatchedCronJob, verification: WatchedCr
     {
       alert: 'BackupVerificationFailed',
       expr: failedSinceLastSuccess(verification),
-      for: '1m',
+      for: Duration.minutes(1),
       severity: 'critical',
       priority: 'P2',
       team,
@@ -158,7 +159,7 @@ export function backupAlertRules(backup: WatchedCronJob, verification: WatchedCr
     {
       alert: 'BackupVerificationTooOld',
       expr: `${sinceLastSuccess(verification)} > ${verificationLimit}`,
-      for: '10m',
+      for: Duration.minutes(10),
       severity: 'warning',
       priority: 'P3',
       team,
