@@ -96,6 +96,10 @@ describe('a consumer of the packed library', () => {
     const alerts = Object.values(ruleFiles.data as Record<string, string>).flatMap((file) => (YAML.parse(file).groups as Array<{ rules: Array<{ alert?: string }> }>)
       .flatMap((g) => g.rules.map((r) => r.alert)));
     expect(alerts).toEqual(expect.arrayContaining(['StorefrontDown', 'BackupTooOld', 'BackupJobFailed']));
+    // Routing with one receiver, rendered as a ConfigMap the Alertmanager mounts: the team renders no Secret.
+    const routing = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'alertmanager-config');
+    expect(YAML.parse(routing.data['alertmanager.yml']).receivers.map((r: { name: string }) => r.name)).toEqual(['storefront-chat', 'discard']);
+    expect(names('Secret')).toEqual([]);
 
     // Stock cdk8s (`app.synth()`) writes exactly the same objects.
     const stockOut = path.join(work, 'stock');

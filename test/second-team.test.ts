@@ -2,6 +2,7 @@ import { ApiObject, App, Chart, Cron, Duration, Size } from 'cdk8s';
 import { Cpu, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertRules } from '../lib/alerting/alert-rules';
+import { AlertmanagerRouting } from '../lib/alerting/alertmanager-routing';
 import { BackupCronJob } from '../lib/backup/backup-cron-job';
 import { RegistryOwner } from '../lib/core/registry-owner';
 import { ObservabilityMode, ObservabilityStack } from '../lib/observability/observability-stack';
@@ -36,6 +37,10 @@ function buildStorefrontTeam(app: App): Construct {
     partOf: 'storefront', mode: ObservabilityMode.standalone({ clusterNodesCidr: '10.0.0.0/16' }), apps: [{ app: storefront }],
   });
   new AlertRules(monitoring, 'Alerts', { output: 'rule-files', runbookBaseUrl: 'https://runbooks.acme.example', partOf: 'storefront' });
+  new AlertmanagerRouting(monitoring, 'Routing', {
+    partOf: 'storefront', receivers: { chatReceiver: 'storefront-chat', chatChannel: '#storefront-alerts' },
+    credentialsSecret: Secret.fromSecretName(monitoring, 'AlertmanagerReceivers', 'alertmanager-receivers'),
+  });
   return root;
 }
 
@@ -63,6 +68,7 @@ describe('a second team beside the platform in one App', () => {
     const files = renderCharts(team);
     const report = Policy.of(team).check(files);
     expect(report.findings).toEqual([]);
+    expect(files.flatMap((f) => f.objects).filter((o) => (o as { kind: string }).kind === 'Secret')).toEqual([]);
     expect(files.flatMap((f) => f.objects).flatMap((o) => JSON.stringify(o).match(/"image":"postgres:[^"]*"/g) ?? [])).toContain('"image":"postgres:16.4"');
     const rules = files.flatMap((f) => f.objects).filter((o) => (o as { metadata: { name: string } }).metadata.name === 'prometheus-rules');
     expect(rules.length).toBe(1);
