@@ -15,6 +15,8 @@ module.exports = {
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   // The machine has two cores: the default (cores - 1) would run one worker.
   maxWorkers: 2,
+  // The longest files start first, also on a fresh clone without jest's timings from an earlier run.
+  testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   // The shipped environments are rendered once per run and read by every test file that checks them.
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -2,13 +2,15 @@ import { App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ENVIRONMENTS, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { buildEnvironment } from '../stacks/platform';
-import { renderEnvironment } from '../stacks/synthesize';
 import { shippedEnvironments, renderedFiles } from './environment-helpers';
 import { K8sObject, findObject, ofKind, nonEmpty } from './helpers';
 
 describe.each(shippedEnvironments())('%s alerting', (name) => {
   const config = ENVIRONMENTS[name as EnvironmentName];
   const alerting = renderedFiles(config).find((f) => f.fileName === 'alerting.k8s.yaml')!.objects as K8sObject[];
+  let built: ReturnType<typeof buildEnvironment> | undefined;
+  /** The environment's construct tree, built once for the tests below (which only read it). */
+  const stacks = () => (built ??= buildEnvironment(new App(), config));
 
   test('renders everything in namespace monitoring', () => {
     expect(nonEmpty(alerting, 'alerting object').every((o) => o.metadata.namespace === 'monitoring')).toBe(true);
@@ -34,16 +36,15 @@ describe.each(shippedEnvironments())('%s alerting', (name) => {
   });
 
   test('routes to the environment\'s channel and records the receivers Secret it needs', () => {
-    const stacks = buildEnvironment(new App(), config);
-    const am = YAML.parse(stacks.alerting.routing.configYaml);
+    const am = YAML.parse(stacks().alerting.routing.configYaml);
     expect(am.receivers.find((r: { name: string }) => r.name === 'team-slack').slack_configs[0].channel).toBe(config.alerting.receivers.chatChannel);
-    expect(stacks.secrets.list().find((s) => s.name === 'alertmanager-receivers')).toMatchObject({
+    expect(stacks().secrets.list().find((s) => s.name === 'alertmanager-receivers')).toMatchObject({
       namespace: 'monitoring', keys: ['deadmans-switch-token', 'pagerduty-routing-key', 'slack-webhook-url', 'smtp-password'],
     });
   });
 
   test('ships no alert without a firing and a silent unit test, and leaves out the disabled ones', () => {
-    const rules = buildEnvironment(new App(), config).alerting.rules;
+    const rules = stacks().alerting.rules;
     expect(rules.untestedAlerts()).toEqual([]);
     const alerts = rules.catalogue.groups().flatMap((g) => g.rules.map((r) => r.alert));
     for (const disabled of config.alerting.disabledAlerts) {
@@ -69,7 +70,7 @@ describe('alerting configuration', () => {
 
 describe('changes reach the running servers', () => {
   const rolled = (config: typeof ENVIRONMENTS.prod) => {
-    const monitoring = renderEnvironment(config).find((f) => f.fileName === 'monitoring.k8s.yaml')!.objects as K8sObject[];
+    const monitoring = renderedFiles(config).find((f) => f.fileName === 'monitoring.k8s.yaml')!.objects as K8sObject[];
     const hash = (name: string) => findObject(monitoring, 'Deployment', name).spec.template.metadata.annotations['checksum/config'] as string;
     return { prometheus: hash('prometheus-server'), alertmanager: hash('alertmanager') };
   };

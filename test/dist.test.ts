@@ -1,20 +1,28 @@
 import * as path from 'path';
+import { App } from 'cdk8s';
 import { ManifestFile } from '../lib/render/manifest-writer';
+import { DeployedManifests, checkColourSwitches } from '../lib/web/colour-switch';
 import { ENVIRONMENT_NAMES, EnvironmentName, loadEnvironment } from '../stacks/config';
 import { GITOPS_FOLDER, renderGitOps } from '../stacks/gitops-stack';
-import { renderEnvironment } from '../stacks/synthesize';
+import { buildEnvironment } from '../stacks/platform';
+import { renderedFiles } from './environment-helpers';
 import { STALE_DIST_HINT, committedFiles, compareWithCommitted } from './dist-compare';
 
 // The committed dist/ is the stack snapshot: a reviewer reads one diff, in the files Argo CD applies.
 const DIST = path.join(__dirname, '..', 'dist');
 
-const rendered = new Map<EnvironmentName, ManifestFile[]>();
+const checked = new Set<EnvironmentName>();
+/**
+ * An environment as `npm run synth` renders it: loaded and validated, the colour-switch guard against
+ * dist/, and the synth pipeline's render (policy pass included), which the run's global setup made once.
+ */
 function fresh(name: EnvironmentName): ManifestFile[] {
-  if (!rendered.has(name)) {
-    // As `npm run synth` renders it: loaded and validated, policy pass, colour-switch guard against dist/.
-    rendered.set(name, renderEnvironment(loadEnvironment(name), path.join(DIST, name)));
+  const config = loadEnvironment(name);
+  if (!checked.has(name)) {
+    checkColourSwitches(buildEnvironment(new App(), config).root, DeployedManifests.fromDirectory(path.join(DIST, name)));
+    checked.add(name);
   }
-  return rendered.get(name)!;
+  return renderedFiles(config);
 }
 
 function expectCommitted(folder: string, files: ManifestFile[]): void {

@@ -23,6 +23,15 @@ function build(config: EnvironmentConfig, extend?: (root: Construct) => void) {
   return { root, objects, policies: ofKind(objects, 'NetworkPolicy'), connections: NetworkConnections.of(root).connections() };
 }
 
+const builtShipped = new Map<EnvironmentName, ReturnType<typeof build>>();
+/** A shipped environment, built and rendered once for this file: the tests only read it. */
+function shipped(name: EnvironmentName): ReturnType<typeof build> {
+  if (!builtShipped.has(name)) {
+    builtShipped.set(name, build(ENVIRONMENTS[name]));
+  }
+  return builtShipped.get(name)!;
+}
+
 function podEndpoint(peer: PodPeer): Endpoint {
   const namespace = peer.namespaceLabels[NAMESPACE_NAME_LABEL];
   if (namespace === undefined) {
@@ -62,7 +71,7 @@ const kubeDns: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube
 
 describe.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s NetworkPolicies', (name) => {
   const config = ENVIRONMENTS[name];
-  const { policies, connections } = build(config);
+  const { policies, connections } = shipped(name);
 
   const describeAll = (list: DeclaredConnection[]) => list.map((c) => `${c.from.describe()} -> ${c.to.describe()} ${c.port}/${c.protocol}`);
 
@@ -172,7 +181,7 @@ describe('NetworkPolicies', () => {
   });
 
   test('lock down every namespace the tree renders, and derive both sides when both are ours', () => {
-    const { policies } = build(ENVIRONMENTS.prod);
+    const { policies } = shipped('prod');
     const monitoring = policies.filter((p) => p.metadata.namespace === 'monitoring').map((p) => p.metadata.name);
     expect(monitoring.slice(0, 2)).toEqual([DEFAULT_DENY_POLICY, ALLOW_DNS_POLICY]);
     expect(monitoring).toEqual(expect.arrayContaining(['allow-egress-from-prometheus-server', 'allow-ingress-to-alertmanager', 'allow-egress-from-grafana']));
@@ -186,7 +195,7 @@ describe('NetworkPolicies', () => {
   test('in standalone environments the Prometheus peer selects the rendered Prometheus pods', () => {
     for (const name of ['dev', 'prod'] as const) {
       const config = ENVIRONMENTS[name];
-      const { objects } = build(config);
+      const { objects } = shipped(name);
       const server = findObject(objects, 'Deployment', 'prometheus-server');
       expect(server.metadata.namespace).toBe('monitoring');
       expect(selects(config.network.prometheus.podLabels, server.spec.template.metadata.labels)).toBe(true);

@@ -10,13 +10,13 @@ import { ArgoCdAnnotations, SyncWave } from '../lib/delivery/sync-waves';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { ENVIRONMENTS } from '../stacks/config';
 import { renderGitOps } from '../stacks/gitops-stack';
-import { renderEnvironment } from '../stacks/synthesize';
-import { withWeb } from './environment-helpers';
+import { ManifestFile } from '../lib/render/manifest-writer';
+import { renderedFiles, withWeb } from './environment-helpers';
 import { K8sObject, SMALL_RESOURCES, findObject, ofKind, synthChart, testChart } from './helpers';
 
-const objectsOf = (files: ReturnType<typeof renderEnvironment>) => files.flatMap((f) => f.objects as K8sObject[]);
-const prodFiles = renderEnvironment(ENVIRONMENTS.prod);
-const stagingFiles = renderEnvironment(ENVIRONMENTS.staging);
+const objectsOf = (files: ManifestFile[]) => files.flatMap((f) => f.objects as K8sObject[]);
+const prodFiles = renderedFiles(ENVIRONMENTS.prod);
+const stagingFiles = renderedFiles(ENVIRONMENTS.staging);
 const prod = objectsOf(prodFiles);
 const staging = objectsOf(stagingFiles);
 const envOf = (job: K8sObject) => Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
@@ -80,7 +80,7 @@ describe('VerifiedSwitch in the shipped environments', () => {
   });
 
   test('dev renders no verification hook', () => {
-    const dev = objectsOf(renderEnvironment(ENVIRONMENTS.dev));
+    const dev = objectsOf(renderedFiles(ENVIRONMENTS.dev));
     expect(dev.length).toBeGreaterThan(0);
     expect(dev.filter((o) => o.metadata.name === 'laravel-verify-switch')).toEqual([]);
   });
@@ -141,7 +141,7 @@ describe('Argo CD does not undo an automatic rollback', () => {
   });
 
   test('a switch committed to git still makes the Service OutOfSync (its release annotation changes), so the sync applies it', () => {
-    const switched = findObject(objectsOf(renderEnvironment(withWeb('staging', { liveColour: 'blue' }))), 'Service', 'laravel-service');
+    const switched = findObject(objectsOf(renderedFiles(withWeb('staging', { liveColour: 'blue' }))), 'Service', 'laravel-service');
     expect(switched.spec.selector.environment).toBe('blue');
     expect(inSync(switched, desired, ignored)).toBe(false);
   });
