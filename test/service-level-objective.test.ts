@@ -143,6 +143,8 @@ describe('ServiceLevelObjective', () => {
     expect(make({ window: '30d' as never })).toThrow('[test/Slo] window: must be a positive Duration such as Duration.days(30), got "30d"');
     expect(make({ tiers: [{ notification: 'page', longWindow: '1h' as never, shortWindow: Duration.minutes(5), budgetConsumedPercent: 2 }] }))
       .toThrow('[test/Slo] tiers[0].longWindow: must be a positive Duration such as Duration.hours(1), got "1h"');
+    expect(make({ window: Duration.millis(90500), tiers: [{ notification: 'page', longWindow: Duration.minutes(1), shortWindow: Duration.seconds(5), budgetConsumedPercent: 2 }] }))
+      .toThrow('[test/Slo] window: must be a whole number of seconds, got Duration 90500 millis');
     const ninetyMinutes = make({ window: Duration.minutes(90), tiers: [{ notification: 'page', longWindow: Duration.minutes(30), shortWindow: Duration.minutes(5), budgetConsumedPercent: 2 }] })();
     expect(ninetyMinutes.errorRatioRules.at(-1)!.selector).toBe('slo:error_ratio:rate1h30m{slo="availability"}');
     expect(make({ name: 'Availability' })).toThrow('[test/Slo] name: must be lower_snake_case, got "Availability"');

@@ -179,11 +179,18 @@ export interface SloRecordingRule {
 
 
 
+/** A positive Duration of whole seconds: the burn factors are exact ratios of whole seconds. */
+function wholeSecondsWindow(example: string): Check {
+  const positive = positiveDuration(example);
+  return (value) => positive(value)
+    ?? (Number.isInteger((value as Duration).toMilliseconds() / 1000) ? undefined : `must be a whole number of seconds, got ${show(value)}`);
+}
+
 /** The run-time check of a {@link BurnRateTier}. */
 export const checkBurnRateTier: Check = checkShape({
   notification: oneOf(['page', 'ticket']),
-  longWindow: positiveDuration('Duration.hours(1)'),
-  shortWindow: positiveDuration('Duration.minutes(5)'),
+  longWindow: wholeSecondsWindow('Duration.hours(1)'),
+  shortWindow: wholeSecondsWindow('Duration.minutes(5)'),
   budgetConsumedPercent: (v) => checkNumber(v, Number.MIN_VALUE, 100),
 });
 
@@ -191,7 +198,7 @@ export const checkBurnRateTier: Check = checkShape({
 const SERVICE_LEVEL_OBJECTIVE_RULES: Rules = {
   name: checkString,
   objectivePercent: (v) => checkNumber(v),
-  window: positiveDuration('Duration.days(30)'),
+  window: wholeSecondsWindow('Duration.days(30)'),
   team: checkLabelName,
   description: checkString,
   ratio: optional(checkShape({ good: checkString, total: checkString, testSeries: checkShape({ good: checkString, bad: checkString }) })),
