@@ -1,4 +1,5 @@
-// Jest's test order, with the longest files first even when jest has no timings yet.
+// Jest's test order, with the longest files first even when jest has no timings yet; and the grouped test
+// files left to their group file when it runs (scripts/jest-groups.js).
 //
 // Jest's own sequencer starts the files that took longest in the previous run first (it keeps their
 // durations in its cache), so no worker is left running one long file at the end while the other waits.
@@ -7,25 +8,23 @@
 // durations, the files below start first, in this order; the rest keep jest's order.
 const path = require('path');
 const Sequencer = require('@jest/test-sequencer').default;
+const { coveredByGroups } = require('./jest-groups');
 
 /** The longest test files of `npm test`, longest first (a hint: jest's timings replace it after one run). */
 const LONGEST = [
+  'grouped-1',
+  'grouped-2',
   'bad-input-corpus',
-  'synthesize',
   'release-order',
+  'synthesize',
   'stock-synth-parity',
   'colour-switch',
-  'policy',
-  'tsdoc',
-  'monitoring-stack',
-  'dist',
-  'schema',
-  'wrong-typed-props',
 ];
 
 class LongestFirst extends Sequencer {
   sort(tests) {
-    const sorted = super.sort(tests);
+    const covered = coveredByGroups(tests.map((test) => test.path));
+    const sorted = super.sort(tests.filter((test) => !covered.has(test.path)));
     if (sorted.some((test) => test.duration != null)) {
       return sorted;
     }
