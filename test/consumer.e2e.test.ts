@@ -71,7 +71,9 @@ describe('a consumer of the packed library', () => {
     expect(() => execFileSync(process.execPath, [tsc, '-p', path.join(project, 'tsconfig.json')], { encoding: 'utf8' })).not.toThrow();
   }, 120_000);
 
-  test('synthesizes its own blue/green app, monitoring, alerts and backup through the three-line main.ts', () => {
+  // .ci/run then validates this output (build/consumer/out/dist) strictly against the Kubernetes and CRD
+  // schemas and runs promtool on its Prometheus configuration, as it does for dist/.
+  test('synthesizes its own blue/green app, Rollout, monitoring, alerts and backup through the three-line main.ts', () => {
     const esbuild = path.join(root, 'node_modules', '.bin', 'esbuild');
     const bundle = (entry: string) => {
       const out = path.join(project, `${entry}.js`);
@@ -100,6 +102,12 @@ describe('a consumer of the packed library', () => {
     const routing = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'alertmanager-config');
     expect(YAML.parse(routing.data['alertmanager.yml']).receivers.map((r: { name: string }) => r.name)).toEqual(['storefront-chat', 'discard']);
     expect(names('Secret')).toEqual([]);
+    // Search: an Argo Rollouts blue/green release, analysed after promotion against its SLOs' per-revision rules.
+    const search = objects.find((o) => o.kind === 'Rollout' && o.metadata.name === 'search');
+    expect(search.spec.strategy.blueGreen).toMatchObject({
+      activeService: 'search-active', previewService: 'search-preview', postPromotionAnalysis: { templates: [{ templateName: 'search-slo' }] },
+    });
+    expect(names('AnalysisTemplate')).toEqual(['search-slo']);
 
     // Stock cdk8s (`app.synth()`) writes exactly the same objects.
     const stockOut = path.join(work, 'stock');

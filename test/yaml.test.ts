@@ -34,6 +34,15 @@ describe('YAML emitter', () => {
     expect(text).toBe('"n": 1.5\nb: false\nz: null\ne: []\no: {}\ns:\n  -\n    - 1\n    -\n      - 2\n  - a: []\n');
   });
 
+  test('writes a key longer than YAML\'s 1024-character implicit key limit in the explicit ? form', () => {
+    const long = 'x'.repeat(2400);
+    const doc = { [long]: '', nested: { [long]: { a: [1, { [long]: 'v' }] } }, list: [{ [long]: 1, b: 2 }] };
+    const text = toYamlStream([doc]);
+    expect(text.split('\n').filter((line) => /^ *(- )?\? x/.test(line))).toHaveLength(4);
+    expect(YAML.parse(text)).toEqual(doc);
+    expect(toYamlStream([{ ['y'.repeat(1000)]: 1 }])).toBe(`${'y'.repeat(1000)}: 1\n`);
+  });
+
   test('separates documents with ---', () => {
     expect(toYamlStream([{ a: 1 }, { b: 2 }])).toBe('a: 1\n---\nb: 2\n');
   });

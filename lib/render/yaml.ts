@@ -110,6 +110,9 @@ function emitValue(value: Json, indent: string, out: string[], prefix: string): 
   emitMapping(value, keys, indent + '  ', out);
 }
 
+/** Longest implicit key written (YAML 1.2 §7.4.2: at most 1024 characters, counted here in UTF-16 units, so conservatively). */
+const MAX_IMPLICIT_KEY = 1000;
+
 function emitMapping(map: { [key: string]: Json }, keys: string[], indent: string, out: string[], firstPrefix?: string): void {
   let first = true;
   for (const key of keys) {
@@ -119,7 +122,14 @@ function emitMapping(map: { [key: string]: Json }, keys: string[], indent: strin
     }
     const lead = first && firstPrefix !== undefined ? firstPrefix : indent;
     first = false;
-    emitValue(value, indent, out, `${lead}${scalarString(key)}:`);
+    const rendered = scalarString(key);
+    if (rendered.length > MAX_IMPLICIT_KEY) {
+      // YAML allows an implicit key of at most 1024 characters; a longer one needs the explicit `? ` form.
+      out.push(`${lead}? ${rendered}`);
+      emitValue(value, indent, out, `${indent}:`);
+    } else {
+      emitValue(value, indent, out, `${lead}${rendered}:`);
+    }
   }
 }
 
