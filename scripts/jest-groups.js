@@ -5,7 +5,8 @@
 // time, so a full run executes them inside two group files (test/grouped-1.test.ts, test/grouped-2.test.ts),
 // each test file in its own `describe` named after it: the same tests, with the modules loaded once per
 // group. The long files keep their own registry and worker slot, and so does any file with snapshots (a
-// snapshot file is named after the test file that runs it).
+// snapshot file is named after the test file that runs it) or with module mocks or registry resets
+// (`jest.mock`, `jest.resetModules`, ...: they would reach the other files of the group).
 //
 // A file named on the command line (`npx jest test/queue-worker.test.ts`) still runs alone: the test
 // sequencer (scripts/jest-sequencer.js) leaves a grouped file out of a run only when its group file is
@@ -32,7 +33,8 @@ function grouped(file) {
   if (!file.endsWith('.test.ts') || /\.(e2e|long)\.test\.ts$/.test(file) || GROUP_FILES.includes(file) || STANDALONE.includes(file)) {
     return false;
   }
-  return !/toMatch(Inline)?Snapshot\(/.test(fs.readFileSync(path.join(TEST_DIR, file), 'utf8'));
+  const source = fs.readFileSync(path.join(TEST_DIR, file), 'utf8');
+  return !/toMatch(Inline)?Snapshot\(|jest\.(mock|doMock|unstable_mockModule|resetModules|isolateModules)\(/.test(source);
 }
 
 /** The test files of group `n` (1 or 2), by name: the grouped files in name order, dealt alternately. */
