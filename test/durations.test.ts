@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkDuration, checkPositiveDuration, durationSeconds, formatDuration, formatPrometheusDuration, parsePrometheusDuration } from '../lib/core/durations';
+import { checkPositiveDuration, durationSeconds, formatPrometheusDuration, parsePrometheusDuration } from '../lib/core/durations';
 
 describe('Prometheus durations', () => {
   test.each([
@@ -15,15 +15,13 @@ describe('Prometheus durations', () => {
 
   test('reads cdk8s Durations as they are', () => {
     expect(durationSeconds(Duration.minutes(90))).toBe(5400);
-    expect(checkDuration(Duration.hours(1))).toBeUndefined();
-    expect(checkDuration('1h30m')).toBeUndefined();
-    expect(checkDuration('0')).toBe('must be a Prometheus duration such as "30s", "5m" or "1h", got "0"');
+    expect(durationSeconds(Duration.millis(1500))).toBe(1.5);
   });
 
-  test('formats a Duration or seconds with the largest whole unit', () => {
-    expect([Duration.days(30), Duration.hours(36), Duration.minutes(90), Duration.seconds(15), Duration.millis(1500)].map((d) => formatDuration(d)))
-      .toEqual(['30d', '36h', '90m', '15s', '1500ms']);
-    expect([86400, 3600, 90, 0].map((s) => formatDuration(s))).toEqual(['1d', '1h', '90s', '0d']);
+  test('formats a Duration or a number of seconds in the same one form', () => {
+    expect([Duration.days(30), Duration.hours(36), Duration.minutes(90), Duration.seconds(15), Duration.millis(1500)].map((d) => formatPrometheusDuration(d)))
+      .toEqual(['30d', '1d12h', '1h30m', '15s', '1s500ms']);
+    expect([86400, 3600, 90, 0, 0.5].map((s) => formatPrometheusDuration(s))).toEqual(['1d', '1h', '1m30s', '0s', '500ms']);
   });
 
   test('writes a Duration as Prometheus does, largest units first, weeks and years in days', () => {

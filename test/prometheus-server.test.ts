@@ -44,7 +44,7 @@ describe('PrometheusServer', () => {
     const c = testChart();
     const prom = new PrometheusServer(c, 'Prometheus', { ...props, retentionTime: Duration.hours(36), scrapeInterval: Duration.seconds(30) });
     const args = findObject(synthChart(c), 'Deployment', 'prometheus-server').spec.template.spec.containers[0].args;
-    expect(args).toContain('--storage.tsdb.retention.time=36h');
+    expect(args).toContain('--storage.tsdb.retention.time=1d12h');
     expect(prom.configDocument.global).toEqual({ scrape_interval: '30s', evaluation_interval: '30s' });
   });
 

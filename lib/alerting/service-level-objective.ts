@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertGroupSpec, AlertRuleSpec, AlertTestCase, PRIORITIES, Priority, RecordingTestCase, Severity } from './alert-catalogue';
 import { Decimal } from '../core/decimal';
-import { checkPositiveDuration, durationSeconds, formatDuration, formatPrometheusDuration, positiveDuration } from '../core/durations';
+import { checkPositiveDuration, durationSeconds, formatPrometheusDuration, positiveDuration } from '../core/durations';
 import { assertAt, show } from '../core/errors';
 import { checkPromql } from './promql';
 import { num } from './test-series';
@@ -427,8 +427,8 @@ function burnTests(sli: Indicator, tier: { readonly longWindow: string; readonly
   // One sample a minute: the base window's rate() needs at least two samples in it.
   const stepSeconds = 60;
   const horizonSeconds = Math.min(durationSeconds(tier.longWindow)!, 2 * (shortSeconds + stepSeconds));
-  const at = formatDuration(horizonSeconds);
-  const interval = formatDuration(stepSeconds);
+  const at = formatPrometheusDuration(horizonSeconds);
+  const interval = formatPrometheusDuration(stepSeconds);
   const steps = horizonSeconds / stepSeconds;
   const perStep = 1000 * stepSeconds;
   const tierName = `${tier.longWindow}/${tier.shortWindow}`;
@@ -442,7 +442,7 @@ function burnTests(sli: Indicator, tier: { readonly longWindow: string; readonly
   const burning = Math.min(1, threshold * 1.25 * steps / (steps - quietSteps));
   if (quietSteps < steps && burning * (steps - quietSteps) / steps > threshold) {
     cases.push({
-      name: `${tierName}: burn stopped ${formatDuration(quietSteps * stepSeconds)} before ${at} stays silent (short window)`,
+      name: `${tierName}: burn stopped ${formatPrometheusDuration(quietSteps * stepSeconds)} before ${at} stays silent (short window)`,
       interval,
       series: series(sli, perStep, burning, steps - quietSteps, quietSteps),
       silentAt: [at],

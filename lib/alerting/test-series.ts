@@ -4,7 +4,7 @@
  */
 import { Duration } from 'cdk8s';
 import { AlertTestCase, AlertTestSeries } from './alert-catalogue';
-import { durationSeconds, formatDuration, formatPrometheusDuration } from '../core/durations';
+import { durationSeconds, formatPrometheusDuration } from '../core/durations';
 
 /** Samples per series in a test: enough for the longest `for` plus evaluation slack. */
 export function sampleCount(forDuration: Duration | undefined, extraMinutes = 5): number {
@@ -30,8 +30,8 @@ export function counter(series: string, perMinute: number, samples: number): Ale
 export function forTimes(forDuration: Duration | undefined, onsetSeconds: number, afterMinutes = 1): { silent: string; fires: string } {
   const forSeconds = forDuration === undefined ? 0 : durationSeconds(forDuration)!;
   return {
-    silent: formatDuration(Math.max(30, onsetSeconds + Math.floor(forSeconds / 60 / 2) * 60)),
-    fires: formatDuration(onsetSeconds + forSeconds + afterMinutes * 60),
+    silent: formatPrometheusDuration(Math.max(30, onsetSeconds + Math.floor(forSeconds / 60 / 2) * 60)),
+    fires: formatPrometheusDuration(onsetSeconds + forSeconds + afterMinutes * 60),
   };
 }
 

@@ -37,38 +37,17 @@ export function durationSeconds(value: unknown): number | undefined {
   return ms === undefined ? undefined : ms / 1000;
 }
 
-/** `undefined` for a positive duration (a `Duration` or a Prometheus string such as `5m` or `1h30m`), otherwise the problem. */
-export function checkDuration(value: unknown): string | undefined {
-  const seconds = durationSeconds(value);
-  return seconds !== undefined && seconds > 0
-    ? undefined
-    : `must be a Prometheus duration such as "30s", "5m" or "1h", got ${value instanceof Duration ? `${seconds}s` : JSON.stringify(value)}`;
-}
-
 /**
- * The shortest single-unit Prometheus duration for a `Duration` or a number of seconds (`3600` -> `1h`,
- * `90` -> `90s`, `0.5` -> `500ms`): what rule files, flags and promtool tests are written with.
- */
-export function formatDuration(value: Duration | number): string {
-  const ms = Math.round(value instanceof Duration ? value.toMilliseconds() : value * 1000);
-  for (const [unit, size] of UNITS.filter(([u]) => ['d', 'h', 'm', 's'].includes(u))) {
-    if (ms % size === 0) {
-      return `${ms / size}${unit}`;
-    }
-  }
-  return `${ms}ms`;
-}
-
-/**
- * A cdk8s `Duration` as Prometheus writes a duration, largest units first and each at most once, in days,
- * hours, minutes, seconds and milliseconds (`Duration.days(30)` -> `30d`, `Duration.minutes(90)` ->
- * `1h30m`, `Duration.days(7)` -> `7d`, zero -> `0s`): the form of `for`, windows, intervals and the range
- * of a PromQL selector. Weeks and years are written in days, so a 7-day window reads `7d`, not `1w`.
+ * A cdk8s `Duration` (or a number of seconds) as Prometheus writes a duration, largest units first and each
+ * at most once, in days, hours, minutes, seconds and milliseconds (`Duration.days(30)` -> `30d`,
+ * `Duration.minutes(90)` -> `1h30m`, `Duration.days(7)` -> `7d`, `90` -> `1m30s`, zero -> `0s`): the one
+ * form of rule files, flags, Prometheus configuration and promtool tests. Weeks and years are written in
+ * days, so a 7-day window reads `7d`, not `1w`.
  *
  * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#duration
  */
-export function formatPrometheusDuration(value: Duration): string {
-  let ms = value.toMilliseconds();
+export function formatPrometheusDuration(value: Duration | number): string {
+  let ms = Math.round(value instanceof Duration ? value.toMilliseconds() : value * 1000);
   if (ms === 0) {
     return '0s';
   }

@@ -6,7 +6,7 @@ import { assertAt, failAt } from '../core/errors';
 import {
   checkArrayOf, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkLabelName, checkNonEmpty, checkProps, checkSize, checkString, optional, Rules,
 } from '../core/checks';
-import { checkPositiveDuration, formatDuration } from '../core/durations';
+import { checkPositiveDuration, formatPrometheusDuration } from '../core/durations';
 import { MonitoringServer, addMonitoringServer, checkPinnedImage, componentLabels } from './monitoring-server';
 import { toYamlDocument } from '../render/yaml';
 import { MonitoringNames } from './monitoring-names';
@@ -153,7 +153,7 @@ export class PrometheusServer extends Construct {
     assertAt(this, 'image', checkPinnedImage(props.image));
     assertAt(this, 'retentionTime', checkPositiveDuration(props.retentionTime));
     assertAt(this, 'scrapeInterval', checkPositiveDuration(scrapeInterval, 'Duration.seconds(15)'));
-    const interval = formatDuration(scrapeInterval);
+    const interval = formatPrometheusDuration(scrapeInterval);
     assertAt(this, 'partOf', checkNonEmpty(props.partOf));
     const resources = checkResources(props.resources);
     if (resources !== undefined) {
@@ -217,7 +217,7 @@ export class PrometheusServer extends Construct {
       args: [
         `--config.file=${CONFIG_DIR}/${CONFIG_FILE}`,
         `--storage.tsdb.path=${DATA_DIR}`,
-        `--storage.tsdb.retention.time=${formatDuration(props.retentionTime)}`,
+        `--storage.tsdb.retention.time=${formatPrometheusDuration(props.retentionTime)}`,
         '--web.console.libraries=/usr/share/prometheus/console_libraries',
         '--web.console.templates=/usr/share/prometheus/consoles',
       ],
