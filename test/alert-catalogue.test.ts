@@ -76,6 +76,31 @@ describe('AlertCatalogue rule checks', () => {
     expect(add({ summary: ' ' })).toThrow('[X] alert BackupTooOld summary: required, got " "');
   });
 
+  test('takes test times as Durations: a Prometheus duration string is rejected naming what was typed', () => {
+    const app = ownedApp();
+    const owner = new Construct(app, 'X');
+    const tested = (testCase: Record<string, unknown>) => () => AlertCatalogue.of(app).addRule(owner, { name: 'g' }, {
+      ...RULE, alert: 'Tested', tests: [{ name: 'down', series: [{ series: 'x', values: '0x10' }], ...testCase }],
+    } as AlertRuleSpec);
+    expect(tested({ firing: [{ at: '10m' }] })).toThrow('[X] rule.tests[0].firing[0].at: must be a Duration of zero or more such as Duration.minutes(10), got "10m"');
+    expect(tested({ silentAt: [Duration.minutes(1), '5m'] })).toThrow('[X] rule.tests[0].silentAt[1]: must be a Duration of zero or more such as Duration.minutes(5), got "5m"');
+    expect(tested({ interval: '1m' })).toThrow('[X] rule.tests[0].interval: must be a positive Duration such as Duration.minutes(1), got "1m"');
+    expect(tested({ interval: Duration.seconds(0) })).toThrow('[X] rule.tests[0].interval: must be a positive Duration such as Duration.minutes(1), got 0s');
+    // The first evaluation is at zero.
+    expect(tested({ firing: [{ at: Duration.seconds(0) }], silentAt: [Duration.seconds(0)] })()).toMatchObject({ alert: 'Tested' });
+  });
+
+  test('takes recording-test times as Durations', () => {
+    const app = ownedApp();
+    const owner = new Construct(app, 'Slo');
+    const recordingTest = (at: unknown, interval?: unknown) => () => AlertCatalogue.of(app).addRecordingTest(owner, { name: 'slo' }, {
+      name: 'matches', series: [], interval, expectations: [{ at, expr: 'vector(1)', samples: [{ value: 1 }] }],
+    } as never);
+    expect(recordingTest('19h')).toThrow('[Slo] test.expectations[0].at: must be a Duration of zero or more such as Duration.hours(19), got "19h"');
+    expect(recordingTest(Duration.hours(19), 60)).toThrow('[Slo] test.interval: must be a positive Duration such as Duration.minutes(1), got 60');
+    expect(recordingTest(Duration.hours(19))()).toMatchObject({ name: 'matches' });
+  });
+
   test('rejects a group name that cannot be a ConfigMap key', () => {
     const app = ownedApp();
     expect(() => AlertCatalogue.of(app).addRule(new Construct(app, 'X'), { name: 'my group' }, RULE))

@@ -13,7 +13,7 @@ const RULE: AlertRuleSpec = {
   labels: { component: 'backup' },
   tests: [{
     name: 'stale backup', series: [{ series: 'backup_last_success_timestamp_seconds{job="backup"}', values: '0x20' }],
-    firing: [{ at: '15m', labels: { job: 'backup' } }], silentAt: ['2m'],
+    firing: [{ at: Duration.minutes(15), labels: { job: 'backup' } }], silentAt: [Duration.minutes(2)],
   }],
 };
 const PROPS = { runbookBaseUrl: 'https://runbooks.example.com', partOf: 'ecommerce' };
@@ -78,6 +78,20 @@ describe('AlertRules', () => {
         alert_rule_test: [{ eval_time: '2m', alertname: 'BackupTooOld', exp_alerts: [] }],
       }],
     });
+  });
+
+  test('writes test times and intervals as Prometheus durations, one evaluation per time', () => {
+    const chart = testChart();
+    const rules = new AlertRules(chart, 'Rules', { ...PROPS, output: 'rule-files' });
+    AlertCatalogue.of(chart).addRule(chart, { name: 'backups' }, { ...RULE, tests: [{
+      ...RULE.tests![0], interval: Duration.seconds(30),
+      firing: [{ at: Duration.seconds(90), labels: { job: 'a' } }, { at: Duration.minutes(1.5), labels: { job: 'b' } }], silentAt: [Duration.seconds(0)],
+    }] });
+    type Written = { interval: string; promql_expr_test: Array<{ eval_time: string; exp_samples: unknown[] }>; alert_rule_test: unknown[] };
+    const [test] = rules.unitTests().find((f) => f.ruleFile === 'backups.yaml')!.content.tests as Written[];
+    expect(test.interval).toBe('30s');
+    expect(test.promql_expr_test.map((t) => [t.eval_time, t.exp_samples.length])).toEqual([['1m30s', 2]]);
+    expect(test.alert_rule_test).toEqual([{ eval_time: '0s', alertname: 'BackupTooOld', exp_alerts: [] }]);
   });
 
   test('reports alerts without a firing and a silent test; the Watchdog needs only a firing one', () => {

@@ -162,6 +162,11 @@ export const VALUE_MISTAKES: BadInput[] = [
   // Enums.
   { what: 'an unknown alert severity', env: 'prod', add: (root) => alert(root, { severity: 'page' }), message: '[prod/Extra] rule.severity: must be one of "critical", "warning", "info", got "page"' },
   { what: 'an alert for given as a Prometheus string', env: 'prod', add: (root) => alert(root, { for: '5m' }), message: '[prod/Extra] alert ShopDown for: must be a positive Duration such as Duration.minutes(5), got "5m"' },
+  {
+    what: 'an alert test time given as a Prometheus string', env: 'prod',
+    add: (root) => alert(root, { tests: [{ name: 'down', series: [{ series: 'up{job="shop"}', values: '0x10' }], firing: [{ at: Duration.minutes(6) }], silentAt: ['2m'] }] }),
+    message: '[prod/Extra] rule.tests[0].silentAt[0]: must be a Duration of zero or more such as Duration.minutes(5), got "2m"',
+  },
   { what: 'an unknown alert priority', env: 'prod', add: (root) => alert(root, { priority: 'P5' }), message: '[prod/Extra] rule.priority: must be one of "P0", "P1", "P2", "P3", got "P5"' },
   { what: 'an unknown MySQL engine', env: 'prod', config: field('prod', 'mysql', { engine: 'postgres' }), message: '[environment prod] mysql.engine: must be one of "mysql", "mariadb", got "postgres"' },
   { what: 'an unknown Redis eviction policy', env: 'prod', config: field('prod', 'redis', { maxMemoryPolicy: 'lru' }), message: '[environment prod] redis.maxMemoryPolicy: must be one of "noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu", "volatile-lfu", "volatile-ttl", got "lru"' },

@@ -1,3 +1,4 @@
+import { formatPrometheusDuration } from '../lib/core/durations';
 import { BlueGreenAlerts } from '../lib/web/blue-green-alerts';
 import { BlueGreenApp } from '../lib/web/blue-green-app';
 import { SMALL_RESOURCES, testChart } from './helpers';
@@ -17,7 +18,7 @@ describe('BlueGreenAlerts', () => {
     const alerts = new BlueGreenAlerts(chart, 'Alerts', { app: bg, appNamespace: 'ecommerce' });
     expect(alerts.rules.map((r) => r.alert)).toEqual(['BlueGreenBothColoursServing', 'BlueGreenColourErrors']);
     expect(alerts.rules[0].expr).toBe('count(sum by (colour) (label_replace(rate(http_requests_total{namespace="ecommerce",pod=~"laravel-(blue|green)-[a-z0-9]+-[a-z0-9]+"}[5m]), "colour", "$1", "pod", "laravel-(blue|green)-[a-z0-9]+-[a-z0-9]+")) > 1) > 1');
-    expect(alerts.rules[1].tests![0].firing).toEqual([{ at: '7m', labels: { colour: 'green' } }]);
+    expect(alerts.rules[1].tests![0].firing!.map((f) => ({ ...f, at: formatPrometheusDuration(f.at) }))).toEqual([{ at: '7m', labels: { colour: 'green' } }]);
   });
 
   test('renders the same rules whichever colour is live, so a switch changes no rule file', () => {

@@ -85,7 +85,8 @@ const PROCESS = {
 export const FIXTURES: Record<string, Fixture> = {
   AlertCatalogue: {
     propsAre: 'arguments',
-    props: () => ({ group: { name: 'backups', interval: Duration.minutes(1) }, rule: { alert: 'BackupTooOld', expr: 'up == 0', for: Duration.minutes(5), severity: 'critical', priority: 'P1', team: 'platform', summary: 's', description: 'd', runbook: 'backup-too-old', labels: { tier: 'db' } } }),
+    props: () => ({ group: { name: 'backups', interval: Duration.minutes(1) }, rule: { alert: 'BackupTooOld', expr: 'up == 0', for: Duration.minutes(5), severity: 'critical', priority: 'P1', team: 'platform', summary: 's', description: 'd', runbook: 'backup-too-old', labels: { tier: 'db' },
+      tests: [{ name: 'down', series: [{ series: 'up', values: '0x10' }], interval: Duration.minutes(1), firing: [{ at: Duration.minutes(6), labels: { job: 'db' } }], silentAt: [Duration.minutes(2)] }] } }),
     create: (c, p) => lib.AlertCatalogue.of(c).addRule(c, p.group as never, p.rule as never),
   },
   AlertRules: { props: (c) => declareProducers(c) ?? ({ output: 'prometheus-rule', runbookBaseUrl: 'https://runbooks.example.com', partOf: 'ecommerce', prometheusRuleName: 'rules', ruleSelectorLabels: { release: 'kps' } }), create: standard(lib.AlertRules) },

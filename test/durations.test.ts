@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkPositiveDuration, durationSeconds, formatPrometheusDuration, parsePrometheusDuration } from '../lib/core/durations';
+import { checkNonNegativeDuration, checkPositiveDuration, durationSeconds, formatPrometheusDuration, parsePrometheusDuration } from '../lib/core/durations';
 
 describe('Prometheus durations', () => {
   test.each([
@@ -40,5 +40,13 @@ describe('Prometheus durations', () => {
     expect(checkPositiveDuration('30d')).toBe('must be a positive Duration such as Duration.days(30), got "30d"');
     expect(checkPositiveDuration(Duration.seconds(0))).toBe('must be a positive Duration such as Duration.days(30), got 0s');
     expect(checkPositiveDuration(undefined, 'Duration.seconds(15)')).toBe('must be a positive Duration such as Duration.seconds(15), got nothing');
+  });
+
+  test('a time from the start of a test may be zero, but must be a whole-millisecond Duration', () => {
+    expect(checkNonNegativeDuration(Duration.seconds(0))).toBeUndefined();
+    expect(checkNonNegativeDuration(Duration.hours(19))).toBeUndefined();
+    expect(checkNonNegativeDuration('10m')).toBe('must be a Duration of zero or more such as Duration.minutes(10), got "10m"');
+    expect(checkNonNegativeDuration(Duration.millis(0.5))).toBe('must be a Duration of zero or more such as Duration.minutes(10), got 0.0005s');
+    expect(checkNonNegativeDuration(600, 'Duration.hours(1)')).toBe('must be a Duration of zero or more such as Duration.hours(1), got 600');
   });
 });

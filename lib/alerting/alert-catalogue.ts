@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkArrayOf, checkOneOf, checkPrometheusLabelName, checkRecordOf, checkShape, checkString, findProblem, optional, Rules } from '../core/checks';
-import { checkPositiveDuration, formatPrometheusDuration } from '../core/durations';
+import { checkArrayOf, checkNumber, checkOneOf, checkPrometheusLabelName, checkRecordOf, checkShape, checkString, findProblem, optional, Rules } from '../core/checks';
+import { checkPositiveDuration, formatPrometheusDuration, nonNegativeDuration, positiveDuration } from '../core/durations';
 import { show } from '../core/errors';
 import { checkPromql } from './promql';
 import type { ExternalMetrics } from './metric-producers';
@@ -97,8 +97,8 @@ export interface AlertTestSeries {
 
 /** Where an alert must be firing in a unit test, with the labels its expression outputs. */
 export interface AlertTestFiring {
-  /** Evaluation time from the start of the series (`10m`). */
-  readonly at: string;
+  /** Evaluation time from the start of the series (`Duration.minutes(10)`; written as a Prometheus duration, `10m`). */
+  readonly at: Duration;
 
   /**
    * Labels of the series the expression returns (the rule's own labels are added automatically).
@@ -120,11 +120,11 @@ export interface AlertTestCase {
   readonly series: AlertTestSeries[];
 
   /**
-   * Interval between the input samples.
+   * Interval between the input samples (written as a Prometheus duration, `1m`).
    *
-   * @default '1m'
+   * @default Duration.minutes(1)
    */
-  readonly interval?: string;
+  readonly interval?: Duration;
 
   /**
    * Times at which exactly these alerts are firing.
@@ -134,11 +134,12 @@ export interface AlertTestCase {
   readonly firing?: AlertTestFiring[];
 
   /**
-   * Times at which the alert is not firing (pending or inactive).
+   * Times from the start of the series at which the alert is not firing (pending or inactive), such as
+   * `[Duration.minutes(5)]` (written as Prometheus durations, `5m`).
    *
    * @default - none
    */
-  readonly silentAt?: string[];
+  readonly silentAt?: Duration[];
 }
 
 /**
@@ -153,15 +154,18 @@ export interface RecordingTestCase {
   readonly series: AlertTestSeries[];
 
   /**
-   * Interval between the input samples.
+   * Interval between the input samples (written as a Prometheus duration, `1m`).
    *
-   * @default '1m'
+   * @default Duration.minutes(1)
    */
-  readonly interval?: string;
+  readonly interval?: Duration;
 
-  /** Expressions evaluated at `at` and the samples each must return. */
+  /**
+   * Expressions evaluated at `at` (a time from the start of the series, `Duration.hours(19)`; written as a
+   * Prometheus duration, `19h`) and the samples each must return.
+   */
   readonly expectations: Array<{
-    readonly at: string;
+    readonly at: Duration;
     readonly expr: string;
     readonly samples: Array<{ readonly labels?: Record<string, string>; readonly value: number }>;
   }>;
@@ -212,6 +216,9 @@ const CATALOGUE_ID = 'AlertCatalogue';
 
 const checkPromLabels = checkRecordOf(checkPrometheusLabelName, checkString);
 
+/** Input series of a promtool test: the values stay promtool's expanding notation (`0+60x30`), not durations. */
+const checkTestSeries = checkArrayOf(checkShape({ series: checkString, values: checkString }));
+
 const GROUP_RULES = { name: checkString, interval: optional((v) => checkPositiveDuration(v, 'Duration.seconds(30)')) };
 
 /** Types and vocabularies of an alert rule; the syntax checks (and `for`, reported with the alert's name) follow in `addRule`. */
@@ -225,7 +232,25 @@ const ALERT_RULES = {
   description: checkString,
   runbook: checkString,
   labels: optional(checkPromLabels),
-  tests: optional(checkArrayOf(checkShape({ name: checkString, series: checkArrayOf(checkShape({ series: checkString, values: checkString })) }))),
+  tests: optional(checkArrayOf(checkShape({
+    name: checkString,
+    series: checkTestSeries,
+    interval: optional(positiveDuration('Duration.minutes(1)')),
+    firing: optional(checkArrayOf(checkShape({ at: nonNegativeDuration('Duration.minutes(10)'), labels: optional(checkPromLabels) }))),
+    silentAt: optional(checkArrayOf(nonNegativeDuration('Duration.minutes(5)'))),
+  }))),
+};
+
+/** Types of a recording-rule test; the expressions are parsed in `addRecordingTest`. */
+const RECORDING_TEST_RULES = {
+  name: checkString,
+  series: checkTestSeries,
+  interval: optional(positiveDuration('Duration.minutes(1)')),
+  expectations: checkArrayOf(checkShape({
+    at: nonNegativeDuration('Duration.hours(19)'),
+    expr: checkString,
+    samples: checkArrayOf(checkShape({ labels: optional(checkPromLabels), value: (v: unknown) => checkNumber(v) })),
+  })),
 };
 
 const RECORDING_RULES = { record: checkString, expr: checkString, labels: optional(checkPromLabels) };
@@ -331,9 +356,12 @@ export class AlertCatalogue extends Construct {
   /**
    * Adds a unit test of a group's recording rules (created on first use), run by `promtool test rules`.
    *
-   * @throws ValidationError when an expectation's expression does not parse
+   * @throws ValidationError when a field has the wrong type (a time that is not a `Duration`, for one) or an
+   * expectation's expression does not parse
    */
   public addRecordingTest(owner: IConstruct, group: AlertGroupSpec, test: RecordingTestCase): RecordingTestCase {
+    checkArgument(owner, 'group', group, GROUP_RULES);
+    checkArgument(owner, 'test', test, RECORDING_TEST_RULES);
     for (const [i, expectation] of test.expectations.entries()) {
       const problem = checkPromql(expectation.expr);
       if (problem !== undefined) {

@@ -32,6 +32,9 @@ export const RULE_FAILURES_ALERT = 'PrometheusRuleFailures';
  */
 export const ALWAYS_FIRING_ALERTS: readonly string[] = [WATCHDOG_ALERT];
 
+/** Interval between the input samples of a promtool test that does not set its own. */
+const DEFAULT_TEST_INTERVAL = Duration.minutes(1);
+
 /** Props of {@link AlertRules}. */
 export interface AlertRulesProps {
   /** Which object carries the rules. */
@@ -165,7 +168,7 @@ export class AlertRules extends Construct {
       tests: [{
         name: 'fires from the first evaluation on, without input',
         series: [],
-        firing: [{ at: '0m' }, { at: '1h' }],
+        firing: [{ at: Duration.minutes(0) }, { at: Duration.hours(1) }],
       }],
     });
 
@@ -239,29 +242,29 @@ export class AlertRules extends Construct {
     for (const group of this.catalogue.groups()) {
       const tests: Array<Record<string, unknown>> = group.rules.flatMap((rule) => (rule.tests ?? []).map((testCase) => ({
         name: `${rule.alert}: ${testCase.name}`,
-        interval: testCase.interval ?? '1m',
+        interval: formatPrometheusDuration(testCase.interval ?? DEFAULT_TEST_INTERVAL),
         input_series: testCase.series.map((s) => ({ series: s.series, values: s.values })),
         ...(testCase.firing !== undefined && testCase.firing.length > 0 ? {
-          promql_expr_test: [...new Set(testCase.firing.map((f) => f.at))].map((at) => ({
+          promql_expr_test: [...new Set(testCase.firing.map((f) => formatPrometheusDuration(f.at)))].map((at) => ({
             expr: `ALERTS{alertname="${rule.alert}",alertstate="firing"}`,
             eval_time: at,
-            exp_samples: testCase.firing!.filter((f) => f.at === at).map((f) => ({
+            exp_samples: testCase.firing!.filter((f) => formatPrometheusDuration(f.at) === at).map((f) => ({
               labels: seriesText('ALERTS', { ...(f.labels ?? {}), ...ruleLabels(rule), alertname: rule.alert, alertstate: 'firing' }),
               value: 1,
             })),
           })),
         } : {}),
         ...(testCase.silentAt !== undefined && testCase.silentAt.length > 0 ? {
-          alert_rule_test: testCase.silentAt.map((at) => ({ eval_time: at, alertname: rule.alert, exp_alerts: [] })),
+          alert_rule_test: testCase.silentAt.map((at) => ({ eval_time: formatPrometheusDuration(at), alertname: rule.alert, exp_alerts: [] })),
         } : {}),
       })));
       tests.push(...group.recordingTests.map((testCase) => ({
         name: `${group.name} recording rules: ${testCase.name}`,
-        interval: testCase.interval ?? '1m',
+        interval: formatPrometheusDuration(testCase.interval ?? DEFAULT_TEST_INTERVAL),
         input_series: testCase.series.map((s) => ({ series: s.series, values: s.values })),
         promql_expr_test: testCase.expectations.map((e) => ({
           expr: e.expr,
-          eval_time: e.at,
+          eval_time: formatPrometheusDuration(e.at),
           exp_samples: e.samples.map((sample) => ({ labels: seriesText('', sample.labels ?? {}), value: sample.value })),
         })),
       })));

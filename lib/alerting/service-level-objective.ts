@@ -427,13 +427,13 @@ function burnTests(sli: Indicator, tier: { readonly longWindow: string; readonly
   // One sample a minute: the base window's rate() needs at least two samples in it.
   const stepSeconds = 60;
   const horizonSeconds = Math.min(durationSeconds(tier.longWindow)!, 2 * (shortSeconds + stepSeconds));
-  const at = formatPrometheusDuration(horizonSeconds);
-  const interval = formatPrometheusDuration(stepSeconds);
+  const at = Duration.seconds(horizonSeconds);
+  const interval = Duration.seconds(stepSeconds);
   const steps = horizonSeconds / stepSeconds;
   const perStep = 1000 * stepSeconds;
   const tierName = `${tier.longWindow}/${tier.shortWindow}`;
   const cases: AlertTestCase[] = [
-    { name: `${tierName}: steady burn at 1.25 x threshold fires at ${at}`, interval, series: series(sli, perStep, Math.min(1, threshold * 1.25), steps, 0), firing: [{ at, labels }] },
+    { name: `${tierName}: steady burn at 1.25 x threshold fires at ${formatPrometheusDuration(at)}`, interval, series: series(sli, perStep, Math.min(1, threshold * 1.25), steps, 0), firing: [{ at, labels }] },
     { name: `${tierName}: steady burn at 0.8 x threshold stays silent`, interval, series: series(sli, perStep, threshold * 0.8, steps, 0), silentAt: [at] },
   ];
   // Quiet for the short window plus the base window: the oldest base-window rate the short window
@@ -442,7 +442,7 @@ function burnTests(sli: Indicator, tier: { readonly longWindow: string; readonly
   const burning = Math.min(1, threshold * 1.25 * steps / (steps - quietSteps));
   if (quietSteps < steps && burning * (steps - quietSteps) / steps > threshold) {
     cases.push({
-      name: `${tierName}: burn stopped ${formatPrometheusDuration(quietSteps * stepSeconds)} before ${at} stays silent (short window)`,
+      name: `${tierName}: burn stopped ${formatPrometheusDuration(quietSteps * stepSeconds)} before ${formatPrometheusDuration(at)} stays silent (short window)`,
       interval,
       series: series(sli, perStep, burning, steps - quietSteps, quietSteps),
       silentAt: [at],
@@ -476,7 +476,7 @@ function recordingAccuracyTest(sli: Indicator, windows: string[], recorded: (w: 
       { series: sli.testGood, values: ramp(first.perStep - bad(first), first.steps, second.perStep - bad(second), second.steps) },
       { series: sli.testOther, values: ramp(other(first), first.steps, other(second), second.steps) },
     ],
-    expectations: ['19h', '26h'].flatMap((at) => windows.map((w) => {
+    expectations: [Duration.hours(19), Duration.hours(26)].flatMap((at) => windows.map((w) => {
       const raw = `(1 - ${rawGood(w)} / (${rawTotal(w)} > 0))`;
       return { at, expr: `abs(sum(${recorded(w)}) - ${raw}) <= bool (${tolerance} * ${raw})`, samples: [{ value: 1 }] };
     })),

@@ -27,11 +27,11 @@ export function counter(series: string, perMinute: number, samples: number): Ale
 }
 
 /** Times around `for`: silent half-way through it, firing `afterMinutes` past it (plus `onset`). */
-export function forTimes(forDuration: Duration | undefined, onsetSeconds: number, afterMinutes = 1): { silent: string; fires: string } {
+export function forTimes(forDuration: Duration | undefined, onsetSeconds: number, afterMinutes = 1): { silent: Duration; fires: Duration } {
   const forSeconds = forDuration === undefined ? 0 : durationSeconds(forDuration)!;
   return {
-    silent: formatPrometheusDuration(Math.max(30, onsetSeconds + Math.floor(forSeconds / 60 / 2) * 60)),
-    fires: formatPrometheusDuration(onsetSeconds + forSeconds + afterMinutes * 60),
+    silent: Duration.seconds(Math.max(30, onsetSeconds + Math.floor(forSeconds / 60 / 2) * 60)),
+    fires: Duration.seconds(onsetSeconds + forSeconds + afterMinutes * 60),
   };
 }
 

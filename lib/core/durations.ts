@@ -74,3 +74,20 @@ export function checkPositiveDuration(value: unknown, example = 'Duration.days(3
   }
   return `must be a positive Duration such as ${example}, got ${value instanceof Duration ? `${ms / 1000}s` : show(value)}`;
 }
+
+/**
+ * A cdk8s `Duration` of zero or more whole milliseconds (a time from the start of a test's series may be
+ * zero), as a reusable check; `example` shows the expected form.
+ */
+export function nonNegativeDuration(example: string): (value: unknown) => string | undefined {
+  return (value) => checkNonNegativeDuration(value, example);
+}
+
+/** `undefined` for a cdk8s `Duration` of zero or more whole milliseconds, otherwise the problem. */
+export function checkNonNegativeDuration(value: unknown, example = 'Duration.minutes(10)'): string | undefined {
+  const ms = value instanceof Duration ? value.toMilliseconds({ integral: false }) : NaN;
+  if (Number.isInteger(ms) && ms >= 0) {
+    return undefined;
+  }
+  return `must be a Duration of zero or more such as ${example}, got ${value instanceof Duration ? `${ms / 1000}s` : show(value)}`;
+}

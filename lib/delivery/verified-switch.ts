@@ -336,8 +336,8 @@ function addRolledBackAlert(scope: Construct, appName: string, namespace: string
       + '(kubectl logs job/' + `${appName}-verify-switch), commit and sync; the next verification clears this alert.`,
     runbook: 'release-rolled-back',
     tests: [
-      { name: 'a rollback recorded on the live Service fires at once', series: [{ series: firingSeries, values: '1x10' }], firing: [{ at: '2m', labels: firing }] },
-      { name: 'a live Service without a rollback record stays silent', series: [{ series: series(''), values: '1x10' }], silentAt: ['2m', '9m'] },
+      { name: 'a rollback recorded on the live Service fires at once', series: [{ series: firingSeries, values: '1x10' }], firing: [{ at: Duration.minutes(2), labels: firing }] },
+      { name: 'a live Service without a rollback record stays silent', series: [{ series: series(''), values: '1x10' }], silentAt: [Duration.minutes(2), Duration.minutes(9)] },
     ],
   });
 }

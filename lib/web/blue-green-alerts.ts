@@ -88,7 +88,7 @@ export class BlueGreenAlerts extends Construct {
             bad: [...requests('blue', 120 * trafficThreshold, 0), ...requests('green', 120 * trafficThreshold, 0)],
             healthy: [...requests('blue', 600 * trafficThreshold, 0), ...requests('green', 30 * trafficThreshold, 0)],
           }),
-          { name: 'only the live colour serving: silent', series: requests('blue', 600 * trafficThreshold, 0), silentAt: ['25m'] },
+          { name: 'only the live colour serving: silent', series: requests('blue', 600 * trafficThreshold, 0), silentAt: [Duration.minutes(25)] },
         ],
       }),
       catalogue.addRule(this, group, {

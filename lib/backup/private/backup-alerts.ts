@@ -72,13 +72,13 @@ function stalenessTests(job: WatchedCronJob, limitSeconds: number): AlertTestCas
     {
       name: `last success ${humanSeconds(limitSeconds)} + 10m ago: pending first, firing after for`,
       series: [{ series: `kube_cronjob_status_last_successful_time{${s}}`, values: constant(-(limitSeconds + 600)) }],
-      silentAt: ['5m'],
-      firing: [{ at: '15m' }],
+      silentAt: [Duration.minutes(5)],
+      firing: [{ at: Duration.minutes(15) }],
     },
     {
       name: 'never succeeded, created long ago: fires from the creation time',
       series: [{ series: `kube_cronjob_created{${s}}`, values: constant(-(limitSeconds + 600)) }],
-      firing: [{ at: '15m' }],
+      firing: [{ at: Duration.minutes(15) }],
     },
     {
       name: 'last success one hour inside the threshold: silent',
@@ -86,7 +86,7 @@ function stalenessTests(job: WatchedCronJob, limitSeconds: number): AlertTestCas
         { series: `kube_cronjob_status_last_successful_time{${s}}`, values: constant(-(limitSeconds - 3600)) },
         { series: `kube_cronjob_created{${s}}`, values: constant(-(limitSeconds * 10)) },
       ],
-      silentAt: ['30m'],
+      silentAt: [Duration.minutes(30)],
     },
   ];
 }
@@ -102,9 +102,9 @@ function failedJobTests(job: WatchedCronJob): AlertTestCase[] {
     { series: `kube_cronjob_status_last_successful_time{${ns},cronjob="${job.name}"}`, values: `${lastSuccess}+0x20` },
   ];
   return [
-    { name: 'a run failed after the last success: pending, then firing', series: failedRun(500, job.name), silentAt: ['0m'], firing: [{ at: '5m' }] },
-    { name: 'a later run succeeded: silent', series: failedRun(2000, job.name), silentAt: ['5m'] },
-    { name: 'the failed run belongs to another CronJob: silent', series: failedRun(500, `${job.name}-other`), silentAt: ['5m'] },
+    { name: 'a run failed after the last success: pending, then firing', series: failedRun(500, job.name), silentAt: [Duration.minutes(0)], firing: [{ at: Duration.minutes(5) }] },
+    { name: 'a later run succeeded: silent', series: failedRun(2000, job.name), silentAt: [Duration.minutes(5)] },
+    { name: 'the failed run belongs to another CronJob: silent', series: failedRun(500, `${job.name}-other`), silentAt: [Duration.minutes(5)] },
   ];
 }
 

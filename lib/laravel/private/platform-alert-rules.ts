@@ -80,7 +80,7 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
           bad: [upSeries(s.appJob, 0)], healthy: [upSeries(s.appJob, 1)],
           labels: labelsOf(`${s.appJob},instance="10.0.0.7:9000",${s.appTestLabels}`),
         }),
-        { name: 'no target at all: fires through absent()', series: [], firing: [{ at: '2m', labels: labelsOf(s.appJob) }] },
+        { name: 'no target at all: fires through absent()', series: [], firing: [{ at: Duration.minutes(2), labels: labelsOf(s.appJob) }] },
       ],
     },
     {
@@ -98,7 +98,7 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
           bad: requests(6000 * (1 - Math.min(1, errorRatio * 2)), 6000 * Math.min(1, errorRatio * 2), 10),
           healthy: requests(6000 * (1 - errorRatio / 2), 6000 * errorRatio / 2, 10),
         }),
-        { name: 'no traffic at all: no alert and no NaN', series: requests(0, 0, 10), silentAt: ['5m'] },
+        { name: 'no traffic at all: no alert and no NaN', series: requests(0, 0, 10), silentAt: [Duration.minutes(5)] },
       ],
     },
     {
@@ -137,8 +137,8 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
         {
           name: 'IO thread stopped (REPLICA STATUS spelling) fires',
           series: [gauge(`mysql_slave_status_replica_io_running{${replica}}`, 0, 10), gauge(`mysql_slave_status_replica_sql_running{${replica}}`, 1, 10)],
-          silentAt: ['1m'],
-          firing: [{ at: '3m', labels: labelsOf(replica) }],
+          silentAt: [Duration.minutes(1)],
+          firing: [{ at: Duration.minutes(3), labels: labelsOf(replica) }],
         },
       ],
     },
@@ -209,7 +209,7 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
         {
           name: 'one restart (container running again) never fires',
           series: [{ series: `kube_pod_container_status_waiting_reason{${s.appContainerTestLabels},reason="CrashLoopBackOff"}`, values: `1 ${'_ '.repeat(n(0) - 1).trim()}` }],
-          silentAt: ['20m'],
+          silentAt: [Duration.minutes(20)],
         },
       ],
     },
@@ -315,7 +315,7 @@ export function platformAlertRules(s: AlertSelectors, t: PlatformAlertThresholds
           bad: payments(600 * (1 - Math.min(1, paymentRatio * 2)), 600 * Math.min(1, paymentRatio * 2)),
           healthy: payments(600 * (1 - paymentRatio / 2), 600 * paymentRatio / 2),
         }),
-        { name: 'no payments at all: silent', series: payments(0, 0), silentAt: ['8m'] },
+        { name: 'no payments at all: silent', series: payments(0, 0), silentAt: [Duration.minutes(8)] },
       ],
     },
     {
@@ -437,7 +437,7 @@ function serverDownCases(job: string, upMetric: string, instance: string, testLa
       healthy: [gauge(`up{${target}}`, 1, samples), gauge(`${upMetric}{${target}}`, 1, samples)],
       labels: labelsOf(target),
     }),
-    { name: 'no target at all: fires through absent()', series: [], silentAt: ['30s'], firing: [{ at: '2m', labels: labelsOf(job) }] },
+    { name: 'no target at all: fires through absent()', series: [], silentAt: [Duration.seconds(30)], firing: [{ at: Duration.minutes(2), labels: labelsOf(job) }] },
   ];
 }
 
