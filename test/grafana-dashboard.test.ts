@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { GrafanaDashboard, PROMETHEUS_DATASOURCE } from '../lib/observability/grafana-dashboard';
 import { promqlErrors } from './promql';
 
@@ -54,6 +55,17 @@ describe('GrafanaDashboard', () => {
     expect(d.expressions()).toEqual([{ panel: 'S', expr: 'sum(up)' }]);
     expect(promqlErrors('sum(up)')).toEqual([]);
     expect(promqlErrors('sum(up')).not.toEqual([]);
+  });
+
+  test('writes refresh and the time range as Grafana does, and takes only what Grafana can write', () => {
+    const model = (d: GrafanaDashboard) => d.toJson() as { refresh: string; time: { from: string; to: string } };
+    expect(model(new GrafanaDashboard({ uid: 'd', title: 'D' }))).toMatchObject({ refresh: '30s', time: { from: 'now-6h', to: 'now' } });
+    expect(model(new GrafanaDashboard({ uid: 'd', title: 'D', refresh: Duration.minutes(1), timeRange: Duration.days(7) })))
+      .toMatchObject({ refresh: '1m', time: { from: 'now-7d', to: 'now' } });
+    expect(() => new GrafanaDashboard({ uid: 'd', title: 'D', refresh: Duration.seconds(90) }))
+      .toThrow('[dashboard "d"] refresh: must be whole seconds, minutes, hours or days in one unit, as Grafana writes it, got 1m30s');
+    expect(() => new GrafanaDashboard({ uid: 'd', title: 'D', timeRange: 'now-6h' as never }))
+      .toThrow('[dashboard "d"] timeRange: ');
   });
 
   test('rejects a bad uid', () => {

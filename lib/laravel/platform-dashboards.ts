@@ -152,7 +152,7 @@ export function blueGreenDashboard(scope: PlatformDashboardScope): GrafanaDashbo
  * ratio over time against the ratio the objective allows.
  */
 export function sloDashboard(slos: readonly SloPanelSpec[]): GrafanaDashboard {
-  const d = new GrafanaDashboard({ uid: DashboardUids.SLO, title: 'Service Level Objectives', tags: ['ecommerce', 'slo'], timeFrom: 'now-7d' });
+  const d = new GrafanaDashboard({ uid: DashboardUids.SLO, title: 'Service Level Objectives', tags: ['ecommerce', 'slo'], timeRange: Duration.days(7) });
   const seen = new Set<string>();
   for (const slo of slos) {
     const where = `dashboard "${DashboardUids.SLO}"`;

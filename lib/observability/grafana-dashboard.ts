@@ -1,8 +1,10 @@
 import type {
   Dashboard, DataQuery, FieldColorModeId, FieldConfig, GridPos, Panel, RowPanel, Threshold, ThresholdsConfig, ThresholdsMode,
 } from '@grafana/schema';
+import { Duration } from 'cdk8s';
 import { checkPromql } from '../alerting/promql';
 import { checkArrayOf, checkNumber, checkShape, checkString, findProblem, integer, oneOf, optional, Rules } from '../core/checks';
+import { checkPositiveDuration, formatPrometheusDuration } from '../core/durations';
 import { show } from '../core/errors';
 import { ValidationError } from '../core/validation-error';
 
@@ -152,18 +154,18 @@ export interface GrafanaDashboardProps {
   readonly tags?: string[];
 
   /**
-   * Auto-refresh interval.
+   * Auto-refresh interval, in one whole unit (seconds, minutes, hours or days), as Grafana writes it.
    *
-   * @default '30s'
+   * @default Duration.seconds(30)
    */
-  readonly refresh?: string;
+  readonly refresh?: Duration;
 
   /**
-   * Start of the default time range, relative to now.
+   * Length of the default time range, which ends now, in one whole unit (seconds, minutes, hours or days).
    *
-   * @default 'now-6h'
+   * @default Duration.hours(6)
    */
-  readonly timeFrom?: string;
+  readonly timeRange?: Duration;
 }
 
 const GRID_WIDTH = 24;
@@ -231,12 +233,22 @@ const COLOUR_BY_THRESHOLDS = 'thresholds' as FieldColorModeId.Thresholds;
 /** Grafana's `FieldColorModeId.PaletteClassic`. */
 const COLOUR_BY_PALETTE = 'palette-classic' as FieldColorModeId.PaletteClassic;
 
+/** A positive Duration Grafana can write: one whole unit (`30s`, `5m`, `6h`, `7d`). */
+function checkGrafanaDuration(value: unknown): string | undefined {
+  const problem = checkPositiveDuration(value, 'Duration.minutes(5)');
+  if (problem !== undefined) {
+    return problem;
+  }
+  const text = formatPrometheusDuration(value as Duration);
+  return /^\d+[smhd]$/.test(text) ? undefined : `must be whole seconds, minutes, hours or days in one unit, as Grafana writes it, got ${text}`;
+}
+
 const DASHBOARD_RULES: Rules = {
   uid: checkString,
   title: checkString,
   tags: optional(checkArrayOf(checkString)),
-  refresh: optional(checkString),
-  timeFrom: optional(checkString),
+  refresh: optional(checkGrafanaDuration),
+  timeRange: optional(checkGrafanaDuration),
 };
 
 const PANEL_RULES: Rules = {
@@ -341,8 +353,8 @@ export class GrafanaDashboard {
       timezone: 'browser',
       editable: false,
       graphTooltip: 1,
-      refresh: this.props.refresh ?? '30s',
-      time: { from: this.props.timeFrom ?? 'now-6h', to: 'now' },
+      refresh: formatPrometheusDuration(this.props.refresh ?? Duration.seconds(30)),
+      time: { from: `now-${formatPrometheusDuration(this.props.timeRange ?? Duration.hours(6))}`, to: 'now' },
       schemaVersion: 39,
       version: 1,
       annotations: { list: [] },
