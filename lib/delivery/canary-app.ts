@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisTemplate, Rollout, RolloutSpecStrategy } from '../../imports/argoproj.io';
 import { AlertCatalogue } from '../alerting/alert-catalogue';
-import { checkPromql } from '../alerting/promql';
+import { checkPromql, selectedMetricNames } from '../alerting/promql';
 import {
   checkAbsolutePath, checkArrayOf, checkBoolean, checkConfigMap, checkDnsLabel, checkImageRepository, checkImageTag, checkLabelName,
   checkProps, checkShape, checkString, checkTimeSpan, checkUrlPath, integer, optional, Rules,
@@ -22,7 +22,6 @@ import { ConfigMapMount, DEFAULT_WRITABLE_PATHS, HTTP_PORT_NAME, METRICS_PORT_NA
 import { TlsIngress, TlsIngressOptions, checkTlsIngressOptions } from '../web/tls-ingress';
 import { checkCanaryWeights } from './canary-steps';
 import { AnalysisMeasurement, addAnalysisTemplate } from './private/canary-analysis';
-import { metricNames } from './private/promql-series';
 import { rolloutPodTemplate } from './private/rollout-pod';
 import { blueGreenStrategy, canaryStrategy } from './private/rollout-strategy';
 import {
@@ -454,7 +453,7 @@ export class CanaryApp extends Construct {
 
   private unrecordedSeries(measurements: AnalysisMeasurement[]): string[] {
     const recorded = new Set(AlertCatalogue.of(this).groups().flatMap((g) => g.recordingRules.map((r) => r.record)));
-    return measurements.flatMap((m, i) => metricNames(m.query).filter((n) => !recorded.has(n))
+    return measurements.flatMap((m, i) => selectedMetricNames(m.query).filter((n) => !recorded.has(n))
       .map((n) => `analysis.metrics[${i}].query: reads ${show(n)}, which no recording rule records; analyses read recorded series only`));
   }
 }
