@@ -108,6 +108,7 @@ describe('CanaryApp', () => {
 
   test('fails when a threshold is outside (0, 1]', () => {
     expect(() => render({}, { errorRatioMax: 0 })).toThrow('[test/Shop] analysis.errorRatioMax: must be a fraction in (0, 1], got 0');
+    expect(() => render({}, { latencyMax: Duration.millis(0) })).toThrow('[test/Shop] analysis.latencyMax: must be a positive Duration such as Duration.millis(200), got 0s');
   });
 
   test('fails synth when a query reads a series no rule records, naming the construct', () => {

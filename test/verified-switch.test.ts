@@ -186,8 +186,11 @@ describe('VerifiedSwitch', () => {
     expect(() => render({ annotationPrefix: 'Release/Acme' })).toThrow(/annotationPrefix: must be a DNS subdomain such as "delivery.verified-switch", got "Release\/Acme"/);
   });
 
-  test('fails when the bake time is zero', () => {
-    expect(() => render({ bakeTime: Duration.seconds(0) })).toThrow('[test/Verify] bakeTime: must be at least one whole second, got 0s');
+  test('fails when the bake time is zero, the check interval longer than the bake or the latency limit zero', () => {
+    expect(() => render({ bakeTime: Duration.seconds(0) })).toThrow('[test/Verify] bakeTime: must be a whole number of seconds, at least 1s, got Duration 0 seconds');
+    expect(() => render({ bakeTime: Duration.minutes(5), checkInterval: Duration.minutes(6) }))
+      .toThrow('[test/Verify] checkInterval: must not be longer than the bake time (300s), got 360s');
+    expect(() => render({ latencyMax: Duration.millis(0) })).toThrow('[test/Verify] latencyMax: must be a positive Duration such as Duration.millis(200), got 0s');
   });
 
   test('fails when a threshold is outside (0, 1]', () => {

@@ -418,7 +418,6 @@ export class CanaryApp extends Construct {
     }
     const latencyMax = analysis.latencyMax ?? Duration.millis(200);
     const latencySeconds = latencyMax.toMilliseconds() / 1000;
-    assertAt(this, 'analysis.latencyMax', latencySeconds > 0 ? undefined : `must be a positive duration, got ${show(latencyMax)}`);
     const arg = `{{args.${CANARY_HASH_ARG}}}`;
     const metrics: CanaryAnalysisMetric[] = [
       { name: 'error-ratio', query: health.errorRatio.selectorTemplate.split(RELEASE_VALUE_PLACEHOLDER).join(arg), max: analysis.errorRatioMax ?? 0.001 },

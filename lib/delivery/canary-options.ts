@@ -3,6 +3,7 @@
  */
 import { Duration } from 'cdk8s';
 import { Check, checkArrayOf, checkBoolean, checkDnsLabel, checkHttpUrl, checkInstance, checkNumber, checkShape, checkString, checkTimeSpan, integer, optional } from '../core/checks';
+import { positiveDuration } from '../core/durations';
 import { ROLLOUTS_REVISION_LABEL } from './private/rollout-pod';
 import { ReleaseHealth } from './release-health';
 import { checkFraction } from './verified-switch';
@@ -122,8 +123,6 @@ export interface BlueGreenRolloutOptions {
   readonly scaleDownDelay?: Duration;
 }
 
-const checkDuration: Check = checkInstance((v) => v instanceof Duration, 'a Duration such as Duration.millis(200)');
-
 /** The run-time check of {@link CanaryAnalysisProps}. */
 export const checkCanaryAnalysis: Check = checkShape({
   health: checkInstance((v) => v instanceof ReleaseHealth, 'a ReleaseHealth'),
@@ -132,7 +131,7 @@ export const checkCanaryAnalysis: Check = checkShape({
   count: optional(integer(1, 100)),
   failureLimit: optional(integer(0, 99)),
   errorRatioMax: optional(checkFraction),
-  latencyMax: optional(checkDuration),
+  latencyMax: optional(positiveDuration('Duration.millis(200)')),
   extraMetrics: optional(checkArrayOf(checkShape({ name: checkDnsLabel, query: checkString, max: (v) => checkNumber(v) }))),
 });
 

@@ -2,7 +2,8 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AlertCatalogue, AlertRuleSpec } from '../alerting/alert-catalogue';
-import { Check, Rules, checkCidr, checkInstance, checkInteger, checkNonEmpty, checkNumber, checkProps, checkString, integer, optional } from '../core/checks';
+import { Rules, checkCidr, checkInstance, checkInteger, checkNonEmpty, checkNumber, checkProps, checkString, checkTimeSpan, integer, optional } from '../core/checks';
+import { positiveDuration } from '../core/durations';
 import { ContainerResourceSpec, checkResourceSpec, checkResources, toContainerResources } from '../core/container-resources';
 import { assertAt, failAt, show } from '../core/errors';
 import { LabelKeys, recommendedLabels } from '../core/labels';
@@ -126,8 +127,6 @@ export interface VerifiedSwitchProps {
   readonly runAsUser?: number;
 }
 
-const checkDurationProp: Check = checkInstance((v) => v instanceof Duration, 'a Duration such as Duration.minutes(15)');
-
 /** Run-time checks of {@link VerifiedSwitchProps}, applied before anything is created. */
 const VERIFIED_SWITCH_RULES: Rules = {
   app: checkInstance((v) => v instanceof BlueGreenApp, 'a BlueGreenApp'),
@@ -136,10 +135,10 @@ const VERIFIED_SWITCH_RULES: Rules = {
   image: checkString,
   resources: checkResourceSpec,
   apiServerCidr: checkString,
-  bakeTime: optional(checkDurationProp),
-  checkInterval: optional(checkDurationProp),
+  bakeTime: optional((v) => checkTimeSpan(v, 1)),
+  checkInterval: optional((v) => checkTimeSpan(v, 1)),
   errorRatioMax: optional((v) => checkNumber(v)),
-  latencyMax: optional(checkDurationProp),
+  latencyMax: optional(positiveDuration('Duration.millis(200)')),
   rollbackCommand: optional(checkString),
   runAsUser: optional(integer(1)),
   annotationPrefix: optional(checkString),
@@ -201,15 +200,10 @@ export class VerifiedSwitch extends Construct {
     const latencyMax = props.latencyMax ?? Duration.millis(200);
     const runAsUser = props.runAsUser ?? 100;
     const rollbackCommand = props.rollbackCommand ?? 'revert the colour switch in git';
-    const bakeSeconds = seconds(bake);
-    const intervalSeconds = seconds(interval);
-    assertAt(this, 'bakeTime', bakeSeconds !== undefined && bakeSeconds >= 1 && Number.isInteger(bakeSeconds)
-      ? undefined : `must be at least one whole second, got ${showDuration(bake)}`);
-    assertAt(this, 'checkInterval', intervalSeconds !== undefined && intervalSeconds >= 1 && Number.isInteger(intervalSeconds) && intervalSeconds <= bakeSeconds!
-      ? undefined : `must be whole seconds between 1 and the bake time (${bakeSeconds}s), got ${showDuration(interval)}`);
+    const bakeSeconds = bake.toSeconds();
+    assertAt(this, 'checkInterval', interval.toSeconds() <= bakeSeconds
+      ? undefined : `must not be longer than the bake time (${bakeSeconds}s), got ${interval.toSeconds()}s`);
     assertAt(this, 'errorRatioMax', checkFraction(errorRatioMax));
-    const latencyMillis = latencyMax instanceof Duration ? latencyMax.toMilliseconds() : NaN;
-    assertAt(this, 'latencyMax', Number.isFinite(latencyMillis) && latencyMillis > 0 ? undefined : `must be a positive duration, got ${showDuration(latencyMax)}`);
     assertAt(this, 'image', checkPinnedImage(props.image));
     const resources = checkResources(props.resources);
     if (resources !== undefined) {
@@ -231,7 +225,7 @@ export class VerifiedSwitch extends Construct {
     }
 
     this.colour = app.liveColour;
-    this.bakeTime = Duration.seconds(bakeSeconds!);
+    this.bakeTime = Duration.seconds(bakeSeconds);
     const previous = otherColour(this.colour);
     const live = ApiObject.of(app.liveService);
     const namespace = app.liveService.metadata.namespace;
@@ -288,11 +282,11 @@ export class VerifiedSwitch extends Construct {
       PREVIOUS_VERSION: version(previous),
       PROMETHEUS_URL: props.prometheusUrl,
       BAKE_SECONDS: String(this.bakeTime.toSeconds()),
-      INTERVAL_SECONDS: String(intervalSeconds),
+      INTERVAL_SECONDS: String(interval.toSeconds()),
       ERROR_RATIO_QUERY: props.health.query(props.health.errorRatio, this.colour),
       ERROR_RATIO_MAX: String(errorRatioMax),
       LATENCY_QUERY: props.health.query(props.health.latencyPercentile, this.colour),
-      LATENCY_MAX_SECONDS: String(latencyMillis / 1000),
+      LATENCY_MAX_SECONDS: String(latencyMax.toMilliseconds() / 1000),
       ANNOTATION_VERIFIED: annotations.VERIFIED,
       ANNOTATION_ROLLED_BACK: annotations.ROLLED_BACK,
       ANNOTATION_REASON: annotations.ROLLBACK_REASON,
@@ -340,14 +334,6 @@ function addRolledBackAlert(scope: Construct, appName: string, namespace: string
       { name: 'a live Service without a rollback record stays silent', series: [{ series: series(''), values: '1x10' }], silentAt: [Duration.minutes(2), Duration.minutes(9)] },
     ],
   });
-}
-
-function seconds(value: unknown): number | undefined {
-  return value instanceof Duration ? value.toMilliseconds() / 1000 : undefined;
-}
-
-function showDuration(value: unknown): string {
-  return value instanceof Duration ? `${value.toMilliseconds() / 1000}s` : show(value);
 }
 
 /** A threshold that is a share: in (0, 1]. */
